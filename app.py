@@ -1,0 +1,109 @@
+"""The application factory: configuration, extensions, blueprints and CLI. Nothing else."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_cors import CORS
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from blueprints import api, cli, core, curp, errors, guides, security, templating
+from blueprints.extensions import babel, csrf, db, htmx, limiter, migrate, select_locale
+from domain.settings import Settings
+
+ROOT = Path(__file__).resolve().parent
+RATE_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"]
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"))
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    environ = dict(os.environ)
+    if test_config:
+        environ.update({k: str(v) for k, v in test_config.get("ENV", {}).items()})
+    settings = Settings.from_env(environ, instance)
+    app.config.from_mapping(_flask_config(settings))
+    if test_config:
+        app.config.update({k: v for k, v in test_config.items() if k != "ENV"})
+    app.extensions["settings"] = settings
+
+    if settings.proxy_count:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=settings.proxy_count,
+            x_proto=settings.proxy_count,
+            x_host=settings.proxy_count,
+        )
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "translations"),
+    )
+    limiter.init_app(app)
+
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    for blueprint in (core.bp, curp.bp, api.bp, guides.bp):
+        app.register_blueprint(blueprint)
+    # Anyone may call the public API from a browser, but never with cookies.
+    CORS(
+        app,
+        resources={r"/api/v1/*": {"origins": "*"}},
+        supports_credentials=False,
+        expose_headers=RATE_HEADERS,
+    )
+    cli.init_app(app)
+    return app
+
+
+def _flask_config(settings: Settings) -> dict[str, Any]:
+    url = settings.database_url
+    engine_options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        engine_options = {"connect_args": {"timeout": 30}}
+    return {
+        "SECRET_KEY": settings.secret_key,
+        "DEMO_MODE": settings.demo_mode,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "RATELIMIT_STORAGE_URI": settings.redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_HEADER_LIMIT": "RateLimit-Limit",
+        "RATELIMIT_HEADER_REMAINING": "RateLimit-Remaining",
+        "RATELIMIT_HEADER_RESET": "RateLimit-Reset",
+        "SESSION_COOKIE_SECURE": settings.https,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PREFERRED_URL_SCHEME": "https" if settings.https else "http",
+        "WTF_CSRF_TIME_LIMIT": 3600,
+        "BABEL_DEFAULT_LOCALE": "es",
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "PUBLIC_BASE_URL": settings.public_base_url,
+    }
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers run beside the single writer; busy_timeout makes writers queue instead
+    # of failing; SQLite leaves foreign keys off unless asked on every connection.
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

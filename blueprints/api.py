@@ -1,0 +1,89 @@
+"""The public JSON API under /api/v1/: no personal data, CORS for any origin, rate limited."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+
+from blueprints.api_spec import openapi_document
+from blueprints.curp import GENERATE_FIELDS, generate_from
+from blueprints.errors import problem
+from blueprints.extensions import csrf, limiter
+from domain import curp, curp_generate
+
+bp = Blueprint("api", __name__)
+csrf.exempt(bp)  # stateless and cookie-less: nothing here acts on a session
+
+API_LIMIT = "120 per minute"
+DAY = 86400
+
+
+def _problems(items: tuple[curp.Problem, ...]) -> list[dict[str, Any]]:
+    return [{"code": p.code, "positions": list(p.positions), "message": p.message} for p in items]
+
+
+def curp_json(value: str) -> dict[str, Any]:
+    result = curp.report(value)
+    facts = result.facts() if result.valid else None
+    return {
+        "input": result.input,
+        "curp": result.curp if result.valid else None,
+        "valid": result.valid,
+        "errors": _problems(result.errors),
+        "warnings": _problems(result.warnings),
+        "birth_date": facts.birth_date.isoformat() if facts else None,
+        "sex": facts.sex if facts else None,
+        "state": {"code": facts.state_code, "name": facts.state_name} if facts else None,
+    }
+
+
+def cacheable(response: Response, max_age: int = DAY) -> Response:
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/api/v1/curp/<path:value>")
+@limiter.limit(API_LIMIT)
+def curp_validation(value: str) -> ResponseReturnValue:
+    # The answer depends only on the text and on today's date, so a day of caching is safe.
+    return cacheable(jsonify(curp_json(value[:1024])))
+
+
+@bp.get("/api/v1/curp/generar")
+@limiter.limit(API_LIMIT)
+def curp_generation() -> ResponseReturnValue:
+    args = {k: request.args.get(k, "")[:120] for k in GENERATE_FIELDS}
+    try:
+        generated = generate_from(args)
+    except curp_generate.CurpDataError as exc:
+        response = problem(422, "Datos incompletos o imposibles", " ".join(exc.errors.values()))
+        response.set_data(json.dumps({**response.get_json(), "errors": exc.errors}))
+        return response
+    return cacheable(
+        jsonify(
+            prefix=generated.prefix,
+            hint=generated.hint,
+            note=generated.renapo_note,
+            explanation=[
+                {"positions": b.positions, "value": b.value, "text": b.text}
+                for b in generated.explanation
+            ],
+        )
+    )
+
+
+@bp.get("/api/v1/openapi.json")
+@limiter.exempt
+def openapi() -> ResponseReturnValue:
+    return cacheable(jsonify(openapi_document()), max_age=3600)
+
+
+@bp.get("/api/docs")
+@limiter.exempt
+def docs() -> ResponseReturnValue:
+    return render_template("api/docs.html", spec=openapi_document())

@@ -1,0 +1,199 @@
+"""The OpenAPI 3.1 description of every public endpoint under /api/v1/.
+
+Kept as data next to the API so a test can check that each route is described and schemathesis
+can check that each answer matches its schema.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+PROBLEM = {
+    "type": "object",
+    "description": "Detalles del problema (RFC 9457), en español.",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+CURP_PROBLEM = {
+    "type": "object",
+    "required": ["code", "positions", "message"],
+    "properties": {
+        "code": {
+            "type": "string",
+            "enum": [
+                "length",
+                "format",
+                "vowel",
+                "date",
+                "century",
+                "sex",
+                "state",
+                "consonant",
+                "check_digit",
+                "inconvenient_word",
+            ],
+        },
+        "positions": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+        "message": {"type": "string"},
+    },
+}
+CURP_RESULT = {
+    "type": "object",
+    "required": ["input", "curp", "valid", "errors", "warnings", "birth_date", "sex", "state"],
+    "properties": {
+        "input": {"type": "string"},
+        "curp": {"type": ["string", "null"], "pattern": "^[A-Z0-9]{18}$"},
+        "valid": {"type": "boolean"},
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/CurpProblem"}},
+        "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/CurpProblem"}},
+        "birth_date": {"type": ["string", "null"], "format": "date"},
+        "sex": {"type": ["string", "null"], "enum": ["H", "M", "X", None]},
+        "state": {
+            "type": ["object", "null"],
+            "required": ["code", "name"],
+            "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+        },
+    },
+}
+GENERATED = {
+    "type": "object",
+    "required": ["prefix", "hint", "note", "explanation"],
+    "properties": {
+        "prefix": {"type": "string", "pattern": "^[A-Z0-9]{16}$"},
+        "hint": {"type": "string", "description": "CURP completa probable (0 o A y su dígito)."},
+        "note": {"type": "string"},
+        "explanation": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["positions", "value", "text"],
+                "properties": {
+                    "positions": {"type": "string"},
+                    "value": {"type": "string"},
+                    "text": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+RATE_HEADERS = {
+    "RateLimit-Limit": {"schema": {"type": "integer"}},
+    "RateLimit-Remaining": {"schema": {"type": "integer"}},
+    "RateLimit-Reset": {"schema": {"type": "integer"}},
+}
+
+
+def json_response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": RATE_HEADERS,
+        "content": {"application/json": {"schema": schema}},
+    }
+
+
+def problem_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+
+
+TOO_MANY = problem_response("Demasiadas solicitudes; espera lo que indique Retry-After.")
+
+
+def query(name: str, description: str, required: bool = True, **schema: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": {"type": "string", **schema},
+    }
+
+
+PATHS: dict[str, Any] = {
+    "/api/v1/curp/{curp}": {
+        "get": {
+            "operationId": "validarCurp",
+            "summary": "Valida una CURP y explica cada error",
+            "description": "Responde 200 para cualquier texto, aunque no sea una CURP.",
+            "parameters": [
+                {
+                    "name": "curp",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "maxLength": 1024},
+                }
+            ],
+            "responses": {
+                "200": json_response(
+                    "Resultado de la revisión", {"$ref": "#/components/schemas/CurpResult"}
+                ),
+                "304": {"description": "Sin cambios (ETag)"},
+                "429": TOO_MANY,
+            },
+        }
+    },
+    "/api/v1/curp/generar": {
+        "get": {
+            "operationId": "generarCurp",
+            "summary": "Calcula los primeros 16 caracteres de una CURP con datos personales",
+            "parameters": [
+                query("nombre", "Nombre o nombres", maxLength=120),
+                query("primer_apellido", "Primer apellido", maxLength=120),
+                query(
+                    "segundo_apellido",
+                    "Segundo apellido (vacío si no hay)",
+                    required=False,
+                    maxLength=120,
+                ),
+                query("fecha_nacimiento", "AAAA-MM-DD", maxLength=120),
+                query("sexo", "H, M o X", maxLength=120),
+                query("entidad", "Clave o nombre de la entidad (NE: extranjero)", maxLength=120),
+            ],
+            "responses": {
+                "200": json_response(
+                    "Primeros 16 caracteres y su explicación",
+                    {"$ref": "#/components/schemas/GeneratedCurp"},
+                ),
+                "304": {"description": "Sin cambios (ETag)"},
+                "422": problem_response("Datos incompletos o imposibles, con un mensaje por campo"),
+                "429": TOO_MANY,
+            },
+        }
+    },
+}
+SCHEMAS: dict[str, Any] = {
+    "Problem": PROBLEM,
+    "CurpProblem": CURP_PROBLEM,
+    "CurpResult": CURP_RESULT,
+    "GeneratedCurp": GENERATED,
+}
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "API pública de Derechohabiencia",
+            "version": "1.0.0",
+            "description": (
+                "Validación y generación de CURP, verificación de constancias y claves públicas. "
+                "Sin datos personales; CORS abierto sin credenciales; límites por IP con "
+                "encabezados RateLimit-* y Retry-After."
+            ),
+        },
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,11 @@
+"""Registers every ``flask --app app ...`` command group."""
+
+from flask import Flask
+
+from blueprints import cli_demo, cli_registry, freeze
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(cli_registry.registry_cli)
+    app.cli.add_command(cli_demo.demo_cli)
+    freeze.init_app(app)

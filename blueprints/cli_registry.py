@@ -1,0 +1,84 @@
+"""`flask --app app registry ...`: import the registry CSV and count what is in the registry.
+
+Exit codes of ``import``: 0 imported, 1 rows with errors and nothing written (without
+``--skip-invalid``), 2 a file that cannot be used (headers, encoding, unreadable).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from blueprints.extensions import db
+from domain import registry_import
+from domain.registry_csv import UnusableFile
+
+registry_cli = AppGroup("registry", help="Padrón de afiliados: importar y contar.")
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # import_file says why it cannot be read
+
+
+@registry_cli.command("import")
+@click.argument("archivo", metavar="ARCHIVO.csv", type=click.Path(path_type=Path))
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Importa las filas válidas y lista las rechazadas (sin esto, un error detiene todo).",
+)
+def import_command(archivo: Path, skip_invalid: bool) -> None:
+    """Importa el padrón desde un CSV UTF-8 con los encabezados del contrato.
+
+    Columnas: curp, nombre, primer_apellido, segundo_apellido, fecha_nacimiento, sexo,
+    entidad, institucion, numero_afiliacion, tipo, vigente, vigente_desde, vigente_hasta,
+    dependencia, clinica, titular_curp, parentesco. Importar el mismo archivo dos veces no
+    cambia nada; una fila cambiada actualiza su registro.
+    """
+    try:
+        bar_file = sys.stderr  # the summary alone goes to stdout
+        with click.progressbar(length=_size(archivo), label="Importando", file=bar_file) as bar:
+            summary = registry_import.import_file(
+                db.session(), archivo, skip_invalid=skip_invalid, progress=bar.update
+            )
+    except UnusableFile as exc:
+        click.echo(f"No se puede importar {archivo}:\n{exc}", err=True)
+        raise SystemExit(2) from None
+    if summary.error_count:
+        click.echo("Errores:", err=True)
+        for line in summary.error_lines():
+            click.echo(f"  {line}", err=True)
+    click.echo(f"Filas leídas: {summary.rows}")
+    if not summary.written:
+        click.echo(
+            f"No se importó nada: {summary.rejected} de {summary.rows} filas tienen errores. "
+            "Corrige el archivo o usa --skip-invalid para importar solo las filas válidas.",
+            err=True,
+        )
+        raise SystemExit(1)
+    click.echo(f"  añadidas: {summary.added}")
+    click.echo(f"  actualizadas: {summary.updated}")
+    click.echo(f"  sin cambios: {summary.unchanged}")
+    click.echo(f"  rechazadas: {summary.rejected}")
+
+
+@registry_cli.command("stats")
+def stats_command() -> None:
+    """Cuenta personas, afiliaciones por institución y tipo, y cuántas están vigentes."""
+    stats = registry_import.registry_stats(db.session())
+    click.echo(f"Personas: {stats['personas']} (sin afiliación: {stats['sin_afiliacion']})")
+    click.echo(f"Afiliaciones: {stats['afiliaciones']} (vigentes: {stats['vigentes']})")
+    if stats["por_institucion_tipo"]:
+        click.echo(f"  {'Institución':<12}{'Tipo':<14}{'Afiliaciones':>13}{'Vigentes':>10}")
+    for group in stats["por_institucion_tipo"]:
+        click.echo(
+            f"  {group['institucion']:<12}{group['tipo']:<14}"
+            f"{group['afiliaciones']:>13}{group['vigentes']:>10}"
+        )

@@ -1,0 +1,56 @@
+"""Pages that belong to no feature: health check, language switch, demo CURPs."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from blueprints.extensions import LANGUAGES, db, limiter
+from domain import demo
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz() -> ResponseReturnValue:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.get("/idioma")
+def idioma() -> ResponseReturnValue:
+    lang = request.args.get("lang", "es")
+    if lang not in LANGUAGES:
+        abort(404)
+    target = request.args.get("next", "/")
+    parts = urlsplit(target)
+    # Only same-site paths: an open redirect here would lend our domain to phishing.
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        "lang",
+        lang,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+@bp.get("/demo")
+def demo_page() -> ResponseReturnValue:
+    if not current_app.config["DEMO_MODE"]:
+        abort(404)
+    examples = demo.examples(db.session)
+    return render_template("core/demo.html", examples=examples)

@@ -1,0 +1,85 @@
+"""/curp: check a CURP as you type; /curp/no-la-conozco: the first 16 characters from your data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+
+from blueprints.extensions import limiter
+from blueprints.htmx_util import page_or_fragment, trigger_name, wants_fragment
+from domain import curp, curp_generate
+from domain.curp_tables import STATES
+
+bp = Blueprint("curp", __name__)
+
+SEXOS = (("H", "Hombre"), ("M", "Mujer"), ("X", "No binario"))
+GENERATE_FIELDS = (
+    "nombre",
+    "primer_apellido",
+    "segundo_apellido",
+    "fecha_nacimiento",
+    "sexo",
+    "entidad",
+)
+
+
+def generate_from(fields: Mapping[str, str]) -> curp_generate.GeneratedCurp:
+    """Shared by the page and the API; raises CurpDataError with one message per field."""
+    return curp_generate.generate(
+        nombre=fields["nombre"],
+        primer_apellido=fields["primer_apellido"],
+        segundo_apellido=fields["segundo_apellido"] or None,
+        fecha_nacimiento=fields["fecha_nacimiento"],
+        sexo=fields["sexo"],
+        entidad=fields["entidad"],
+    )
+
+
+@bp.get("/curp")
+@limiter.limit("120 per minute")
+def check() -> ResponseReturnValue:
+    value = request.args.get("curp", "")[:256]
+    result = curp.report(value) if value.strip() else None
+    # While the person is still typing, a short value is progress, not an error.
+    typing = trigger_name() == "curp" or request.args.get("typing") == "1"
+    in_progress = bool(
+        typing
+        and result
+        and result.normalised
+        and len(result.normalised) < 18
+        and all(p.code == "length" for p in result.errors)
+    )
+    return page_or_fragment(
+        "curp/check.html",
+        "curp/_result.html",
+        value=value,
+        result=result,
+        facts=result.facts() if result and result.valid else None,
+        in_progress=in_progress,
+    )
+
+
+@bp.route("/curp/no-la-conozco", methods=["GET", "POST"])
+@limiter.limit("60 per minute", methods=["POST"])
+def generate() -> ResponseReturnValue:
+    form = {name: request.form.get(name, "")[:120].strip() for name in GENERATE_FIELDS}
+    errors: dict[str, str] = {}
+    generated = None
+    if request.method == "POST":
+        try:
+            generated = generate_from(form)
+        except curp_generate.CurpDataError as exc:
+            errors = dict(exc.errors)
+    context = dict(
+        form=form,
+        errors=errors,
+        generated=generated,
+        sexos=SEXOS,
+        entidades=sorted(STATES.items(), key=lambda item: item[1]),
+    )
+    if wants_fragment():
+        return render_template("curp/_generated.html", **context)
+    status = 422 if errors else 200
+    return render_template("curp/generate.html", **context), status

@@ -1,0 +1,70 @@
+"""Spanish error pages (and problem+json under /api/), never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "La solicitud no es válida",
+    403: "No tienes permiso para ver esta página",
+    404: "No encontramos esta página",
+    405: "Esta página no acepta esa acción",
+    413: "Enviaste demasiados datos",
+    429: "Demasiadas solicitudes",
+    500: "Algo falló de nuestro lado",
+    503: "El servicio no está disponible por el momento",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, title: str, detail: str) -> Response:
+    response = jsonify({"type": "about:blank", "title": title, "status": status, "detail": detail})
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def render_error(status: int, template: str = "errors/error.html", **context: object) -> Response:
+    title = _(TITLES.get(status, TITLES[500]))
+    if wants_json():
+        return problem(status, title, str(context.get("detail") or title))
+    html = render_template(template, status=status, title=title, **context)
+    return Response(html, status=status)
+
+
+def handle_http(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    response = render_error(status)
+    if status == 429:
+        retry = getattr(exc, "retry_after", None)
+        response.headers["Retry-After"] = str(retry or 60)
+    if status == 405 and exc.get_response().headers.get("Allow"):
+        response.headers["Allow"] = exc.get_response().headers["Allow"]
+    return response
+
+
+def handle_csrf(_exc: CSRFError) -> Response:
+    return render_error(400, "errors/csrf.html", detail=_("El formulario caducó."))
+
+
+def handle_unexpected(exc: Exception) -> Response:
+    # The route pattern, not the path: paths can hold a CURP or a folio.
+    rule = request.url_rule.rule if request.url_rule else "(sin ruta)"
+    log.exception("Error no controlado en %s %s", request.method, rule)
+    return render_error(500, detail=InternalServerError.description)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,361 @@
+"""Build a CURP from personal data (positions 1-16), explain it, and compare (cotejo) a CURP
+with its holder's data to catch typos at registration.
+
+>>> g = generate("Ofelia", "Pedrero", "Domínguez", "1950-01-01", "M", "Jalisco")
+>>> g.prefix, g.hint
+('PXDO500101MJCDMF', 'PXDO500101MJCDMF02')
+>>> g.explanation[0].text.split(". ")[1]
+'X: con E las letras 1 a 4 formarían PEDO, una palabra inconveniente, y RENAPO pone X'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain.curp import InvalidCurp, check_digit, compact, report, today_in_mexico
+from domain.curp_tables import (
+    CONSONANTS,
+    GIVEN_NAME_SKIPS,
+    INCONVENIENT_WORDS,
+    LETTERS,
+    MONTHS,
+    NAME_SPECIALS,
+    PARTICLES,
+    SEX_BY_NAME,
+    SEX_LABELS,
+    STATES,
+    VOWELS,
+    fold,
+    positions_text,
+    resolve_state,
+    spanish_list,
+)
+
+RENAPO_NOTE = (
+    "Las posiciones 17 y 18 las asigna RENAPO: la 17 distingue a personas con los mismos datos"
+    " (un número si naciste antes de 2000, una letra desde 2000) y la 18 es el dígito"
+    " verificador. La CURP completa que mostramos es solo una pista: confírmala en gob.mx/curp."
+)
+_NAME_CHARS = LETTERS | {"Ñ"} | NAME_SPECIALS
+_NAME_CAP = 120
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u00b4`", "'"))  # phones' O’CONNOR
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
+_FIELD_LABELS = {
+    "nombre": "tu nombre",
+    "primer_apellido": "tu primer apellido",
+    "segundo_apellido": "tu segundo apellido",
+    "fecha_nacimiento": "tu fecha de nacimiento",
+    "sexo": "tu sexo",
+    "entidad": "tu entidad de nacimiento",
+}
+
+
+class CurpDataError(ValueError):
+    """Personal data that cannot make a CURP; ``errors`` maps each form field to a message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass(frozen=True, slots=True)
+class PersonData:
+    """Checked personal data: names folded to upper case, sex and entity as codes."""
+
+    nombre: str
+    primer_apellido: str
+    segundo_apellido: str  # "" when the person has only one surname
+    fecha_nacimiento: date
+    sexo: str | None  # H, M, X; None only in a cotejo without it
+    entidad: str | None  # a key of STATES; None only in a cotejo without it
+
+
+@dataclass(frozen=True, slots=True)
+class ExplanationBlock:
+    positions: str  # "1-4", "11", ...
+    value: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedCurp:
+    prefix: str  # positions 1-16, fixed by the rules
+    hint: str  # prefix + differentiator 0 (born up to 1999) or A (from 2000) + its check digit
+    explanation: tuple[ExplanationBlock, ...]
+    renapo_note: str = RENAPO_NOTE
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    field: str  # one of the form fields: nombre, primer_apellido, ...
+    positions: tuple[int, ...]
+    message: str
+
+
+def _name(errors: dict[str, str], field: str, text: object, required: bool = True) -> str:
+    if isinstance(text, str) and len(text) > _NAME_CAP:
+        errors[field] = f"Es demasiado largo: usa a lo más {_NAME_CAP} caracteres."
+        return ""
+    folded = " ".join(fold(text).translate(_APOSTROPHES).split()) if isinstance(text, str) else ""
+    if not folded:
+        if required:
+            errors[field] = f"Escribe {_FIELD_LABELS[field]}."
+        return ""
+    if not set(folded) - {" "} <= _NAME_CHARS or not set(folded) & (LETTERS | {"Ñ"}):
+        errors[field] = "Usa solo letras, espacios y los signos / - . '"
+    return folded
+
+
+def _birth_date(errors: dict[str, str], value: object, today: date) -> date:
+    born = value.date() if isinstance(value, datetime) else value
+    if isinstance(value, str):
+        text = value.strip()
+        if not _DATE_SHAPE.fullmatch(text):
+            errors["fecha_nacimiento"] = "Escribe tu fecha de nacimiento como AAAA-MM-DD."
+            return date.min
+        try:
+            born = datetime.strptime(text, "%Y-%m-%d" if "-" in text else "%d/%m/%Y").date()
+        except ValueError:
+            errors["fecha_nacimiento"] = "Esa fecha no existe: revisa el día y el mes."
+            return date.min
+    if not isinstance(born, date):
+        errors["fecha_nacimiento"] = "Escribe tu fecha de nacimiento."
+    elif born > today:
+        errors["fecha_nacimiento"] = "Tu fecha de nacimiento no puede ser futura."
+    elif born.year < 1900:
+        errors["fecha_nacimiento"] = "La CURP solo registra nacimientos desde 1900."
+    else:
+        return born
+    return date.min
+
+
+def person_data(
+    nombre: str,
+    primer_apellido: str,
+    segundo_apellido: str | None,
+    fecha_nacimiento: date | str,
+    sexo: str | None,
+    entidad: str | None,
+    today: date | None = None,
+    partial: bool = False,
+) -> PersonData:
+    """Check the data; raise ``CurpDataError`` with every bad field. ``partial`` allows no
+    sexo or entidad (cotejo)."""
+    errors: dict[str, str] = {}
+    names = [
+        _name(errors, "nombre", nombre),
+        _name(errors, "primer_apellido", primer_apellido),
+        _name(errors, "segundo_apellido", segundo_apellido, required=False),
+    ]
+    born = _birth_date(errors, fecha_nacimiento, today or today_in_mexico())
+    sex = fold(sexo).strip() if isinstance(sexo, str) else ""
+    sex = sex if sex in SEX_LABELS else SEX_BY_NAME.get(" ".join(sex.split()), "")
+    if not sex and not (partial and not sexo):
+        errors["sexo"] = "Elige H (hombre), M (mujer) o X (no binario)."
+    state = resolve_state(entidad) if isinstance(entidad, str) else None
+    if state is None and not (partial and not entidad):
+        errors["entidad"] = (
+            "No reconocemos esa entidad: escribe su nombre (Jalisco) o su clave (JC);"
+            " si naciste fuera de México, NE."
+        )
+    if errors:
+        raise CurpDataError(errors)
+    return PersonData(names[0], names[1], names[2], born, sex or None, state)
+
+
+def _drop_particles(words: list[str]) -> list[str]:
+    while len(words) > 1 and words[0] in PARTICLES:
+        words = words[1:]
+    return words
+
+
+def _word(part: str, given: bool = False, mode: str = "rules") -> tuple[str, str]:
+    """The word of a name part that the CURP uses, and how to name it in an explanation.
+
+    ``mode`` "literal" takes the first word as written; "wide" also skips M and M. (read as
+    MARIA by some implementations). Both only serve the cotejo's tolerance."""
+    words = part.split() if mode == "literal" else _drop_particles(part.split())
+    skips = GIVEN_NAME_SKIPS | {"M", "M."} if mode == "wide" else GIVEN_NAME_SKIPS
+    if given and mode != "literal" and len(words) > 1 and words[0] in skips:
+        words = _drop_particles(words[1:])
+    skipped = part.split()[: len(part.split()) - len(words)]
+    word = words[0] if words else ""
+    return word, (f"{word}; no se usa {' '.join(skipped)}" if skipped else word)
+
+
+def _initial(field: str, word: str, shown: str) -> tuple[str, str]:
+    label = f"{_FIELD_LABELS[field]} ({shown})"
+    if not word:
+        return "X", f"X: no tienes {_FIELD_LABELS[field][3:]}"
+    if word[0] == "Ñ":
+        return "X", f"X: {label} empieza con Ñ, que en la CURP se escribe X"
+    if word[0] in NAME_SPECIALS:
+        return "X", f"X: {label} empieza con «{word[0]}»"
+    return word[0], f"{word[0]}: inicial de {label}"
+
+
+def _internal(field: str, word: str, shown: str, wanted: frozenset[str]) -> tuple[str, str]:
+    """First internal vowel or consonant, scanning from the second letter."""
+    kind = "vocal" if wanted is VOWELS else "consonante"
+    label = f"{_FIELD_LABELS[field]} ({shown})"
+    if not word:
+        return "X", f"X: no tienes {_FIELD_LABELS[field][3:]}"
+    for char in word[1:]:
+        if char in NAME_SPECIALS:
+            return "X", f"X: en {label} aparece «{char}» antes de cualquier {kind}"
+        if char == "Ñ" and wanted is CONSONANTS:
+            return "X", f"X: la primera consonante interna de {label} es Ñ, que se escribe X"
+        if char in wanted:
+            return char, f"{char}: primera {kind} interna de {label}"
+    return "X", f"X: {label} no tiene {kind} interna"
+
+
+def _letters(data: PersonData, mode: str = "rules") -> list[tuple[str, str]]:
+    """Positions 1-4 and 14-16 as (letter, why), in CURP order, before the word check."""
+    first = ("primer_apellido", *_word(data.primer_apellido, mode=mode))
+    second = ("segundo_apellido", *_word(data.segundo_apellido, mode=mode))
+    given = ("nombre", *_word(data.nombre, given=True, mode=mode))
+    return [
+        _initial(*first),
+        _internal(*first, VOWELS),
+        _initial(*second),
+        _initial(*given),
+        _internal(*first, CONSONANTS),
+        _internal(*second, CONSONANTS),
+        _internal(*given, CONSONANTS),
+    ]
+
+
+def _censor(letters: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    word = "".join(letter for letter, _ in letters[:4])
+    if word not in INCONVENIENT_WORDS:
+        return letters
+    why = f"X: con {word[1]} las letras 1 a 4 formarían {word}, una palabra inconveniente, y"
+    return [letters[0], ("X", why + " RENAPO pone X"), *letters[2:]]
+
+
+def generate(
+    nombre: str,
+    primer_apellido: str,
+    segundo_apellido: str | None,
+    fecha_nacimiento: date | str,
+    sexo: str,
+    entidad: str,
+    today: date | None = None,
+) -> GeneratedCurp:
+    """The 16 characters fixed by the rules, a full CURP as a hint, and why each part is so.
+
+    >>> generate("Juan José", "D/Amico", "Álvarez", date(1970, 5, 3), "hombre", "df").prefix
+    'DXAJ700503HDFXLN'
+    """
+    data = person_data(
+        nombre, primer_apellido, segundo_apellido, fecha_nacimiento, sexo, entidad, today
+    )
+    assert data.sexo is not None and data.entidad is not None
+    letters = _censor(_letters(data))
+    born, sex, state = data.fecha_nacimiento, data.sexo, data.entidad
+    initials = "".join(letter for letter, _ in letters[:4])
+    consonants = "".join(letter for letter, _ in letters[4:])
+    prefix = f"{initials}{born:%y%m%d}{sex}{state}{consonants}"
+    seventeen = prefix + ("0" if born.year < 2000 else "A")
+    hint = seventeen + check_digit(seventeen)
+    when = f"{born.day} de {MONTHS[born.month - 1]} de {born.year}"
+    blocks = (
+        ExplanationBlock("1-4", initials, ". ".join(why for _, why in letters[:4]) + "."),
+        ExplanationBlock("5-10", prefix[4:10], f"Tu fecha de nacimiento (AAMMDD): {when}."),
+        ExplanationBlock("11", sex, f"{sex}: sexo, {SEX_LABELS[sex]}."),
+        ExplanationBlock("12-13", state, f"{state}: entidad de nacimiento, {STATES[state]}."),
+        ExplanationBlock("14-16", consonants, ". ".join(why for _, why in letters[4:]) + "."),
+        ExplanationBlock("17-18", hint[16:], RENAPO_NOTE),
+    )
+    return GeneratedCurp(prefix=prefix, hint=hint, explanation=blocks)
+
+
+_SLOTS = (1, 2, 3, 4, 14, 15, 16)  # the order of _letters()
+_FIELD_SLOTS = {"primer_apellido": (1, 2, 14), "segundo_apellido": (3, 15), "nombre": (4, 16)}
+
+
+def _options(data: PersonData, curp: str) -> list[dict[int, str]]:
+    """Letters RENAPO may have written in 1-4 and 14-16; the rules' choice comes first.
+
+    Tolerated: position 2 with or without the inconvenient-word X (old CURPs such as VACA
+    keep the vowel; an X may come from a word formed with the CURP's own letters 1, 3 and 4),
+    and each part's first word as written (older CURPs sometimes keep particles or MARIA), or
+    M / M. skipped like MARIA."""
+    options = []
+    for mode in ("rules", "literal", "wide"):
+        letters = _letters(data, mode)
+        raw = dict(zip(_SLOTS, (letter for letter, _ in letters), strict=True))
+        options.append(dict(zip(_SLOTS, (letter for letter, _ in _censor(letters)), strict=True)))
+        options.append(raw)
+        if curp[0] + raw[2] + curp[2:4] in INCONVENIENT_WORDS:
+            options.append(raw | {2: "X"})
+    return options
+
+
+def _mismatch(field: str, positions: tuple[int, ...], expected: str, shown: str) -> Discrepancy:
+    """``expected`` is one value (a date part, JC) or letters to list one by one."""
+    would = "sería"
+    if field in _FIELD_SLOTS and len(expected) > 1:
+        would, expected = "serían", spanish_list(list(expected))
+    what = "La posición" if field == "fecha_nacimiento" else "La letra"
+    if len(positions) > 1:
+        what = "Las posiciones" if field == "fecha_nacimiento" else "Las letras"
+    verb = "no corresponde" if len(positions) == 1 else "no corresponden"
+    text = f"{what} {positions_text(positions)} {verb} a {_FIELD_LABELS[field]} ({shown}):"
+    return Discrepancy(field, positions, f"{text} según tus datos {would} {expected}.")
+
+
+def cotejar(
+    curp: str,
+    nombre: str,
+    primer_apellido: str,
+    segundo_apellido: str | None,
+    fecha_nacimiento: date | str,
+    sexo: str | None = None,
+    entidad: str | None = None,
+    today: date | None = None,
+) -> tuple[Discrepancy, ...]:
+    """Positions 1-16 of ``curp`` that disagree with the person's data (17-18 are ignored).
+
+    Raises ``InvalidCurp`` when ``curp`` does not have 18 characters and ``CurpDataError``
+    when the data is unusable.
+
+    >>> cotejar("PXNE660720HMCXTN06", "Enrique", "Peña", "Nieto", "1966-07-20", "H", "MC")
+    ()
+    >>> found = cotejar("PENE660720HMCXTN06", "Enrique", "Pena", "Nieto", "1966-07-02")
+    >>> [(d.field, d.positions) for d in found]
+    [('fecha_nacimiento', (9, 10)), ('primer_apellido', (14,))]
+    >>> found[1].message
+    'La letra 14 no corresponde a tu primer apellido (PENA): según tus datos sería N.'
+    """
+    value = compact(curp)
+    if len(value) != 18:
+        raise InvalidCurp(report(curp, today))
+    data = person_data(
+        nombre, primer_apellido, segundo_apellido, fecha_nacimiento, sexo, entidad, today, True
+    )
+    found: list[Discrepancy] = []
+    options = _options(data, value)
+    for field, slots in _FIELD_SLOTS.items():
+        if any(all(option[p] == value[p - 1] for p in slots) for option in options):
+            continue
+        misses = [tuple(p for p in slots if option[p] != value[p - 1]) for option in options]
+        wrong = min(misses, key=len)  # against the closest option
+        shown = getattr(data, field) or "no tienes"
+        expected = "".join(options[misses.index(wrong)][p] for p in wrong)
+        found.append(_mismatch(field, wrong, expected, shown))
+    born = f"{data.fecha_nacimiento:%y%m%d}"
+    wrong = tuple(i for i in range(5, 11) if value[i - 1] != born[i - 5])
+    if wrong:
+        shown = f"{data.fecha_nacimiento:%d/%m/%Y}"
+        found.append(
+            _mismatch("fecha_nacimiento", wrong, "".join(born[i - 5] for i in wrong), shown)
+        )
+    if data.sexo and value[10] != data.sexo:
+        found.append(_mismatch("sexo", (11,), data.sexo, SEX_LABELS[data.sexo]))
+    if data.entidad and value[11:13] != data.entidad:
+        found.append(_mismatch("entidad", (12, 13), data.entidad, STATES[data.entidad]))
+    return tuple(sorted(found, key=lambda d: d.positions[0]))

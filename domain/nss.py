@@ -1,0 +1,173 @@
+"""IMSS Número de Seguridad Social (NSS): 11 digits ending in a Luhn check digit.
+
+Layout: subdelegación (1-2), year of affiliation (3-4), year of birth (5-6), folio (7-10),
+check digit (11). Same shape as ``domain.curp``: ``compact``, ``validate``, ``is_valid``,
+``report``, with the same ``Problem`` type.
+
+>>> validate("1234 56-7890 3")
+'12345678903'
+>>> [(p.code, p.positions) for p in report("12345678904").errors]
+[('check_digit', (11,))]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.curp import Problem
+from domain.curp import compact as compact_curp
+from domain.curp import is_valid as is_valid_curp
+from domain.curp_tables import where
+
+__all__ = [
+    "InvalidNss",
+    "NssReport",
+    "birth_year_mismatch",
+    "check_digit",
+    "compact",
+    "is_valid",
+    "report",
+    "validate",
+]
+
+_RAW_CAP = 256  # a longer input is reported as `length` without being scanned
+_DIGITS = frozenset("0123456789")
+# Luhn with weights 1, 2, 1, 2...: the digit sum of each product, looked up.
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
+@dataclass(frozen=True, slots=True)
+class NssReport:
+    """Everything found in one value; ``nss`` is the compacted value when it has 11 characters.
+
+    Same shape as ``CurpReport``. ``warnings`` stays empty: the only NSS warning compares it
+    with a CURP, see ``birth_year_mismatch``. The parts (two-digit years as written) are
+    filled only for a valid NSS.
+    """
+
+    input: str
+    nss: str | None
+    errors: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    subdelegacion: str | None = None
+    affiliation_year: str | None = None
+    birth_year: str | None = None
+    folio: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.nss is not None and not self.errors
+
+
+class InvalidNss(ValueError):
+    """Raised by ``validate``; ``report`` holds every problem found."""
+
+    def __init__(self, result: NssReport) -> None:
+        super().__init__(" ".join(p.message for p in result.errors))
+        self.report = result
+
+
+def compact(value: str) -> str:
+    """Strip the value and drop spaces and hyphens.
+
+    >>> compact(" 12-34 567 8903 ")
+    '12345678903'
+    """
+    if not isinstance(value, str):
+        raise InvalidNss(report(value))
+    return value.strip().replace(" ", "").replace("-", "")
+
+
+def check_digit(first10: str) -> str:
+    """The Luhn check digit of the first 10 digits (weights 1, 2, 1, 2... from the left).
+
+    >>> check_digit("1234567890")
+    '3'
+    """
+    if len(first10) != 10 or not set(first10) <= _DIGITS:
+        raise ValueError("se necesitan 10 números")
+    total = sum(int(d) if i % 2 == 0 else _DOUBLED[int(d)] for i, d in enumerate(first10))
+    return str(-total % 10)
+
+
+def _problems(nss: str) -> list[Problem]:
+    found = []
+    n = len(nss)
+    junk = tuple(i for i, c in enumerate(nss[:11], 1) if c not in _DIGITS)
+    if junk:
+        text = f"El NSS solo lleva números: revisa {where(junk)}."
+        found.append(Problem("format", junk, text))
+    first_ten_ok = n in (10, 11) and not any(pos <= 10 for pos in junk)
+    expected = check_digit(nss[:10]) if first_ten_ok else None
+    if n == 11 and expected is not None and not junk and nss[10] != expected:
+        text = f"El dígito verificador debería ser {expected}: revisa los números anteriores."
+        found.append(Problem("check_digit", (11,), text))
+    if n != 11:
+        if n == 0:
+            length = Problem("length", (), "Escribe tu NSS: son 11 números.")
+        else:
+            gap = tuple(range(n + 1, 12)) if n < 11 else tuple(range(12, n + 1))
+            text = f"El NSS tiene 11 números y escribiste {n}."
+            if n == 10 and expected is not None:
+                text += f" Si falta el último, el dígito verificador, debería ser {expected}."
+            length = Problem("length", gap if n <= 64 else (), text)
+        found.insert(0, length)
+    return found
+
+
+def report(value: object) -> NssReport:
+    """Every problem of ``value``; never raises."""
+    if not isinstance(value, str):
+        text = (
+            "Escribe tu NSS: son 11 números." if value is None else "El NSS debe llegar como texto."
+        )
+        return NssReport("", None, (Problem("length" if value is None else "format", (), text),))
+    if len(value) > _RAW_CAP:
+        text = "Eso es demasiado largo para un NSS: son 11 números."
+        return NssReport(value[:_RAW_CAP], None, (Problem("length", (), text),))
+    nss = compact(value)
+    errors = tuple(_problems(nss))
+    if len(nss) != 11 or errors:
+        return NssReport(value, nss if len(nss) == 11 else None, errors)
+    return NssReport(value, nss, (), (), nss[:2], nss[2:4], nss[4:6], nss[6:10])
+
+
+def validate(value: object) -> str:
+    """Return the compacted NSS or raise ``InvalidNss`` with the full report."""
+    if isinstance(value, str) and len(value) <= _RAW_CAP:
+        nss = compact(value)
+        if len(nss) == 11 and nss.isascii() and nss.isdigit() and check_digit(nss[:10]) == nss[10]:
+            return nss
+    raise InvalidNss(report(value))
+
+
+def is_valid(value: object) -> bool:
+    """True for a valid NSS; never raises.
+
+    >>> is_valid("12345678903"), is_valid("1234567890"), is_valid(12345678903)
+    (True, False, False)
+    """
+    try:
+        validate(value)
+    except InvalidNss:
+        return False
+    return True
+
+
+def birth_year_mismatch(nss: str, curp: str) -> Problem | None:
+    """A ``birth_year`` warning when the NSS's year of birth (5-6) differs from the CURP's.
+
+    None when they agree or when either value is invalid (their own checks report that).
+
+    >>> birth_year_mismatch("12345678903", "LOOA531113HTCPBN07").message
+    'El año de nacimiento de tu NSS (56) no coincide con el de tu CURP (53): revisa los dos.'
+    """
+    if not is_valid(nss) or not is_valid_curp(curp):
+        return None
+    nss_year, curp_year = compact(nss)[4:6], compact_curp(curp)[4:6]
+    if nss_year == curp_year:
+        return None
+    text = (
+        f"El año de nacimiento de tu NSS ({nss_year}) no coincide con el de tu CURP ({curp_year})"
+    )
+    return Problem("birth_year", (5, 6), f"{text}: revisa los dos.")

@@ -1,0 +1,320 @@
+"""The registry CSV: read it as a stream of lines and check each row, in Spanish.
+
+Pure: no Flask, no database. ``registry_import`` adds the checks that need earlier rows and
+writes what passes. A row is a mapping from the column names in ``COLUMNS`` to text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from domain import curp, nss
+from domain.curp_tables import SEX_LABELS, STATE_LOOKALIKES, STATES
+from domain.models import INSTITUCIONES, TIPOS
+
+COLUMNS = (
+    "curp", "nombre", "primer_apellido", "segundo_apellido", "fecha_nacimiento", "sexo",
+    "entidad", "institucion", "numero_afiliacion", "tipo", "vigente", "vigente_desde",
+    "vigente_hasta", "dependencia", "clinica", "titular_curp", "parentesco",
+)  # fmt: skip
+AFILIACION_COLUMNS = COLUMNS[COLUMNS.index("institucion") :]
+# The contract says 1/0; spreadsheets also write sí/no or TRUE/FALSE, which mean the same.
+VIGENTE = {"1": True, "0": False, "sí": True, "si": True, "no": False, "true": True, "false": False}
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISSSTE_NUMBER = re.compile(r"[A-Z0-9-]{1,20}")
+_PROGRESS_STEP = 1 << 16  # report progress every 64 KiB, not every line
+
+Progress = Callable[[int], None]  # receives the number of bytes read since the last call
+
+
+class UnusableFile(Exception):
+    """The file cannot be read as a registry CSV at all: nothing in it is checked or written."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One problem in one cell: file line (header = 1), column (None: the whole row), message."""
+
+    line: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Línea {self.line}" + (f", columna {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class PersonaData(NamedTuple):
+    """A person as stored: the fields of ``Persona``, in its column order."""
+
+    curp: str
+    nombre: str
+    primer_apellido: str
+    segundo_apellido: str | None
+    fecha_nacimiento: dt.date
+    sexo: str
+    entidad: str
+
+
+class AfiliacionData(NamedTuple):
+    """An affiliation as stored: the fields of ``Afiliacion`` except ``id`` and ``curp``."""
+
+    institucion: str
+    numero_afiliacion: str
+    tipo: str
+    vigente: bool
+    vigente_desde: dt.date | None
+    vigente_hasta: dt.date | None
+    dependencia: str | None
+    clinica: str | None
+    titular_curp: str | None
+    parentesco: str | None
+
+
+class Registro(NamedTuple):
+    """A valid row: its line, the person and (unless the person has none) the affiliation."""
+
+    line: int
+    persona: PersonaData
+    afiliacion: AfiliacionData | None
+
+
+class RawRow(NamedTuple):
+    """A row as read: its line, its cells by column, and a problem with its shape, if any."""
+
+    line: int
+    cells: Mapping[str, str]
+    problem: str | None = None
+
+
+def _show(value: str) -> str:
+    return f"«{value[:40]}…»" if len(value) > 40 else f"«{value}»"
+
+
+def _check_header(header: list[str]) -> list[str]:
+    names = [name.strip().lower() for name in header]
+    missing = [c for c in COLUMNS if c not in names]
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    extra = []
+    for position, name in enumerate(names, 1):
+        if not name:
+            extra.append(f"una sin nombre en la posición {position}")
+        elif name not in COLUMNS:
+            guess = difflib.get_close_matches(name, missing or COLUMNS, n=1)
+            extra.append(_show(name) + (f" (¿quisiste decir «{guess[0]}»?)" if guess else ""))
+    if not (missing or extra or repeated):
+        return names
+    problems = ["Los encabezados no son los esperados."]
+    if len(names) == 1 and ";" in names[0]:
+        problems.append("El archivo usa «;» como separador: guárdalo separado por comas.")
+    if missing:
+        problems.append("Faltan las columnas: " + ", ".join(missing) + ".")
+    if extra:
+        problems.append("Sobran las columnas: " + ", ".join(extra) + ".")
+    if repeated:
+        problems.append("Se repiten las columnas: " + ", ".join(repeated) + ".")
+    problems.append("La primera fila debe ser exactamente: " + ",".join(COLUMNS))
+    raise UnusableFile("\n".join(problems))
+
+
+def _decoded_lines(lines: Iterable[bytes], progress: Progress | None) -> Iterator[str]:
+    # Decoding line by line (rather than through TextIOWrapper) names the exact bad line.
+    unreported = 0
+    for number, raw in enumerate(lines, 1):
+        unreported += len(raw)
+        if progress is not None and unreported >= _PROGRESS_STEP:
+            progress(unreported)
+            unreported = 0
+        if b"\x00" in raw:  # PostgreSQL refuses NUL in text; it means a binary or UTF-16 file
+            raise UnusableFile(f"Línea {number}: tiene un carácter nulo; ¿es de verdad un CSV?")
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise UnusableFile(
+                f"Línea {number}: el archivo no está en UTF-8. Guárdalo como «CSV UTF-8»."
+            ) from None
+    if progress is not None and unreported:
+        progress(unreported)
+
+
+def read_csv(lines: Iterable[bytes], progress: Progress | None = None) -> Iterator[RawRow]:
+    """Rows of a registry CSV given as binary lines (an open file); raises ``UnusableFile``.
+
+    Blank rows are skipped; the order of the columns is free, their names are not.
+    """
+    reader = csv.reader(_decoded_lines(lines, progress), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise UnusableFile("El archivo está vacío: falta la fila de encabezados.")
+        names = _check_header(header)
+        end = reader.line_num
+        for values in reader:
+            start, end = end + 1, reader.line_num
+            if not any(value.strip() for value in values):
+                continue
+            problem = None
+            if len(values) != len(names):
+                problem = f"La fila tiene {len(values)} columnas y deben ser {len(names)}."
+            yield RawRow(start, dict(zip(names, values, strict=False)), problem)
+    except csv.Error:
+        raise UnusableFile(
+            f"Línea {reader.line_num}: no se puede leer como CSV (comillas sin cerrar o mal "
+            "puestas, o un campo enorme)."
+        ) from None
+    except OSError as exc:
+        raise UnusableFile(f"No se pudo terminar de leer el archivo ({exc.errno}).") from None
+
+
+class _Cells:
+    """One row's cells and the problems found while reading them."""
+
+    def __init__(self, row: RawRow) -> None:
+        self.row = row
+        self.errors: list[RowError] = []
+
+    def text(self, column: str) -> str:
+        return " ".join(self.row.cells.get(column, "").split())
+
+    def fail(self, column: str, message: str) -> None:
+        self.errors.append(RowError(self.row.line, column, message))
+
+    def words(self, column: str, limit: int, missing: str | None = None) -> str | None:
+        value = self.text(column)
+        if not value and missing:
+            self.fail(column, missing)
+        elif len(value) > limit:
+            self.fail(column, f"Tiene {len(value)} caracteres; el máximo es {limit}.")
+        return value or None
+
+    def date(self, column: str, missing: str | None = None) -> dt.date | None:
+        value = self.text(column)
+        if not value:
+            if missing:
+                self.fail(column, missing)
+            return None
+        if not _DATE.fullmatch(value):
+            self.fail(column, f"{_show(value)} no es una fecha AAAA-MM-DD (como 1985-07-23).")
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(column, f"La fecha {value} no existe.")
+            return None
+
+    def curp(self, column: str, today: dt.date, missing: str) -> str | None:
+        value = self.text(column)
+        if not value:
+            self.fail(column, missing)
+            return None
+        try:
+            return curp.validate(value, today)
+        except curp.InvalidCurp as exc:
+            self.fail(column, f"{_show(value)}: " + " ".join(p.message for p in exc.report.errors))
+            return None
+
+
+def _curp_birth_date(clave: str) -> dt.date:
+    century = 1900 if clave[16].isdigit() else 2000
+    return dt.date(century + int(clave[4:6]), int(clave[6:8]), int(clave[8:10]))
+
+
+def _persona(c: _Cells, today: dt.date) -> PersonaData | None:
+    clave = c.curp("curp", today, "La CURP es obligatoria.")
+    nombre = c.words("nombre", 120, "El nombre es obligatorio.")
+    primer = c.words("primer_apellido", 120, "El primer apellido es obligatorio.")
+    segundo = c.words("segundo_apellido", 120)
+    born = c.date("fecha_nacimiento", "La fecha de nacimiento es obligatoria.")
+    if born is not None and born > today:
+        c.fail("fecha_nacimiento", f"La fecha de nacimiento {born} está en el futuro.")
+    sexo = c.text("sexo").upper()
+    if sexo not in SEX_LABELS:
+        c.fail("sexo", f"Debe ser H (hombre), M (mujer) o X (no binario), no {_show(sexo)}.")
+    entidad = c.text("entidad").upper()
+    if entidad not in STATES:
+        hint = (
+            f" ¿Quisiste decir {STATE_LOOKALIKES[entidad]}?" if entidad in STATE_LOOKALIKES else ""
+        )
+        c.fail("entidad", f"{_show(entidad)} no es una clave de entidad de dos letras.{hint}")
+    if clave is not None:
+        in_curp = _curp_birth_date(clave)
+        if born is not None and born != in_curp:
+            c.fail("fecha_nacimiento", f"No coincide con la CURP, que dice {in_curp}.")
+        if sexo in SEX_LABELS and sexo != clave[10]:
+            c.fail("sexo", f"No coincide con la CURP, que dice {clave[10]} en la posición 11.")
+        if entidad in STATES and entidad != clave[11:13]:
+            c.fail("entidad", f"No coincide con la CURP, que dice {clave[11:13]} en 12 y 13.")
+    if clave is None or nombre is None or primer is None or born is None or c.errors:
+        return None
+    return PersonaData(clave, nombre, primer, segundo, born, sexo, entidad)
+
+
+def _numero(c: _Cells, institucion: str) -> str:
+    value = c.text("numero_afiliacion").upper()
+    if not value:
+        c.fail("numero_afiliacion", "Es obligatorio cuando hay institución.")
+    elif institucion == "IMSS":
+        try:
+            return nss.validate(value)
+        except nss.InvalidNss as exc:
+            c.fail("numero_afiliacion", " ".join(p.message for p in exc.report.errors))
+    elif institucion == "ISSSTE" and not _ISSSTE_NUMBER.fullmatch(value):
+        c.fail("numero_afiliacion", "En el ISSSTE son de 1 a 20 letras A-Z, números o guiones.")
+    return value
+
+
+def _afiliacion(c: _Cells, own: str | None, today: dt.date) -> AfiliacionData | None:
+    institucion = c.text("institucion").upper()
+    if institucion not in INSTITUCIONES:
+        c.fail("institucion", f"Debe ser IMSS, ISSSTE o quedar vacía, no {_show(institucion)}.")
+    numero = _numero(c, institucion)
+    tipo = c.text("tipo").lower()
+    if tipo not in TIPOS:
+        c.fail("tipo", f"Debe ser titular, pensionado o beneficiario, no {_show(tipo)}.")
+    vigente = VIGENTE.get(c.text("vigente").lower())
+    if vigente is None:
+        c.fail("vigente", f"Debe ser 1 (vigente) o 0 (no vigente), no {_show(c.text('vigente'))}.")
+    desde, hasta = c.date("vigente_desde"), c.date("vigente_hasta")
+    if desde is not None and hasta is not None and desde > hasta:
+        c.fail("vigente_hasta", f"La vigencia termina ({hasta}) antes de empezar ({desde}).")
+    dependencia, clinica = c.words("dependencia", 200), c.words("clinica", 200)
+    titular = parentesco = None
+    if tipo == "beneficiario":
+        titular = c.curp("titular_curp", today, "Un beneficiario necesita la CURP de su titular.")
+        if titular is not None and titular == own:
+            c.fail("titular_curp", "Es la CURP del propio beneficiario; debe ser la del titular.")
+        missing = "Un beneficiario necesita el parentesco (cónyuge, hijo, hija, padre, madre…)."
+        parentesco = c.words("parentesco", 40, missing)
+    else:
+        for column in ("titular_curp", "parentesco"):
+            if c.text(column):
+                c.fail(column, "Debe quedar vacía: solo se llena para beneficiarios.")
+    if c.errors or vigente is None:
+        return None
+    return AfiliacionData(
+        institucion, numero, tipo, vigente, desde, hasta, dependencia, clinica, titular, parentesco
+    )
+
+
+def parse_row(row: RawRow, today: dt.date) -> Registro | list[RowError]:
+    """The normalised row, or every problem found in it (each with line and column)."""
+    if row.problem:
+        return [RowError(row.line, None, row.problem)]
+    c = _Cells(row)
+    persona = _persona(c, today)
+    afiliacion = None
+    if c.text("institucion"):
+        afiliacion = _afiliacion(c, persona.curp if persona else None, today)
+    else:
+        for column in AFILIACION_COLUMNS[1:]:
+            if c.text(column):
+                c.fail(column, "Debe quedar vacía: la fila no tiene institución.")
+    if persona is None or c.errors:
+        return c.errors
+    return Registro(row.line, persona, afiliacion)

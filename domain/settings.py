@@ -1,0 +1,116 @@
+"""Configuration read from the environment: none of it is needed for the embedded default.
+
+Pure Python so that the app factory, the CLI and the benchmarks read the same settings the
+same way. Secrets have no fallback outside demo mode.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on", "si", "sí"})
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something impossible (for example production without a key)."""
+
+
+def env_flag(environ: Mapping[str, str], name: str, default: bool = False) -> bool:
+    """Read a yes/no variable.
+
+    >>> env_flag({"DEMO_MODE": "1"}, "DEMO_MODE"), env_flag({}, "DEMO_MODE")
+    (True, False)
+    """
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in TRUE_WORDS
+
+
+def _env_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} debe ser un número entero, no {raw!r}") from exc
+
+
+def load_or_create_secret(path: Path) -> str:
+    """Return the secret kept in ``path``, creating it (mode 0600) on first use."""
+    if path.exists():
+        value = path.read_text(encoding="utf-8").strip()
+        if value:
+            return value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.touch(mode=0o600, exist_ok=True)
+    path.write_text(value + "\n", encoding="utf-8")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every setting the portal reads, with the embedded defaults filled in."""
+
+    demo_mode: bool
+    secret_key: str
+    database_url: str
+    redis_url: str | None
+    mail_server: str | None
+    mail_port: int
+    mail_username: str | None
+    mail_password: str | None
+    mail_use_tls: bool
+    mail_default_sender: str
+    public_base_url: str
+    embed_allowed_origins: tuple[str, ...]
+    issuer_name: str
+    proxy_count: int
+    instance_path: Path
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.instance_path / "outbox"
+
+    @property
+    def https(self) -> bool:
+        return self.public_base_url.startswith("https://")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], instance_path: Path) -> Settings:
+        demo = env_flag(environ, "DEMO_MODE")
+        secret = environ.get("SECRET_KEY", "").strip()
+        if not secret:
+            if not demo:
+                raise ConfigError(
+                    "Falta SECRET_KEY. Defínela en el entorno, o usa DEMO_MODE=1 para probar el "
+                    "portal con datos de demostración."
+                )
+            secret = load_or_create_secret(instance_path / "secret_key")
+        default_db = f"sqlite:///{instance_path / 'derechohabiencia.sqlite3'}"
+        origins = environ.get("EMBED_ALLOWED_ORIGINS", "")
+        return cls(
+            demo_mode=demo,
+            secret_key=secret,
+            database_url=environ.get("DATABASE_URL", "").strip() or default_db,
+            redis_url=environ.get("REDIS_URL", "").strip() or None,
+            mail_server=environ.get("MAIL_SERVER", "").strip() or None,
+            mail_port=_env_int(environ, "MAIL_PORT", 25),
+            mail_username=environ.get("MAIL_USERNAME", "").strip() or None,
+            mail_password=environ.get("MAIL_PASSWORD") or None,
+            mail_use_tls=env_flag(environ, "MAIL_USE_TLS"),
+            mail_default_sender=environ.get("MAIL_DEFAULT_SENDER", "").strip()
+            or "Derechohabiencia <no-responder@derechohabiencia.localhost>",
+            public_base_url=(
+                environ.get("PUBLIC_BASE_URL", "").strip() or "http://127.0.0.1:5000"
+            ).rstrip("/"),
+            embed_allowed_origins=tuple(o for o in origins.replace(",", " ").split() if o),
+            issuer_name=environ.get("ISSUER_NAME", "").strip() or "Portal Derechohabiencia",
+            proxy_count=_env_int(environ, "PROXY_COUNT", 0),
+            instance_path=instance_path,
+        )

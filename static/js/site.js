@@ -1,0 +1,23 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  // After an htmx swap that replaced a whole result, move focus to its heading when asked,
+  // so keyboard and screen-reader users land on the answer instead of losing their place.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target) return;
+    var focus = target.querySelector("[data-focus-on-swap]");
+    if (focus) { focus.setAttribute("tabindex", "-1"); focus.focus(); }
+  });
+  // Buttons that copy a snippet to the clipboard (integration page).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy-target]");
+    if (!button || !navigator.clipboard) return;
+    var source = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!source) return;
+    navigator.clipboard.writeText(source.textContent || "").then(function () {
+      var status = document.getElementById(button.getAttribute("data-copy-status"));
+      if (status) status.textContent = button.getAttribute("data-copied-text") || "Copiado";
+    });
+  });
+})();

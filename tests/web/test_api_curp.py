@@ -1,0 +1,111 @@
+"""The CURP JSON API: shape, CORS, caching, limits and garbage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_app
+
+
+def test_valid_curp_json(client) -> None:
+    response = client.get("/api/v1/curp/pxne660720hmcxtn06")
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "input": "pxne660720hmcxtn06",
+        "curp": "PXNE660720HMCXTN06",
+        "valid": True,
+        "errors": [],
+        "warnings": [
+            {
+                "code": "inconvenient_word",
+                "positions": [1, 2, 3, 4],
+                "message": response.get_json()["warnings"][0]["message"],
+            }
+        ]
+        if response.get_json()["warnings"]
+        else [],
+        "birth_date": "1966-07-20",
+        "sex": "H",
+        "state": {"code": "MC", "name": response.get_json()["state"]["name"]},
+    }
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+def test_invalid_curp_lists_every_error_with_positions(client) -> None:
+    body = client.get("/api/v1/curp/PXNE661320HMCXTN07").get_json()
+    assert body["valid"] is False and body["curp"] is None
+    codes = {e["code"] for e in body["errors"]}
+    assert "date" in codes
+    assert all(e["positions"] and e["message"] for e in body["errors"])
+    assert body["birth_date"] is None and body["state"] is None
+
+
+@pytest.mark.parametrize("junk", ["x", "🙂🙂", "%00", "a/b/c", "SELECT * FROM persona", "A" * 2000])
+def test_garbage_is_always_200(client, junk: str) -> None:
+    response = client.get(f"/api/v1/curp/{junk}")
+    assert response.status_code == 200
+    assert response.get_json()["valid"] is False
+
+
+def test_validation_is_cacheable_with_etag(client) -> None:
+    first = client.get("/api/v1/curp/PXNE660720HMCXTN06")
+    assert "max-age=86400" in first.headers["Cache-Control"]
+    etag = first.headers["ETag"]
+    again = client.get("/api/v1/curp/PXNE660720HMCXTN06", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+
+
+def test_generation_json(client) -> None:
+    response = client.get(
+        "/api/v1/curp/generar",
+        query_string={
+            "nombre": "Carlos",
+            "primer_apellido": "Mc Gregor",
+            "segundo_apellido": "López",
+            "fecha_nacimiento": "1975-01-02",
+            "sexo": "H",
+            "entidad": "Jalisco",
+        },
+    )
+    body = response.get_json()
+    assert response.status_code == 200
+    assert body["prefix"].startswith("GELC750102HJC")
+    assert len(body["prefix"]) == 16
+    assert next(b["positions"] for b in body["explanation"]) == "1-4"
+
+
+def test_generation_with_bad_data_is_422_problem_in_spanish(client) -> None:
+    response = client.get("/api/v1/curp/generar?nombre=Ana&fecha_nacimiento=2999-01-01")
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert {"primer_apellido", "fecha_nacimiento", "sexo", "entidad"} <= set(body["errors"])
+
+
+def test_openapi_describes_every_api_route(app, client) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.1")
+    documented = set(spec["paths"])
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/") and rule.rule != "/api/v1/openapi.json":
+            path = rule.rule.replace("<path:value>", "{curp}").replace("<", "{").replace(">", "}")
+            assert path in documented, path
+    docs = client.get("/api/docs").get_data(as_text=True)
+    assert "/api/v1/curp/{curp}" in docs
+    assert "cdn" not in docs.lower()
+
+
+def test_api_is_rate_limited_with_json_429(tmp_path: Path) -> None:
+    app = make_app(tmp_path, f"sqlite:///{tmp_path}/l.sqlite3", RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    responses = [client.get(f"/api/v1/curp/X{i}") for i in range(121)]
+    assert all(r.status_code == 200 for r in responses[:120])
+    assert "RateLimit-Remaining" in responses[0].headers
+    last = responses[120]
+    assert last.status_code == 429
+    assert last.mimetype == "application/problem+json"
+    assert last.get_json()["title"] == "Demasiadas solicitudes"
+    assert int(last.headers["Retry-After"]) > 0

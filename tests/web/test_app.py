@@ -1,0 +1,119 @@
+"""The factory, its configuration, the health check and the language switch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from domain.settings import ConfigError, Settings
+from tests.conftest import make_app
+
+
+def test_refuses_to_start_without_secret_key_outside_demo(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        Settings.from_env({"DEMO_MODE": "0"}, tmp_path)
+    with pytest.raises(ConfigError):
+        make_app(tmp_path, "sqlite://", ENV={"DEMO_MODE": "0", "SECRET_KEY": ""})
+
+
+def test_demo_mode_creates_and_keeps_a_random_secret(tmp_path: Path) -> None:
+    first = Settings.from_env({"DEMO_MODE": "1"}, tmp_path)
+    again = Settings.from_env({"DEMO_MODE": "1"}, tmp_path)
+    assert len(first.secret_key) >= 40
+    assert first.secret_key == again.secret_key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_embedded_defaults_need_no_configuration(tmp_path: Path) -> None:
+    settings = Settings.from_env({"DEMO_MODE": "1"}, tmp_path)
+    assert settings.database_url == f"sqlite:///{tmp_path / 'derechohabiencia.sqlite3'}"
+    assert settings.redis_url is None
+    assert settings.mail_server is None
+    assert settings.outbox_dir == tmp_path / "outbox"
+    assert settings.public_base_url == "http://127.0.0.1:5000"
+
+
+def test_environment_chooses_the_services(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "SECRET_KEY": "x",
+            "DATABASE_URL": "postgresql://db/portal",
+            "REDIS_URL": "redis://cache:6379/0",
+            "MAIL_SERVER": "smtp.example.org",
+            "MAIL_PORT": "587",
+            "MAIL_USE_TLS": "1",
+            "PUBLIC_BASE_URL": "https://portal.example.org/",
+            "EMBED_ALLOWED_ORIGINS": "https://a.example, https://b.example",
+        },
+        tmp_path,
+    )
+    assert not settings.demo_mode
+    assert settings.database_url == "postgresql://db/portal"
+    assert (settings.mail_port, settings.mail_use_tls) == (587, True)
+    assert settings.public_base_url == "https://portal.example.org"
+    assert settings.embed_allowed_origins == ("https://a.example", "https://b.example")
+    assert settings.https
+
+
+def test_bad_number_in_environment_is_explained(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="MAIL_PORT"):
+        Settings.from_env({"DEMO_MODE": "1", "MAIL_PORT": "veinticinco"}, tmp_path)
+
+
+def test_https_public_url_makes_cookies_secure(tmp_path: Path) -> None:
+    app = make_app(tmp_path, "sqlite://", ENV={"PUBLIC_BASE_URL": "https://x.example"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_postgresql_url_uses_psycopg3(tmp_path: Path) -> None:
+    app = make_app(tmp_path, "postgresql://postgres@127.0.0.1:5432/test")
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+
+
+def test_create_app_without_test_config_reads_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "inst"))
+    monkeypatch.setenv("DEMO_MODE", "1")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app()
+    assert app.config["DEMO_MODE"] is True
+    assert (tmp_path / "inst" / "secret_key").exists()
+
+
+def test_healthz_checks_the_database(client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_an_unreachable_database(tmp_path: Path) -> None:
+    app = make_app(tmp_path, f"sqlite:///{tmp_path}/no/such/dir/db.sqlite3")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+
+
+def test_language_switch_keeps_spanish_default_and_offers_english(client) -> None:
+    page = client.get("/demo")
+    assert '<html lang="es">' in page.get_data(as_text=True)
+    switched = client.get("/idioma?lang=en&next=/demo")
+    assert switched.status_code == 302
+    assert switched.headers["Location"] == "/demo"
+    page = client.get("/demo")
+    assert '<html lang="en">' in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:x"])
+def test_language_switch_never_redirects_off_site(client, target: str) -> None:
+    response = client.get("/idioma", query_string={"lang": "en", "next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_language_is_not_found(client) -> None:
+    assert client.get("/idioma?lang=fr").status_code == 404

@@ -1,0 +1,94 @@
+"""/curp and /curp/no-la-conozco: plain forms first, htmx fragments when asked."""
+
+from __future__ import annotations
+
+import re
+
+HX = {"HX-Request": "true"}
+
+
+def test_check_page_without_javascript_shows_the_form(client) -> None:
+    response = client.get("/curp")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'name="curp"' in html
+    for attr in (
+        'autocapitalize="characters"',
+        'autocomplete="off"',
+        'spellcheck="false"',
+        'inputmode="text"',
+    ):
+        assert attr in html
+    assert 'aria-live="polite"' in html
+
+
+def test_valid_curp_shows_its_facts_and_next_steps(client) -> None:
+    html = client.get("/curp?curp=pxne660720hmcxtn06").get_data(as_text=True)
+    assert "PXNE660720HMCXTN06 está bien formada" in html
+    assert "20 de julio de 1966" in html
+    assert "Estado de México" in html or "México" in html
+    assert "Hombre" in html
+    assert "/constancias/no-afiliacion" in html
+
+
+def test_invalid_curp_marks_the_wrong_characters(client) -> None:
+    html = client.get("/curp?curp=PXNE661320HMCXTN06").get_data(as_text=True)
+    assert "La CURP tiene" in html
+    assert re.search(r'<span class="bad"[^>]*>1</span>', html)  # month 13: positions 7-8
+    assert "mes" in html.lower()
+
+
+def test_htmx_request_gets_only_the_fragment(client) -> None:
+    response = client.get("/curp?curp=PXNE660720HMCXTN06", headers=HX)
+    html = response.get_data(as_text=True)
+    assert "<html" not in html
+    assert "bien formada" in html
+    assert "HX-Request" in response.headers.get("Vary", "")
+
+
+def test_boosted_request_gets_the_full_page(client) -> None:
+    html = client.get("/curp?curp=X", headers={**HX, "HX-Boosted": "true"}).get_data(as_text=True)
+    assert "<html" in html
+
+
+def test_typing_a_short_value_is_progress_not_an_error(client) -> None:
+    html = client.get("/curp?curp=PXNE66", headers={**HX, "HX-Trigger-Name": "curp"}).get_data(
+        as_text=True
+    )
+    assert "Llevas 6 de 18 caracteres" in html
+    assert "problema" not in html
+
+
+def test_garbage_never_breaks_the_page(client) -> None:
+    for junk in ("🙂" * 30, "\x00\x01", "<script>alert(1)</script>", "A" * 5000, "%"):
+        response = client.get("/curp", query_string={"curp": junk})
+        assert response.status_code == 200
+        assert "<script>alert" not in response.get_data(as_text=True)
+
+
+def test_generate_page_explains_each_block(client) -> None:
+    response = client.post(
+        "/curp/no-la-conozco",
+        data={
+            "nombre": "Ofelia",
+            "primer_apellido": "Pedrero",
+            "segundo_apellido": "Domínguez",
+            "fecha_nacimiento": "1980-04-05",
+            "sexo": "M",
+            "entidad": "JC",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "PXDO800405MJCDMF" in html
+    assert "RENAPO" in html
+    assert "https://www.gob.mx/curp/" in html
+
+
+def test_generate_with_missing_data_lists_each_field(client) -> None:
+    response = client.post("/curp/no-la-conozco", data={"nombre": "Ana"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Hay un problema" in html
+    for name in ("primer_apellido", "fecha_nacimiento", "sexo", "entidad"):
+        assert f'href="#campo-{name}"' in html

@@ -1,0 +1,142 @@
+"""Security headers on every page, and Spanish error pages instead of tracebacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from blueprints.extensions import limiter
+from tests.conftest import make_app
+
+
+def simple_get_routes(app: Flask) -> list[str]:
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if "GET" in (rule.methods or set()) and not rule.arguments:
+            rules.append(rule.rule)
+    return sorted(rules)
+
+
+def test_every_page_sends_the_security_headers(client, app: Flask) -> None:
+    routes = simple_get_routes(app)
+    assert "/healthz" in routes
+    for route in routes:
+        response = client.get(route)
+        csp = response.headers.get("Content-Security-Policy", "")
+        assert "default-src 'self'" in csp, route
+        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp, route
+        assert response.headers["X-Content-Type-Options"] == "nosniff", route
+        assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin", route
+        assert "camera=()" in response.headers["Permissions-Policy"], route
+        if "frame-ancestors 'none'" in csp:
+            assert response.headers["X-Frame-Options"] == "DENY", route
+        assert "Strict-Transport-Security" not in response.headers  # plain http here
+
+
+def test_hsts_behind_https(client) -> None:
+    response = client.get("/healthz", base_url="https://portal.example")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_not_found_page_is_spanish_html(client) -> None:
+    response = client.get("/no-existe")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "No encontramos esta página" in html
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_api_errors_are_problem_json(client) -> None:
+    response = client.get("/api/v1/no-existe")
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["status"] == 404
+
+
+def test_method_not_allowed(client) -> None:
+    response = client.delete("/healthz")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+
+
+@pytest.fixture
+def error_app(tmp_path: Path) -> Flask:
+    app = make_app(
+        tmp_path, f"sqlite:///{tmp_path}/e.sqlite3", WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True
+    )
+
+    def explode() -> str:
+        raise RuntimeError("boom: PUFA850312MDFRCN02")
+
+    def form() -> str:
+        return "ok"
+
+    app.add_url_rule("/_explota", view_func=explode)
+    app.add_url_rule("/_form", view_func=form, methods=["POST"])
+    app.add_url_rule("/_limitado", view_func=limiter.limit("2 per minute")(form), endpoint="lim")
+    return app
+
+
+def test_unexpected_error_is_a_spanish_500_without_traceback(error_app: Flask, caplog) -> None:
+    response = error_app.test_client().get("/_explota")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Algo falló de nuestro lado" in html
+    assert "Traceback" not in html and "boom" not in html
+    # The log names the route, never a path that could hold a CURP.
+    assert "/_explota" in caplog.text
+
+
+def test_expired_form_gets_a_friendly_page(error_app: Flask) -> None:
+    response = error_app.test_client().post("/_form", data={"x": "1"})
+    assert response.status_code == 400
+    assert "El formulario caducó" in response.get_data(as_text=True)
+
+
+def test_too_many_requests_page(error_app: Flask) -> None:
+    client = error_app.test_client()
+    assert [client.get("/_limitado").status_code for _ in range(2)] == [200, 200]
+    response = client.get("/_limitado")
+    assert response.status_code == 429
+    assert "Demasiadas solicitudes" in response.get_data(as_text=True)
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_rate_limits_shared_through_redis(tmp_path: Path, redis_url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    apps = [
+        make_app(
+            tmp_path / str(i),
+            f"sqlite:///{tmp_path}/r{i}.sqlite3",
+            RATELIMIT_ENABLED=True,
+            ENV={"REDIS_URL": redis_url},
+        )
+        for i in range(2)
+    ]
+    for app in apps:
+        app.add_url_rule(
+            "/_limitado", view_func=limiter.limit("2 per minute")(lambda: "ok"), endpoint="lim"
+        )
+    # Two servers share one budget: the third request is refused by the *other* server.
+    codes = [apps[i % 2].test_client().get("/_limitado").status_code for i in range(3)]
+    assert codes == [200, 200, 429]
+    assert redis.Redis.from_url(redis_url).keys("LIMITS*")
+
+
+def test_site_stays_up_when_redis_is_unreachable(tmp_path: Path) -> None:
+    app = make_app(
+        tmp_path,
+        f"sqlite:///{tmp_path}/x.sqlite3",
+        RATELIMIT_ENABLED=True,
+        ENV={"REDIS_URL": "redis://127.0.0.1:1/0"},
+    )
+    app.add_url_rule(
+        "/_limitado", view_func=limiter.limit("2 per minute")(lambda: "ok"), endpoint="lim"
+    )
+    client = app.test_client()
+    codes = [client.get("/_limitado").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]  # the in-memory fallback still limits
