@@ -31,8 +31,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Production-style serving; configure it with the environment (see docs/despliegue.md).
+serve: $(STAMP)
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py "app:create_app()"
+
+BENCHMARKS := curp import_registry registry_scale pageweight widget_weight pdf load
+
 bench: $(STAMP)
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for name in $(BENCHMARKS); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py || exit 1; done
 
 freeze: $(STAMP)
 	DEMO_MODE=1 $(FLASK) freeze

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,34 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from blueprints import api, cli, core, curp, errors, guides, security, templating
-from blueprints.extensions import babel, csrf, db, htmx, limiter, migrate, select_locale
+from blueprints import (
+    api,
+    captcha,
+    cli,
+    constancias,
+    core,
+    cuenta,
+    curp,
+    embed,
+    errors,
+    guides,
+    mail,
+    observability,
+    oficina,
+    security,
+    templating,
+    verificacion,
+)
+from blueprints.extensions import (
+    babel,
+    csrf,
+    db,
+    htmx,
+    limiter,
+    login_manager,
+    migrate,
+    select_locale,
+)
 from domain.settings import Settings
 
 ROOT = Path(__file__).resolve().parent
@@ -50,11 +77,26 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         default_translation_directories=str(ROOT / "translations"),
     )
     limiter.init_app(app)
+    login_manager.init_app(app)
 
+    observability.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
-    for blueprint in (core.bp, curp.bp, api.bp, guides.bp):
+    for blueprint in (
+        core.bp,
+        curp.bp,
+        api.bp,
+        guides.bp,
+        mail.bp,
+        captcha.bp,
+        embed.bp,
+        embed.pages,
+        constancias.bp,
+        verificacion.bp,
+        cuenta.bp,
+        oficina.bp,
+    ):
         app.register_blueprint(blueprint)
     # Anyone may call the public API from a browser, but never with cookies.
     CORS(
@@ -69,13 +111,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _flask_config(settings: Settings) -> dict[str, Any]:
     url = settings.database_url
-    engine_options: dict[str, Any] = {"pool_pre_ping": True}
+    # hide_parameters: SQL errors would otherwise print CURPs and addresses into the logs.
+    engine_options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        engine_options = {"connect_args": {"timeout": 30}}
+        engine_options = {"connect_args": {"timeout": 30}, "hide_parameters": True}
     return {
         "SECRET_KEY": settings.secret_key,
+        "SECRET_KEY_FALLBACKS": list(settings.secret_key_fallbacks),
         "DEMO_MODE": settings.demo_mode,
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
@@ -89,9 +133,14 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PREFERRED_URL_SCHEME": "https" if settings.https else "http",
         "WTF_CSRF_TIME_LIMIT": 3600,
+        # Signed-in sessions end after 30 idle minutes: sign-in marks the session permanent and
+        # Flask renews the cookie on every request (SESSION_REFRESH_EACH_REQUEST).
+        "PERMANENT_SESSION_LIFETIME": dt.timedelta(minutes=30),
+        "SESSION_REFRESH_EACH_REQUEST": True,
         "BABEL_DEFAULT_LOCALE": "es",
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "PUBLIC_BASE_URL": settings.public_base_url,
+        "METRICS_TOKEN": settings.metrics_token,
     }
 
 

@@ -84,6 +84,45 @@ GENERATED = {
     },
 }
 
+VERIFICACION = {
+    "type": "object",
+    "required": ["autentica", "folio", "tipo", "titular", "emitida", "valida_hasta", "estado",
+                 "revocada", "vigente_hoy"],
+    "properties": {
+        "autentica": {"type": "boolean", "const": True},
+        "folio": {"type": "string", "pattern": "^[A-Z]{2}-[0-9]{4}-[0-9]{6,9}$"},
+        "tipo": {
+            "type": "object",
+            "required": ["clave", "titulo", "institucion"],
+            "properties": {
+                "clave": {"type": "string"},
+                "titulo": {"type": "string"},
+                "institucion": {"type": "string", "enum": ["IMSS", "ISSSTE"]},
+            },
+        },
+        "titular": {"type": "string", "description": "Iniciales (J*** P***); vacío sin registro"},
+        "emitida": {"type": "string", "format": "date-time"},
+        "valida_hasta": {"type": ["string", "null"], "format": "date-time"},
+        "estado": {"type": "string", "enum": ["vigente", "vencida", "revocada"]},
+        "revocada": {"type": ["string", "null"], "format": "date-time"},
+        "vigente_hoy": {
+            "type": ["boolean", "null"],
+            "description": "Solo carnet ISSSTE: si los derechos siguen vigentes hoy en el registro",
+        },
+    },
+}  # fmt: skip
+CLAVE_PUBLICA = {
+    "type": "object",
+    "required": ["kid", "algorithm", "public_key", "public_key_pem", "active"],
+    "properties": {
+        "kid": {"type": "string", "description": "16 hex: SHA-256 de la clave pública, recortado"},
+        "algorithm": {"type": "string", "const": "Ed25519"},
+        "public_key": {"type": "string", "description": "32 bytes en base64"},
+        "public_key_pem": {"type": "string"},
+        "active": {"type": "boolean", "description": "La que firma los documentos nuevos"},
+    },
+}
+
 RATE_HEADERS = {
     "RateLimit-Limit": {"schema": {"type": "integer"}},
     "RateLimit-Remaining": {"schema": {"type": "integer"}},
@@ -172,12 +211,93 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/api/v1/estatus/{curp}": {
+        "get": {
+            "operationId": "estatusAfiliacion",
+            "summary": "Dice si una CURP tiene afiliación vigente hoy al IMSS y al ISSSTE",
+            "description": (
+                "Solo sí o no, nunca un nombre. Apagada salvo que el operador defina "
+                "EMBED_STATUS_LOOKUP=1 (si no, responde 404). Límite por IP y por sitio que "
+                "incrusta (encabezado Origin o Referer); la misma cuota que el widget."
+            ),
+            "parameters": [
+                {
+                    "name": "curp",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "maxLength": 1024},
+                }
+            ],
+            "responses": {
+                "200": json_response(
+                    "Afiliación vigente hoy, por institución",
+                    {
+                        "type": "object",
+                        "required": ["curp", "imss_vigente", "issste_vigente"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "curp": {"type": "string", "pattern": "^[A-Z0-9]{18}$"},
+                            "imss_vigente": {"type": "boolean"},
+                            "issste_vigente": {"type": "boolean"},
+                        },
+                    },
+                ),
+                "404": problem_response("La consulta de estatus está apagada en este portal"),
+                "422": problem_response("La CURP no es válida; el detalle dice qué revisar"),
+                "429": TOO_MANY,
+            },
+        }
+    },
+    "/api/v1/constancias/{folio}": {
+        "get": {
+            "operationId": "verificarConstancia",
+            "summary": "Dice si una constancia es auténtica y si sigue vigente",
+            "description": (
+                "Folio y código de verificación tal como vienen en el documento (el código va "
+                "junto al QR). Un folio desconocido y un código equivocado dan la misma "
+                "respuesta 404. El nombre va enmascarado: solo iniciales."
+            ),
+            "parameters": [
+                {
+                    "name": "folio",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "maxLength": 64, "examples": ["NA-2026-000123"]},
+                },
+                query("c", "Código de verificación (12 letras y números)", maxLength=128),
+            ],
+            "responses": {
+                "200": json_response(
+                    "Constancia auténtica", {"$ref": "#/components/schemas/Verificacion"}
+                ),
+                "404": problem_response("No auténtica: no hay constancia con ese folio y código"),
+                "422": problem_response("Folio o código ausente o mal escrito"),
+                "429": TOO_MANY,
+            },
+        }
+    },
+    "/api/v1/claves": {
+        "get": {
+            "operationId": "clavesPublicas",
+            "summary": "Claves públicas Ed25519 con que se firman las constancias",
+            "description": "Incluye las claves retiradas, para verificar documentos antiguos.",
+            "responses": {
+                "200": json_response(
+                    "Claves publicadas",
+                    {"type": "array", "items": {"$ref": "#/components/schemas/ClavePublica"}},
+                ),
+                "429": TOO_MANY,
+            },
+        }
+    },
 }
 SCHEMAS: dict[str, Any] = {
     "Problem": PROBLEM,
     "CurpProblem": CURP_PROBLEM,
     "CurpResult": CURP_RESULT,
     "GeneratedCurp": GENERATED,
+    "Verificacion": VERIFICACION,
+    "ClavePublica": CLAVE_PUBLICA,
 }
 
 

@@ -2,10 +2,12 @@
 
 from flask import Flask
 
-from blueprints import cli_demo, cli_registry, freeze
+from blueprints import cli_constancias, cli_demo, cli_outbox, cli_registry, freeze
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(cli_registry.registry_cli)
     app.cli.add_command(cli_demo.demo_cli)
+    app.cli.add_command(cli_outbox.outbox_cli)
+    app.cli.add_command(cli_constancias.constancias_cli)
     freeze.init_app(app)

@@ -59,4 +59,7 @@ def prepare_command(host: str, port: int) -> None:
     click.echo(f"\nDerechohabiencia (demostración) en http://{host}:{port}/")
     click.echo("CURP para probar (todas ficticias):")
     _print_examples()
-    click.echo(f"Más casos en http://{host}:{port}/demo\n")
+    click.echo(f"Más casos en http://{host}:{port}/demo")
+    click.echo(
+        f"Los correos (activación, constancias) se ven en http://{host}:{port}/dev/correos\n"
+    )

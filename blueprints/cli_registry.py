@@ -57,8 +57,9 @@ def import_command(archivo: Path, skip_invalid: bool) -> None:
             click.echo(f"  {line}", err=True)
     click.echo(f"Filas leídas: {summary.rows}")
     if not summary.written:
+        verb = "tiene" if summary.rejected == 1 else "tienen"
         click.echo(
-            f"No se importó nada: {summary.rejected} de {summary.rows} filas tienen errores. "
+            f"No se importó nada: {summary.rejected} de {summary.rows} filas {verb} errores. "
             "Corrige el archivo o usa --skip-invalid para importar solo las filas válidas.",
             err=True,
         )

@@ -6,20 +6,22 @@ import logging
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
 
 TITLES = {
-    400: "La solicitud no es válida",
-    403: "No tienes permiso para ver esta página",
-    404: "No encontramos esta página",
-    405: "Esta página no acepta esa acción",
-    413: "Enviaste demasiados datos",
-    429: "Demasiadas solicitudes",
-    500: "Algo falló de nuestro lado",
-    503: "El servicio no está disponible por el momento",
+    400: _l("La solicitud no es válida"),
+    403: _l("No tienes permiso para ver esta página"),
+    404: _l("No encontramos esta página"),
+    405: _l("Esta página no acepta esa acción"),
+    413: _l("Enviaste demasiados datos"),
+    429: _l("Demasiadas solicitudes"),
+    500: _l("Algo falló de nuestro lado"),
+    503: _l("El servicio no está disponible por el momento"),
 }
 
 
@@ -35,7 +37,7 @@ def problem(status: int, title: str, detail: str) -> Response:
 
 
 def render_error(status: int, template: str = "errors/error.html", **context: object) -> Response:
-    title = _(TITLES.get(status, TITLES[500]))
+    title = str(TITLES.get(status, TITLES[500]))
     if wants_json():
         return problem(status, title, str(context.get("detail") or title))
     html = render_template(template, status=status, title=title, **context)
@@ -57,6 +59,21 @@ def handle_csrf(_exc: CSRFError) -> Response:
     return render_error(400, "errors/csrf.html", detail=_("El formulario caducó."))
 
 
+def handle_database_down(_exc: Exception) -> Response:
+    # Lost connection or server restarting: the pool's pre-ping recovers on its own; until then
+    # say so plainly. Nothing committed is lost, and an uncommitted change is rolled back.
+    from blueprints.extensions import db
+
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.warning("No se pudo deshacer la transacción tras perder la base de datos")
+    log.error("Base de datos no disponible durante %s", request.url_rule or "(sin ruta)")
+    response = render_error(503, detail=_("El servicio no está disponible por el momento."))
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def handle_unexpected(exc: Exception) -> Response:
     # The route pattern, not the path: paths can hold a CURP or a folio.
     rule = request.url_rule.rule if request.url_rule else "(sin ruta)"
@@ -67,4 +84,6 @@ def handle_unexpected(exc: Exception) -> Response:
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(InterfaceError, handle_database_down)
     app.register_error_handler(Exception, handle_unexpected)

@@ -5,6 +5,7 @@ from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -16,6 +17,7 @@ migrate = Migrate()
 csrf = CSRFProtect()
 htmx = HTMX()
 babel = Babel()
+login_manager = LoginManager()
 limiter = Limiter(
     key_func=get_remote_address,
     headers_enabled=True,

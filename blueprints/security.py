@@ -38,9 +38,10 @@ def frame_ancestors() -> str:
     settings = current_app.extensions["settings"]
     if not g.get("embeddable"):
         return "'none'"
+    # 'self' keeps the live preview on /integracion working whatever the operator allows.
     if settings.embed_allowed_origins:
-        return " ".join(settings.embed_allowed_origins)
-    allowed = "https:"
+        return " ".join(("'self'", *settings.embed_allowed_origins))
+    allowed = "'self' https:"
     if settings.demo_mode:
         allowed += " http://localhost:* http://127.0.0.1:*"
     return allowed

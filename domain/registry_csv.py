@@ -39,7 +39,11 @@ class UnusableFile(Exception):
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """One problem in one cell: file line (header = 1), column (None: the whole row), message."""
+    """One problem in one cell: file line (header = 1), column (None: the whole row), message.
+
+    >>> str(RowError(7, "sexo", "Debe ser H (hombre), M (mujer) o X (no binario), no «F»."))
+    'Línea 7, columna sexo: Debe ser H (hombre), M (mujer) o X (no binario), no «F».'
+    """
 
     line: int
     column: str | None
@@ -176,14 +180,21 @@ class _Cells:
     """One row's cells and the problems found while reading them."""
 
     def __init__(self, row: RawRow) -> None:
-        self.row = row
+        self.line = row.line
+        self.cells = {column: " ".join(value.split()) for column, value in row.cells.items()}
         self.errors: list[RowError] = []
 
     def text(self, column: str) -> str:
-        return " ".join(self.row.cells.get(column, "").split())
+        """The cell without leading, trailing or repeated spaces ("" when the column is absent)."""
+        return self.cells.get(column, "")
 
     def fail(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.row.line, column, message))
+        self.errors.append(RowError(self.line, column, message))
+
+    def wrong(self, column: str, value: str, expected: str) -> None:
+        self.fail(
+            column, f"Debe ser {expected}, no {_show(value)}." if value else f"Falta: {expected}."
+        )
 
     def words(self, column: str, limit: int, missing: str | None = None) -> str | None:
         value = self.text(column)
@@ -235,13 +246,14 @@ def _persona(c: _Cells, today: dt.date) -> PersonaData | None:
         c.fail("fecha_nacimiento", f"La fecha de nacimiento {born} está en el futuro.")
     sexo = c.text("sexo").upper()
     if sexo not in SEX_LABELS:
-        c.fail("sexo", f"Debe ser H (hombre), M (mujer) o X (no binario), no {_show(sexo)}.")
+        c.wrong("sexo", sexo, "H (hombre), M (mujer) o X (no binario)")
     entidad = c.text("entidad").upper()
-    if entidad not in STATES:
-        hint = (
-            f" ¿Quisiste decir {STATE_LOOKALIKES[entidad]}?" if entidad in STATE_LOOKALIKES else ""
-        )
-        c.fail("entidad", f"{_show(entidad)} no es una clave de entidad de dos letras.{hint}")
+    if not entidad:
+        c.fail("entidad", "Falta la clave de entidad de nacimiento: dos letras, como DF o NE.")
+    elif entidad not in STATES:
+        alt = STATE_LOOKALIKES.get(entidad)
+        hint = f"¿quisiste decir {alt}?" if alt else "son dos letras, como DF o NE."
+        c.fail("entidad", f"{_show(entidad)} no es una clave de entidad; {hint}")
     if clave is not None:
         in_curp = _curp_birth_date(clave)
         if born is not None and born != in_curp:
@@ -272,14 +284,14 @@ def _numero(c: _Cells, institucion: str) -> str:
 def _afiliacion(c: _Cells, own: str | None, today: dt.date) -> AfiliacionData | None:
     institucion = c.text("institucion").upper()
     if institucion not in INSTITUCIONES:
-        c.fail("institucion", f"Debe ser IMSS, ISSSTE o quedar vacía, no {_show(institucion)}.")
+        c.wrong("institucion", institucion, "IMSS, ISSSTE o quedar vacía")
     numero = _numero(c, institucion)
     tipo = c.text("tipo").lower()
     if tipo not in TIPOS:
-        c.fail("tipo", f"Debe ser titular, pensionado o beneficiario, no {_show(tipo)}.")
+        c.wrong("tipo", tipo, "titular, pensionado o beneficiario")
     vigente = VIGENTE.get(c.text("vigente").lower())
     if vigente is None:
-        c.fail("vigente", f"Debe ser 1 (vigente) o 0 (no vigente), no {_show(c.text('vigente'))}.")
+        c.wrong("vigente", c.text("vigente"), "1 (vigente) o 0 (no vigente)")
     desde, hasta = c.date("vigente_desde"), c.date("vigente_hasta")
     if desde is not None and hasta is not None and desde > hasta:
         c.fail("vigente_hasta", f"La vigencia termina ({hasta}) antes de empezar ({desde}).")

@@ -69,8 +69,11 @@ class Settings:
     mail_default_sender: str
     public_base_url: str
     embed_allowed_origins: tuple[str, ...]
+    embed_status_lookup: bool
     issuer_name: str
     proxy_count: int
+    metrics_token: str | None
+    secret_key_fallbacks: tuple[str, ...]
     instance_path: Path
 
     @property
@@ -110,7 +113,12 @@ class Settings:
                 environ.get("PUBLIC_BASE_URL", "").strip() or "http://127.0.0.1:5000"
             ).rstrip("/"),
             embed_allowed_origins=tuple(o for o in origins.replace(",", " ").split() if o),
+            embed_status_lookup=env_flag(environ, "EMBED_STATUS_LOOKUP"),
             issuer_name=environ.get("ISSUER_NAME", "").strip() or "Portal Derechohabiencia",
             proxy_count=_env_int(environ, "PROXY_COUNT", 0),
+            metrics_token=environ.get("METRICS_TOKEN", "").strip() or None,
+            secret_key_fallbacks=tuple(
+                k.strip() for k in environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+            ),
             instance_path=instance_path,
         )

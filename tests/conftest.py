@@ -22,6 +22,8 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "").strip()
 REQUIRE = os.environ.get("REQUIRE_SERVICES", "") == "1"
 
+pytest_plugins = ["tests.smtp"]
+
 
 def service_missing(what: str) -> None:
     """Skip, or fail under REQUIRE_SERVICES=1: CI must never pass by skipping a service."""

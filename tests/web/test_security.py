@@ -140,3 +140,12 @@ def test_site_stays_up_when_redis_is_unreachable(tmp_path: Path) -> None:
     client = app.test_client()
     codes = [client.get("/_limitado").status_code for _ in range(3)]
     assert codes == [200, 200, 429]  # the in-memory fallback still limits
+
+
+def test_database_outage_is_a_spanish_503(tmp_path: Path) -> None:
+    app = make_app(tmp_path, f"sqlite:///{tmp_path}/missing/dir/db.sqlite3")
+    client = app.test_client()
+    response = client.get("/demo")  # the demo page reads the registry
+    assert response.status_code == 503
+    assert "no está disponible" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == "30"

@@ -1,0 +1,66 @@
+"""Load benchmark: wrk against gunicorn on 127.0.0.1, each endpoint beside a bare Flask endpoint
+measured in the same run. Prints requests/s, p50, p99, errors and the ratio; asserts nothing.
+
+    python bench/load.py [--seconds 5] [--database postgresql://postgres@127.0.0.1:5432/bench]
+
+Targets on 2 cores (printed for reading, not enforced): the CURP API and the no-afiliación search
+at 70 % or more of the bare endpoint; a guide page at 80 % or more; zero errors. wrk shares the
+two cores with gunicorn, so absolute figures are lower bounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.harness import bench_environment, gunicorn, line, post_script, wrk
+
+VALID_CURP = "PXNE660720HMCXTN06"  # published CURP; not in the demo registry: "no afiliación"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--database", default=None, help="PostgreSQL URL (default: SQLite)")
+    args = parser.parse_args()
+    env = bench_environment(args.database)
+    print(f"database: {'PostgreSQL' if args.database else 'SQLite'}; {args.seconds}s per endpoint")
+
+    with gunicorn("bench.bare_app:app", env) as bare_server:
+        wrk(bare_server.url + "/bare", seconds=1)  # warm-up
+        bare = wrk(bare_server.url + "/bare", seconds=args.seconds)
+    print(line("bare Flask endpoint", bare))
+
+    with gunicorn("bench.bench_app:app", env) as server:
+        guide = server.url + "/guias/carnet-digital-issste"
+        api = server.url + f"/api/v1/curp/{VALID_CURP}"
+        wrk(guide, seconds=1)
+        wrk(api, seconds=1)
+        targets = [
+            ("guide page (target 80%)", guide, None, 16),
+            ("CURP API (target 70%)", api, None, 16),
+            (
+                "no-afiliación search (target 70%)",
+                server.url + "/constancias/no-afiliacion",
+                post_script("/constancias/no-afiliacion", f"curp={VALID_CURP}"),
+                16,
+            ),
+            (
+                "PDF issuance",
+                server.url + "/constancias/no-afiliacion/descargar",
+                post_script("/constancias/no-afiliacion/descargar", f"curp={VALID_CURP}"),
+                4,
+            ),
+        ]
+        for name, url, script, connections in targets:
+            result = wrk(url, seconds=args.seconds, script=script, connections=connections)
+            print(line(name, result, bare))
+        rss = ", ".join(f"{mib:.1f}" for mib in server.worker_rss_mib())
+        print(f"worker RSS after the PDF run (MiB): {rss}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Captcha for public forms: /captcha/reto for the widget, and ``check_captcha`` for views.
+
+In a form template::
+
+    {% from "components/captcha.html" import captcha_field %}
+    {{ captcha_field(errors) }}
+
+In the view, before writing anything::
+
+    error = check_captcha(request.form)
+    if error:
+        errors["captcha"] = error
+
+``check_captcha`` returns None when solved, else a Spanish message. A solved captcha is spent
+at once, in its own short transaction, so it is refused on any server afterwards even if the
+rest of the request fails. (On SQLite call it before the view's own writes: the separate
+transaction would otherwise wait for them.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from blueprints.extensions import csrf, db, limiter
+from domain import captcha
+from domain.captcha import Resultado
+
+bp = Blueprint("captcha", __name__)
+
+# Effort of the proof of work: KDF iterations per try, and how many tries (drawn per challenge).
+# About one to three seconds on a phone; tests may lower it but never turn the captcha off.
+DEFAULT_COST = 1000
+DEFAULT_COUNTER = (500, 2000)
+PURGE_ONE_IN = 20  # purge expired rows on about one check in twenty
+
+SOLVE = _l("Resuelve la verificación para continuar")
+EXPIRED = _l("La verificación caducó, vuelve a intentarlo")
+WRONG = _l("La respuesta no es correcta: escribe el resultado de la suma, por ejemplo 12 o doce")
+MESSAGES = {
+    Resultado.FALTA: SOLVE,
+    Resultado.INVALIDO: SOLVE,
+    Resultado.CADUCADO: EXPIRED,
+    Resultado.INCORRECTO: WRONG,
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _secret() -> str:
+    return str(current_app.config["SECRET_KEY"])
+
+
+@bp.get("/captcha/reto")
+@csrf.exempt
+@limiter.limit("30 per minute")
+def reto() -> ResponseReturnValue:
+    low, high = current_app.config.get("CAPTCHA_POW_COUNTER", DEFAULT_COUNTER)
+    counter = low + secrets.randbelow(high - low + 1)
+    cost = current_app.config.get("CAPTCHA_POW_COST", DEFAULT_COST)
+    response = jsonify(captcha.new_challenge(_secret(), utcnow(), cost, counter))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def check_captcha(form: Mapping[str, str]) -> str | None:
+    """None when the captcha in this form is solved (and now spent), else the error to show."""
+    now = utcnow()
+    payload = (form.get("captcha") or "").strip()
+    token = (form.get("captcha_reto") or "").strip()
+    if payload:
+        verdict = captcha.verify_solution(payload, _secret(), now)
+    elif token:
+        answer = form.get("captcha_respuesta") or ""
+        verdict = captcha.check_answer(_secret(), token, answer[:40], now)
+    else:
+        verdict = captcha.Verificacion(Resultado.FALTA)
+    if verdict.clave and verdict.expira and not _spend(verdict.clave, verdict.expira, now):
+        return str(EXPIRED)  # already used: a replay, or the same form sent twice
+    if verdict.resultado is Resultado.RESUELTO:
+        return None
+    return str(MESSAGES[verdict.resultado])
+
+
+def _spend(clave: str, expira: dt.datetime, now: dt.datetime) -> bool:
+    # Its own session and transaction: the spend stands whatever the caller does next.
+    with Session(db.engine) as session:
+        if secrets.randbelow(PURGE_ONE_IN) == 0:
+            captcha.purge_expired(session, now)
+        return captcha.spend(session, clave, expira)
+
+
+def nueva_pregunta() -> captcha.Pregunta:
+    """The question in words for the form being rendered (template global)."""
+    return captcha.new_question(_secret(), utcnow())
+
+
+@bp.record_once
+def _setup(state: Any) -> None:
+    state.app.jinja_env.globals["captcha_pregunta"] = nueva_pregunta

@@ -1,0 +1,95 @@
+"""`flask --app app outbox deliver [--watch]`: send the messages waiting in the outbox.
+
+Each message is tried right after the commit that created it; this worker retries the rest
+with exponential backoff. Run as many as you like: a message is claimed by one worker only.
+Exit code of a single run: 0 when nothing failed, 1 when some message could not be sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+
+from blueprints import mail
+from blueprints.extensions import db
+from blueprints.mail import utcnow
+from domain import mailer, outbox
+
+log = logging.getLogger(__name__)
+outbox_cli = AppGroup("outbox", help="Correos en espera: entregarlos y reintentar.")
+
+
+def _summary(report: outbox.DeliveryReport) -> str:
+    return (
+        f"Enviados: {report.sent}; por reintentar: {report.retrying}; "
+        f"abandonados: {report.abandoned}; en espera: {report.pending}"
+    )
+
+
+@outbox_cli.command("deliver")
+@click.option("--watch", is_flag=True, help="Sigue entregando hasta que lo detengas (Ctrl+C).")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.05),
+    default=15.0,
+    show_default=True,
+    help="Segundos entre revisiones con --watch.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Correos como máximo por revisión.",
+)
+def deliver_command(watch: bool, interval: float, limit: int) -> None:
+    """Entrega los correos pendientes (SMTP con MAIL_SERVER; si no, archivos .eml)."""
+    transport = mail.transport(current_app._get_current_object())  # type: ignore[attr-defined]
+    factory = sessionmaker(db.engine)
+    if not watch:
+        report = outbox.deliver_pending(factory, transport, utcnow(), limit)
+        click.echo(_summary(report))
+        raise SystemExit(1 if report.failed else 0)
+    stop = threading.Event()
+    previous = _stop_on_sigterm(stop)
+    click.echo(f"Entregando correos cada {interval:g} s. Ctrl+C para terminar.")
+    try:
+        while not stop.is_set():
+            round_report = _deliver_round(factory, transport, limit)
+            if round_report and (round_report.sent or round_report.failed):
+                click.echo(_summary(round_report))
+            # A full batch means more are due: go on at once instead of sleeping.
+            if not (round_report and round_report.sent + round_report.failed >= limit):
+                stop.wait(interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    click.echo("Detenido.")
+
+
+def _deliver_round(
+    factory: sessionmaker[Any], transport: mailer.Transport, limit: int
+) -> outbox.DeliveryReport | None:
+    try:
+        return outbox.deliver_pending(factory, transport, utcnow(), limit)
+    except SQLAlchemyError:
+        # The database may be restarting: keep the worker alive and try again next round.
+        log.exception("No se pudo revisar la bandeja de salida")
+        return None
+
+
+def _stop_on_sigterm(stop: threading.Event) -> Any:
+    """Finish the message in hand on SIGTERM (systemd, docker stop) instead of dying mid-send."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, lambda *_: stop.set())

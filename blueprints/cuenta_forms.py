@@ -1,0 +1,178 @@
+"""What the account pages share: the signed-in user, tokens, emails, per-key limits, the clock.
+
+HTTP glue only; the rules live in ``domain.accounts`` and ``domain.tokens``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+from flask_login import UserMixin
+from limits import parse
+from sqlalchemy import select
+
+from blueprints.extensions import db, limiter, login_manager
+from blueprints.mail import queue_email, url_publica
+from domain import tokens
+from domain.curp import compact, today_in_mexico
+from domain.models import Cuenta
+from domain.registry import Situacion, situacion
+
+FORM_CAP = 256  # longer values are cut before any rule looks at them
+CURP_SHAPE = re.compile(r"[A-Z0-9]{18}", re.ASCII)
+
+
+class Sesion(UserMixin):  # type: ignore[misc]
+    """The signed-in account as Flask-Login sees it.
+
+    The id carries ``session_version``: bumping it (sign-out, new password) ends every session
+    that was opened before, on every device.
+    """
+
+    def __init__(self, cuenta: Cuenta) -> None:
+        self.cuenta = cuenta
+
+    def get_id(self) -> str:
+        return f"{self.cuenta.id}:{self.cuenta.session_version}"
+
+
+@login_manager.user_loader
+def cargar_sesion(user_id: str) -> Sesion | None:
+    cuenta_id, _, version = user_id.partition(":")
+    if not (cuenta_id.isdigit() and version.isdigit()):
+        return None
+    cuenta = db.session.get(Cuenta, int(cuenta_id))
+    if cuenta is None or not cuenta.activa or cuenta.session_version != int(version):
+        return None
+    return Sesion(cuenta)
+
+
+login_manager.login_view = "cuenta.entrar"
+login_manager.login_message = "Entra a tu cuenta para ver esa página."
+login_manager.login_message_category = "info"
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def form_values(names: Iterable[str]) -> dict[str, str]:
+    return {name: request.form.get(name, "")[:FORM_CAP] for name in names}
+
+
+def secretos() -> list[str]:
+    """Every key that may have signed a live token, newest last (``SECRET_KEY_FALLBACKS``)."""
+    fallbacks = current_app.config.get("SECRET_KEY_FALLBACKS") or []
+    return [*fallbacks, current_app.config["SECRET_KEY"]]
+
+
+def emitir(proposito: str, cuenta: Cuenta, email: str | None = None) -> str:
+    contenido = tokens.Contenido(cuenta.id, cuenta.token_version, email)
+    return tokens.emitir(secretos(), proposito, contenido)
+
+
+def comprobar(proposito: str, token: str) -> tuple[Cuenta, tokens.Contenido]:
+    """The account a live token belongs to; raises the ``domain.tokens`` errors otherwise."""
+
+    def version(cuenta_id: int) -> int | None:
+        cuenta = db.session.get(Cuenta, cuenta_id)
+        return cuenta.token_version if cuenta else None
+
+    contenido = tokens.comprobar(secretos(), proposito, token, version)
+    cuenta = db.session.get(Cuenta, contenido.cuenta_id)
+    assert cuenta is not None  # comprobar checked it exists
+    return cuenta, contenido
+
+
+def por_curp(value: str) -> Cuenta | None:
+    curp = compact(value)
+    if not CURP_SHAPE.fullmatch(curp):
+        return None  # also keeps NUL bytes and other junk away from the database
+    return db.session.scalars(select(Cuenta).where(Cuenta.curp == curp)).first()
+
+
+def por_email(email: str) -> Cuenta | None:
+    if not email:
+        return None
+    # Addresses are stored in lower case (accounts.email_problem), so the unique index serves.
+    return db.session.scalars(select(Cuenta).where(Cuenta.email == email.lower())).first()
+
+
+def situacion_de(cuenta: Cuenta) -> Situacion:
+    return situacion(db.session, cuenta.curp, today_in_mexico())
+
+
+def nombres_de(cuenta: Cuenta) -> tuple[str, ...]:
+    """The registry's names for this account, for the password rules."""
+    persona = situacion_de(cuenta).persona
+    if persona is None:
+        return ()
+    return (persona.nombre, persona.primer_apellido, persona.segundo_apellido or "")
+
+
+def enviar(to: str, template: str, subject: str, **context: Any) -> None:
+    """Queue an account email (``email/cuenta_<template>``); the caller commits it."""
+    queue_email(to, f"cuenta_{template}", subject, **context)
+
+
+def enviar_activacion(cuenta: Cuenta) -> None:
+    enlace = url_publica("cuenta.activar", token=emitir("activar", cuenta))
+    enviar(cuenta.email, "activar", "Activa tu cuenta de la Oficina Virtual", enlace=enlace)
+
+
+def enviar_aviso_registro(email: str) -> None:
+    enviar(
+        email,
+        "ya_registrada",
+        "Alguien intentó crear otra cuenta con tus datos",
+        entrar=url_publica("cuenta.entrar"),
+        recuperar=url_publica("cuenta.recuperar"),
+    )
+
+
+def _clave(nombre: str, clave: str) -> str:
+    # Hashed, so the limiter's storage never holds a CURP or an address.
+    return hashlib.sha256(f"{nombre}:{clave.lower()}".encode()).hexdigest()
+
+
+def _limites_activos() -> bool:
+    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+def contar(nombre: str, clave: str, regla: str) -> bool:
+    """Count one more request for ``clave`` (a CURP, an address); False once over ``regla``."""
+    if not _limites_activos():
+        return True
+    return bool(limiter.limiter.hit(parse(regla), "cuenta", nombre, _clave(nombre, clave)))
+
+
+def agotado(nombre: str, clave: str, regla: str) -> bool:
+    """True when one more request for ``clave`` would go over ``regla`` (nothing counted)."""
+    if not _limites_activos():
+        return False
+    return not limiter.limiter.test(parse(regla), "cuenta", nombre, _clave(nombre, clave))
+
+
+def destino_seguro(target: str | None, default: str = "/oficina") -> str:
+    """Only a path on this site: an open redirect would lend our domain to phishing."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return default
+    return target
+
+
+def bloqueo_mensaje(minutos: int) -> str:
+    return (
+        "Por tu seguridad, pausamos la entrada con esta CURP después de varios intentos "
+        f"fallidos. Vuelve a intentarlo en {minutos} minutos o recupera tu contraseña."
+    )

@@ -1,0 +1,351 @@
+"""/ (which document do I need?), /guias/<slug>, /preguntas-frecuentes, the legal pages,
+/sitemap.xml and /robots.txt.
+
+The Markdown in content/ is parsed once, when the blueprint is registered, into a Library kept in
+``app.extensions["guides"]``; requests only render templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_cors import cross_origin
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
+from blueprints.extensions import limiter
+from blueprints.htmx_util import page_or_fragment, wants_fragment
+from domain.guides import FaqEntry, Library, Page, load_library
+
+bp = Blueprint("guides", __name__)
+
+LEGAL_SLUGS = ("aviso-de-privacidad", "terminos-de-uso", "accesibilidad")
+ROBOTS_DISALLOW = ("/oficina", "/cuenta", "/api/", "/embed/")
+SEARCH_LIMIT = "120 per minute"
+_ROOT_RELATIVE_HREF = re.compile(r'href="/(?!/)')
+# htmx reads these on every response; unexposed, each read logs a console error cross-origin.
+HTMX_RESPONSE_HEADERS = [
+    "HX-Location",
+    "HX-Push",
+    "HX-Push-Url",
+    "HX-Redirect",
+    "HX-Refresh",
+    "HX-Replace-Url",
+    "HX-Reselect",
+    "HX-Reswap",
+    "HX-Retarget",
+    "HX-Trigger",
+    "HX-Trigger-After-Settle",
+    "HX-Trigger-After-Swap",
+]
+
+
+# --- Content, loaded once ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuideSite:
+    """The parsed content plus what every request would otherwise recompute."""
+
+    library: Library
+    faq_jsonld: Markup
+    # (path, last modified) of every content page, start page first.
+    sitemap: tuple[tuple[str, dt.date], ...]
+
+
+def load_site(content_dir: Path) -> GuideSite:
+    library = load_library(content_dir)
+    pages = sorted(library.pages.values(), key=lambda p: (p.kind != "guia", p.order, p.url))
+    return GuideSite(
+        library=library,
+        faq_jsonld=htmlsafe_json_dumps(faq_structured_data(library.faq_entries)),
+        sitemap=(("/", max(p.updated for p in pages)), *((p.url, p.updated) for p in pages)),
+    )
+
+
+def faq_structured_data(entries: tuple[FaqEntry, ...]) -> dict[str, Any]:
+    """schema.org FAQPage, so that search engines can show the answers."""
+    questions = [
+        {
+            "@type": "Question",
+            "name": e.question,
+            "acceptedAnswer": {"@type": "Answer", "text": e.answer_text},
+        }
+        for e in entries
+    ]
+    return {"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": questions}
+
+
+@bp.record_once
+def _load_content(state: BlueprintSetupState) -> None:
+    app = state.app
+    content_dir = app.config.get("CONTENT_DIR") or Path(app.root_path) / "content"
+    app.extensions["guides"] = load_site(Path(content_dir))
+
+
+def guide_site() -> GuideSite:
+    site: GuideSite = current_app.extensions["guides"]
+    return site
+
+
+# --- Static export helpers (see blueprints/freeze.py) ----------------------------------------
+
+
+def is_frozen() -> bool:
+    """True while `flask freeze` renders the pages of the static export."""
+    return bool(current_app.config.get("FROZEN"))
+
+
+def backend_url(target: str, **values: Any) -> str:
+    """A URL that only the backend answers (a form, an htmx request, a procedure): absolute to
+    PUBLIC_BASE_URL in the static export. `target` is a path ("/imss/nss") or an endpoint."""
+    # flask.url_for, not the template's: Frozen-Flask makes that one return relative URLs.
+    path = target if target.startswith("/") else url_for(target, **values)
+    return current_app.config["PUBLIC_BASE_URL"] + path if is_frozen() else path
+
+
+@bp.app_context_processor
+def _export_context() -> dict[str, Any]:
+    return {"frozen": is_frozen(), "backend_url": backend_url}
+
+
+def page_meta(title: str, description: str, path: str, kind: str = "article") -> dict[str, str]:
+    """Canonical URL and Open Graph tags; the canonical URL is always the backend's."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    return {"title": title, "description": description, "url": base + path, "type": kind}
+
+
+def with_vary(body: str) -> Response:
+    # One URL answers with a page or a fragment, so caches must key on the header.
+    response = Response(body, mimetype="text/html")
+    response.vary.add("HX-Request")
+    return response
+
+
+# --- Start page: which document do I need? -------------------------------------------------
+# The flow lives here; its words live in templates/guides/_textos.html, so they are translated.
+
+
+@dataclass(frozen=True)
+class Documento:
+    clave: str
+    tramite: str  # where the procedure starts
+    guia: str  # the slug of its guide
+
+
+DOCUMENTOS = {
+    d.clave: d
+    for d in (
+        Documento("carnet-issste", "/cuenta/registro", "carnet-digital-issste"),
+        Documento("vigencia-imss", "/constancias/vigencia-imss", "vigencia-imss"),
+        Documento(
+            "no-derechohabiencia", "/constancias/no-derechohabiencia", "no-derechohabiencia-imss"
+        ),
+        Documento("no-afiliacion", "/constancias/no-afiliacion", "no-afiliacion-issste"),
+        Documento(
+            "sin-seguridad-social", "/constancias/sin-seguridad-social", "no-afiliacion-issste"
+        ),
+        Documento("nss", "/imss/nss", "nss-imss"),
+    )
+}
+# First answer ("para") -> the second question to ask, if any.
+SEGUNDA = {"tengo": "trabajo", "no-tengo": "piden"}
+# (para, second answer) -> the documents that fit.
+RESPUESTAS = {
+    ("tengo", "gobierno"): ("carnet-issste",),
+    ("tengo", "empresa"): ("vigencia-imss",),
+    ("tengo", "no-se"): ("vigencia-imss", "carnet-issste"),
+    ("no-tengo", "imss"): ("no-derechohabiencia",),
+    ("no-tengo", "issste"): ("no-afiliacion",),
+    ("no-tengo", "ambas"): ("sin-seguridad-social",),
+    ("nss", ""): ("nss",),
+}
+
+
+@dataclass(frozen=True)
+class Paso:
+    """A question still to answer (with the answers so far), or the documents that fit."""
+
+    pregunta: str | None = None
+    respuestas: Mapping[str, str] = field(default_factory=dict)
+    error: bool = False
+    documentos: tuple[Documento, ...] = ()
+
+
+def elegir(args: Mapping[str, str]) -> Paso:
+    """The next question, or the documents that fit the answers in the query string.
+
+    ``paso`` names the question the form just asked, so a missing answer is an error only
+    after the person submitted it.
+    """
+    para = args.get("para", "")
+    if not any(para == first for first, _second in RESPUESTAS):
+        return Paso("para", error=args.get("paso") == "para")
+    segunda = SEGUNDA.get(para, "")
+    detalle = args.get(segunda, "") if segunda else ""
+    if (para, detalle) not in RESPUESTAS:
+        return Paso(segunda, {"para": para}, error=args.get("paso") == segunda)
+    return Paso(documentos=tuple(DOCUMENTOS[c] for c in RESPUESTAS[(para, detalle)]))
+
+
+# --- Routes --------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    description = _(
+        "Elige la constancia del IMSS o del ISSSTE que necesitas y pídela en línea, gratis. "
+        "Te decimos qué necesitas y cuánto tarda."
+    )
+    meta = page_meta(_("¿Qué documento necesitas?"), description, "/", "website")
+    body = page_or_fragment(
+        "guides/index.html",
+        "guides/_eleccion.html",
+        paso=elegir(request.args),
+        meta=meta,
+        documentos=DOCUMENTOS.values(),
+        pages=guide_site().library.pages,
+        oob=wants_fragment(),
+    )
+    return with_vary(body)
+
+
+@bp.get("/guias/<slug>")
+def guide(slug: str) -> ResponseReturnValue:
+    page = guide_site().library.pages.get(slug)
+    if page is None or page.kind != "guia":
+        abort(404)
+    return render_content(page)
+
+
+def legal() -> ResponseReturnValue:
+    page = guide_site().library.by_url(request.path)
+    if page is None or page.kind != "legal":
+        abort(404)
+    return render_content(page)
+
+
+# One plain rule per page, without "/<slug>" or defaults: the footer looks each path up in the
+# URL map, and code that lists routes takes rule arguments for placeholders in the path.
+for _slug in LEGAL_SLUGS:
+    bp.add_url_rule(f"/{_slug}", "legal", legal, methods=["GET"])
+
+
+def render_content(page: Page) -> str:
+    library = guide_site().library
+    before, after = library.previous_next(page.slug)
+    related = library.related(page.slug) if page.kind == "guia" else ()
+    meta = page_meta(page.title, page.description, page.url)
+    return render_template(
+        "guides/page.html", page=page, related=related, before=before, after=after, meta=meta
+    )
+
+
+@bp.get("/preguntas-frecuentes")
+@limiter.limit(SEARCH_LIMIT)
+def faq() -> ResponseReturnValue:
+    site = guide_site()
+    page = site.library.by_url("/preguntas-frecuentes")
+    if page is None:
+        abort(404)
+    q = request.args.get("q", "")[:100]
+    entries = site.library.search_faq(q)
+    # Not page_or_fragment(): its first parameter is also called "page".
+    fragment = wants_fragment()
+    body = render_template(
+        "guides/_faq_results.html" if fragment else "guides/faq.html",
+        page=page,
+        q=q,
+        entries=entries,
+        conteo=count_message(len(entries), q),
+        oob=fragment,
+        jsonld=site.faq_jsonld,
+        meta=page_meta(page.title, page.description, page.url, "website"),
+    )
+    return with_vary(body)
+
+
+@bp.get("/preguntas-frecuentes/buscar")
+@cross_origin(
+    origins="*",
+    send_wildcard=True,
+    methods=["GET"],
+    supports_credentials=False,
+    expose_headers=HTMX_RESPONSE_HEADERS,
+)
+@limiter.limit(SEARCH_LIMIT)
+def faq_search() -> ResponseReturnValue:
+    """The FAQ filter of the static export: always a fragment, open to any origin, no cookies.
+
+    The exported page sends no htmx headers (so the browser needs no CORS preflight), so this
+    endpoint cannot recognise htmx by ``HX-Request``: it answers only fragments.
+    """
+    q = request.args.get("q", "")[:100]
+    if request.headers.get("Sec-Fetch-Dest") == "document":
+        # Opened in the address bar: the real page rather than a bare fragment.
+        return redirect(url_for(".faq", q=q or None))
+    base = current_app.config["PUBLIC_BASE_URL"]
+    entries = guide_site().library.search_faq(q)
+    # The fragment lands on another origin, where "/constancias/..." would not exist.
+    answers = {
+        # answer_html is markdown-it "js-default" output: raw HTML in content is escaped.
+        e.id: Markup(_ROOT_RELATIVE_HREF.sub(f'href="{base}/', e.answer_html))  # noqa: S704
+        for e in entries
+    }
+    html = render_template(
+        "guides/_faq_results.html",
+        q=q,
+        entries=entries,
+        answers=answers,
+        oob=True,
+        conteo=count_message(len(entries), q),
+        faq_url=base + url_for(".faq"),
+    )
+    response = Response(html, mimetype="text/html")
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response
+
+
+def count_message(found: int, q: str) -> str:
+    q = q.strip()
+    if not q:
+        return ngettext("%(num)s pregunta.", "%(num)s preguntas.", found)
+    if not found:
+        return _("Ninguna pregunta contiene “%(q)s”.", q=q)
+    return ngettext(
+        "%(num)s pregunta contiene “%(q)s”.", "%(num)s preguntas contienen “%(q)s”.", found, q=q
+    )
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> ResponseReturnValue:
+    base = current_app.config["PUBLIC_BASE_URL"]
+    xml = render_template("guides/sitemap.xml", base=base, entries=guide_site().sitemap)
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots() -> ResponseReturnValue:
+    lines = ["User-agent: *", "Allow: /", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines.append(f"Sitemap: {current_app.config['PUBLIC_BASE_URL']}/sitemap.xml")
+    return Response("\n".join(lines) + "\n", mimetype="text/plain")

@@ -1,0 +1,227 @@
+"""Email: ``queue_email`` for every feature, the delivery right after commit, /dev/correos in demo.
+
+``queue_email`` only adds a ``Correo`` row to ``db.session``: the caller commits it together
+with the change that causes it. When that commit succeeds a background thread tries to send it
+at once (its own session; the response does not wait); if the commit is rolled back there is
+nothing to send. Whatever fails is retried by ``flask --app app outbox deliver --watch``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, current_app, render_template
+from flask.typing import ResponseReturnValue
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from blueprints.extensions import db
+from domain import mailer, outbox
+from domain.models import Correo
+
+bp = Blueprint("mail", __name__)
+log = logging.getLogger(__name__)
+
+PENDING = "correos_por_entregar"  # key in Session.info: (app, Correo) queued in this transaction
+URL_RE = re.compile(r"(https?://[^\s<>\"]+[^\s<>\".,;:!?)])")
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+_threads: set[threading.Thread] = set()
+_threads_lock = threading.Lock()
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def queue_email(
+    to: str,
+    template: str,
+    subject: str,
+    attachments: Iterable[mailer.Attachment] = (),
+    **context: Any,
+) -> Correo:
+    """Render ``email/<template>.txt`` and ``.html``, and add the message to ``db.session``.
+
+    No commit: the caller commits it with its own change. Delivery is tried right after that
+    commit, in the background.
+    """
+    settings = current_app.extensions["settings"]
+    context.update(asunto=subject, public_base_url=settings.public_base_url)
+    now = utcnow()
+    message = mailer.build_message(
+        sender=settings.mail_default_sender,
+        to=to,
+        subject=subject,
+        text=_render(f"email/{template}.txt", context),
+        html=_render(f"email/{template}.html", context),
+        message_id=mailer.new_message_id(mailer.domain_of(settings.mail_default_sender), now),
+        now=now,
+        attachments=attachments,
+    )
+    session = db.session()
+    correo = outbox.queue(session, message, now)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    session.info.setdefault(PENDING, []).append((app, correo))
+    return correo
+
+
+def _render(name: str, context: dict[str, Any]) -> str:
+    # Jinja directly, without the page context processors: an email never depends on the
+    # request that happened to send it (signed-in user, cookies), only on what it is given.
+    return current_app.jinja_env.get_template(name).render(context)
+
+
+def _after_commit(session: Session) -> None:
+    queued = session.info.pop(PENDING, [])
+    by_app: dict[Flask, list[int]] = {}
+    for app, correo in queued:
+        # Rolled back rows are transient again (no identity): nothing was saved, nothing to send.
+        identity = inspect(correo).identity
+        if identity is not None:
+            by_app.setdefault(app, []).append(identity[0])
+    for app, ids in by_app.items():
+        _start_delivery(app, ids)
+
+
+def _start_delivery(app: Flask, ids: list[int]) -> None:
+    thread = threading.Thread(target=_deliver, args=(app, ids), name="correo", daemon=True)
+    with _threads_lock:
+        _threads.add(thread)
+    thread.start()
+
+
+def _deliver(app: Flask, ids: list[int]) -> None:
+    try:
+        with app.app_context():
+            factory = sessionmaker(db.engine)
+            outbox.deliver_ids(factory, transport(app), ids, utcnow())
+    except Exception:
+        # The row stays pending; the worker retries it. Never let a thread die noisily.
+        log.exception("No se pudo intentar la entrega inmediata de %s correos", len(ids))
+    finally:
+        with _threads_lock:
+            _threads.discard(threading.current_thread())
+
+
+def transport(app: Flask) -> mailer.Transport:
+    """The app's transport, made once (an SMTP one keeps its TLS context)."""
+    if "mail_transport" not in app.extensions:
+        app.extensions["mail_transport"] = mailer.transport_for(app.extensions["settings"])
+    return app.extensions["mail_transport"]  # type: ignore[no-any-return]
+
+
+def wait_for_deliveries(timeout: float = 10.0) -> bool:
+    """Wait for the background delivery attempts under way (tests, orderly shutdown)."""
+    with _threads_lock:
+        running = list(_threads)
+    for thread in running:
+        thread.join(timeout)
+    return not any(thread.is_alive() for thread in running)
+
+
+def url_publica(endpoint: str, **values: Any) -> str:
+    """An absolute link for an email: ``PUBLIC_BASE_URL`` plus the route, no request needed."""
+    base: str = current_app.extensions["settings"].public_base_url
+    adapter = current_app.url_map.bind("localhost")
+    return base + str(adapter.build(endpoint, values, force_external=False))
+
+
+@bp.record_once
+def _setup(state: Any) -> None:
+    if not event.contains(db.session, "after_commit", _after_commit):
+        event.listen(db.session, "after_commit", _after_commit)
+    state.app.jinja_env.globals["url_publica"] = url_publica
+    settings = state.app.extensions["settings"]
+    if not settings.mail_server and not settings.demo_mode:
+        log.warning("Sin MAIL_SERVER: los correos se guardan en %s y no salen", settings.outbox_dir)
+
+
+# --- /dev/correos: the file outbox, in demo mode only ------------------------------------------
+
+
+@bp.before_request
+def _demo_only() -> None:
+    if not current_app.config["DEMO_MODE"]:
+        abort(404)
+
+
+def _outbox_dir() -> Path:
+    return Path(current_app.extensions["settings"].outbox_dir)
+
+
+def _read(nombre: str) -> EmailMessage:
+    if not NAME_RE.fullmatch(nombre):
+        abort(404)
+    path = _outbox_dir() / f"{nombre}.eml"
+    if not path.is_file():
+        abort(404)
+    return mailer.parse_message(path.read_bytes())
+
+
+def _summary(nombre: str, message: EmailMessage) -> dict[str, Any]:
+    return {
+        "nombre": nombre,
+        "asunto": str(message["Subject"] or ""),
+        "para": str(message["To"] or ""),
+        "fecha": str(message["Date"] or ""),
+        "adjuntos": [part.get_filename() or "adjunto" for part in message.iter_attachments()],
+    }
+
+
+def _linkified(text: str) -> list[list[tuple[str, bool]]]:
+    """Lines of (piece, is_url), so the template links the URLs without ``|safe``."""
+    return [
+        [(piece, bool(URL_RE.fullmatch(piece))) for piece in URL_RE.split(line) if piece]
+        for line in text.splitlines()
+    ]
+
+
+@bp.get("/dev/correos")
+def correos() -> ResponseReturnValue:
+    folder = _outbox_dir()
+    paths = sorted(folder.glob("*.eml"), reverse=True)[:200] if folder.is_dir() else []
+    mensajes = [_summary(p.stem, mailer.parse_message(p.read_bytes())) for p in paths]
+    smtp = current_app.extensions["settings"].mail_server
+    return render_template("dev/correos.html", mensajes=mensajes, carpeta=folder, smtp=smtp)
+
+
+@bp.get("/dev/correos/<nombre>")
+def correo(nombre: str) -> ResponseReturnValue:
+    message = _read(nombre)
+    text = message.get_body(preferencelist=("plain",))
+    texto = text.get_content() if text is not None else ""
+    return render_template(
+        "dev/correo.html",
+        mensaje=_summary(nombre, message),
+        message_id=str(message["Message-ID"] or ""),
+        texto=_linkified(texto),
+        tiene_html=message.get_body(preferencelist=("html",)) is not None,
+    )
+
+
+@bp.get("/dev/correos/<nombre>/html")
+def correo_html(nombre: str) -> ResponseReturnValue:
+    html = _read(nombre).get_body(preferencelist=("html",))
+    if html is None:
+        abort(404)
+    # Served under the site's strict CSP: the message's inline styles are ignored, links work.
+    return Response(html.get_content(), mimetype="text/html")
+
+
+@bp.get("/dev/correos/<nombre>/adjuntos/<int:numero>")
+def adjunto(nombre: str, numero: int) -> ResponseReturnValue:
+    parts = list(_read(nombre).iter_attachments())
+    if not 0 <= numero < len(parts):
+        abort(404)
+    part = parts[numero]
+    filename = re.sub(r"[^\w.-]", "_", part.get_filename() or "adjunto")
+    response = Response(part.get_payload(decode=True), mimetype=part.get_content_type())
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,163 @@
+"""Structured JSON logs with a request id, and Prometheus metrics at /metrics.
+
+Logs never carry a full CURP, email, token or password: every record passes through
+``domain.redact`` before it is written, whichever library emitted it (werkzeug included).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import os
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from blueprints.extensions import db, limiter
+from domain.models import Constancia, Correo
+from domain.redact import redact
+
+bp = Blueprint("observability", __name__)
+access = logging.getLogger("portal.access")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+
+REGISTRY = CollectorRegistry()
+REQUESTS = Counter(
+    "portal_http_requests_total",
+    "Solicitudes HTTP",
+    ["method", "endpoint", "status"],
+    registry=REGISTRY,
+)
+LATENCY = Histogram(
+    "portal_http_request_seconds",
+    "Duración de las solicitudes",
+    ["endpoint"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+    registry=REGISTRY,
+)
+RATE_LIMITED = Counter(
+    "portal_rate_limit_hits_total",
+    "Solicitudes rechazadas por límite",
+    ["endpoint"],
+    registry=REGISTRY,
+)
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+            "request_id": getattr(record, "request_id", None),
+        }
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = g.get("request_id") if has_request_context() else None
+        return True
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    root = logging.getLogger()
+    if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+def _start() -> None:
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.started = time.perf_counter()
+
+
+def _finish(response: Response) -> Response:
+    endpoint = request.endpoint or "sin_ruta"
+    elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+    REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+    LATENCY.labels(endpoint).observe(elapsed)
+    if response.status_code == 429:
+        RATE_LIMITED.labels(endpoint).inc()
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    access.info(
+        "%s %s %s %.1fms",
+        request.method,
+        request.full_path.rstrip("?"),
+        response.status_code,
+        elapsed * 1000,
+    )
+    return response
+
+
+class LedgerCollector:
+    """Figures read from the database at scrape time, so every server reports the same truth."""
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        issued = GaugeMetricFamily(
+            "portal_constancias_emitidas", "Constancias por tipo", labels=["tipo"]
+        )
+        backlog = GaugeMetricFamily("portal_correo_pendiente", "Correos por enviar")
+        try:
+            rows = db.session.execute(
+                select(Constancia.tipo, func.count()).group_by(Constancia.tipo)
+            )
+            for tipo, count in rows:
+                issued.add_metric([tipo], count)
+            pending = select(func.count()).select_from(Correo).where(Correo.enviado.is_(False))
+            backlog.add_metric([], db.session.scalar(pending) or 0)
+        except SQLAlchemyError:
+            db.session.rollback()
+        yield issued
+        yield backlog
+
+
+@bp.get("/metrics")
+@limiter.exempt
+def metrics() -> Response:
+    token = current_app.config.get("METRICS_TOKEN") or ""
+    offered = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    # Metrics are for the operator only: without a configured token the page does not exist.
+    if not token or not hmac.compare_digest(offered.encode(), token.encode()):
+        abort(404)
+    registry = CollectorRegistry()
+    registry.register(LedgerCollector())
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Under gunicorn each worker counts on its own; this sums them all.
+        multiprocess.MultiProcessCollector(registry)
+        body = generate_latest(registry)
+    else:
+        body = generate_latest(REGISTRY) + generate_latest(registry)
+    return Response(body, mimetype=CONTENT_TYPE_LATEST)
+
+
+def init_app(app: Flask) -> None:
+    if not app.testing:
+        configure_logging()
+    app.before_request(_start)
+    app.after_request(_finish)
+    app.register_blueprint(bp)

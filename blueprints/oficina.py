@@ -1,0 +1,142 @@
+"""/oficina: the signed-in home (registry data, beneficiaries, constancias), email, password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, login_user
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from blueprints.cuenta_forms import (
+    Sesion,
+    agotado,
+    contar,
+    emitir,
+    enviar,
+    form_values,
+    nombres_de,
+    situacion_de,
+)
+from blueprints.extensions import db, limiter
+from blueprints.mail import url_publica
+from domain import accounts, registry
+from domain.curp import today_in_mexico
+from domain.models import Cuenta
+from domain.outbox import mask_email
+
+bp = Blueprint("oficina", __name__)
+
+CONSTANCIA_VIGENCIA = "/oficina/constancia-vigencia"
+CHANGE_RULE = "5 per hour"  # wrong current passwords per account, on top of the per-IP limit
+TIPOS = {"titular": "Trabajador o trabajadora en activo", "pensionado": "Pensionado o pensionada"}
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    response.cache_control.no_store = True  # personal data: never in a shared cache
+    return response
+
+
+def _cuenta() -> Cuenta:
+    cuenta: Cuenta = current_user.cuenta
+    return cuenta
+
+
+@bp.get("/oficina")
+@login_required
+def inicio() -> ResponseReturnValue:
+    cuenta = _cuenta()
+    today = today_in_mexico()
+    estado = situacion_de(cuenta)
+    afiliacion = estado.issste_titular
+    beneficiarios = [
+        (b, registry.vigente(b, today))
+        for b in registry.beneficiarios(db.session, cuenta.curp, "ISSSTE")
+    ]
+    return render_template(
+        "oficina/inicio.html",
+        cuenta=cuenta,
+        persona=estado.persona,
+        afiliacion=afiliacion,
+        tipo=TIPOS.get(afiliacion.tipo, afiliacion.tipo) if afiliacion else None,
+        vigente=bool(afiliacion and registry.vigente(afiliacion, today)),
+        beneficiarios=beneficiarios,
+        constancia_url=CONSTANCIA_VIGENCIA,
+        pendiente=mask_email(cuenta.email_pendiente) if cuenta.email_pendiente else None,
+    )
+
+
+def _password_problem(cuenta: Cuenta, password: str, message: str) -> str | None:
+    """None when ``password`` is the account's; wrong ones are counted per account."""
+    if agotado("cambio", str(cuenta.id), CHANGE_RULE):
+        return "Escribiste mal tu contraseña varias veces. Espera una hora y vuelve a intentarlo."
+    if check_password_hash(cuenta.password_hash, password):
+        return None
+    contar("cambio", str(cuenta.id), CHANGE_RULE)
+    return message
+
+
+@bp.route("/oficina/correo", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per hour", methods=["POST"])
+def correo() -> ResponseReturnValue:
+    cuenta = _cuenta()
+    form = form_values(("email",))
+    if request.method == "GET":
+        return render_template("oficina/correo.html", cuenta=cuenta, form=form, errors={})
+    email, error = accounts.email_problem(form["email"])
+    errors = {"email": error} if error else {}
+    if not error and email == cuenta.email.lower():
+        errors["email"] = "Ese ya es el correo de tu cuenta. Escribe el nuevo."
+    actual = request.form.get("actual", "")[: accounts.MAX_PASSWORD]
+    if wrong := _password_problem(cuenta, actual, "Tu contraseña no es correcta."):
+        errors["actual"] = wrong
+    if errors:
+        html = render_template("oficina/correo.html", cuenta=cuenta, form=form, errors=errors)
+        return html, 422
+    # The new address is used only once its owner opens the link sent to it.
+    cuenta.email_pendiente = email
+    enlace = url_publica("cuenta.confirmar_correo", token=emitir("correo", cuenta, email))
+    enviar(email, "correo_confirmar", "Confirma tu nuevo correo", enlace=enlace)
+    enviar(cuenta.email, "correo_aviso", "Pediste cambiar tu correo", nuevo=mask_email(email))
+    db.session.commit()
+    flash(
+        f"Te enviamos un enlace a {mask_email(email)}. Ábrelo en las próximas 24 horas para "
+        "confirmar tu nuevo correo. Mientras tanto, seguimos usando el actual.",
+        "ok",
+    )
+    return redirect(url_for(".inicio"), 303)
+
+
+@bp.route("/oficina/contrasena", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per hour", methods=["POST"])
+def contrasena() -> ResponseReturnValue:
+    cuenta = _cuenta()
+    if request.method == "GET":
+        return render_template("oficina/contrasena.html", errors={})
+    errors: dict[str, str] = {}
+    actual = request.form.get("actual", "")[: accounts.MAX_PASSWORD]
+    if wrong := _password_problem(cuenta, actual, "Tu contraseña actual no es correcta."):
+        errors["actual"] = wrong
+    nueva = request.form.get("password", "")[: accounts.MAX_PASSWORD + 1]
+    problem = accounts.password_problem(nueva, cuenta.curp, nombres_de(cuenta))
+    if problem:
+        errors["password"] = problem
+    if errors:
+        return render_template("oficina/contrasena.html", errors=errors), 422
+    cuenta.password_hash = generate_password_hash(nueva, method="scrypt")
+    cuenta.token_version += 1  # pending recovery links die
+    cuenta.session_version += 1  # every other session ends
+    enviar(
+        cuenta.email,
+        "contrasena_cambiada",
+        "Tu contraseña cambió",
+        recuperar=url_publica("cuenta.recuperar"),
+    )
+    db.session.commit()
+    session.clear()
+    login_user(Sesion(cuenta))  # this session goes on, with the new session_version
+    session.permanent = True
+    flash("Tu contraseña cambió. Cerramos tu cuenta en los demás dispositivos.", "ok")
+    return redirect(url_for(".inicio"), 303)

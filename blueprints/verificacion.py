@@ -1,0 +1,144 @@
+"""/verificar (type a folio and code, or arrive from the QR) and its JSON twin; /api/v1/claves.
+
+An unknown folio and a wrong code give the same answer, "no auténtica", in the same shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+
+from blueprints.constancias import ahora, servicio
+from blueprints.errors import problem
+from blueprints.extensions import csrf, db, limiter
+from domain import constancias
+
+bp = Blueprint("verificacion", __name__)
+csrf.exempt(bp)  # only GETs: nothing here acts on a session
+
+PAGE_LIMIT = "60 per minute"
+API_LIMIT = "60 per minute"
+NO_AUTENTICA = "No auténtica"
+NO_AUTENTICA_DETALLE = (
+    "No hay ninguna constancia con ese folio y ese código. Revisa que los escribiste igual que "
+    "en el documento."
+)
+
+
+def _entrada(folio: str) -> tuple[str, str, dict[str, str]]:
+    """The normalised folio and code, and a message per field that is missing or malformed."""
+    folio = constancias.normalizar_folio(folio)
+    raw_code = request.args.get("c", "")[:128]
+    codigo = constancias.normalizar_codigo(raw_code)
+    errors: dict[str, str] = {}
+    if not folio:
+        errors["folio"] = "Escribe el folio, como NA-2026-000123."
+    elif not constancias.FOLIO_RE.match(folio):
+        errors["folio"] = "El folio tiene dos letras, el año y un número: NA-2026-000123."
+    if not codigo:
+        errors["c"] = "Escribe el código de verificación que aparece junto al código QR."
+    elif len(codigo) != constancias.CODIGO_LARGO:
+        errors["c"] = f"El código tiene {constancias.CODIGO_LARGO} letras y números."
+    return folio, codigo, errors
+
+
+def _verificar(folio: str, codigo: str) -> constancias.Verificacion:
+    return constancias.verificar(db.session, servicio().keyring, folio, codigo, ahora())
+
+
+def _page(folio: str, codigo: str, errors: dict[str, str], **context: Any) -> str:
+    return render_template(
+        "verificacion/verificar.html", folio=folio, codigo=codigo, errors=errors, **context
+    )
+
+
+@bp.get("/verificar")
+@limiter.limit(PAGE_LIMIT)
+def verificar() -> ResponseReturnValue:
+    if "folio" not in request.args and "c" not in request.args:
+        return _page("", "", {})
+    return _resultado(request.args.get("folio", "")[:64])
+
+
+@bp.get("/verificar/<folio>")
+@limiter.limit(PAGE_LIMIT)
+def verificar_folio(folio: str) -> ResponseReturnValue:
+    if "c" not in request.args:  # a folio without its code: ask for the code, judge nothing
+        return _page(constancias.normalizar_folio(folio[:64]), "", {})
+    return _resultado(folio[:64])
+
+
+def _resultado(folio_text: str) -> ResponseReturnValue:
+    folio, codigo, errors = _entrada(folio_text)
+    if errors:
+        return _page(folio, request.args.get("c", "")[:64], errors), 422
+    result = _verificar(folio, codigo)
+    page = _page(folio, codigo, {}, result=result)
+    response = Response(page, status=200)
+    response.cache_control.no_store = True
+    return response
+
+
+# --- JSON twin ------------------------------------------------------------------------------
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def verificacion_json(result: constancias.Verificacion) -> dict[str, Any]:
+    tipo = result.tipo
+    return {
+        "autentica": True,
+        "folio": result.folio,
+        "tipo": {"clave": tipo.clave, "titulo": tipo.titulo, "institucion": tipo.institucion}
+        if tipo
+        else None,
+        "titular": result.titular,
+        "emitida": _iso(result.emitida),
+        "valida_hasta": _iso(result.valida_hasta),
+        "estado": result.estado,
+        "revocada": _iso(result.revocada),
+        "vigente_hoy": result.vigente_hoy,
+    }
+
+
+@bp.get("/api/v1/constancias/<folio>")
+@limiter.limit(API_LIMIT)
+def api_constancia(folio: str) -> ResponseReturnValue:
+    folio, codigo, errors = _entrada(folio[:64])
+    if errors:
+        response = problem(422, "Datos incompletos", " ".join(errors.values()))
+        body = {**response.get_json(), "errors": errors}
+        response.set_data(jsonify(body).get_data())
+        return response
+    result = _verificar(folio, codigo)
+    response = (
+        jsonify(verificacion_json(result))
+        if result.autentica
+        else problem(404, NO_AUTENTICA, NO_AUTENTICA_DETALLE)
+    )
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.get("/api/v1/claves")
+@limiter.limit(API_LIMIT)
+def api_claves() -> ResponseReturnValue:
+    keys = [
+        {
+            "kid": key.kid,
+            "algorithm": "Ed25519",
+            "public_key": key.raw_base64,
+            "public_key_pem": key.pem,
+            "active": key.active,
+        }
+        for key in servicio().keyring.keys
+    ]
+    response = jsonify(keys)
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response

@@ -1,0 +1,291 @@
+"""Draw a constancia as a one-page PDF (xhtml2pdf) with its seal embedded, and read it back.
+
+Hardening: templates are autoescaped whatever Flask does; the QR code and the emblem are inlined
+as ``data:`` PNGs and the resource policy refuses every remote fetch and every local read
+outside our image folder; xhtml2pdf's own limits stop a render that runs long, and a wall-clock
+guard stops waiting for one (including the time queued behind xhtml2pdf's process-wide lock).
+
+The signed data travels inside the PDF as the attached file ``constancia.json``
+(``{"formato", "algoritmo", "kid", "datos", "firma"}``), so ``flask constancias verificar``
+can check a file offline with the published keys.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import json
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import segno
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+from reportlab import rl_config  # type: ignore[import-untyped]
+from xhtml2pdf import pisa  # type: ignore[import-untyped]
+from xhtml2pdf.config.resources import (  # type: ignore[import-untyped]
+    RenderLimitError,
+    ResourceAccessPolicy,
+)
+
+from domain.constancias import POR_CLAVE, leer_cadena, local, url_verificacion
+from domain.models import Constancia
+from domain.signing import ALGORITHM, KeyRing
+
+ATTACHMENT = "constancia.json"
+FORMAT = "derechohabiencia-constancia/1"
+MESES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+         "septiembre", "octubre", "noviembre", "diciembre")  # fmt: skip
+MAX_PDF_BYTES = 2 * 1024 * 1024
+# xhtml2pdf parses its whole user-agent stylesheet on every render; ours needs only this much
+# of it (the PDF templates use html, body, div, h1, p, strong, img and br), ~20% faster.
+UA_CSS = """
+html { font-family: Helvetica; font-size: 10px; font-weight: normal; color: #000000; margin: 0;
+       padding: 0; line-height: 150%; border: 1px none; display: inline; width: auto;
+       height: auto; white-space: normal; }
+b, strong { font-weight: bold; }
+h1 { font-weight: bold; }
+body, div, h1, p { display: block; }
+h1, p { margin: 1em 0; }
+"""
+
+
+# Binary streams instead of ASCII85 text: reportlab's ASCII85 encoder is pure Python here, so
+# this is ~8% faster and ~17% smaller. Process-wide, and nothing else here draws PDFs.
+rl_config.useA85 = 0
+
+
+class PdfError(RuntimeError):
+    """The document could not be drawn (too slow, or xhtml2pdf failed)."""
+
+
+def fecha(value: dt.date | dt.datetime | str | None) -> str:
+    """A date as people write it.
+
+    >>> fecha(dt.date(2026, 3, 7)), fecha("2026-11-26"), fecha("")
+    ('7 de marzo de 2026', '26 de noviembre de 2026', '')
+    """
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.day} de {MESES[value.month - 1]} de {value.year}"
+
+
+def hora(value: dt.datetime | str) -> str:
+    """Hours and minutes in Mexico City time: ``10:05 h``."""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return f"{local(moment):%H:%M} h"
+
+
+def trozos(text: str, size: int) -> list[str]:
+    """``text`` cut every ``size`` characters, so a long line wraps without changing a character.
+
+    >>> trozos("abcdefg", 3)
+    ['abc', 'def', 'g']
+    """
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def qr_data_uri(url: str) -> str:
+    """The verification address as a black-on-white QR code (error level M), PNG data URI."""
+    return str(segno.make(url, error="m").png_data_uri(scale=4, border=2))
+
+
+@dataclass(frozen=True, slots=True)
+class Sello:
+    """What is embedded in a PDF: the signed text, its signature and the key id."""
+
+    datos: str
+    firma: str
+    kid: str
+    algoritmo: str = ALGORITHM
+
+
+class Renderer:
+    """Turns ledger rows into PDFs; one per app, safe to share between threads."""
+
+    def __init__(
+        self,
+        templates_dir: Path,
+        assets_dir: Path,
+        *,
+        base_url: str,
+        demo: bool,
+        max_render_seconds: float = 10.0,
+        wall_clock_seconds: float = 25.0,
+    ) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(templates_dir),
+            autoescape=True,  # always, whatever the file name: a name is text, never markup
+            undefined=StrictUndefined,
+            auto_reload=False,
+        )
+        self.env.filters.update(fecha=fecha, hora=hora, trozos=trozos)
+        self.assets_dir = assets_dir
+        self.emblema = "data:image/png;base64," + base64.b64encode(
+            (assets_dir / "emblema-pdf.png").read_bytes()
+        ).decode("ascii")
+        self.base_url = base_url
+        self.demo = demo
+        # A render takes ~25 ms; the limits are for a pathological one or a swamped machine.
+        # The wall clock (which counts the wait behind other renders) stays under gunicorn's
+        # 30 s worker timeout, so the person gets a Spanish 503 rather than a dropped connection.
+        self.wall_clock_seconds = wall_clock_seconds
+        self.policy = ResourceAccessPolicy.server(
+            base_dir=assets_dir,
+            allow_remote=False,
+            max_render_seconds=max_render_seconds,
+            max_document_bytes=512 * 1024,
+            max_resources=4,
+            max_image_pixels=4_000_000,
+            max_depth=60,
+        )
+
+    def context(self, row: Constancia) -> dict[str, Any]:
+        campos = leer_cadena(row.datos)
+        url = url_verificacion(self.base_url, row.folio, row.codigo)
+        return {
+            "tipo": POR_CLAVE[row.tipo],
+            "c": campos,
+            "folio": row.folio,
+            "datos": row.datos,
+            "firma": row.firma,
+            "kid": row.clave_id,
+            "codigo": row.codigo,
+            "url": url,
+            "qr": qr_data_uri(url),
+            "emblema": self.emblema,
+            "demo": self.demo,
+        }
+
+    def html(self, row: Constancia) -> str:
+        context = self.context(row)
+        return self.env.get_template(context["tipo"].plantilla).render(context)
+
+    def pdf(self, row: Constancia) -> bytes:
+        """The finished PDF: drawn, sealed data attached, metadata set."""
+        html = self.html(row)
+        drawn = _with_deadline(lambda: self._draw(html), self.wall_clock_seconds)
+        return embed(drawn, Sello(row.datos, row.firma, row.clave_id), title=_title(row))
+
+    def _draw(self, html: str) -> bytes:
+        out = io.BytesIO()
+        try:
+            status = pisa.CreatePDF(
+                html, dest=out, resource_policy=self.policy, encoding="utf-8", default_css=UA_CSS
+            )
+        except RenderLimitError as exc:
+            raise PdfError("El documento tardó demasiado en dibujarse.") from exc
+        if status.err:
+            raise PdfError("No se pudo dibujar el documento.")
+        return out.getvalue()
+
+
+def _title(row: Constancia) -> str:
+    return f"{POR_CLAVE[row.tipo].titulo} {row.folio}"
+
+
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+_pool_lock = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    """One drawing thread per process (xhtml2pdf draws one document at a time anyway)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():  # a forked worker needs its own thread
+            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf"))
+        return _pool[1]
+
+
+def _with_deadline(job: Any, seconds: float) -> bytes:
+    future = _executor().submit(job)
+    try:
+        result: bytes = future.result(timeout=seconds)
+    except FutureTimeout as exc:
+        future.cancel()  # if still queued; a running render stops at its own time limit
+        raise PdfError("El documento tardó demasiado en dibujarse.") from exc
+    return result
+
+
+def embed(pdf: bytes, sello: Sello, *, title: str) -> bytes:
+    """Attach the seal as ``constancia.json`` and set title, author and subject."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    payload = {
+        "formato": FORMAT,
+        "algoritmo": sello.algoritmo,
+        "kid": sello.kid,
+        "datos": sello.datos,
+        "firma": sello.firma,
+    }
+    writer.add_attachment(ATTACHMENT, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    emisor = leer_cadena(sello.datos).get("emisor", "")
+    writer.add_metadata({"/Title": title, "/Author": emisor, "/Subject": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def extraer(pdf: bytes) -> Sello | None:
+    """The seal attached to a PDF, or None if there is none or the file is not a PDF."""
+    if len(pdf) > MAX_PDF_BYTES:
+        return None
+    try:
+        files = PdfReader(io.BytesIO(pdf)).attachments.get(ATTACHMENT) or []
+        payload = json.loads(files[0]) if len(files) == 1 else None
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+        return None
+    if not isinstance(payload, dict) or payload.get("formato") != FORMAT:
+        return None
+    fields = [payload.get(k) for k in ("datos", "firma", "kid", "algoritmo")]
+    if not all(isinstance(v, str) for v in fields):
+        return None
+    datos, firma, kid, algoritmo = (str(v) for v in fields)
+    return Sello(datos, firma, kid, algoritmo)
+
+
+def texto(pdf: bytes) -> str:
+    """The visible text of every page, whitespace collapsed."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+@dataclass(frozen=True, slots=True)
+class ResultadoPdf:
+    autentica: bool
+    campos: dict[str, str]
+    motivo: str
+
+
+def verificar_pdf(pdf: bytes, keyring: KeyRing) -> ResultadoPdf:
+    """Offline check: the attached seal verifies with a known key, and the page shows its data."""
+    sello = extraer(pdf)
+    if sello is None:
+        return ResultadoPdf(False, {}, "El archivo no contiene un sello de constancia legible.")
+    if sello.algoritmo != ALGORITHM or keyring.get(sello.kid) is None:
+        shown = "".join(ch for ch in sello.kid if ch.isascii() and ch.isalnum())[:16]
+        return ResultadoPdf(False, {}, f"El sello usa una clave desconocida ({shown}).")
+    if not keyring.verify(sello.kid, sello.datos, sello.firma):
+        return ResultadoPdf(False, {}, "El sello digital no corresponde a los datos: fue alterado.")
+    try:
+        campos = leer_cadena(sello.datos)
+    except ValueError:
+        return ResultadoPdf(False, {}, "La cadena original no tiene el formato esperado.")
+    if campos.get("kid") != sello.kid:
+        return ResultadoPdf(False, {}, "La clave del sello no es la de la cadena original.")
+    try:
+        visible = texto(pdf)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+        visible = ""
+    printed = [campos.get("folio", ""), campos.get("curp", ""), *campos.get("nombre", "").split()]
+    if not all(value in visible for value in printed):
+        return ResultadoPdf(False, campos, "El texto visible no coincide con los datos sellados.")
+    return ResultadoPdf(True, campos, "")

@@ -1,0 +1,212 @@
+"""Ed25519 keys that seal the constancias: load, create (demo only), publish, sign, verify.
+
+The private key comes from ``SIGNING_KEY`` (PEM text, or the path of a PEM file) or from
+``instance/signing_key.pem``. Only demo mode may create that file; outside it, issuing without
+a key is refused. Retired keys stay published so old documents still verify: public (or
+private) PEM files in ``instance/signing_keys_old/`` and ``SIGNING_OLD_PUBLIC_KEYS`` (PEM
+blocks, or base64 raw keys separated by commas or spaces).
+
+>>> signer = Signer.generate()
+>>> signature = signer.sign("||v=1|folio=NA-2026-000001||")
+>>> KeyRing.of(signer).verify(signer.kid, "||v=1|folio=NA-2026-000001||", signature)
+True
+>>> KeyRing.of(signer).verify(signer.kid, "||v=1|folio=NA-2026-000002||", signature)
+False
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+ALGORITHM = "Ed25519"
+KEY_FILE = "signing_key.pem"
+OLD_KEYS_DIR = "signing_keys_old"
+_PEM_BLOCK = re.compile(r"-----BEGIN [A-Z ]+-----.+?-----END [A-Z ]+-----", re.DOTALL)
+
+
+class SigningKeyMissing(RuntimeError):
+    """No private key is configured, and outside demo mode none is created."""
+
+
+class SigningKeyInvalid(RuntimeError):
+    """A configured key is not an Ed25519 key in PEM (or base64 raw) form."""
+
+
+def raw_public(public_key: Ed25519PublicKey) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def key_id(public_key: Ed25519PublicKey) -> str:
+    """A short, stable name for a key: the first 16 hex digits of SHA-256 of its raw bytes."""
+    return hashlib.sha256(raw_public(public_key)).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class PublicKey:
+    """A key that verifies seals: the current one (``active``) or a retired one."""
+
+    kid: str
+    key: Ed25519PublicKey
+    active: bool
+
+    @property
+    def raw_base64(self) -> str:
+        return base64.b64encode(raw_public(self.key)).decode("ascii")
+
+    @property
+    def pem(self) -> str:
+        return self.key.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ).decode("ascii")
+
+    def verify(self, data: str, signature: str) -> bool:
+        """True when ``signature`` (base64) seals exactly ``data`` (UTF-8 text)."""
+        try:
+            raw = base64.b64decode(signature, validate=True)
+            self.key.verify(raw, data.encode("utf-8"))
+        except (InvalidSignature, binascii.Error, ValueError):
+            return False
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """The private key that seals new documents, and its key id."""
+
+    private_key: Ed25519PrivateKey
+    kid: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kid", key_id(self.private_key.public_key()))
+
+    @classmethod
+    def generate(cls) -> Signer:
+        return cls(Ed25519PrivateKey.generate())
+
+    @property
+    def public(self) -> PublicKey:
+        return PublicKey(self.kid, self.private_key.public_key(), active=True)
+
+    def sign(self, data: str) -> str:
+        """The base64 Ed25519 signature of ``data`` encoded as UTF-8 (88 characters)."""
+        return base64.b64encode(self.private_key.sign(data.encode("utf-8"))).decode("ascii")
+
+    def private_pem(self) -> bytes:
+        return self.private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRing:
+    """Every public key a document may have been sealed with, by key id."""
+
+    keys: tuple[PublicKey, ...]
+
+    @classmethod
+    def of(cls, signer: Signer | None, old: Iterable[Ed25519PublicKey] = ()) -> KeyRing:
+        return cls((signer.public,) if signer else ()).plus(old)
+
+    def plus(self, more: Iterable[Ed25519PublicKey]) -> KeyRing:
+        """This ring and ``more`` keys (as retired ones), without duplicates."""
+        keys = list(self.keys)
+        for public in more:
+            kid = key_id(public)
+            if all(k.kid != kid for k in keys):
+                keys.append(PublicKey(kid, public, active=False))
+        return KeyRing(tuple(keys))
+
+    def get(self, kid: str) -> PublicKey | None:
+        return next((k for k in self.keys if k.kid == kid), None)
+
+    def verify(self, kid: str, data: str, signature: str) -> bool:
+        """True when the key ``kid`` is known and its signature over ``data`` holds."""
+        key = self.get(kid)
+        return key is not None and key.verify(data, signature)
+
+
+def _load_private(pem: bytes) -> Signer:
+    try:
+        key = serialization.load_pem_private_key(pem, password=None)
+    except (ValueError, TypeError) as exc:
+        raise SigningKeyInvalid("La clave de firma no es una clave privada PEM legible.") from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise SigningKeyInvalid("La clave de firma debe ser Ed25519.")
+    return Signer(key)
+
+
+def parse_public_keys(text: str) -> list[Ed25519PublicKey]:
+    """Public keys from PEM blocks (public or private) or base64 raw keys in ``text``."""
+    keys: list[Ed25519PublicKey] = []
+    blocks = _PEM_BLOCK.findall(text)
+    for block in blocks:
+        if "PRIVATE KEY" in block:
+            keys.append(_load_private(block.encode()).private_key.public_key())
+            continue
+        public = serialization.load_pem_public_key(block.encode())
+        if not isinstance(public, Ed25519PublicKey):
+            raise SigningKeyInvalid("Las claves públicas deben ser Ed25519.")
+        keys.append(public)
+    rest = _PEM_BLOCK.sub(" ", text)
+    for token in rest.replace(",", " ").split():
+        try:
+            keys.append(Ed25519PublicKey.from_public_bytes(base64.b64decode(token, validate=True)))
+        except (binascii.Error, ValueError) as exc:
+            raise SigningKeyInvalid("Una clave pública antigua no es base64 de 32 bytes.") from exc
+    return keys
+
+
+def _write_new_key(path: Path) -> None:
+    """Create ``path`` with a new key, mode 0600; a concurrent creator's key wins untouched."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".signing_key.")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(Signer.generate().private_pem())
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)  # atomic, and fails if another process got there first
+    finally:
+        os.unlink(tmp)
+
+
+def load_signer(environ: Mapping[str, str], instance_path: Path, demo: bool) -> Signer:
+    """The key for new documents: SIGNING_KEY, the instance file, or (demo only) a new one."""
+    configured = environ.get("SIGNING_KEY", "").strip()
+    if configured:
+        pem = configured.encode() if "-----BEGIN" in configured else Path(configured).read_bytes()
+        return _load_private(pem)
+    path = instance_path / KEY_FILE
+    if not path.exists():
+        if not demo:
+            raise SigningKeyMissing(
+                "Falta la clave de firma: define SIGNING_KEY (PEM o ruta de un archivo PEM) "
+                f"o coloca {path}."
+            )
+        _write_new_key(path)
+    return _load_private(path.read_bytes())
+
+
+def load_old_keys(environ: Mapping[str, str], instance_path: Path) -> list[Ed25519PublicKey]:
+    """Retired public keys from ``instance/signing_keys_old/*.pem`` and the environment."""
+    keys: list[Ed25519PublicKey] = []
+    folder = instance_path / OLD_KEYS_DIR
+    if folder.is_dir():
+        for pem in sorted(folder.glob("*.pem")):
+            keys.extend(parse_public_keys(pem.read_text(encoding="utf-8")))
+    keys.extend(parse_public_keys(environ.get("SIGNING_OLD_PUBLIC_KEYS", "")))
+    return keys

@@ -1,0 +1,96 @@
+// Progressive enhancement of templates/components/captcha.html. Without this file, or in a
+// browser that cannot run the proof of work, the question in words is the captcha. Here the
+// ALTCHA widget (vendored "external" build: no injected <style>, workers from our own origin,
+// so it runs under `script-src 'self'; style-src 'self'`) takes its place.
+import "../vendor/altcha-3.2.2.min.js";
+
+const ALGORITHMS = ["PBKDF2/SHA-256"];
+const ES = {
+  ariaLinkLabel: "ALTCHA (sitio oficial)",
+  cancel: "Cancelar",
+  enterCode: "Escribe el código",
+  enterCodeAria: "Escribe el código que escuchas. Pulsa Espacio para oír el audio.",
+  enterCodeFromImage: "Para continuar, escribe el código de la imagen.",
+  error: "No se pudo completar la verificación. Inténtalo de nuevo.",
+  expired: "La verificación caducó. Vuelve a marcar la casilla.",
+  footer: "Protegido por ALTCHA",
+  getAudioChallenge: "Escuchar un código",
+  label: "No soy un programa automático",
+  loading: "Cargando…",
+  reload: "Volver a intentar",
+  verify: "Verificar",
+  verificationRequired: "Marca la casilla para continuar.",
+  verified: "Verificación completa",
+  verifying: "Verificando, espera unos segundos…",
+  waitAlert: "Verificando, espera unos segundos.",
+};
+
+function canRun() {
+  return Boolean(
+    window.isSecureContext && window.crypto && window.crypto.subtle &&
+    window.Worker && window.customElements && window.$altcha
+  );
+}
+
+function enhance(group) {
+  const done = group.hasAttribute("data-captcha-activo") ||
+    group.hasAttribute("data-captcha-pregunta-visible");
+  if (done) return;
+  const pow = group.querySelector("[data-captcha-pow]");
+  const pregunta = group.querySelector("[data-captcha-pregunta]");
+  const widget = pow && pow.querySelector("altcha-widget");
+  if (!widget || !pregunta) return;
+  const workerUrl = widget.getAttribute("data-worker");
+  ALGORITHMS.forEach(function (name) {
+    window.$altcha.algorithms.set(name, function () { return new Worker(workerUrl); });
+  });
+  // The question leaves the form (disabled fields are not sent) and its id moves to the
+  // widget's group, so the error summary's link "#campo-captcha" still lands on the captcha.
+  pregunta.hidden = true;
+  pregunta.querySelectorAll("input").forEach(function (input) { input.disabled = true; });
+  moveId(pregunta.querySelector("#campo-captcha"), "campo-captcha-pregunta", pregunta);
+  const error = group.querySelector("#error-captcha");
+  pow.id = "campo-captcha";
+  pow.tabIndex = -1;
+  pow.setAttribute("role", "group");
+  pow.setAttribute("aria-labelledby", "titulo-captcha-pow");
+  pow.setAttribute("aria-describedby", "ayuda-captcha-pow" + (error ? " error-captcha" : ""));
+  pow.hidden = false;
+  group.setAttribute("data-captcha-activo", "");
+  // If the proof of work cannot run here after all (no challenge, a blocked worker), the
+  // person gets the question back instead of a dead end.
+  widget.addEventListener("statechange", function (event) {
+    if (event.detail && event.detail.state === "error") restoreQuestion(group, pow, pregunta);
+  });
+}
+
+function moveId(input, id, scope) {
+  if (!input) return;
+  const label = scope.querySelector("label[for='" + input.id + "']");
+  input.id = id;
+  if (label) label.htmlFor = id;
+}
+
+function restoreQuestion(group, pow, pregunta) {
+  pow.hidden = true;
+  pow.removeAttribute("id");
+  pregunta.querySelectorAll("input").forEach(function (input) { input.disabled = false; });
+  moveId(pregunta.querySelector("#campo-captcha-pregunta"), "campo-captcha", pregunta);
+  pregunta.hidden = false;
+  group.removeAttribute("data-captcha-activo");
+  group.setAttribute("data-captcha-pregunta-visible", "");
+}
+
+function enhanceWithin(root) {
+  if (!canRun() || !root || !root.querySelectorAll) return;
+  if (root.matches && root.matches("[data-captcha]")) enhance(root);
+  root.querySelectorAll("[data-captcha]").forEach(enhance);
+}
+
+if (window.$altcha) window.$altcha.i18n.set("es", ES);
+// Only once the element is defined (and so upgraded) is the widget worth showing.
+window.customElements.whenDefined("altcha-widget").then(function () {
+  enhanceWithin(document);
+  // A form swapped in by htmx (for example re-rendered with its errors) gets the widget too.
+  document.addEventListener("htmx:load", function (event) { enhanceWithin(event.detail.elt); });
+});

@@ -1,0 +1,226 @@
+"""The start page, guides, FAQ and legal pages in chromium, and the static export on its own
+origin calling the backend."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from domain.guides import load_library
+from domain.models import Base
+from tests.browser.conftest import LiveServer, assert_no_axe_violations, assert_no_horizontal_scroll
+from tests.conftest import make_app
+
+pytestmark = pytest.mark.browser
+
+LIBRARY = load_library(Path(__file__).resolve().parents[2] / "content")
+CONTENT_URLS = ["/", *sorted(p.url for p in LIBRARY.pages.values())]
+EXTRA_STATES = ["/?paso=para", "/?para=tengo&trabajo=no-se", "/preguntas-frecuentes?q=zzz"]
+VIEWPORTS = ["phone", "desktop"]
+# Records CSP violations; added through the DevTools protocol, so the CSP does not block it.
+CSP_WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__csp.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+
+def browser_page(request: pytest.FixtureRequest, viewport: str) -> Any:
+    return request.getfixturevalue(viewport)
+
+
+def watch_errors(page: Any) -> list[str]:
+    errors: list[str] = []
+    page.add_init_script(CSP_WATCH)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("url", CONTENT_URLS + EXTRA_STATES)
+def test_content_page_is_accessible_and_fits(
+    request: pytest.FixtureRequest, live_server: Any, viewport: str, url: str
+) -> None:
+    page = browser_page(request, viewport)
+    errors = watch_errors(page)
+    response = page.goto(live_server.url + url)
+    assert response.status == 200
+    assert page.locator("h1").count() == 1
+    assert_no_horizontal_scroll(page)
+    assert_no_axe_violations(page)
+    assert page.evaluate("window.__csp") == []
+    assert errors == []
+
+
+@pytest.mark.parametrize("url", ["/", "/?para=nss", "/guias/nss-imss", "/preguntas-frecuentes"])
+def test_english_interface_is_accessible(phone: Any, live_server: Any, url: str) -> None:
+    phone.goto(live_server.url + "/idioma?lang=en")
+    phone.goto(live_server.url + url)
+    assert phone.locator("html").get_attribute("lang") == "en"
+    assert_no_horizontal_scroll(phone)
+    assert_no_axe_violations(phone)
+
+
+def test_faq_json_ld_breaks_no_content_security_policy(desktop: Any, live_server: Any) -> None:
+    errors = watch_errors(desktop)
+    response = desktop.goto(live_server.url + "/preguntas-frecuentes")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert desktop.locator('script[type="application/ld+json"]').count() == 1
+    desktop.wait_for_load_state("load")
+    assert desktop.evaluate("window.__csp") == []
+    assert not [e for e in errors if "Content Security Policy" in e]
+
+
+def tab_to(page: Any, selector: str, limit: int = 40) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def focused(page: Any) -> str:
+    return str(page.evaluate("document.activeElement.id || document.activeElement.outerHTML"))
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_start_page_choice_works_with_the_keyboard_only(
+    request: pytest.FixtureRequest, live_server: Any, viewport: str
+) -> None:
+    page = browser_page(request, viewport)
+    errors = watch_errors(page)
+    page.goto(live_server.url + "/")
+    page.wait_for_load_state("load")
+    tab_to(page, 'input[name="para"]')
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")  # "Para probar que no tengo seguridad social"
+    assert page.locator('input[name="para"][value="no-tengo"]').is_checked()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "submit"
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#pregunta-piden")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"para=no-tengo"))
+    assert focused(page) == "pregunta-piden"  # the new question, not the top of the page
+    expect(page.locator("#estado-eleccion")).to_have_text("¿Qué constancia te pidieron?")
+    page.keyboard.press("Tab")
+    assert focused(page) == "campo-piden"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # "Las dos, o no lo sé"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#respuesta")).to_be_visible()
+    expect(page.locator("#estado-eleccion")).to_contain_text("Tu respuesta:")
+    expect(page).to_have_url(re.compile(r"piden=ambas"))
+    assert focused(page) == "respuesta"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == (
+        "/constancias/sin-seguridad-social"
+    )
+    # The pushed URL renders the whole page when opened directly.
+    page.reload()
+    expect(page.locator("#respuesta")).to_be_visible()
+    assert page.locator("h1").count() == 1
+    assert errors == []
+
+
+def test_start_page_choice_works_without_javascript(browser: Any, live_server: Any) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="es-MX")
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/")
+        page.locator("button", has_text="Continuar").click()
+        expect(page.locator(".error-summary")).to_be_visible()
+        page.locator('input[name="para"][value="tengo"]').check()
+        page.locator("button", has_text="Continuar").click()
+        page.locator('input[name="trabajo"][value="gobierno"]').check()
+        page.locator("button", has_text="Continuar").click()
+        expect(page.locator("#respuesta")).to_be_visible()
+        assert page.locator('a[href="/cuenta/registro"]').count() >= 1
+    finally:
+        context.close()
+
+
+def test_faq_filters_as_you_type(desktop: Any, live_server: Any) -> None:
+    errors = watch_errors(desktop)
+    desktop.goto(live_server.url + "/preguntas-frecuentes")
+    total = len(LIBRARY.faq_entries)
+    expect(desktop.locator("#conteo-faq")).to_have_text(f"{total} preguntas.")
+    desktop.locator("#campo-q").press_sequentially("contrasena", delay=30)
+    expect(desktop.locator("#conteo-faq")).to_have_text("1 pregunta contiene “contrasena”.")
+    expect(desktop.locator("#resultados-faq h2")).to_have_count(1)
+    expect(desktop).to_have_url(re.compile(r"q=contrasena"))
+    assert errors == []
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def export_and_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A backend whose PUBLIC_BASE_URL is its real address, and its static export served from
+    another port (another origin)."""
+    tmp = tmp_path_factory.mktemp("export")
+    url = f"sqlite:///{tmp / 'backend.sqlite3'}"
+    engine = sa.create_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    app = make_app(tmp, url, WTF_CSRF_ENABLED=True, TESTING=False)
+    backend = LiveServer(app)  # binds its port now, serves once entered
+    app.config["PUBLIC_BASE_URL"] = backend.url
+    result = app.test_cli_runner().invoke(args=["freeze", "--destination", str(tmp / "build")])
+    assert result.exit_code == 0, result.output
+    handler = functools.partial(QuietHandler, directory=str(tmp / "build"))
+    static = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=static.serve_forever, daemon=True)
+    thread.start()
+    with backend:
+        yield f"http://127.0.0.1:{static.server_port}", backend.url
+    static.shutdown()
+    static.server_close()
+    thread.join(timeout=5)
+
+
+def test_exported_faq_filters_through_the_backend(
+    desktop: Any, export_and_backend: tuple[str, str]
+) -> None:
+    static, backend = export_and_backend
+    errors = watch_errors(desktop)
+    asked: list[str] = []
+    desktop.on("request", lambda r: asked.append(r.url) if "/buscar" in r.url else None)
+    desktop.goto(static + "/preguntas-frecuentes/index.html")
+    desktop.locator("#campo-q").press_sequentially("cuenta", delay=30)
+    expect(desktop.locator("#conteo-faq")).to_contain_text("contienen “cuenta”")
+    assert asked and all(u.startswith(backend + "/preguntas-frecuentes/buscar") for u in asked)
+    hrefs = desktop.locator("#resultados-faq a").evaluate_all("els => els.map(e => e.href)")
+    assert hrefs and all(h.startswith(backend + "/") for h in hrefs)
+    assert errors == []
+
+
+def test_exported_pages_are_accessible_and_degrade_to_the_backend(
+    phone: Any, export_and_backend: tuple[str, str]
+) -> None:
+    static, backend = export_and_backend
+    phone.goto(static + "/guias/carnet-digital-issste/index.html")
+    expect(phone.locator("h1")).to_have_count(1)
+    assert_no_axe_violations(phone)
+    phone.locator(".breadcrumbs a").click()  # back to the exported start page
+    expect(phone).to_have_url(static + "/index.html")
+    phone.locator('input[name="para"][value="nss"]').check()
+    phone.locator("button", has_text="Continuar").click()  # the backend answers
+    expect(phone.locator("#respuesta")).to_be_visible()
+    assert phone.url.startswith(backend + "/?")

@@ -1,0 +1,434 @@
+"""Constancias without the web app: canonical text, folios under concurrency, the ledger, the
+rules per document, verification, revocation, and the PDF drawn, parsed back and checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
+from pypdf import PdfReader, PdfWriter
+from sqlalchemy.orm import Session
+
+from domain import constancias, demo, pdf, registry, registry_import, signing
+from domain.models import Afiliacion, Constancia
+
+ROOT = Path(__file__).resolve().parents[2]
+EMISOR = "Portal de Pruebas"
+NOW = dt.datetime(2026, 11, 26, 16, 30, tzinfo=dt.UTC)  # 10:30 in Mexico City
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = sa.create_engine(url, pool_size=20, max_overflow=90, pool_timeout=60)
+    with Session(engine) as session:
+        registry_import.import_rows(session, demo.generate_rows(count=40, seed=7))
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: sa.Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+@pytest.fixture(scope="module")
+def signer() -> signing.Signer:
+    return signing.Signer.generate()
+
+
+@pytest.fixture(scope="module")
+def renderer() -> pdf.Renderer:
+    return pdf.Renderer(
+        ROOT / "templates", ROOT / "static" / "img", base_url="https://portal.example", demo=True
+    )
+
+
+def curp_of(session: Session, case: str) -> str:
+    return next(e.curps[0] for e in demo.examples(session) if e.key == case)
+
+
+def afiliacion(session: Session, curp: str) -> Afiliacion:
+    found = registry.situacion(session, curp, NOW.date()).issste_vigente
+    assert found is not None
+    return found
+
+
+# --- canonical text ---------------------------------------------------------------------------
+
+
+@given(
+    st.dictionaries(
+        st.from_regex(r"[a-z_]{1,12}", fullmatch=True), st.text(max_size=40), min_size=1
+    )
+)
+def test_canonical_text_reads_back_with_whitespace_collapsed(campos: dict[str, str]) -> None:
+    text = constancias.cadena(campos)
+    assert constancias.leer_cadena(text) == {k: " ".join(v.split()) for k, v in campos.items()}
+    assert "\n" not in text
+
+
+@pytest.mark.parametrize("junk", ["", "||", "|a=1|", "||a=1|a=2||", "||sin igual||", "||1=x||"])
+def test_canonical_text_rejects_junk(junk: str) -> None:
+    with pytest.raises(ValueError):
+        constancias.leer_cadena(junk)
+
+
+def test_masking_keeps_initials_only() -> None:
+    assert constancias.enmascarar_nombre("juan  pérez torres") == "J*** P*** T***"
+    assert constancias.enmascarar_nombre("") == ""
+
+
+# --- folios -------------------------------------------------------------------------------
+
+
+def test_folios_count_per_kind_and_year_in_mexico_city_time(session: Session) -> None:
+    first = constancias.siguiente_folio(session, "NA", 2026)
+    assert (first, constancias.siguiente_folio(session, "NA", 2026)) == (1, 2)
+    assert constancias.siguiente_folio(session, "ND", 2026) == 1
+    assert constancias.siguiente_folio(session, "NA", 2027) == 1
+    # 03:00 UTC on 1 January is still 31 December in Mexico City.
+    new_year = dt.datetime(2027, 1, 1, 3, 0, tzinfo=dt.UTC)
+    row = constancias.emitir_no_afiliacion(
+        session, signing.Signer.generate(), "XEXX010101HNEXXXA4", new_year, emisor=EMISOR
+    )
+    assert row.folio == "NA-2026-000003"
+
+
+def test_a_rolled_back_issue_gives_its_folio_back(session: Session, signer: signing.Signer) -> None:
+    curp = curp_of(session, "sin_afiliacion")
+    first = constancias.emitir_no_afiliacion(session, signer, curp, NOW, emisor=EMISOR).folio
+    session.rollback()
+    again = constancias.emitir_no_afiliacion(session, signer, curp, NOW, emisor=EMISOR).folio
+    session.commit()
+    assert first == again == "NA-2026-000001"
+
+
+def test_one_hundred_concurrent_issues_get_distinct_folios_without_gaps(
+    engine: sa.Engine, signer: signing.Signer
+) -> None:
+    with Session(engine) as session:
+        curp = curp_of(session, "sin_afiliacion")
+
+    def issue(_: int) -> str:
+        with Session(engine) as session:
+            row = constancias.emitir_no_afiliacion(session, signer, curp, NOW, emisor=EMISOR)
+            session.commit()
+            return row.folio
+
+    with ThreadPoolExecutor(max_workers=100) as pool:
+        folios = list(pool.map(issue, range(100)))
+    assert len(set(folios)) == 100
+    assert sorted(folios) == [f"NA-2026-{n:06d}" for n in range(1, 101)]
+    with Session(engine) as session:
+        assert constancias.contar(session, constancias.NO_AFILIACION) == 100
+
+
+# --- rules per document --------------------------------------------------------------------
+
+
+def test_no_afiliacion_names_a_known_person_and_not_an_unknown_curp(
+    session: Session, signer: signing.Signer
+) -> None:
+    known = curp_of(session, "imss_vigente")  # in the registry, never in the ISSSTE
+    row = constancias.emitir_no_afiliacion(session, signer, known, NOW, emisor=EMISOR)
+    campos = constancias.leer_cadena(row.datos)
+    assert campos["nombre"] and campos["resultado"] == "sin_afiliacion"
+    assert row.titular_nombre == campos["nombre"] and row.valida_hasta is None
+    unknown = constancias.emitir_no_afiliacion(
+        session, signer, "XEXX010101HNEXXXA4", NOW, emisor=EMISOR
+    )
+    assert constancias.leer_cadena(unknown.datos)["nombre"] == ""
+    assert constancias.leer_cadena(unknown.datos)["resultado"] == "sin_registro"
+    past = constancias.emitir_no_afiliacion(
+        session, signer, curp_of(session, "issste_baja"), NOW, emisor=EMISOR
+    )
+    assert constancias.leer_cadena(past.datos)["resultado"] == "sin_afiliacion"
+
+
+@pytest.mark.parametrize("case", ["issste_titular", "issste_pensionado", "issste_beneficiario"])
+def test_no_afiliacion_is_refused_to_anyone_current_in_the_issste(
+    session: Session, signer: signing.Signer, case: str
+) -> None:
+    with pytest.raises(constancias.Afiliado):
+        constancias.emitir_no_afiliacion(session, signer, curp_of(session, case), NOW, emisor="x")
+
+
+def test_no_derechohabiencia_lasts_until_the_end_of_the_day(
+    session: Session, signer: signing.Signer
+) -> None:
+    curp = curp_of(session, "imss_baja")
+    row = constancias.emitir_no_derechohabiencia(
+        session, signer, curp, NOW, emisor=EMISOR, entrega="a***@example.org"
+    )
+    assert row.folio.startswith("ND-2026-")
+    assert constancias.local(row.valida_hasta).isoformat() == "2026-11-26T23:59:59-06:00"
+    assert constancias.leer_cadena(row.datos)["valida_hasta"] == "2026-11-26T23:59:59-06:00"
+    assert row.entrega == "a***@example.org"
+    with pytest.raises(constancias.Afiliado):
+        constancias.emitir_no_derechohabiencia(
+            session, signer, curp_of(session, "imss_vigente"), NOW, emisor=EMISOR
+        )
+
+
+def test_carnet_for_a_titular_and_for_a_beneficiary(
+    session: Session, signer: signing.Signer
+) -> None:
+    titular = afiliacion(session, curp_of(session, "issste_titular"))
+    row = constancias.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR)
+    campos = constancias.leer_cadena(row.datos)
+    assert row.folio == "VD-2026-000001" and campos["tipo_derechohabiente"] == "titular"
+    assert campos["numero"] == titular.numero_afiliacion
+    assert campos["dependencia"] == titular.dependencia and campos["clinica"] == titular.clinica
+    [familiar, *_] = registry.beneficiarios(session, titular.curp, "ISSSTE")
+    row = constancias.emitir_carnet(
+        session, signer, familiar, NOW, emisor=EMISOR, titular_curp=titular.curp
+    )
+    campos = constancias.leer_cadena(row.datos)
+    assert campos["tipo_derechohabiente"] == "beneficiario" and campos["parentesco"]
+    assert campos["nombre"] == familiar.persona.nombre_completo
+
+
+def test_carnet_refusals(session: Session, signer: signing.Signer) -> None:
+    titular = afiliacion(session, curp_of(session, "issste_titular"))
+    stranger = afiliacion(session, curp_of(session, "issste_pensionado"))
+    with pytest.raises(constancias.NoCorresponde):
+        constancias.emitir_carnet(
+            session, signer, stranger, NOW, emisor=EMISOR, titular_curp=titular.curp
+        )
+    baja = registry.situacion(session, curp_of(session, "issste_baja"), NOW.date()).issste[0]
+    with pytest.raises(constancias.NoVigente):
+        constancias.emitir_carnet(session, signer, baja, NOW, emisor=EMISOR)
+    imss = registry.situacion(session, curp_of(session, "imss_vigente"), NOW.date()).imss[0]
+    with pytest.raises(constancias.NoVigente):
+        constancias.emitir_carnet(session, signer, imss, NOW, emisor=EMISOR)
+    [familiar, *_] = registry.beneficiarios(session, titular.curp, "ISSSTE")
+    titular.vigente = False  # the titular left: the family's rights go with them
+    session.flush()
+    with pytest.raises(constancias.NoVigente, match="familiar"):
+        constancias.emitir_carnet(session, signer, familiar, NOW, emisor=EMISOR)
+
+
+# --- verification and revocation -------------------------------------------------------------
+
+
+def test_verification_of_a_real_document(session: Session, signer: signing.Signer) -> None:
+    row = constancias.emitir_no_afiliacion(
+        session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
+    )
+    session.commit()
+    ring = signing.KeyRing.of(signer)
+    typed = "-".join([row.codigo[:4].lower(), row.codigo[4:]])
+    result = constancias.verificar(session, ring, row.folio.lower(), typed, NOW)
+    assert (
+        result.autentica and result.estado == "vigente" and result.tipo is constancias.NO_AFILIACION
+    )
+    assert result.titular == constancias.enmascarar_nombre(row.titular_nombre)
+    assert "*" in result.titular and result.vigente_hoy is None
+
+
+def test_unknown_folio_and_wrong_code_look_the_same(
+    session: Session, signer: signing.Signer
+) -> None:
+    row = constancias.emitir_no_afiliacion(
+        session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
+    )
+    session.commit()
+    ring = signing.KeyRing.of(signer)
+    wrong = constancias.verificar(session, ring, row.folio, "0" * 12, NOW)
+    unknown = constancias.verificar(session, ring, "NA-2026-999999", row.codigo, NOW)
+    malformed = constancias.verificar(session, ring, "x' OR 1=1 --", row.codigo, NOW)
+    assert wrong == unknown == malformed == constancias.NO_AUTENTICA
+    other_key = signing.KeyRing.of(signing.Signer.generate())
+    assert constancias.verificar(session, other_key, row.folio, row.codigo, NOW).autentica is False
+
+
+def test_a_tampered_ledger_row_is_not_authentic(session: Session, signer: signing.Signer) -> None:
+    row = constancias.emitir_no_afiliacion(
+        session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
+    )
+    row.datos = row.datos.replace("resultado=sin_afiliacion", "resultado=sin_registro")
+    session.commit()
+    ring = signing.KeyRing.of(signer)
+    assert not constancias.verificar(session, ring, row.folio, row.codigo, NOW).autentica
+
+
+def test_status_expired_revoked_and_carnet_current_today(
+    session: Session, signer: signing.Signer
+) -> None:
+    ring = signing.KeyRing.of(signer)
+    nd = constancias.emitir_no_derechohabiencia(
+        session, signer, curp_of(session, "imss_baja"), NOW, emisor=EMISOR
+    )
+    titular = afiliacion(session, curp_of(session, "issste_titular"))
+    vd = constancias.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR)
+    session.commit()
+    tomorrow = NOW + dt.timedelta(days=1)
+    assert constancias.verificar(session, ring, nd.folio, nd.codigo, NOW).estado == "vigente"
+    assert constancias.verificar(session, ring, nd.folio, nd.codigo, tomorrow).estado == "vencida"
+    assert constancias.verificar(session, ring, vd.folio, vd.codigo, NOW).vigente_hoy is True
+    titular.vigente = False
+    constancias.revocar(session, nd.folio, "  Emitida por error  ", NOW)
+    session.commit()
+    revoked = constancias.verificar(session, ring, nd.folio, nd.codigo, NOW)
+    assert revoked.estado == "revocada" and revoked.revocada is not None
+    assert session.get(Constancia, nd.folio).motivo_revocacion == "Emitida por error"
+    later = constancias.verificar(session, ring, vd.folio, vd.codigo, NOW)
+    assert later.estado == "vigente" and later.vigente_hoy is False
+
+
+def test_revocation_refusals(session: Session, signer: signing.Signer) -> None:
+    row = constancias.emitir_no_afiliacion(
+        session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
+    )
+    with pytest.raises(constancias.FolioDesconocido):
+        constancias.revocar(session, "NA-2026-999999", "motivo", NOW)
+    with pytest.raises(constancias.ConstanciaError, match="motivo"):
+        constancias.revocar(session, row.folio, "   ", NOW)
+    constancias.revocar(session, row.folio, "motivo", NOW)
+    with pytest.raises(constancias.YaRevocada):
+        constancias.revocar(session, row.folio, "otra vez", NOW)
+
+
+# --- the PDF ----------------------------------------------------------------------------------
+
+
+def issue_all(session: Session, signer: signing.Signer) -> list[Constancia]:
+    titular = afiliacion(session, curp_of(session, "issste_titular"))
+    [familiar, *_] = registry.beneficiarios(session, titular.curp, "ISSSTE")
+    return [
+        constancias.emitir_no_afiliacion(
+            session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
+        ),
+        constancias.emitir_no_derechohabiencia(
+            session, signer, curp_of(session, "imss_baja"), NOW, emisor=EMISOR
+        ),
+        constancias.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR),
+        constancias.emitir_carnet(session, signer, familiar, NOW, emisor=EMISOR),
+    ]
+
+
+def test_each_document_reads_back_and_its_seal_verifies(
+    session: Session, signer: signing.Signer, renderer: pdf.Renderer
+) -> None:
+    ring = signing.KeyRing.of(signer)
+    for row in issue_all(session, signer):
+        data = renderer.pdf(row)
+        reader = PdfReader(io.BytesIO(data))
+        assert len(reader.pages) == 1
+        assert reader.pages[0].mediabox.width == 612 and reader.pages[0].mediabox.height == 792
+        text = pdf.texto(data)
+        assert row.folio in text and row.curp in text and row.titular_nombre in text
+        assert "DOCUMENTO DE DEMOSTRACIÓN — SIN VALIDEZ OFICIAL" in text
+        assert f"https://portal.example/verificar/{row.folio}?c={row.codigo}" in text
+        assert reader.metadata is not None and row.folio in str(reader.metadata.title)
+        sello = pdf.extraer(data)
+        assert sello == pdf.Sello(row.datos, row.firma, row.clave_id)
+        result = pdf.verificar_pdf(data, ring)
+        assert result.autentica, result.motivo
+        assert result.campos["folio"] == row.folio
+
+
+def test_carnet_shows_every_field(
+    session: Session, signer: signing.Signer, renderer: pdf.Renderer
+) -> None:
+    titular = afiliacion(session, curp_of(session, "issste_titular"))
+    [familiar, *_] = registry.beneficiarios(session, titular.curp, "ISSSTE")
+    text = pdf.texto(
+        renderer.pdf(constancias.emitir_carnet(session, signer, familiar, NOW, emisor=EMISOR))
+    )
+    for value in (familiar.numero_afiliacion, familiar.parentesco, familiar.dependencia):
+        assert value in text
+    assert familiar.clinica in text and "Familiar derechohabiente" in text
+    assert "Derechos vigentes al 26 de noviembre de 2026" in text
+
+
+def reseal(data: bytes, payload: dict[str, str]) -> bytes:
+    """The same PDF with a different constancia.json attached."""
+    reader = PdfReader(io.BytesIO(data))
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    writer.add_attachment(pdf.ATTACHMENT, json.dumps(payload).encode())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_altering_one_byte_of_the_sealed_data_breaks_it(
+    session: Session, signer: signing.Signer, renderer: pdf.Renderer
+) -> None:
+    row = issue_all(session, signer)[1]
+    data = renderer.pdf(row)
+    ring = signing.KeyRing.of(signer)
+    payload = {"formato": pdf.FORMAT, "algoritmo": "Ed25519", "kid": row.clave_id,
+               "datos": row.datos, "firma": row.firma}  # fmt: skip
+    assert pdf.verificar_pdf(reseal(data, payload), ring).autentica
+    for index in (5, len(row.datos) // 2, len(row.datos) - 3):
+        changed = row.datos[:index] + chr(ord(row.datos[index]) ^ 1) + row.datos[index + 1 :]
+        result = pdf.verificar_pdf(reseal(data, {**payload, "datos": changed}), ring)
+        assert not result.autentica and "sello" in result.motivo
+    stranger = signing.Signer.generate()
+    forged = {**payload, "kid": stranger.kid, "firma": stranger.sign(row.datos)}
+    assert not pdf.verificar_pdf(reseal(data, forged), ring).autentica
+
+
+def test_a_genuine_seal_on_another_page_is_caught(
+    session: Session, signer: signing.Signer, renderer: pdf.Renderer
+) -> None:
+    first, second = issue_all(session, signer)[:2]
+    payload = {"formato": pdf.FORMAT, "algoritmo": "Ed25519", "kid": second.clave_id,
+               "datos": second.datos, "firma": second.firma}  # fmt: skip
+    result = pdf.verificar_pdf(reseal(renderer.pdf(first), payload), signing.KeyRing.of(signer))
+    assert not result.autentica and "texto visible" in result.motivo
+
+
+@pytest.mark.parametrize("junk", [b"", b"%PDF-1.4 roto", b"hola", b"\x00" * 100])
+def test_junk_files_are_not_authentic(junk: bytes, signer: signing.Signer) -> None:
+    assert pdf.extraer(junk) is None
+    assert not pdf.verificar_pdf(junk, signing.KeyRing.of(signer)).autentica
+
+
+def test_markup_in_a_name_prints_as_text(
+    session: Session, signer: signing.Signer, renderer: pdf.Renderer
+) -> None:
+    row = constancias.emitir(
+        session, signer, constancias.NO_AFILIACION, curp="XEXX010101HNEXXXA4",
+        nombre='ANA <script>alert(1)</script> <img src="http://169.254.169.254/x">',
+        now=NOW, emisor=EMISOR, extra={"resultado": "sin_afiliacion"},
+    )  # fmt: skip
+    assert "&lt;script&gt;" in renderer.html(row)
+    text = pdf.texto(renderer.pdf(row))
+    assert "<script>alert(1)</script>" in text and "169.254.169.254" in text
+
+
+def test_rendering_refuses_remote_and_local_files(renderer: pdf.Renderer) -> None:
+    policy = renderer.policy
+    assert policy.allow_remote is False
+    with pytest.raises(Exception, match=r"not allowed|outside"):
+        policy.check_url("https://example.org/logo.png")
+    with pytest.raises(Exception, match="outside"):
+        policy.check_path("/etc/passwd")
+
+
+def test_rendering_time_is_bounded(renderer: pdf.Renderer) -> None:
+    with pytest.raises(pdf.PdfError):
+        pdf._with_deadline(lambda: time.sleep(0.5) or b"", 0.05)
+    slow = pdf.Renderer(
+        ROOT / "templates", ROOT / "static" / "img", base_url="x", demo=False,
+        max_render_seconds=1e-9,
+    )  # fmt: skip
+    html = "<html><body>" + "<p>texto</p>" * 2000 + "</body></html>"
+    with pytest.raises(pdf.PdfError, match="tardó"):
+        slow._draw(html)

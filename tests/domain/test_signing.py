@@ -1,0 +1,126 @@
+"""Ed25519 keys: where they come from, who may create them, published old keys, sign/verify."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from domain import signing
+
+DATA = "||v=1|doc=NA|folio=NA-2026-000001|nombre=JOSÉ PEÑA||"
+
+
+def test_signature_verifies_and_any_change_breaks_it() -> None:
+    signer = signing.Signer.generate()
+    signature = signer.sign(DATA)
+    ring = signing.KeyRing.of(signer)
+    assert len(signature) == 88
+    assert ring.verify(signer.kid, DATA, signature)
+    for i in range(len(DATA.encode())):
+        changed = bytearray(DATA.encode())
+        changed[i] ^= 0x01
+        assert not ring.verify(signer.kid, changed.decode("utf-8", "replace"), signature)
+
+
+@pytest.mark.parametrize("signature", ["", "no es base64!", "AAAA", "A" * 88])
+def test_malformed_signatures_are_false_not_errors(signature: str) -> None:
+    signer = signing.Signer.generate()
+    assert signing.KeyRing.of(signer).verify(signer.kid, DATA, signature) is False
+
+
+def test_unknown_key_id_or_other_key_does_not_verify() -> None:
+    signer, other = signing.Signer.generate(), signing.Signer.generate()
+    signature = other.sign(DATA)
+    ring = signing.KeyRing.of(signer)
+    assert not ring.verify(other.kid, DATA, signature)
+    assert not ring.verify(signer.kid, DATA, signature)
+
+
+def test_key_id_is_a_short_stable_hash_of_the_public_key() -> None:
+    signer = signing.Signer.generate()
+    again = signing.load_signer({"SIGNING_KEY": signer.private_pem().decode()}, Path("/x"), False)
+    assert again.kid == signer.kid
+    assert len(signer.kid) == 16 and int(signer.kid, 16) >= 0
+
+
+def test_key_from_environment_as_pem_text_or_path(tmp_path: Path) -> None:
+    signer = signing.Signer.generate()
+    path = tmp_path / "clave.pem"
+    path.write_bytes(signer.private_pem())
+    from_text = signing.load_signer({"SIGNING_KEY": signer.private_pem().decode()}, tmp_path, False)
+    from_path = signing.load_signer({"SIGNING_KEY": str(path)}, tmp_path, False)
+    assert from_text.kid == from_path.kid == signer.kid
+    assert not (tmp_path / signing.KEY_FILE).exists()
+
+
+def test_outside_demo_mode_no_key_is_created(tmp_path: Path) -> None:
+    with pytest.raises(signing.SigningKeyMissing, match="SIGNING_KEY"):
+        signing.load_signer({}, tmp_path, demo=False)
+    assert not (tmp_path / signing.KEY_FILE).exists()
+
+
+def test_demo_mode_creates_a_private_key_file_once(tmp_path: Path) -> None:
+    first = signing.load_signer({}, tmp_path, demo=True)
+    path = tmp_path / signing.KEY_FILE
+    assert path.stat().st_mode & 0o077 == 0
+    assert signing.load_signer({}, tmp_path, demo=True).kid == first.kid
+    assert signing.load_signer({}, tmp_path, demo=False).kid == first.kid
+
+
+def test_concurrent_first_runs_agree_on_one_key(tmp_path: Path) -> None:
+    kids: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def load() -> None:
+        barrier.wait()
+        kids.append(signing.load_signer({}, tmp_path, demo=True).kid)
+
+    threads = [threading.Thread(target=load) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(kids)) == 1
+    assert [p.name for p in tmp_path.iterdir()] == [signing.KEY_FILE]
+
+
+def test_keys_that_are_not_ed25519_are_refused(tmp_path: Path) -> None:
+    ec_pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    with pytest.raises(signing.SigningKeyInvalid, match="Ed25519"):
+        signing.load_signer({"SIGNING_KEY": ec_pem.decode()}, tmp_path, False)
+    garbage = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"
+    with pytest.raises(signing.SigningKeyInvalid):
+        signing.load_signer({"SIGNING_KEY": garbage}, tmp_path, False)
+    with pytest.raises(signing.SigningKeyInvalid):
+        signing.parse_public_keys("esto-no-es-una-clave")
+
+
+def test_old_keys_are_published_from_folder_and_environment(tmp_path: Path) -> None:
+    current = signing.Signer.generate()
+    old_private, old_public, old_raw = (signing.Signer.generate() for _ in range(3))
+    folder = tmp_path / signing.OLD_KEYS_DIR
+    folder.mkdir()
+    (folder / "2025.pem").write_bytes(old_private.private_pem())
+    (folder / "2024.pem").write_text(old_public.public.pem)
+    (folder / "notas.txt").write_text("ignored")
+    environ = {
+        "SIGNING_OLD_PUBLIC_KEYS": f"{old_raw.public.raw_base64}, {current.public.raw_base64}"
+    }
+    ring = signing.KeyRing.of(current, signing.load_old_keys(environ, tmp_path))
+    assert [(k.kid, k.active) for k in ring.keys] == [
+        (current.kid, True),
+        (old_public.kid, False),
+        (old_private.kid, False),
+        (old_raw.kid, False),
+    ]
+    signature = old_raw.sign(DATA)
+    assert ring.verify(old_raw.kid, DATA, signature)
+    assert base64.b64decode(ring.keys[0].raw_base64) == base64.b64decode(current.public.raw_base64)
+    assert ring.keys[1].pem.startswith("-----BEGIN PUBLIC KEY-----")

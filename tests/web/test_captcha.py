@@ -1,0 +1,197 @@
+"""The captcha in a form: /captcha/reto, the macro, check_captcha, replay across servers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, render_template, request
+from jinja2 import ChoiceLoader, DictLoader
+
+from blueprints import captcha as captcha_bp
+from blueprints.captcha import check_captcha
+from blueprints.extensions import db
+from domain.models import UsoUnico
+from tests.captcha_helpers import question_answer, solve_captcha
+from tests.conftest import make_app
+
+FORM = """{% from "components/forms.html" import field, error_summary %}
+{% from "components/captcha.html" import captcha_field %}
+{{ error_summary(errors) }}
+{% if enviado %}<p class="panel panel--ok" id="enviado">Recibido</p>{% endif %}
+<form method="post" action="{{ request.path }}" novalidate
+  {%- if con_htmx %} hx-post="{{ request.path }}" hx-target="#zona"{% endif %}>
+  {% call field("nombre", "Nombre", value=nombre, errors=errors) %}{% endcall %}
+  {{ captcha_field(errors) }}
+  <button type="submit">Enviar</button>
+</form>"""
+TEMPLATES = {
+    "_prueba_form.html": FORM,
+    # Just the component, outside the site's layout.
+    "prueba.html": '<!doctype html><html lang="es"><head><meta charset="utf-8">'
+    "<title>Formulario de prueba</title>"
+    '<link rel="stylesheet" href="/static/css/site.css">'
+    '<link rel="icon" href="/static/img/emblema.svg" type="image/svg+xml"></head>'
+    '<body><main id="contenido" class="wrap"><h1>Formulario de prueba</h1>'
+    '{% include "_prueba_form.html" %}</main></body></html>',
+    # The same form in the real layout (htmx, site.js), swapped by htmx when con_htmx.
+    "prueba_sitio.html": '{% extends "base.html" %}{% block title %}Formulario de prueba'
+    "{% endblock %}{% block content %}<h1>Formulario de prueba</h1>"
+    '<div id="zona" aria-live="polite">{% include "_prueba_form.html" %}</div>{% endblock %}',
+}
+CHEAP = {"CAPTCHA_POW_COST": 10, "CAPTCHA_POW_COUNTER": (5, 40)}
+
+
+def form_app(tmp_path: Path, database_url: str, **overrides: Any) -> Flask:
+    """The app plus one public form protected by the captcha, as features will use it."""
+    app = make_app(tmp_path, database_url, **{**CHEAP, **overrides})
+    assert app.jinja_loader is not None
+    app.jinja_env.loader = ChoiceLoader([DictLoader(TEMPLATES), app.jinja_loader])
+
+    @app.route("/prueba/formulario", methods=["GET", "POST"])
+    @app.route("/prueba/formulario-sitio", methods=["GET", "POST"], endpoint="sitio")
+    @app.route("/prueba/formulario-htmx", methods=["GET", "POST"], endpoint="con_htmx")
+    def formulario() -> tuple[str, int]:
+        errors: dict[str, str] = {}
+        if request.method == "POST":
+            error = check_captcha(request.form)
+            if error:
+                errors["captcha"] = error
+            elif request.form.get("nombre") == "falla":
+                db.session.rollback()  # the caller's own work fails after the captcha passed
+                errors["nombre"] = "No se pudo guardar"
+        template = "prueba.html" if request.path.endswith("formulario") else "prueba_sitio.html"
+        html = render_template(
+            "_prueba_form.html" if request.headers.get("HX-Request") else template,
+            con_htmx=request.path.endswith("-htmx"),
+            errors=errors,
+            nombre=request.form.get("nombre", ""),
+            enviado=request.method == "POST" and not errors,
+        )
+        # htmx 2 swaps only 2xx responses: a fragment with errors is still a 200.
+        return html, 422 if errors and not request.headers.get("HX-Request") else 200
+
+    return app
+
+
+def post(client: Any, fields: dict[str, str], nombre: str = "Juana") -> tuple[int, str]:
+    response = client.post("/prueba/formulario", data={"nombre": nombre, **fields})
+    return response.status_code, response.get_data(as_text=True)
+
+
+def page(client: Any) -> str:
+    return client.get("/prueba/formulario").get_data(as_text=True)
+
+
+def test_reto_is_a_signed_expiring_challenge(tmp_path: Path, database_url: str) -> None:
+    client = form_app(tmp_path, database_url).test_client()
+    response = client.get("/captcha/reto")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    body = response.get_json()
+    params = body["parameters"]
+    assert params["algorithm"] == "PBKDF2/SHA-256" and params["cost"] == 10
+    assert params["expiresAt"] > dt.datetime.now(dt.UTC).timestamp()
+    assert re.fullmatch(r"[0-9a-f]{64}", body["signature"])
+    assert client.get("/captcha/reto").get_json()["parameters"]["nonce"] != params["nonce"]
+
+
+def test_field_renders_widget_and_fallback_without_inline_code(
+    tmp_path: Path, database_url: str
+) -> None:
+    html = page(form_app(tmp_path, database_url).test_client())
+    assert '<altcha-widget name="captcha" challenge="/captcha/reto"' in html
+    assert 'data-worker="/static/vendor/altcha-3.2.2-pbkdf2-worker.js"' in html
+    assert '<script type="module" src="/static/js/captcha.js"></script>' in html
+    assert 'href="/static/vendor/altcha-3.2.2.css"' in html
+    assert re.search(r"Verificación: ¿Cuánto es \w+ más \w+\?", html)
+    assert 'name="captcha_respuesta"' in html and 'name="captcha_reto"' in html
+    assert "style=" not in html and not re.search(r"<script(?![^>]*\bsrc=)", html)
+
+
+def test_question_answer_passes_once(tmp_path: Path, database_url: str) -> None:
+    client = form_app(tmp_path, database_url).test_client()
+    fields = solve_captcha(client, page(client))
+    assert post(client, fields)[0] == 200
+    status, html = post(client, fields)  # the same answer again: a replay
+    assert status == 422 and "La verificación caducó, vuelve a intentarlo" in html
+
+
+def test_answer_in_words_and_wrong_answer(tmp_path: Path, database_url: str) -> None:
+    from domain.captcha import NUMEROS
+
+    client = form_app(tmp_path, database_url).test_client()
+    token, answer = question_answer(page(client))
+    words = {"captcha_reto": token, "captcha_respuesta": NUMEROS[answer].capitalize()}
+    assert post(client, words)[0] == 200
+    token, answer = question_answer(page(client))
+    status, html = post(client, {"captcha_reto": token, "captcha_respuesta": str(answer + 1)})
+    assert status == 422 and "La respuesta no es correcta" in html
+    assert 'href="#campo-captcha"' in html and 'aria-invalid="true"' in html
+    # The wrong answer spent that question: the right one is now refused too.
+    status, html = post(client, {"captcha_reto": token, "captcha_respuesta": str(answer)})
+    assert status == 422 and "caducó" in html
+
+
+def test_missing_or_forged_captcha(tmp_path: Path, database_url: str) -> None:
+    client = form_app(tmp_path, database_url).test_client()
+    status, html = post(client, {})
+    assert status == 422 and "Resuelve la verificación para continuar" in html
+    assert post(client, {"captcha": "bm8gZXMgdW4gcmV0bw=="})[0] == 422
+    assert post(client, {"captcha_reto": "x", "captcha_respuesta": "3"})[0] == 422
+
+
+def test_proof_of_work_passes_once_on_any_server(tmp_path: Path, database_url: str) -> None:
+    app = form_app(tmp_path, database_url)
+    client = app.test_client()
+    fields = solve_captcha(client, page(client), pow=True)
+    assert post(client, fields)[0] == 200
+    # Another server: same SECRET_KEY and database, nothing shared in memory.
+    other = form_app(tmp_path / "otro", database_url).test_client()
+    status, html = post(other, fields)
+    assert status == 422 and "caducó" in html
+
+
+def test_spent_even_when_the_caller_fails_afterwards(tmp_path: Path, database_url: str) -> None:
+    client = form_app(tmp_path, database_url).test_client()
+    fields = solve_captcha(client, page(client), pow=True)
+    status, html = post(client, fields, nombre="falla")
+    assert status == 422 and "No se pudo guardar" in html
+    assert "caducó" in post(client, fields)[1]
+
+
+def test_expired_proof_of_work(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = form_app(tmp_path, database_url).test_client()
+    fields = solve_captcha(client, page(client), pow=True)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=21)
+    monkeypatch.setattr(captcha_bp, "utcnow", lambda: later)
+    status, html = post(client, fields)
+    assert status == 422 and "La verificación caducó" in html
+
+
+def test_expired_rows_are_purged_on_the_way(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = form_app(tmp_path, database_url)
+    client = app.test_client()
+    with app.app_context():
+        db.session.add(UsoUnico(clave="reto:viejo", expira=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)))
+        db.session.commit()
+    monkeypatch.setattr(captcha_bp, "PURGE_ONE_IN", 1)
+    assert post(client, solve_captcha(client, page(client)))[0] == 200
+    with app.app_context():
+        claves = list(db.session.scalars(sa.select(UsoUnico.clave)))
+    assert len(claves) == 1 and claves[0].startswith("pregunta:")
+
+
+def test_reto_is_rate_limited(tmp_path: Path, database_url: str) -> None:
+    client = form_app(tmp_path, database_url, RATELIMIT_ENABLED=True).test_client()
+    statuses = [client.get("/captcha/reto").status_code for _ in range(31)]
+    assert statuses[:30] == [200] * 30 and statuses[30] == 429

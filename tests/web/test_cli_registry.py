@@ -1,0 +1,112 @@
+"""`flask registry import` and `flask registry stats`: exit codes, Spanish output, writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from blueprints.extensions import db
+from domain.models import Afiliacion, Persona
+from domain.registry_csv import COLUMNS
+from tests.domain.test_registry_csv import csv_bytes, family, good_row, write_csv
+
+
+def counts(app: Flask) -> tuple[int, int]:
+    with app.app_context():
+        personas = db.session.scalar(sa.select(sa.func.count()).select_from(Persona))
+        afiliaciones = db.session.scalar(sa.select(sa.func.count()).select_from(Afiliacion))
+    return personas or 0, afiliaciones or 0
+
+
+def test_import_prints_a_summary_and_a_second_run_changes_nothing(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "padron.csv", family(), bom=True)
+    result = runner.invoke(args=["registry", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Filas leídas: 4", "  añadidas: 4", "  actualizadas: 0", "  sin cambios: 0",
+        "  rechazadas: 0",
+    ]  # fmt: skip
+    assert "Importando" in result.stderr
+    assert counts(app) == (3, 3)
+    again = runner.invoke(args=["registry", "import", str(path)])
+    assert "  sin cambios: 4" in again.stdout and "  añadidas: 0" in again.stdout
+    assert counts(app) == (3, 3)
+
+
+def test_a_bad_row_writes_nothing_and_exits_1(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "padron.csv", [*family(), good_row(9, vigente="quizá")])
+    result = runner.invoke(args=["registry", "import", str(path)])
+    assert result.exit_code == 1
+    assert "Línea 6, columna vigente: Debe ser 1 (vigente) o 0 (no vigente), no «quizá»." in (
+        result.stderr
+    )
+    assert "No se importó nada: 1 de 5 filas tiene errores." in result.stderr
+    assert "--skip-invalid" in result.stderr
+    assert counts(app) == (0, 0)
+
+
+def test_skip_invalid_imports_the_rest_and_exits_0(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    rows = [*family(), good_row(9, vigente="quizá"), good_row(10, sexo="")]
+    path = write_csv(tmp_path / "padron.csv", rows)
+    result = runner.invoke(args=["registry", "import", "--skip-invalid", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "  añadidas: 4" in result.stdout and "  rechazadas: 2" in result.stdout
+    assert "Línea 6, columna vigente" in result.stderr
+    assert "Línea 7, columna sexo" in result.stderr
+    assert counts(app) == (3, 3)
+
+
+def test_unusable_files_exit_2_and_say_why(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    header = ",".join(c for c in COLUMNS if c != "tipo").replace("clinica", "clínica")
+    misspelled = tmp_path / "encabezados.csv"
+    misspelled.write_bytes(csv_bytes(family(), header=header))
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes(csv_bytes(family()) + "Peña\r\n".encode("latin-1"))
+    cases = [
+        (misspelled, "Faltan las columnas: tipo, clinica."),
+        (misspelled, "Sobran las columnas: «clínica» (¿quisiste decir «clinica»?)."),
+        (latin1, "Línea 6: el archivo no está en UTF-8."),
+        (tmp_path / "no-existe.csv", "No existe el archivo"),
+        (tmp_path, "es una carpeta, no un archivo CSV."),
+    ]
+    for path, message in cases:
+        result = runner.invoke(args=["registry", "import", str(path)])
+        assert result.exit_code == 2, (path, result.output)
+        assert message in result.stderr
+        assert result.stdout == ""
+    assert counts(app) == (0, 0)
+
+
+def test_stats_counts_personas_afiliaciones_and_vigentes(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    empty = runner.invoke(args=["registry", "stats"])
+    assert empty.exit_code == 0
+    assert empty.stdout.splitlines() == [
+        "Personas: 0 (sin afiliación: 0)",
+        "Afiliaciones: 0 (vigentes: 0)",
+    ]
+    rows = family()
+    rows[0]["vigente"] = "0"
+    runner.invoke(args=["registry", "import", str(write_csv(tmp_path / "p.csv", rows))])
+    result = runner.invoke(args=["registry", "stats"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "Personas: 3 (sin afiliación: 1)",
+        "Afiliaciones: 3 (vigentes: 2)",
+        "  Institución Tipo           Afiliaciones  Vigentes",
+        "  IMSS        titular                   1         0",
+        "  ISSSTE      titular                   1         1",
+        "  ISSSTE      beneficiario              1         1",
+    ]

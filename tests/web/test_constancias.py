@@ -1,0 +1,433 @@
+"""The public constancia flows: every outcome, every bad input, the emailed PDF, the resend,
+the limits, and 100 downloads at once against a live server."""
+
+from __future__ import annotations
+
+import base64
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from flask import Flask
+from flask.testing import FlaskClient
+
+from blueprints.extensions import db
+from domain import demo, pdf, signing
+from domain.models import Constancia, Correo
+from tests.browser.conftest import LiveServer
+from tests.captcha_helpers import solve_captcha
+from tests.conftest import make_app
+from tests.smtp import SmtpServer, mail_app, text_part
+
+ADDRESS = "persona.prueba@example.org"
+UNKNOWN = "XEXX010101HNEXXXA4"  # well formed, never in the demo registry
+FOLIO_IN = re.compile(r"NA-\d{4}-\d{6}")
+FILENAME = re.compile(r"^attachment; filename=constancia-no-afiliacion-NA-\d{4}-\d{6}\.pdf$")
+
+
+def seed(app: Flask) -> dict[str, str]:
+    """Demo people; the first CURP of each case."""
+    result = app.test_cli_runner().invoke(args=["demo", "seed", "--count", "40", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        return {e.key: e.curps[0] for e in demo.examples(db.session)}
+
+
+@pytest.fixture
+def curps(app: Flask) -> dict[str, str]:
+    return seed(app)
+
+
+def published_keys(client: FlaskClient) -> signing.KeyRing:
+    keys = [
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(k["public_key"]))
+        for k in client.get("/api/v1/claves").get_json()
+    ]
+    return signing.KeyRing.of(None, keys)
+
+
+def ledger(app: Flask) -> list[Constancia]:
+    with app.app_context():
+        rows = list(db.session.scalars(db.select(Constancia).order_by(Constancia.folio)))
+        db.session.expunge_all()
+        return rows
+
+
+def imss_form(client: FlaskClient, url: str, **fields: str) -> dict[str, str]:
+    page = client.get(url).get_data(as_text=True)
+    return {**solve_captcha(client, page), **fields}
+
+
+def body(response: Any) -> str:
+    return str(response.get_data(as_text=True))
+
+
+# --- no afiliación -----------------------------------------------------------------------
+
+
+def test_form_asks_for_the_curp(client: FlaskClient) -> None:
+    page = body(client.get("/constancias/no-afiliacion"))
+    assert (
+        'name="curp"' in page
+        and "Buscar" in page
+        and 'hx-post="/constancias/no-afiliacion"' in page
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("", "Escribe tu CURP"), ("PXNE661320HMCXTN07", "Revisa tu CURP"), ("<b>x</b>" * 50, "CURP")],
+)
+def test_bad_curp_is_a_spanish_422(client: FlaskClient, value: str, message: str) -> None:
+    response = client.post("/constancias/no-afiliacion", data={"curp": value})
+    assert response.status_code == 422
+    assert message in body(response) and 'href="#campo-curp"' in body(response)
+    assert "<b>x</b>" not in body(response)
+    swapped = client.post(
+        "/constancias/no-afiliacion", data={"curp": value}, headers={"HX-Request": "true"}
+    )
+    assert swapped.status_code == 200 and message in body(swapped)  # htmx swaps only 2xx
+    assert "<html" not in body(swapped)
+
+
+def test_invalid_curp_reuses_the_curp_explanations(client: FlaskClient) -> None:
+    page = body(client.post("/constancias/no-afiliacion", data={"curp": "PXNE661320HMCXTN07"}))
+    assert "El mes 13 no existe" in page or "mes" in page
+    assert 'class="curp-chars"' in page
+
+
+@pytest.mark.parametrize(
+    ("case", "heading"),
+    [
+        ("sin_afiliacion", "No tienes afiliación vigente al ISSSTE"),
+        ("imss_vigente", "No tienes afiliación vigente al ISSSTE"),
+        ("issste_baja", "No tienes afiliación vigente al ISSSTE"),
+        ("issste_titular", "Tienes afiliación vigente al ISSSTE"),
+        ("issste_pensionado", "Tienes afiliación vigente al ISSSTE"),
+        ("issste_beneficiario", "Tienes afiliación vigente al ISSSTE"),
+    ],
+)
+def test_search_outcomes(
+    client: FlaskClient, curps: dict[str, str], case: str, heading: str
+) -> None:
+    response = client.post("/constancias/no-afiliacion", data={"curp": curps[case].lower()})
+    page = body(response)
+    assert response.status_code == 200 and heading in page
+    offers = 'action="/constancias/no-afiliacion/descargar"' in page
+    assert offers is heading.startswith("No tienes")
+    if not offers:
+        assert "/guias/carnet-digital-issste" in page
+        assert "PRUEBA" not in page and "FICTICIO" not in page  # no personal details
+
+
+def test_unknown_curp_is_no_record_and_can_download(client: FlaskClient) -> None:
+    page = body(client.post("/constancias/no-afiliacion", data={"curp": UNKNOWN}))
+    assert "No hay registro de esta CURP en el ISSSTE" in page and "descargar" in page
+
+
+def test_htmx_search_returns_the_fragment(client: FlaskClient, curps: dict[str, str]) -> None:
+    response = client.post(
+        "/constancias/no-afiliacion",
+        data={"curp": curps["sin_afiliacion"]},
+        headers={"HX-Request": "true"},
+    )
+    assert "<html" not in body(response) and "data-focus-on-swap" in body(response)
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_download_issues_a_signed_pdf(
+    app: Flask, client: FlaskClient, curps: dict[str, str]
+) -> None:
+    response = client.post(
+        "/constancias/no-afiliacion/descargar", data={"curp": curps["sin_afiliacion"]}
+    )
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert FILENAME.match(response.headers["Content-Disposition"])
+    assert "no-store" in response.headers["Cache-Control"]
+    [row] = ledger(app)
+    assert row.folio in response.headers["Content-Disposition"]
+    text = pdf.texto(response.data)
+    assert row.titular_nombre and row.titular_nombre in text
+    assert curps["sin_afiliacion"] in text and row.folio in text
+    assert "DOCUMENTO DE DEMOSTRACIÓN — SIN VALIDEZ OFICIAL" in text
+    assert pdf.verificar_pdf(response.data, published_keys(client)).autentica
+
+
+def test_unknown_curp_document_has_the_curp_and_no_name(app: Flask, client: FlaskClient) -> None:
+    response = client.post("/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN})
+    text = pdf.texto(response.data)
+    assert UNKNOWN in text and "Sin registro en el padrón" in text and "no tiene registro" in text
+    assert ledger(app)[0].titular_nombre == ""
+
+
+def test_download_refused_when_affiliated_or_invalid(
+    app: Flask, client: FlaskClient, curps: dict[str, str]
+) -> None:
+    refused = client.post(
+        "/constancias/no-afiliacion/descargar", data={"curp": curps["issste_titular"]}
+    )
+    assert refused.status_code == 409 and "Tienes afiliación vigente" in body(refused)
+    invalid = client.post("/constancias/no-afiliacion/descargar", data={"curp": "ABC"})
+    assert invalid.status_code == 422 and "Revisa tu CURP" in body(invalid)
+    assert ledger(app) == []
+
+
+def test_download_needs_the_form_token(tmp_path: Path, database_url: str) -> None:
+    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
+    response = app.test_client().post(
+        "/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN}
+    )
+    assert response.status_code == 400 and "caducó" in body(response)
+    assert ledger(app) == []
+
+
+def test_without_a_key_outside_demo_mode_nothing_is_issued(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = make_app(tmp_path, database_url, ENV={"DEMO_MODE": "0"})
+    client = app.test_client()
+    response = client.post("/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN})
+    assert response.status_code == 503 and "No podemos firmar documentos" in body(response)
+    assert ledger(app) == [] and not (tmp_path / "instance" / signing.KEY_FILE).exists()
+    assert client.get("/api/v1/claves").get_json() == []
+
+
+def test_a_broken_key_is_a_503_not_a_500(tmp_path: Path, database_url: str) -> None:
+    bad = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"
+    app = make_app(tmp_path, database_url, SIGNING_KEY=bad)
+    response = app.test_client().post(
+        "/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN}
+    )
+    assert response.status_code == 503 and "No podemos firmar documentos" in body(response)
+    assert ledger(app) == []
+
+
+def test_configured_key_outside_demo_mode_has_no_demo_mark(
+    tmp_path: Path, database_url: str
+) -> None:
+    signer = signing.Signer.generate()
+    app = make_app(
+        tmp_path, database_url, ENV={"DEMO_MODE": "0"}, SIGNING_KEY=signer.private_pem().decode()
+    )
+    response = app.test_client().post(
+        "/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN}
+    )
+    assert response.status_code == 200
+    assert "DEMOSTRACIÓN" not in pdf.texto(response.data)
+    assert ledger(app)[0].clave_id == signer.kid
+
+
+def test_prepare_hook_creates_the_demo_key(app: Flask) -> None:
+    for hook in app.extensions["prepare_hooks"]:
+        hook()
+    assert (Path(app.instance_path) / signing.KEY_FILE).exists()
+
+
+# --- no derechohabiencia (IMSS) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"email": ADDRESS}, "curp", "Escribe tu CURP"),
+        ({"curp": "PXNE660720HMCXTN07", "email": ADDRESS}, "curp", "Revisa tu CURP"),
+        ({"curp": UNKNOWN}, "email", "Escribe tu correo electrónico"),
+        ({"curp": UNKNOWN, "email": "no-es-correo"}, "email", "correo electrónico válido"),
+    ],
+)
+def test_imss_bad_input_is_a_spanish_422(
+    client: FlaskClient, fields: dict[str, str], field: str, message: str
+) -> None:
+    data = imss_form(client, "/constancias/no-derechohabiencia", **fields)
+    response = client.post("/constancias/no-derechohabiencia", data=data)
+    assert response.status_code == 422
+    assert message in body(response) and f'href="#campo-{field}"' in body(response)
+
+
+def test_imss_bad_captcha_is_a_spanish_422(app: Flask, client: FlaskClient) -> None:
+    response = client.post(
+        "/constancias/no-derechohabiencia", data={"curp": UNKNOWN, "email": ADDRESS}
+    )
+    assert response.status_code == 422 and 'href="#campo-captcha"' in body(response)
+    assert ledger(app) == []
+
+
+def test_imss_vigente_gets_no_document(
+    app: Flask, client: FlaskClient, curps: dict[str, str]
+) -> None:
+    data = imss_form(
+        client, "/constancias/no-derechohabiencia", curp=curps["imss_vigente"], email=ADDRESS
+    )
+    page = body(client.post("/constancias/no-derechohabiencia", data=data))
+    assert "Tienes derechos vigentes en el IMSS" in page and "/constancias/vigencia-imss" in page
+    assert ledger(app) == []
+    assert client.get("/constancias/vigencia-imss").status_code == 200
+
+
+@pytest.fixture
+def mail(tmp_path: Path, database_url: str, smtp_server: SmtpServer) -> tuple[Flask, SmtpServer]:
+    return mail_app(tmp_path, database_url, smtp_server), smtp_server
+
+
+def emailed_pdf(message: Any) -> tuple[str, bytes]:
+    [part] = list(message.iter_attachments())
+    return part.get_filename(), part.get_payload(decode=True)
+
+
+def test_imss_document_arrives_by_email(mail: tuple[Flask, SmtpServer]) -> None:
+    app, smtp = mail
+    curp = seed(app)["imss_baja"]
+    client = app.test_client()
+    data = imss_form(client, "/constancias/no-derechohabiencia", curp=curp, email=ADDRESS)
+    page = body(client.post("/constancias/no-derechohabiencia", data=data))
+    [row] = ledger(app)
+    assert "Te enviamos tu constancia" in page and row.folio in page
+    assert "p***@example.org" in page and ADDRESS not in page
+    assert row.entrega == "p***@example.org" and row.valida_hasta is not None
+    [message] = smtp.wait_for(1)
+    assert message["To"] == ADDRESS and row.folio in message["Subject"]
+    filename, data_pdf = emailed_pdf(message)
+    assert filename == f"constancia-no-derechohabiencia-{row.folio}.pdf"
+    text = pdf.texto(data_pdf)
+    assert (
+        curp in text and row.titular_nombre in text and row.folio in text and "Válida solo" in text
+    )
+    assert pdf.verificar_pdf(data_pdf, published_keys(client)).autentica
+    assert f"/verificar/{row.folio}?c={row.codigo}" in text_part(message)
+
+
+def resend_token(page: str) -> str:
+    match = re.search(r'name="token" value="([^"]+)"', page)
+    assert match
+    return match.group(1)
+
+
+def test_resend_sends_the_same_document_again(mail: tuple[Flask, SmtpServer]) -> None:
+    app, smtp = mail
+    client = app.test_client()
+    data = imss_form(client, "/constancias/no-derechohabiencia", curp=UNKNOWN, email=ADDRESS)
+    token = resend_token(body(client.post("/constancias/no-derechohabiencia", data=data)))
+    again = client.post("/constancias/reenviar", data={"token": token})
+    assert again.status_code == 200 and "Te enviamos la constancia de nuevo" in body(again)
+    first, second = smtp.wait_for(2)
+    assert emailed_pdf(first)[0] == emailed_pdf(second)[0]
+    assert pdf.extraer(emailed_pdf(first)[1]) == pdf.extraer(emailed_pdf(second)[1])
+    assert len(ledger(app)) == 1
+
+
+def test_resend_refusals(app: Flask, client: FlaskClient) -> None:
+    bad = client.post("/constancias/reenviar", data={"token": "inventado"})
+    assert bad.status_code == 400 and "ya no sirve" in body(bad)
+    data = imss_form(client, "/constancias/no-derechohabiencia", curp=UNKNOWN, email=ADDRESS)
+    token = resend_token(body(client.post("/constancias/no-derechohabiencia", data=data)))
+    [row] = ledger(app)
+    with app.app_context():
+        stored = db.session.get(Constancia, row.folio)
+        stored.valida_hasta = stored.emitida  # as if the day had passed
+        db.session.commit()
+    expired = client.post("/constancias/reenviar", data={"token": token})
+    assert expired.status_code == 410 and "ya venció" in body(expired)
+    result = app.test_cli_runner().invoke(
+        args=["constancias", "revocar", row.folio, "--motivo", "Prueba"]
+    )
+    assert result.exit_code == 0
+    revoked = client.post("/constancias/reenviar", data={"token": token})
+    assert revoked.status_code == 410 and "cancelada" in body(revoked)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Correo)) == 1
+
+
+# --- both at once ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("case", "imss", "issste", "documents"),
+    [
+        ("imss_baja", "Te enviamos tu constancia", "No tienes afiliación vigente al ISSSTE", 1),
+        ("ambas", "Tienes derechos vigentes en el IMSS", "Tienes afiliación vigente al ISSSTE", 0),
+        ("issste_titular", "Te enviamos tu constancia", "Tienes afiliación vigente al ISSSTE", 1),
+        ("imss_vigente", "Tienes derechos vigentes en el IMSS", "No tienes afiliación", 0),
+    ],
+)
+def test_both_institutions_at_once(
+    app: Flask, client: FlaskClient, curps: dict[str, str], case: str, imss: str, issste: str,
+    documents: int,
+) -> None:  # fmt: skip
+    data = imss_form(client, "/constancias/sin-seguridad-social", curp=curps[case], email=ADDRESS)
+    response = client.post("/constancias/sin-seguridad-social", data=data)
+    page = body(response)
+    assert response.status_code == 200 and imss in page and issste in page
+    assert len(ledger(app)) == documents
+    offers = 'action="/constancias/no-afiliacion/descargar"' in page
+    assert offers is issste.startswith("No tienes")
+
+
+def test_both_with_bad_input(client: FlaskClient) -> None:
+    response = client.post("/constancias/sin-seguridad-social", data={"curp": "X"})
+    page = body(response)
+    assert response.status_code == 422
+    assert "Revisa tu CURP" in page and "Escribe tu correo electrónico" in page
+
+
+# --- limits -------------------------------------------------------------------------------
+
+
+def test_too_many_requests_get_a_spanish_429(tmp_path: Path, database_url: str) -> None:
+    app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    codes = [
+        client.post("/constancias/no-afiliacion", data={"curp": UNKNOWN}).status_code
+        for _ in range(31)
+    ]
+    assert codes[:30] == [200] * 30 and codes[30] == 429
+    last = client.post("/constancias/no-afiliacion", data={"curp": UNKNOWN})
+    assert "Demasiadas solicitudes" in body(last) and last.headers["Retry-After"]
+
+
+def test_resend_is_limited_per_folio(tmp_path: Path, database_url: str) -> None:
+    app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    data = imss_form(client, "/constancias/no-derechohabiencia", curp=UNKNOWN, email=ADDRESS)
+    token = resend_token(body(client.post("/constancias/no-derechohabiencia", data=data)))
+    codes = [
+        client.post(
+            "/constancias/reenviar",
+            data={"token": token},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{n}"},  # a new address each time
+        ).status_code
+        for n in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+
+
+# --- concurrency over HTTP ------------------------------------------------------------------------
+
+
+def post_form(url: str, fields: dict[str, str]) -> tuple[int, str, bytes]:
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode())
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, response.headers["Content-Disposition"], response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, "", b""
+
+
+def test_one_hundred_concurrent_downloads_over_http(tmp_path: Path, database_url: str) -> None:
+    app = make_app(tmp_path, database_url)
+    curp = seed(app)["sin_afiliacion"]
+    with LiveServer(app) as server, ThreadPoolExecutor(max_workers=8) as pool:
+        url = server.url + "/constancias/no-afiliacion/descargar"
+        results = list(pool.map(lambda _: post_form(url, {"curp": curp}), range(100)))
+    assert [status for status, _, _ in results] == [200] * 100
+    folios = {FOLIO_IN.search(disposition).group() for _, disposition, _ in results}  # type: ignore[union-attr]
+    assert len(folios) == 100
+    assert all(pdf.extraer(data) for _, _, data in results)
+    rows = ledger(app)
+    assert len(rows) == 100 and {r.folio for r in rows} == folios
+    assert sorted(int(f[-6:]) for f in folios) == list(range(1, 101))

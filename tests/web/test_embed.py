@@ -1,0 +1,423 @@
+"""/embed/curp (the widget), its fragments, the status lookup and /integracion (the builder)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from blueprints.extensions import db
+from domain.models import Afiliacion, Persona
+from tests.conftest import make_app
+
+VALID = "PXNE660720HMCXTN06"
+INVALID = "PXNE661320HMCXTN07"  # month 13 and a wrong check digit
+DEMO_ANCESTORS = "frame-ancestors 'self' https: http://localhost:* http://127.0.0.1:*"
+BUDGET = 15 * 1024
+
+
+def html_of(client: FlaskClient, url: str, status: int = 200, **kwargs: Any) -> str:
+    response = client.get(url, **kwargs)
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert "Set-Cookie" not in response.headers, url
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def lookup_app(tmp_path: Path, database_url: str) -> Flask:
+    """Status lookup on, with one person who is IMSS-vigente and not ISSSTE-vigente."""
+    app = make_app(tmp_path, database_url, ENV={"EMBED_STATUS_LOOKUP": "1"})
+    with app.app_context():
+        db.session.add(
+            Persona(
+                curp=VALID,
+                nombre="Nestor",
+                primer_apellido="Pérez",
+                segundo_apellido=None,
+                fecha_nacimiento=dt.date(1966, 7, 20),
+                sexo="H",
+                entidad="MC",
+            )
+        )
+        for institucion, vigente in (("IMSS", True), ("ISSSTE", False)):
+            db.session.add(
+                Afiliacion(
+                    curp=VALID,
+                    institucion=institucion,
+                    numero_afiliacion="12345678901",
+                    tipo="titular",
+                    vigente=vigente,
+                )
+            )
+        db.session.commit()
+    return app
+
+
+# Framing and cookies
+
+
+def test_widget_is_framable_by_any_https_site_and_localhost_in_demo(client) -> None:
+    response = client.get("/embed/curp")
+    assert response.status_code == 200
+    csp = response.headers["Content-Security-Policy"]
+    assert csp.endswith(DEMO_ANCESTORS)
+    assert "X-Frame-Options" not in response.headers
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+
+
+def test_operator_restricts_who_may_frame_the_widget(tmp_path: Path) -> None:
+    origins = "https://a.example, https://b.example"
+    app = make_app(
+        tmp_path, f"sqlite:///{tmp_path}/o.sqlite3", ENV={"EMBED_ALLOWED_ORIGINS": origins}
+    )
+    csp = app.test_client().get("/embed/curp").headers["Content-Security-Policy"]
+    assert csp.endswith("frame-ancestors 'self' https://a.example https://b.example")
+
+
+def test_outside_demo_only_https_sites_may_frame_it(tmp_path: Path) -> None:
+    app = make_app(tmp_path, f"sqlite:///{tmp_path}/p.sqlite3", ENV={"DEMO_MODE": "0"})
+    csp = app.test_client().get("/embed/curp").headers["Content-Security-Policy"]
+    assert csp.endswith("frame-ancestors 'self' https:")
+
+
+@pytest.mark.parametrize(
+    "url", ["/integracion", "/embed/curp/resultado?curp=X", "/api/v1/estatus/" + VALID]
+)
+def test_every_other_route_refuses_framing(client, url: str) -> None:
+    response = client.get(url)
+    assert response.headers["Content-Security-Policy"].endswith("frame-ancestors 'none'")
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/embed/curp",
+        "/embed/curp?lang=en&theme=dark&compact=1",
+        f"/embed/curp?curp={VALID}&origin=https://a.example&share_curp=1",
+        f"/embed/curp/resultado?curp={INVALID}&lang=en",
+        "/embed/curp/resultado?curp=PXNE66&typing=1",
+    ],
+)
+def test_widget_sets_no_cookie_at_all(client, url: str) -> None:
+    # Safari blocks third-party cookies: nothing here may depend on one, so none is set.
+    html_of(client, url)
+
+
+def test_widget_never_renews_a_signed_in_session(client) -> None:
+    # A same-site embed (or the preview on /integracion) sends our session cookie along.
+    with client.session_transaction() as session:
+        session.permanent = True
+        session["_user_id"] = "1"
+    for url in ("/embed/curp", "/embed/curp/resultado?curp=X", "/api/v1/estatus/X"):
+        response = client.get(url)
+        assert "Set-Cookie" not in response.headers, url
+    assert "Set-Cookie" in client.get("/integracion").headers  # the rest of the site does
+
+
+def test_language_comes_from_the_query_not_from_a_cookie(client) -> None:
+    client.set_cookie("lang", "en")
+    assert 'lang="es"' in html_of(client, "/embed/curp")
+    assert "Revisa tu CURP" in html_of(client, "/embed/curp")
+
+
+# Options
+
+
+def test_defaults_spanish_light_full_with_links(client) -> None:
+    html = html_of(client, f"/embed/curp?curp={VALID}")
+    assert '<html lang="es" class="theme-light">' in html
+    assert "<h1>Revisa tu CURP</h1>" in html
+    assert "data-parent-origin" not in html and "data-events" not in html
+    assert 'href="http://localhost/constancias/no-afiliacion" target="_blank"' in html
+    assert "htmx" not in html
+    assert 'aria-live="polite"' in html
+    assert 'aria-describedby="ayuda-curp"' in html
+
+
+def test_every_option_is_honoured_and_kept_by_the_form(client) -> None:
+    url = (
+        f"/embed/curp?curp={VALID}&lang=en&theme=dark&compact=1&links=0"
+        "&origin=https://Sitio.example:8443/&events=1"
+    )
+    html = html_of(client, url)
+    assert '<html lang="en" class="theme-dark compact"' in html
+    assert 'data-parent-origin="https://sitio.example:8443"' in html
+    assert 'data-events="valid"' in html
+    assert "Check your CURP" in html
+    assert '<h1 class="visually-hidden">' in html
+    assert "/constancias/" not in html
+    assert "data-curp" not in html  # the CURP is shared only when the page opted in
+    for name, value in (
+        ("lang", "en"),
+        ("theme", "dark"),
+        ("compact", "1"),
+        ("links", "0"),
+        ("origin", "https://sitio.example:8443"),
+        ("events", "1"),
+    ):
+        assert f'<input type="hidden" name="{name}" value="{value}">' in html
+
+
+def test_shared_curp_only_when_asked(client) -> None:
+    html = html_of(client, f"/embed/curp/resultado?curp={VALID}&share_curp=1")
+    assert f'data-valid="true" data-curp="{VALID}"' in html
+    assert "data-curp" not in html_of(client, f"/embed/curp/resultado?curp={VALID}&events=1")
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["*", "javascript:alert(1)", "https://a.example/ruta", "null", "https://a b", "ftp://x"],
+)
+def test_a_bad_parent_origin_is_ignored(client, origin: str) -> None:
+    html = html_of(client, "/embed/curp", query_string={"origin": origin, "events": "1"})
+    assert "data-parent-origin" not in html
+    assert 'name="origin"' not in html
+
+
+def test_unknown_option_values_fall_back_to_defaults(client) -> None:
+    html = html_of(client, "/embed/curp?lang=fr&theme=pink&compact=maybe")
+    assert '<html lang="es" class="theme-light">' in html
+
+
+# The same check as /curp
+
+
+def test_same_explanations_as_the_curp_page(client) -> None:
+    page = client.get(f"/curp?curp={INVALID}").get_data(as_text=True)
+    widget = html_of(client, f"/embed/curp?curp={INVALID}")
+    messages = re.findall(r"<li>([^<]*(?:posici|revisa)[^<]*)</li>", page, flags=re.I)
+    assert messages
+    for message in messages:
+        assert message in widget
+    assert 'data-valid="false"' in widget
+    assert re.search(r'<span class="bad"[^>]*>1</span>', widget)
+
+
+def test_fragment_is_progress_while_typing_and_an_error_on_submit(client) -> None:
+    typing = html_of(client, "/embed/curp/resultado?curp=PXNE66&typing=1")
+    assert "Llevas 6 de 18 caracteres" in typing and "data-valid" not in typing
+    assert "<html" not in typing
+    submitted = html_of(client, "/embed/curp/resultado?curp=PXNE66")
+    assert 'data-valid="false"' in submitted
+
+
+def test_valid_fragment_shows_facts(client) -> None:
+    html = html_of(client, f"/embed/curp/resultado?curp={VALID.lower()}")
+    assert f"La CURP {VALID} está bien formada" in html
+    assert "20 de julio de 1966" in html
+
+
+def test_garbage_never_breaks_the_widget(client) -> None:
+    for junk in ("🙂" * 30, "\x00", "<script>alert(1)</script>", "A" * 5000):
+        for url in ("/embed/curp", "/embed/curp/resultado"):
+            html = html_of(client, url, query_string={"curp": junk, "origin": junk, "lang": junk})
+            assert "<script>alert" not in html
+
+
+# Weight
+
+
+def test_widget_with_everything_it_loads_weighs_under_15_kb_gzipped(client) -> None:
+    # The heaviest state: a valid CURP with its facts and links, as the no-JS page renders it.
+    page = client.get(f"/embed/curp?curp={VALID}&lang=en&origin=https://a.example")
+    html = page.get_data()
+    assets = re.findall(rb'(?:href|src)="(/static/[^"]+)"', html)
+    assert {a.rsplit(b"/", 1)[-1] for a in assets} == {b"widget.css", b"widget.js"}
+    total = len(gzip.compress(html, compresslevel=6))
+    for asset in assets:
+        with client.get(asset.decode()) as response:
+            assert response.status_code == 200
+            total += len(gzip.compress(response.get_data(), compresslevel=6))
+    assert not re.search(rb'<(?:img|iframe|link)[^>]+(?:src|href)="https?:', html)
+    assert total <= BUDGET, f"{total} bytes gzipped"
+
+
+def test_widget_script_never_posts_to_any_origin() -> None:
+    source = (Path(__file__).resolve().parents[2] / "static/js/widget.js").read_text()
+    assert '"*"' not in source.replace('never "*"', "")
+    assert "postMessage(message, parentOrigin)" in source
+
+
+# Status lookup
+
+
+def test_status_lookup_is_off_by_default(client) -> None:
+    response = client.get(f"/api/v1/estatus/{VALID}")
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    assert client.get(f"/embed/curp/estatus?curp={VALID}").status_code == 404
+    html = html_of(client, f"/embed/curp?curp={VALID}&estatus=1")
+    assert "afiliación vigente" not in html.lower()
+
+
+def test_status_api_answers_yes_or_no_only(lookup_app: Flask) -> None:
+    response = lookup_app.test_client().get(f"/api/v1/estatus/{VALID.lower()}")
+    assert response.status_code == 200
+    assert response.get_json() == {"curp": VALID, "imss_vigente": True, "issste_vigente": False}
+    assert "no-store" in response.headers["Cache-Control"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Nestor" not in response.get_data(as_text=True)
+
+
+def test_status_api_for_an_unknown_or_invalid_curp(lookup_app: Flask) -> None:
+    client = lookup_app.test_client()
+    unknown = client.get("/api/v1/estatus/GODE561231MDFRNS02").get_json()
+    assert unknown == {"curp": "GODE561231MDFRNS02", "imss_vigente": False, "issste_vigente": False}
+    invalid = client.get(f"/api/v1/estatus/{INVALID}")
+    assert invalid.status_code == 422
+    assert invalid.mimetype == "application/problem+json"
+
+
+def test_widget_status_lookup_without_and_with_javascript(lookup_app: Flask) -> None:
+    client = lookup_app.test_client()
+    page = html_of(client, f"/embed/curp?curp={VALID}&lang=en")
+    assert "¿Tiene afiliación vigente al IMSS / ISSSTE?" in page
+    assert 'data-estatus="/embed/curp/estatus"' in page
+    answered = html_of(client, f"/embed/curp?curp={VALID}&estatus=1")
+    assert "IMSS: sí tiene afiliación vigente" in answered
+    assert "ISSSTE: no tiene afiliación vigente" in answered
+    fragment = html_of(client, f"/embed/curp/estatus?curp={VALID}")
+    assert "IMSS: sí tiene afiliación vigente" in fragment and "<html" not in fragment
+    for html in (answered, fragment):
+        assert "Nestor" not in html and "Pérez" not in html and "12345678901" not in html
+    assert "afiliación vigente" not in html_of(client, f"/embed/curp?curp={INVALID}&estatus=1")
+
+
+def test_status_lookup_is_rate_limited_per_ip(tmp_path: Path, database_url: str) -> None:
+    app = make_app(
+        tmp_path,
+        database_url,
+        RATELIMIT_ENABLED=True,
+        EMBED_STATUS_LIMIT_IP="3 per minute",
+        ENV={"EMBED_STATUS_LOOKUP": "1"},
+    )
+    client = app.test_client()
+    for _ in range(5):  # checking a CURP costs nothing from the status budget
+        html_of(client, f"/embed/curp?curp={VALID}")
+    # One budget for the JSON API and the widget, with and without JavaScript.
+    assert client.get(f"/api/v1/estatus/{VALID}").status_code == 200
+    html_of(client, f"/embed/curp/estatus?curp={VALID}")
+    html_of(client, f"/embed/curp?curp={VALID}&estatus=1")
+    api = client.get(f"/api/v1/estatus/{VALID}")
+    assert api.status_code == 429 and api.mimetype == "application/problem+json"
+    fragment = html_of(client, f"/embed/curp/estatus?curp={VALID}", status=429)
+    assert "Espera un minuto" in fragment
+    page = client.get(f"/embed/curp?curp={VALID}&estatus=1")
+    assert page.status_code == 429 and "Set-Cookie" not in page.headers
+    assert page.headers["Content-Security-Policy"].endswith(DEMO_ANCESTORS)  # still framable
+    assert int(page.headers["Retry-After"]) > 0
+    assert 'id="campo-curp"' in page.get_data(as_text=True)
+
+
+def test_status_lookup_is_rate_limited_per_embedding_origin(
+    tmp_path: Path, database_url: str
+) -> None:
+    app = make_app(
+        tmp_path,
+        database_url,
+        RATELIMIT_ENABLED=True,
+        EMBED_STATUS_LIMIT_ORIGIN="2 per minute",
+        ENV={"EMBED_STATUS_LOOKUP": "1"},
+    )
+    client = app.test_client()
+
+    def ask(ip: str, **where: str) -> int:
+        environ = {"REMOTE_ADDR": ip}
+        if "origin" in where:
+            url = f"/embed/curp/estatus?curp={VALID}&origin={where['origin']}"
+            return client.get(url, environ_base=environ).status_code
+        headers = {"Origin": where["header"]}
+        return client.get(
+            f"/api/v1/estatus/{VALID}", environ_base=environ, headers=headers
+        ).status_code
+
+    # Different people on one site share the site's budget; another site has its own.
+    assert ask("10.0.0.1", origin="https://a.example") == 200
+    assert ask("10.0.0.2", header="https://a.example") == 200
+    assert ask("10.0.0.3", origin="https://a.example") == 429
+    assert ask("10.0.0.4", header="https://b.example") == 200
+
+
+# /integracion
+
+
+def test_builder_default_snippets(client) -> None:
+    response = client.get("/integracion")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert (
+        "&lt;script src=&#34;http://localhost/static/embed.js&#34; async&gt;&lt;/script&gt;" in html
+    )
+    assert (
+        "&lt;iframe src=&#34;http://localhost/embed/curp&#34;\n  title=&#34;Revisa tu CURP" in html
+    )
+    assert 'data-copy-target="codigo-script"' in html and 'data-copy-target="codigo-iframe"' in html
+    assert '<iframe class="vista-previa" src="/embed/curp"' in html
+    assert "Cualquier sitio con https" in html
+    assert "en español también en la versión en inglés" in html
+
+
+def test_builder_with_every_option(client) -> None:
+    query = {
+        "idioma": "en",
+        "tema": "dark",
+        "compacto": "1",
+        "enlaces": "0",
+        "eventos": "curp",
+        "origen": "https://www.sitio.gob.mx",
+    }
+    html = client.get("/integracion", query_string=query).get_data(as_text=True)
+    script = re.search(r'<code id="codigo-script">([^<]*)</code>', html)
+    assert script
+    assert script.group(1).endswith(
+        "async\n  data-lang=&#34;en&#34;\n  data-theme=&#34;dark&#34;"
+        "\n  data-compact=&#34;true&#34;\n  data-links=&#34;false&#34;"
+        "\n  data-share-curp=&#34;true&#34;&gt;&lt;/script&gt;"
+    )
+    iframe = re.search(r'<code id="codigo-iframe">([^<]*)</code>', html)
+    assert iframe
+    assert (
+        "/embed/curp?lang=en&amp;amp;theme=dark&amp;amp;compact=1&amp;amp;links=0"
+        "&amp;amp;origin=https://www.sitio.gob.mx&amp;amp;share_curp=1" in iframe.group(1)
+    )
+    assert "title=&#34;Check your CURP&#34;" in iframe.group(1)
+    # The preview has no listener on this page, so it neither posts nor shares.
+    assert 'src="/embed/curp?lang=en&amp;theme=dark&amp;compact=1&amp;links=0"' in html
+    assert 'value="curp" checked' in html and 'value="dark" checked' in html
+
+
+def test_builder_without_an_origin_leaves_events_out_of_the_iframe(client) -> None:
+    html = client.get("/integracion?eventos=valid&origen=no-es-un-sitio").get_data(as_text=True)
+    assert "no es una dirección de sitio" in html
+    iframe = re.search(r'<code id="codigo-iframe">([^<]*)</code>', html)
+    assert iframe and "events=" not in iframe.group(1) and "origin=" not in iframe.group(1)
+    assert "data-events=&#34;true&#34;" in html  # the script tag knows its origin by itself
+
+
+def test_builder_htmx_swaps_only_the_snippets(client) -> None:
+    response = client.get("/integracion?idioma=en", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and 'id="codigo-script"' in html
+    assert "HX-Request" in response.headers.get("Vary", "")
+    assert 'hx-push-url="true"' in client.get("/integracion").get_data(as_text=True)
+
+
+def test_builder_mentions_a_restricted_list(tmp_path: Path) -> None:
+    app = make_app(
+        tmp_path, f"sqlite:///{tmp_path}/r.sqlite3", ENV={"EMBED_ALLOWED_ORIGINS": "https://a.mx"}
+    )
+    html = app.test_client().get("/integracion").get_data(as_text=True)
+    assert "<code>https://a.mx</code>" in html
+
+
+def test_status_api_is_documented(client) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operation = spec["paths"]["/api/v1/estatus/{curp}"]["get"]
+    assert set(operation["responses"]) >= {"200", "404", "422", "429"}

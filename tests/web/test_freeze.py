@@ -1,0 +1,216 @@
+"""`flask freeze`: the static export, served from its own port, links and all."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.error import HTTPError
+from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.request import urlopen
+
+import pytest
+from lxml import html as lxml_html
+
+from blueprints.freeze import static_link
+from domain.guides import load_library
+from tests.conftest import make_app
+
+BACKEND = "https://derechohabiencia.example.gob.mx"
+EXTERNAL = {"https://www.gob.mx/curp/"}
+LIBRARY = load_library(Path(__file__).resolve().parents[2] / "content")
+PAGES = frozenset({"/", *(p.url for p in LIBRARY.pages.values())})
+URL_ATTRIBUTES = ("href", "src", "action", "hx-get")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def export(tmp: Path, destination: Path, **env: str) -> Any:
+    app = make_app(
+        tmp, f"sqlite:///{tmp / 'export.sqlite3'}", ENV={"PUBLIC_BASE_URL": BACKEND, **env}
+    )
+    return app.test_cli_runner().invoke(args=["freeze", "--destination", str(destination)])
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("freeze")
+    result = export(tmp, tmp / "build")
+    assert result.exit_code == 0, result.output
+    return tmp / "build"
+
+
+@pytest.fixture(scope="module")
+def static_host(build: Path) -> Iterator[str]:
+    """The export served by a plain static file server on its own port."""
+    handler = functools.partial(QuietHandler, directory=str(build))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urlopen(url, timeout=10) as response:  # the static host only: http on loopback
+            return response.status, response.headers.get_content_type(), response.read()
+    except HTTPError as exc:
+        exc.close()
+        return exc.code, "", b""
+
+
+def exported_file(url: str) -> str:
+    return "index.html" if url == "/" else url.strip("/") + "/index.html"
+
+
+def html_files(build: Path) -> list[Path]:
+    return sorted(build.rglob("*.html"))
+
+
+def test_export_has_every_content_page_the_feeds_and_the_assets(build: Path) -> None:
+    for url in PAGES:
+        assert (build / exported_file(url)).is_file(), url
+    for asset in [
+        "sitemap.xml",
+        "robots.txt",
+        "static/css/site.css",
+        "static/js/site.js",
+        "static/img/emblema.svg",
+        "static/vendor/htmx-2.0.11.min.js",
+    ]:
+        assert (build / asset).is_file(), asset
+    # Only content: no procedures, API or health checks.
+    assert len(html_files(build)) == len(PAGES)
+    assert not (build / "curp").exists() and not (build / "healthz").exists()
+
+
+def test_nothing_points_at_a_development_server(build: Path) -> None:
+    for file in [*html_files(build), build / "sitemap.xml", build / "robots.txt"]:
+        text = file.read_text("utf-8")
+        for needle in ["127.0.0.1", "localhost", ":5000"]:
+            assert needle not in text, (file, needle)
+
+
+def test_exported_pages_hold_no_session_forms(build: Path) -> None:
+    for file in html_files(build):
+        doc = lxml_html.fromstring(file.read_text("utf-8"))
+        assert not doc.xpath('//form[@method="post"]'), file
+        assert not doc.xpath('//input[@name="csrf_token"]'), file
+
+
+def test_every_link_of_every_page_works_on_the_static_host(static_host: str) -> None:
+    seen: dict[str, int] = {}
+    for url in sorted(PAGES):
+        page_url = f"{static_host}/{exported_file(url)}"
+        status, content_type, body = fetch(page_url)
+        assert (status, content_type) == (200, "text/html"), page_url
+        doc = lxml_html.fromstring(body)
+        for attribute in URL_ATTRIBUTES:
+            for value in doc.xpath(f"//@{attribute}"):
+                link = urldefrag(urljoin(page_url, value)).url
+                if link.startswith(static_host):
+                    if link not in seen:
+                        seen[link] = fetch(link)[0]
+                    assert seen[link] == 200, (url, attribute, value)
+                else:
+                    assert link.startswith(BACKEND + "/") or link in EXTERNAL, (url, value)
+    assert any(link.endswith("/static/css/site.css") for link in seen)
+
+
+def test_links_to_exported_pages_stay_on_the_static_host(build: Path) -> None:
+    doc = lxml_html.fromstring((build / "guias/nss-imss/index.html").read_text("utf-8"))
+    hrefs = set(doc.xpath("//a/@href"))
+    assert "../vigencia-imss/index.html" in hrefs  # a guide linking a guide
+    assert "../../preguntas-frecuentes/index.html" in hrefs
+    assert f"{BACKEND}/imss/nss" in hrefs  # a procedure lives on the backend
+    assert doc.xpath('//link[@rel="stylesheet"]/@href') == ["../../static/css/site.css"]
+    assert doc.xpath('//link[@rel="canonical"]/@href') == [f"{BACKEND}/guias/nss-imss"]
+
+
+def test_exported_faq_filters_through_the_backend(build: Path) -> None:
+    doc = lxml_html.fromstring((build / "preguntas-frecuentes/index.html").read_text("utf-8"))
+    form = doc.xpath('//form[@role="search"]')[0]
+    assert form.get("action") == f"{BACKEND}/preguntas-frecuentes"  # plain GET fallback
+    assert form.get("hx-get") == f"{BACKEND}/preguntas-frecuentes/buscar"
+    assert form.get("hx-request") == '{"noHeaders": true}'  # a simple CORS request
+    assert not form.get("hx-replace-url")
+    # htmx reads the first htmx-config: the export's, which allows other origins.
+    config = doc.xpath('//meta[@name="htmx-config"]/@content')[0]
+    assert '"selfRequestsOnly":false' in config and '"allowEval":false' in config
+    assert len(doc.xpath('//div[@id="resultados-faq"]/h2')) == len(LIBRARY.faq_entries)
+
+
+def test_exported_start_page_asks_the_backend(build: Path) -> None:
+    doc = lxml_html.fromstring((build / "index.html").read_text("utf-8"))
+    form = doc.xpath('//div[@id="eleccion"]//form')[0]
+    assert form.get("action") == f"{BACKEND}/" and form.get("method") == "get"
+    assert form.get("hx-get") is None
+    guides = doc.xpath('//a[starts-with(@href, "guias/")]/@href')
+    assert "guias/carnet-digital-issste/index.html" in guides
+
+
+def test_exported_feeds_name_the_backend(build: Path) -> None:
+    robots = (build / "robots.txt").read_text("utf-8")
+    assert f"Sitemap: {BACKEND}/sitemap.xml" in robots
+    sitemap = (build / "sitemap.xml").read_text("utf-8")
+    assert sitemap.count("<loc>") == len(PAGES)
+
+
+def test_export_again_replaces_the_previous_one(tmp_path: Path) -> None:
+    destination = tmp_path / "build"
+    assert export(tmp_path, destination).exit_code == 0
+    stale = destination / "guias" / "retirada" / "index.html"
+    stale.parent.mkdir()
+    stale.write_text("old", "utf-8")
+    assert export(tmp_path, destination).exit_code == 0
+    assert not stale.exists()
+
+
+def test_export_refuses_a_folder_that_is_not_an_export(tmp_path: Path) -> None:
+    destination = tmp_path / "documentos"
+    destination.mkdir()
+    (destination / "importante.txt").write_text("no borrar", "utf-8")
+    result = export(tmp_path, destination)
+    assert result.exit_code != 0 and "no es una exportación anterior" in result.output
+    assert (destination / "importante.txt").read_text("utf-8") == "no borrar"
+
+
+def test_export_warns_when_the_backend_is_a_local_address(tmp_path: Path) -> None:
+    result = export(tmp_path, tmp_path / "build", PUBLIC_BASE_URL="http://127.0.0.1:5000")
+    assert result.exit_code == 0
+    assert "Aviso: PUBLIC_BASE_URL" in result.output
+
+
+PAGES_FOR_LINKS = frozenset({"/", "/guias/a", "/guias/b", "/preguntas-frecuentes"})
+
+
+@pytest.mark.parametrize(
+    ("value", "page", "expected"),
+    [
+        ("/guias/b", "/guias/a", "../b/index.html"),
+        ("/guias/b#paso-2", "/guias/a", "../b/index.html#paso-2"),
+        ("/", "/guias/a", "../../index.html"),
+        ("../index.html", "/guias/a", "../../index.html"),  # Frozen-Flask's relative url_for("/")
+        ("guias/a", "/", "guias/a/index.html"),
+        ("/static/css/site.css", "/", "static/css/site.css"),
+        ("/sitemap.xml", "/guias/a", "../../sitemap.xml"),
+        ("#arriba", "/guias/a", "#arriba"),
+        ("/imss/nss", "/guias/a", f"{BACKEND}/imss/nss"),
+        ("/preguntas-frecuentes?q=curp", "/", f"{BACKEND}/preguntas-frecuentes?q=curp"),
+        ("../idioma?lang=en&amp;next=/", "/guias/a", f"{BACKEND}/idioma?lang=en&amp;next=/"),
+        ("https://www.gob.mx/curp/", "/", "https://www.gob.mx/curp/"),
+        ("mailto:ayuda@example.org", "/", "mailto:ayuda@example.org"),
+    ],
+)
+def test_static_link(value: str, page: str, expected: str) -> None:
+    assert static_link(value, page, PAGES_FOR_LINKS, BACKEND) == expected
+    assert urlsplit(expected).scheme in ("", "https", "mailto")
