@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from blueprints import (
     api,
     captcha,
+    carnet,
     cli,
     constancias,
     core,
@@ -96,6 +97,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         verificacion.bp,
         cuenta.bp,
         oficina.bp,
+        carnet.bp,
     ):
         app.register_blueprint(blueprint)
     # Anyone may call the public API from a browser, but never with cookies.

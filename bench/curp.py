@@ -107,6 +107,23 @@ def bench_inprocess(n: int = 2000, seed: int = SEED) -> dict[str, float]:
     return figures
 
 
+def bench_http(seconds: int = 5) -> None:
+    """Requests/s of /api/v1/curp/{curp} under gunicorn beside a bare Flask endpoint."""
+    from bench.harness import bench_environment, gunicorn, line, wrk
+
+    env = bench_environment()
+    with gunicorn("bench.bare_app:app", env) as bare_server:
+        wrk(bare_server.url + "/bare", seconds=1)
+        bare = wrk(bare_server.url + "/bare", seconds=seconds)
+    with gunicorn("bench.bench_app:app", env) as server:
+        url = server.url + "/api/v1/curp/PXNE660720HMCXTN06"
+        wrk(url, seconds=1)
+        api = wrk(url, seconds=seconds)
+    print("HTTP under gunicorn (2 sync workers; wrk on the same cores), target 70 % of bare:")
+    print("  " + line("bare Flask endpoint", bare))
+    print("  " + line("GET /api/v1/curp/{curp}", api, bare))
+
+
 def main() -> None:
     figures = bench_inprocess()
     n = int(figures["inputs_per_set"])
@@ -121,6 +138,7 @@ def main() -> None:
         f"  invalid set rejected: ours {int(figures['ours_invalid_rejected'])}/{n},"
         f" stdnum {int(figures['stdnum_invalid_rejected'])}/{n}"
     )
+    bench_http()
 
 
 if __name__ == "__main__":

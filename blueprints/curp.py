@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
@@ -37,13 +38,9 @@ def generate_from(fields: Mapping[str, str]) -> curp_generate.GeneratedCurp:
     )
 
 
-@bp.get("/curp")
-@limiter.limit("120 per minute")
-def check() -> ResponseReturnValue:
-    value = request.args.get("curp", "")[:256]
+def check_context(value: str, typing: bool) -> dict[str, Any]:
+    """What /curp and the widget show: while typing, a short value is progress, not an error."""
     result = curp.report(value) if value.strip() else None
-    # While the person is still typing, a short value is progress, not an error.
-    typing = trigger_name() == "curp" or request.args.get("typing") == "1"
     in_progress = bool(
         typing
         and result
@@ -51,14 +48,16 @@ def check() -> ResponseReturnValue:
         and len(result.normalised) < 18
         and all(p.code == "length" for p in result.errors)
     )
-    return page_or_fragment(
-        "curp/check.html",
-        "curp/_result.html",
-        value=value,
-        result=result,
-        facts=result.facts() if result and result.valid else None,
-        in_progress=in_progress,
-    )
+    facts = result.facts() if result and result.valid else None
+    return {"value": value, "result": result, "facts": facts, "in_progress": in_progress}
+
+
+@bp.get("/curp")
+@limiter.limit("120 per minute")
+def check() -> ResponseReturnValue:
+    value = request.args.get("curp", "")[:256]
+    typing = trigger_name() == "curp" or request.args.get("typing") == "1"
+    return page_or_fragment("curp/check.html", "curp/_result.html", **check_context(value, typing))
 
 
 @bp.route("/curp/no-la-conozco", methods=["GET", "POST"])

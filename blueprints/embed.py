@@ -34,6 +34,7 @@ from flask_babel import force_locale
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from blueprints.curp import check_context
 from blueprints.errors import problem
 from blueprints.extensions import LANGUAGES, db, limiter
 from blueprints.htmx_util import page_or_fragment
@@ -172,20 +173,6 @@ def with_status_limits(view: Any) -> Any:
         key_func=embedding_origin,
         exempt_when=_status_not_asked,
     )(view)
-
-
-def check_context(value: str, typing: bool) -> dict[str, Any]:
-    """The same answer as /curp: while typing, a short value is progress, not an error."""
-    result = curp.report(value) if value.strip() else None
-    in_progress = bool(
-        typing
-        and result
-        and result.normalised
-        and len(result.normalised) < 18
-        and all(p.code == "length" for p in result.errors)
-    )
-    facts = result.facts() if result and result.valid else None
-    return {"value": value, "result": result, "facts": facts, "in_progress": in_progress}
 
 
 def afiliacion_vigente(result: curp.CurpReport | None) -> dict[str, bool] | None:

@@ -231,8 +231,10 @@ def emitir(
         "valida_hasta": _iso(valida_hasta),
         "kid": signer.kid,
         "codigo": codigo,
-        **(extra or {}),
     }
+    if extra and campos.keys() & extra.keys():
+        raise ValueError("los campos propios de un tipo no pueden reemplazar a los comunes")
+    campos.update(extra or {})
     datos = cadena(campos)
     row = Constancia(
         folio=folio,

@@ -24,6 +24,7 @@ from domain.models import Afiliacion, Constancia
 ROOT = Path(__file__).resolve().parents[2]
 EMISOR = "Portal de Pruebas"
 NOW = dt.datetime(2026, 11, 26, 16, 30, tzinfo=dt.UTC)  # 10:30 in Mexico City
+UNKNOWN_CURP = "XEXX010101HNEXXXA4"
 
 
 @pytest.fixture
@@ -432,3 +433,13 @@ def test_rendering_time_is_bounded(renderer: pdf.Renderer) -> None:
     html = "<html><body>" + "<p>texto</p>" * 2000 + "</body></html>"
     with pytest.raises(pdf.PdfError, match="tardó"):
         slow._draw(html)
+
+
+def test_kind_fields_cannot_replace_the_common_ones(
+    session: Session, signer: signing.Signer
+) -> None:
+    with pytest.raises(ValueError, match="comunes"):
+        constancias.emitir(
+            session, signer, constancias.NO_AFILIACION, curp=UNKNOWN_CURP, nombre="",
+            now=NOW, emisor=EMISOR, extra={"folio": "NA-2026-000999"},
+        )  # fmt: skip
