@@ -219,11 +219,6 @@ def descargar_no_afiliacion() -> ResponseReturnValue:
     return descargar_pdf(row)
 
 
-@bp.get("/constancias/vigencia-imss")
-def vigencia_imss() -> ResponseReturnValue:
-    return render_template("constancias/vigencia_imss.html")
-
-
 # --- no derechohabiencia (IMSS), both at once, resend -------------------------------------
 
 

@@ -74,6 +74,25 @@ def handle_database_down(_exc: Exception) -> Response:
     return response
 
 
+def remove_session_safely(_exc: BaseException | None) -> None:
+    """End the request's session even when the database went away mid-transaction.
+
+    Flask-SQLAlchemy's own teardown rolls back on the dead connection and raises, which turns
+    an answered request into a 500; this runs first and drops such a connection instead.
+    """
+    from blueprints.extensions import db
+
+    try:
+        db.session.remove()
+    except SQLAlchemyError:
+        log.warning("Conexión perdida al cerrar la sesión de base de datos; se descarta")
+        try:
+            db.session.registry().invalidate()
+        except SQLAlchemyError:
+            log.warning("No se pudo invalidar la conexión perdida")
+        db.session.registry.clear()
+
+
 def handle_unexpected(exc: Exception) -> Response:
     # The route pattern, not the path: paths can hold a CURP or a folio.
     rule = request.url_rule.rule if request.url_rule else "(sin ruta)"
@@ -87,3 +106,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(InterfaceError, handle_database_down)
     app.register_error_handler(Exception, handle_unexpected)
+    # Registered after db.init_app, so Flask runs it before Flask-SQLAlchemy's teardown.
+    app.teardown_appcontext(remove_session_safely)

@@ -79,6 +79,14 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class RedactFilter(logging.Filter):
+    """Masks a record in place, for loggers whose output we do not format ourselves."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage()), ()
+        return True
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
@@ -158,6 +166,10 @@ def metrics() -> Response:
 def init_app(app: Flask) -> None:
     if not app.testing:
         configure_logging()
+    # The development server logs raw request lines (query strings with CURPs) on its own.
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactFilter) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(RedactFilter())
     app.before_request(_start)
     app.after_request(_finish)
     app.register_blueprint(bp)

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 MAIN_NAV = (
     ("guides.index", _l("Inicio")),
     ("curp.check", _l("Revisar CURP")),
-    ("constancias.no_afiliacion", _l("Constancias")),
+    ("constancias.indice", _l("Constancias")),
     ("verificacion.verificar", _l("Verificar documento")),
     ("guides.faq", _l("Preguntas frecuentes")),
     ("cuenta.entrar", _l("Oficina Virtual")),

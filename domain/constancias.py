@@ -83,7 +83,7 @@ VIGENCIA_ISSSTE = Tipo(
     "pdf/vigencia_issste.html",
     "constancia-vigencia-derechos",
 )
-# Reserved so the prefix is never given to anything else; issued by a later feature.
+# IMSS Constancia de Vigencia de Derechos, issued by emitir_vigencia_imss.
 VIGENCIA_IMSS = Tipo(
     "vigencia_imss",
     "VI",
@@ -439,3 +439,55 @@ def contar(session: Session, tipo: Tipo | None = None) -> int:
 def url_verificacion(base_url: str, folio: str, codigo: str) -> str:
     """The address printed under the QR code."""
     return f"{base_url.rstrip('/')}/verificar/{folio}?c={codigo}"
+
+
+def emitir_vigencia_imss(
+    session: Session,
+    signer: Signer,
+    curp: str,
+    nss: str,
+    now: dt.datetime,
+    *,
+    emisor: str,
+    entrega: str | None = None,
+) -> Constancia:
+    """IMSS Constancia de Vigencia de Derechos for the affiliation with this CURP and NSS.
+
+    Issued whether or not there is a medical right today: the document says which. When the
+    CURP and the NSS are not one affiliation, NoCorresponde, with the same words whichever of
+    the two is wrong, so the refusal reveals nothing about either.
+    """
+    today = local(now).date()
+    mismas = registry.por_numero(session, "IMSS", nss)
+    afiliacion = next((a for a in mismas if a.curp == curp), None)
+    if afiliacion is None:
+        raise NoCorresponde("La CURP y el NSS no corresponden a una misma afiliación al IMSS.")
+    derecho = registry.vigente(afiliacion, today)
+    titular = afiliacion.titular_curp
+    if derecho and titular and titular != afiliacion.curp:
+        # A relative's right lasts only while the titular's does.
+        derecho = any(a.curp == titular and registry.vigente(a, today) for a in mismas)
+    extra = {
+        "nss": nss,
+        "tipo_derechohabiente": afiliacion.tipo,
+        "parentesco": afiliacion.parentesco or "",
+        "umf": afiliacion.clinica or "",
+        "derecho_medico": "si" if derecho else "no",
+        "patron": afiliacion.dependencia or "",
+    }
+    familia = [b for b in registry.beneficiarios(session, curp, "IMSS") if b.curp != curp]
+    extra["beneficiarios"] = str(len(familia))
+    for n, b in enumerate(familia, 1):
+        extra[f"beneficiario_{n}"] = b.persona.nombre_completo
+        extra[f"parentesco_{n}"] = b.parentesco or ""
+    return emitir(
+        session,
+        signer,
+        VIGENCIA_IMSS,
+        curp=curp,
+        nombre=afiliacion.persona.nombre_completo,
+        now=now,
+        emisor=emisor,
+        extra=extra,
+        entrega=entrega,
+    )

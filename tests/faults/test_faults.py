@@ -52,7 +52,7 @@ def _sa_url(url: str) -> str:
 
 
 def test_postgresql_restart_during_load(tmp_path: Path, fresh_pg_database: str) -> None:
-    engine = sa.create_engine(_sa_url(fresh_pg_database))
+    engine = sa.create_engine(_sa_url(fresh_pg_database), pool_pre_ping=True)
     Base.metadata.create_all(engine)
     app = make_app(tmp_path, fresh_pg_database, TESTING=False)
     assert app.test_cli_runner().invoke(args=["demo", "seed", "--count", "10"]).exit_code == 0

@@ -64,3 +64,17 @@ def test_metrics_with_token(tmp_path: Path, database_url: str) -> None:
     assert 'portal_http_requests_total{endpoint="core.healthz"' in body
     assert "portal_correo_pendiente" in body
     assert "portal_http_request_seconds_bucket" in body
+
+
+def test_development_server_request_lines_are_masked(app) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    werkzeug_log = logging.getLogger("werkzeug")
+    werkzeug_log.addHandler(handler)
+    werkzeug_log.setLevel(logging.INFO)
+    try:
+        werkzeug_log.info('127.0.0.1 - - "GET /curp?curp=%s HTTP/1.1" 200 -', CURP)
+    finally:
+        werkzeug_log.removeHandler(handler)
+    assert CURP not in stream.getvalue()
+    assert "curp=***" in stream.getvalue()

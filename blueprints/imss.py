@@ -1,0 +1,225 @@
+"""IMSS services without an account: the Constancia de Vigencia de Derechos (CURP + NSS, sent
+by email, with its own resend) and the NSS lookup (sent by email, never shown).
+
+The NSS lookup answers every CURP alike on screen, and is limited per address and per CURP
+(keyed by a hash, never the CURP itself), so it cannot be used to learn who is affiliated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+from blueprints.constancias import (
+    ISSUE_LIMIT,
+    RESEND_LIMIT,
+    ahora,
+    leer_captcha,
+    leer_curp,
+    leer_email,
+    servicio,
+)
+from blueprints.extensions import db, limiter
+from blueprints.htmx_util import wants_fragment
+from blueprints.mail import queue_email
+from domain import constancias, curp, nss, registry
+from domain.models import Constancia
+from domain.outbox import mask_email
+
+bp = Blueprint("imss", __name__)
+log = logging.getLogger(__name__)
+
+NSS_LIMIT = "5 per minute;30 per day"
+NSS_CURP_LIMIT = "3 per hour;6 per day"
+RESEND_SALT = "reenvio-vigencia-imss"
+RESEND_MAX_AGE = 26 * 3600
+
+
+def leer_nss(errors: dict[str, str]) -> tuple[str, nss.NssReport | None]:
+    """The NSS field: its compact form and, when it is not valid, the report that says why."""
+    value = request.form.get("nss", "")[:256]
+    if not value.strip():
+        errors["nss"] = "Escribe tu NSS: son 11 números."
+        return value, None
+    result = nss.report(value)
+    if not result.valid:
+        count = len(result.errors)
+        errors["nss"] = (
+            "Revisa tu NSS: tiene un problema."
+            if count == 1
+            else f"Revisa tu NSS: tiene {count} problemas."
+        )
+        return value, result
+    return result.nss or value, None
+
+
+def responder(page: str, fragment: str, status: int, **context: Any) -> ResponseReturnValue:
+    """The full page with ``status``, or for htmx the fragment with 200 (htmx swaps only 2xx)."""
+    if wants_fragment():
+        return render_template(fragment, **context)
+    return render_template(page, **context), status
+
+
+# --- Constancia de Vigencia de Derechos ----------------------------------------------------
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESEND_SALT)
+
+
+def _leer_token(token: str) -> tuple[str, str] | None:
+    """(folio, email) from a resend token, or None if it is forged or too old."""
+    try:
+        data = _serializer().loads(token[:2048], max_age=RESEND_MAX_AGE)
+    except BadData:
+        return None
+    if isinstance(data, dict) and isinstance(data.get("f"), str) and isinstance(data.get("e"), str):
+        return data["f"], data["e"]
+    return None
+
+
+def _folio_key() -> str:
+    leido = _leer_token(request.form.get("token", ""))
+    return "reenvio-vi:" + (leido[0] if leido else "invalido")
+
+
+def _enviar(row: Constancia, email: str) -> None:
+    tipo = constancias.VIGENCIA_IMSS
+    pdf = servicio().renderer.pdf(row)
+    queue_email(
+        email,
+        "imss_vigencia",
+        f"Tu {tipo.titulo} del IMSS (folio {row.folio})",
+        attachments=[(f"{tipo.archivo}-{row.folio}.pdf", "application/pdf", pdf)],
+        folio=row.folio,
+        emitida=constancias.local(row.emitida),
+        url_verificacion=constancias.url_verificacion(
+            current_app.config["PUBLIC_BASE_URL"], row.folio, row.codigo
+        ),
+    )
+
+
+def _enviada(row: Constancia, email: str, reenviada: bool = False) -> dict[str, Any]:
+    return {
+        "estado": "enviada",
+        "folio": row.folio,
+        "entrega": row.entrega,
+        "reenviada": reenviada,
+        "token": _serializer().dumps({"f": row.folio, "e": email}),
+    }
+
+
+def _emitir(curp_value: str, nss_value: str, email: str) -> dict[str, Any]:
+    """Issue and email the document, or the neutral refusal; commits."""
+    service = servicio()
+    try:
+        row = constancias.emitir_vigencia_imss(
+            db.session, service.signer, curp_value, nss_value, ahora(),
+            emisor=service.emisor, entrega=mask_email(email),
+        )  # fmt: skip
+        _enviar(row, email)
+        db.session.commit()
+    except constancias.NoCorresponde:
+        db.session.rollback()
+        log.info("Vigencia IMSS: la CURP y el NSS no corresponden")
+        return {"estado": "no_corresponde"}
+    except Exception:
+        db.session.rollback()
+        raise
+    log.info("Constancia emitida y enviada: %s", row.folio)
+    return _enviada(row, email)
+
+
+@bp.route("/constancias/vigencia-imss", methods=["GET", "POST"])
+@limiter.limit(ISSUE_LIMIT, methods=["POST"])
+def vigencia() -> ResponseReturnValue:
+    page, fragment = "imss/vigencia.html", "imss/_vigencia.html"
+    context: dict[str, Any] = {"form": {}, "errors": {}, "report": None, "nss_report": None}
+    if request.method == "GET":
+        return render_template(page, resultado=None, **context)
+    errors: dict[str, str] = {}
+    curp_value, report = leer_curp(errors)
+    nss_value, nss_report = leer_nss(errors)
+    email = leer_email(errors)
+    leer_captcha(errors)
+    form = {"curp": curp_value, "nss": nss_value, "email": email}
+    context.update(form=form, errors=errors, report=report, nss_report=nss_report)
+    if errors:
+        return responder(page, fragment, 422, resultado=None, **context)
+    resultado = _emitir(curp_value, nss_value, email)
+    status = 422 if resultado["estado"] == "no_corresponde" else 200
+    return responder(page, fragment, status, resultado=resultado, **context)
+
+
+@bp.post("/constancias/vigencia-imss/reenviar")
+@limiter.limit(RESEND_LIMIT)
+@limiter.limit(RESEND_LIMIT, key_func=_folio_key)
+def reenviar_vigencia() -> ResponseReturnValue:
+    page = "imss/vigencia_reenvio.html"
+    leido = _leer_token(request.form.get("token", ""))
+    row = db.session.get(Constancia, leido[0]) if leido else None
+    valido = row is not None and row.tipo == constancias.VIGENCIA_IMSS.clave
+    if leido is None or row is None or not valido or row.entrega != mask_email(leido[1]):
+        return render_template(page, resultado={"estado": "invalido"}), 400
+    estado = constancias.estado(row, ahora())
+    if estado != "vigente":
+        return render_template(page, resultado={"estado": estado, "folio": row.folio}), 410
+    try:
+        _enviar(row, leido[1])
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    log.info("Constancia reenviada: %s", row.folio)
+    return render_template(page, resultado=_enviada(row, leido[1], reenviada=True))
+
+
+# --- NSS lookup ----------------------------------------------------------------------------
+
+
+def _curp_key() -> str:
+    """The limiter key for one CURP: a hash prefix of its normal form, never the CURP."""
+    value = request.form.get("curp", "")[:256]
+    normal = curp.report(value).curp or "".join(value.split()).upper()
+    return "nss-curp:" + hashlib.sha256(normal.encode()).hexdigest()[:24]
+
+
+def _enviar_nss(curp_value: str, email: str) -> None:
+    situacion = registry.situacion(db.session, curp_value, curp.today_in_mexico())
+    numeros = sorted({a.numero_afiliacion for a in situacion.imss})
+    if numeros:
+        queue_email(email, "imss_nss", "Tu Número de Seguridad Social (NSS)",
+                    curp=curp_value, numeros=numeros)  # fmt: skip
+    else:
+        queue_email(email, "imss_nss_sin_registro", "No encontramos un NSS con tu CURP",
+                    curp=curp_value)  # fmt: skip
+
+
+@bp.route("/imss/nss", methods=["GET", "POST"])
+@limiter.limit(NSS_LIMIT, methods=["POST"])
+@limiter.limit(NSS_CURP_LIMIT, methods=["POST"], key_func=_curp_key)
+def consulta_nss() -> ResponseReturnValue:
+    page, fragment = "imss/nss.html", "imss/_nss.html"
+    if request.method == "GET":
+        return render_template(page, form={}, errors={}, report=None, entrega=None)
+    errors: dict[str, str] = {}
+    curp_value, report = leer_curp(errors)
+    email = leer_email(errors)
+    leer_captcha(errors)
+    form = {"curp": curp_value, "email": email}
+    if errors:
+        return responder(page, fragment, 422, form=form, errors=errors, report=report, entrega=None)
+    try:
+        _enviar_nss(curp_value, email)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    log.info("Consulta de NSS atendida")  # the same line whatever the answer
+    return responder(page, fragment, 200, form={}, errors={}, report=None,
+                     entrega=mask_email(email))  # fmt: skip

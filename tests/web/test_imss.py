@@ -1,0 +1,395 @@
+"""IMSS without an account: the Constancia de Vigencia de Derechos (CURP + NSS, by email) and
+the NSS lookup (by email only, same answer for everyone). Every outcome, bad input, limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from blueprints.extensions import db
+from domain import curp as curp_rules
+from domain import nss as nss_rules
+from domain import pdf, registry
+from domain.models import Afiliacion, Constancia, Correo, Persona
+from tests.conftest import make_app
+from tests.smtp import SmtpServer, mail_app, text_part
+from tests.web.test_constancias import (
+    ADDRESS,
+    UNKNOWN,
+    body,
+    emailed_pdf,
+    imss_form,
+    ledger,
+    published_keys,
+    resend_token,
+    seed,
+)
+
+VIGENCIA = "/constancias/vigencia-imss"
+NSS_URL = "/imss/nss"
+HIJA = "PXNE100720MMCXTNA" + curp_rules.check_digit("PXNE100720MMCXTNA")  # added by the tests
+NEUTRAL = "La CURP y el NSS no coinciden"
+
+
+def nss_of(app: Flask, curp: str) -> str:
+    with app.app_context():
+        hoy = dt.date.today()
+        return registry.situacion(db.session, curp, hoy).imss[0].numero_afiliacion
+
+
+def unused_nss() -> str:
+    return "9999999999" + nss_rules.check_digit("9999999999")
+
+
+def add_beneficiaria(app: Flask, titular: str) -> str:
+    """Register a daughter under the titular's IMSS affiliation; her full name."""
+    numero = nss_of(app, titular)
+    with app.app_context():
+        db.session.add(
+            Persona(
+                curp=HIJA, nombre="LUCIA", primer_apellido="PRUEBA", segundo_apellido="ENSAYO",
+                fecha_nacimiento=dt.date(2010, 7, 20), sexo="M", entidad="MC",
+            )
+        )  # fmt: skip
+        db.session.add(
+            Afiliacion(
+                curp=HIJA, institucion="IMSS", numero_afiliacion=numero, tipo="beneficiario",
+                vigente=True, titular_curp=titular, parentesco="hija",
+            )
+        )  # fmt: skip
+        db.session.commit()
+    return "LUCIA PRUEBA ENSAYO"
+
+
+@pytest.fixture
+def mail(tmp_path: Path, database_url: str, smtp_server: SmtpServer) -> tuple[Flask, SmtpServer]:
+    return mail_app(tmp_path, database_url, smtp_server), smtp_server
+
+
+def post(client: FlaskClient, url: str, **fields: str) -> Any:
+    return client.post(url, data=imss_form(client, url, **fields))
+
+
+def outbox(app: Flask) -> int:
+    with app.app_context():
+        return int(db.session.scalar(db.select(db.func.count()).select_from(Correo)) or 0)
+
+
+# --- vigencia: the form and bad input -----------------------------------------------------------
+
+
+def test_form_asks_for_curp_nss_email_and_captcha(client: FlaskClient) -> None:
+    page = body(client.get(VIGENCIA))
+    for name in ("curp", "nss", "email", "captcha_respuesta"):
+        assert f'name="{name}"' in page
+    assert f'hx-post="{VIGENCIA}"' in page and f'action="{VIGENCIA}"' in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"nss": "12345678903", "email": ADDRESS}, "curp", "Escribe tu CURP"),
+        ({"curp": "PXNE660720HMCXTN07", "nss": "12345678903", "email": ADDRESS}, "curp",
+         "Revisa tu CURP"),
+        ({"curp": UNKNOWN, "email": ADDRESS}, "nss", "Escribe tu NSS"),
+        ({"curp": UNKNOWN, "nss": "12345678904", "email": ADDRESS}, "nss", "Revisa tu NSS"),
+        ({"curp": UNKNOWN, "nss": "12345678903"}, "email", "Escribe tu correo electrónico"),
+        ({"curp": UNKNOWN, "nss": "12345678903", "email": "x@"}, "email", "válido"),
+    ],
+)  # fmt: skip
+def test_vigencia_bad_input_is_a_spanish_422(
+    app: Flask, client: FlaskClient, fields: dict[str, str], field: str, message: str
+) -> None:
+    response = post(client, VIGENCIA, **fields)
+    assert response.status_code == 422
+    assert message in body(response) and f'href="#campo-{field}"' in body(response)
+    swapped = client.post(
+        VIGENCIA, data=imss_form(client, VIGENCIA, **fields), headers={"HX-Request": "true"}
+    )
+    assert swapped.status_code == 200 and message in body(swapped) and "<html" not in body(swapped)
+    assert ledger(app) == [] and outbox(app) == 0
+
+
+def test_invalid_nss_shows_the_nss_rules_with_their_codes(client: FlaskClient) -> None:
+    page = body(post(client, VIGENCIA, curp=UNKNOWN, nss="1234567890x", email=ADDRESS))
+    assert 'data-codigo="format"' in page and "El NSS solo lleva números" in page
+    page = body(post(client, VIGENCIA, curp=UNKNOWN, nss="12345678904", email=ADDRESS))
+    assert 'data-codigo="check_digit"' in page and "debería ser 3" in page
+
+
+def test_vigencia_bad_captcha_is_a_spanish_422(app: Flask, client: FlaskClient) -> None:
+    data = {"curp": UNKNOWN, "nss": "12345678903", "email": ADDRESS}
+    response = client.post(VIGENCIA, data=data)
+    assert response.status_code == 422 and 'href="#campo-captcha"' in body(response)
+    assert ledger(app) == []
+
+
+# --- vigencia: outcomes -------------------------------------------------------------------------
+
+
+def test_vigente_document_arrives_by_email_with_beneficiaries(
+    mail: tuple[Flask, SmtpServer],
+) -> None:
+    app, smtp = mail
+    titular = seed(app)["imss_vigente"]
+    numero = nss_of(app, titular)
+    hija = add_beneficiaria(app, titular)
+    client = app.test_client()
+    response = post(client, VIGENCIA, curp=titular.lower(), nss=numero, email=ADDRESS)
+    page = body(response)
+    [row] = ledger(app)
+    assert response.status_code == 200 and "Te enviamos tu constancia" in page
+    assert row.folio.startswith("VI-") and row.folio in page and "p***@example.org" in page
+    assert ADDRESS not in page and numero not in page
+    [message] = smtp.wait_for(1)
+    assert message["To"] == ADDRESS and row.folio in message["Subject"]
+    filename, data = emailed_pdf(message)
+    assert filename == f"constancia-vigencia-imss-{row.folio}.pdf"
+    text = pdf.texto(data)
+    for value in (row.titular_nombre, titular, numero, row.folio, hija, "(hija)"):
+        assert value in text
+    assert "Derecho a servicio médico: Sí" in text and "UMF 90" in text and "Patrón:" in text
+    assert pdf.verificar_pdf(data, published_keys(client)).autentica
+    link = re.search(r"/verificar/(\S+)\?c=(\w+)", text_part(message))
+    assert link and link.group(1) == row.folio
+    verified = client.get(f"/verificar/{row.folio}?c={link.group(2)}")
+    assert verified.status_code == 200 and "Documento auténtico y vigente" in body(verified)
+
+
+def test_baja_document_says_no_medical_right(mail: tuple[Flask, SmtpServer]) -> None:
+    app, smtp = mail
+    curp = seed(app)["imss_baja"]
+    client = app.test_client()
+    response = post(client, VIGENCIA, curp=curp, nss=nss_of(app, curp), email=ADDRESS)
+    assert response.status_code == 200
+    [message] = smtp.wait_for(1)
+    text = pdf.texto(emailed_pdf(message)[1])
+    assert "Derecho a servicio médico: No" in text and "Beneficiarios registrados: ninguno" in text
+
+
+def test_beneficiary_gets_her_own_document(mail: tuple[Flask, SmtpServer]) -> None:
+    app, smtp = mail
+    titular = seed(app)["imss_vigente"]
+    add_beneficiaria(app, titular)
+    client = app.test_client()
+    response = post(client, VIGENCIA, curp=HIJA, nss=nss_of(app, titular), email=ADDRESS)
+    assert response.status_code == 200
+    [message] = smtp.wait_for(1)
+    text = pdf.texto(emailed_pdf(message)[1])
+    assert HIJA in text and "parentesco: hija" in text and "servicio médico: Sí" in text
+
+
+def normalise(html: str) -> str:
+    html = re.sub(r'name="csrf_token" value="[^"]*"', "", html)
+    html = re.sub(r"hx-headers='[^']*'", "", html)
+    html = re.sub(r'name="captcha_reto" value="[^"]*"', "", html)
+    return re.sub(r"¿Cuánto es \w+ más \w+\?", "", html)
+
+
+def test_mismatch_is_the_same_neutral_refusal(app: Flask, client: FlaskClient) -> None:
+    curps = seed(app)
+    mine, other = curps["imss_vigente"], curps["imss_baja"]
+    cases = [
+        (mine, unused_nss()),  # the CURP exists, with another NSS
+        (mine, nss_of(app, other)),  # someone else's NSS
+        (UNKNOWN, nss_of(app, mine)),  # an unknown CURP with a real NSS
+        (curps["sin_afiliacion"], unused_nss()),
+    ]
+    answers = [post(client, VIGENCIA, curp=c, nss=n, email=ADDRESS) for c, n in cases]
+    assert {r.status_code for r in answers} == {422}
+    pages = [normalise(body(r).replace(c, "CURP").replace(n, "NSS")) for r, (c, n) in
+             zip(answers, cases, strict=True)]  # fmt: skip
+    assert NEUTRAL in pages[0] and len(set(pages)) == 1
+    assert "PRUEBA" not in pages[0] and "FICTICIO" not in pages[0]
+    assert ledger(app) == [] and outbox(app) == 0
+
+
+def test_no_derechohabiencia_vigente_links_here(app: Flask, client: FlaskClient) -> None:
+    curp = seed(app)["imss_vigente"]
+    page = body(post(client, "/constancias/no-derechohabiencia", curp=curp, email=ADDRESS))
+    assert f'href="{VIGENCIA}"' in page
+    target = client.get(VIGENCIA)
+    assert target.status_code == 200 and 'name="nss"' in body(target)
+
+
+# --- vigencia: resend ---------------------------------------------------------------------------
+
+
+def test_resend_sends_the_same_document_again(mail: tuple[Flask, SmtpServer]) -> None:
+    app, smtp = mail
+    curp = seed(app)["imss_vigente"]
+    client = app.test_client()
+    page = body(post(client, VIGENCIA, curp=curp, nss=nss_of(app, curp), email=ADDRESS))
+    again = client.post(f"{VIGENCIA}/reenviar", data={"token": resend_token(page)})
+    assert again.status_code == 200 and "Te enviamos la constancia de nuevo" in body(again)
+    first, second = smtp.wait_for(2)
+    assert second["To"] == ADDRESS
+    assert pdf.extraer(emailed_pdf(first)[1]) == pdf.extraer(emailed_pdf(second)[1])
+    assert len(ledger(app)) == 1
+
+
+def test_resend_refusals(app: Flask, client: FlaskClient) -> None:
+    bad = client.post(f"{VIGENCIA}/reenviar", data={"token": "inventado"})
+    assert bad.status_code == 400 and "ya no sirve" in body(bad)
+    curp = seed(app)["imss_vigente"]
+    page = body(post(client, VIGENCIA, curp=curp, nss=nss_of(app, curp), email=ADDRESS))
+    [row] = ledger(app)
+    result = app.test_cli_runner().invoke(
+        args=["constancias", "revocar", row.folio, "--motivo", "Prueba"]
+    )
+    assert result.exit_code == 0
+    revoked = client.post(f"{VIGENCIA}/reenviar", data={"token": resend_token(page)})
+    assert revoked.status_code == 410 and "ya no es válida" in body(revoked)
+
+
+# --- NSS lookup ---------------------------------------------------------------------------------
+
+
+def test_nss_form(client: FlaskClient) -> None:
+    page = body(client.get(NSS_URL))
+    assert 'name="curp"' in page and 'name="email"' in page and 'name="captcha_respuesta"' in page
+    assert 'name="nss"' not in page and f'hx-post="{NSS_URL}"' in page
+
+
+def test_nss_is_emailed_never_shown(mail: tuple[Flask, SmtpServer]) -> None:
+    app, smtp = mail
+    curp = seed(app)["imss_vigente"]
+    numero = nss_of(app, curp)
+    response = post(app.test_client(), NSS_URL, curp=curp, email=ADDRESS)
+    page = body(response)
+    assert response.status_code == 200 and "Si la CURP tiene NSS, te lo enviamos" in page
+    assert numero not in page and "p***@example.org" in page and ADDRESS not in page
+    [message] = smtp.wait_for(1)
+    assert message["To"] == ADDRESS and f"Tu NSS es: {numero}" in text_part(message)
+
+
+@pytest.mark.parametrize("case", ["sin_afiliacion", "issste_titular", "desconocida"])
+def test_no_nss_email_says_what_to_do(mail: tuple[Flask, SmtpServer], case: str) -> None:
+    app, smtp = mail
+    curp = seed(app).get(case, UNKNOWN)
+    response = post(app.test_client(), NSS_URL, curp=curp, email=ADDRESS)
+    assert response.status_code == 200 and "Si la CURP tiene NSS, te lo enviamos" in body(response)
+    [message] = smtp.wait_for(1)
+    text = text_part(message)
+    assert "no encontramos ningún NSS" in text and "/guias/nss-imss" in text
+
+
+def test_nss_page_cannot_tell_who_is_affiliated(app: Flask, client: FlaskClient) -> None:
+    curps = seed(app)
+    answers = [
+        post(client, NSS_URL, curp=curp, email=ADDRESS)
+        for curp in (curps["imss_vigente"], curps["imss_baja"], curps["sin_afiliacion"], UNKNOWN)
+    ]
+    assert {r.status_code for r in answers} == {200}
+    assert len({normalise(body(r)) for r in answers}) == 1
+    htmx = [
+        client.post(NSS_URL, data=imss_form(client, NSS_URL, curp=c, email=ADDRESS),
+                    headers={"HX-Request": "true"})
+        for c in (curps["imss_vigente"], UNKNOWN)
+    ]  # fmt: skip
+    assert len({(r.status_code, normalise(body(r))) for r in htmx}) == 1
+    assert outbox(app) == 6
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"email": ADDRESS}, "curp", "Escribe tu CURP"),
+        ({"curp": "PXNE660720HMCXTN07", "email": ADDRESS}, "curp", "Revisa tu CURP"),
+        ({"curp": UNKNOWN}, "email", "Escribe tu correo electrónico"),
+    ],
+)
+def test_nss_bad_input_is_a_spanish_422(
+    app: Flask, client: FlaskClient, fields: dict[str, str], field: str, message: str
+) -> None:
+    response = post(client, NSS_URL, **fields)
+    assert response.status_code == 422
+    assert message in body(response) and f'href="#campo-{field}"' in body(response)
+    bad_captcha = client.post(NSS_URL, data={"curp": UNKNOWN, "email": ADDRESS})
+    assert bad_captcha.status_code == 422 and 'href="#campo-captcha"' in body(bad_captcha)
+    assert outbox(app) == 0
+
+
+# --- limits and logs ----------------------------------------------------------------------------
+
+
+def limited_app(tmp_path: Path, database_url: str) -> Flask:
+    return make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
+
+
+def test_nss_is_limited_per_curp_whatever_the_address(tmp_path: Path, database_url: str) -> None:
+    app = limited_app(tmp_path, database_url)
+    client = app.test_client()
+    codes = [
+        client.post(NSS_URL, data={"curp": f" {UNKNOWN.lower()} " if n % 2 else UNKNOWN},
+                    environ_base={"REMOTE_ADDR": f"10.0.1.{n}"}).status_code
+        for n in range(4)
+    ]  # fmt: skip
+    assert codes == [422, 422, 422, 429]
+    other = client.post(NSS_URL, data={"curp": "PXNE660720HMCXTN06"},
+                        environ_base={"REMOTE_ADDR": "10.0.1.9"})  # fmt: skip
+    assert other.status_code == 422
+    last = client.post(NSS_URL, data={"curp": UNKNOWN}, environ_base={"REMOTE_ADDR": "10.0.2.1"})
+    assert "Demasiadas solicitudes" in body(last) and last.headers["Retry-After"]
+
+
+def test_nss_is_limited_per_address(tmp_path: Path, database_url: str) -> None:
+    app = limited_app(tmp_path, database_url)
+    client = app.test_client()
+    curps = [curp_rules.validate(c) for c in _valid_curps(6)]
+    codes = [client.post(NSS_URL, data={"curp": c}).status_code for c in curps]
+    assert codes == [422] * 5 + [429]
+
+
+def _valid_curps(count: int) -> list[str]:
+    prefix = "PXNE660720HMCXTN"
+    out = []
+    for d in "0123456789":
+        candidate = prefix[:-1] + "N" + d
+        out.append(candidate + curp_rules.check_digit(candidate))
+    return out[:count]
+
+
+def test_limiter_keys_never_hold_the_curp(tmp_path: Path, database_url: str) -> None:
+    app = limited_app(tmp_path, database_url)
+    app.test_client().post(NSS_URL, data={"curp": UNKNOWN})
+    storage = app.extensions["limiter"]
+    keys = " ".join(str(k) for ext in storage for k in ext.storage.storage)
+    assert "nss-curp:" in keys and UNKNOWN not in keys and UNKNOWN.lower() not in keys
+
+
+def test_vigencia_and_resend_limits(tmp_path: Path, database_url: str) -> None:
+    app = limited_app(tmp_path, database_url)
+    client = app.test_client()
+    codes = [client.post(VIGENCIA, data={"curp": UNKNOWN}).status_code for _ in range(11)]
+    assert codes == [422] * 10 + [429]
+    resend = [
+        client.post(f"{VIGENCIA}/reenviar", data={"token": "x"},
+                    environ_base={"REMOTE_ADDR": f"10.0.3.{n}"}).status_code
+        for n in range(4)
+    ]  # fmt: skip
+    assert resend == [400, 400, 400, 429]
+
+
+def test_no_curp_nss_or_email_in_the_logs(
+    app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    curp = seed(app)["imss_vigente"]
+    numero = nss_of(app, curp)
+    with caplog.at_level(logging.DEBUG):
+        post(client, VIGENCIA, curp=curp, nss=numero, email=ADDRESS)
+        post(client, VIGENCIA, curp=curp, nss=unused_nss(), email=ADDRESS)
+        post(client, NSS_URL, curp=curp, email=ADDRESS)
+        post(client, VIGENCIA, curp="X", nss="1", email="y")
+    text = caplog.text
+    for secret in (curp, numero, ADDRESS, unused_nss()):
+        assert secret not in text
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Constancia)) == 1
