@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -134,22 +134,31 @@ def _no_disponible(exc: Exception) -> ResponseReturnValue:
 # --- form input ---------------------------------------------------------------------------
 
 
-def leer_curp(errors: dict[str, str]) -> tuple[str, curp.CurpReport | None]:
-    """The CURP field: its text and, when it is not valid, the report that says why."""
-    value = request.form.get("curp", "")[:256]
+def leer_codigo(
+    errors: dict[str, str], field: str, analizar: Callable[[str], Any], nombre: str, vacio: str
+) -> tuple[str, Any]:
+    """A CURP or NSS field: its normal form, or its text and the report that says what is wrong."""
+    value = request.form.get(field, "")[:256]
     if not value.strip():
-        errors["curp"] = "Escribe tu CURP: tiene 18 letras y números."
+        errors[field] = vacio
         return value, None
-    result = curp.report(value)
+    result = analizar(value)
     if not result.valid:
         count = len(result.errors)
-        errors["curp"] = (
-            "Revisa tu CURP: tiene un problema."
+        errors[field] = (
+            f"Revisa tu {nombre}: tiene un problema."
             if count == 1
-            else f"Revisa tu CURP: tiene {count} problemas."
+            else f"Revisa tu {nombre}: tiene {count} problemas."
         )
         return value, result
-    return result.curp or value, None
+    return getattr(result, field) or value, None
+
+
+def leer_curp(errors: dict[str, str]) -> tuple[str, curp.CurpReport | None]:
+    """The CURP field: its text and, when it is not valid, the report that says why."""
+    return leer_codigo(
+        errors, "curp", curp.report, "CURP", "Escribe tu CURP: tiene 18 letras y números."
+    )
 
 
 def leer_email(errors: dict[str, str]) -> str:

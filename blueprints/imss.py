@@ -20,6 +20,7 @@ from blueprints.constancias import (
     RESEND_LIMIT,
     ahora,
     leer_captcha,
+    leer_codigo,
     leer_curp,
     leer_email,
     servicio,
@@ -42,20 +43,7 @@ RESEND_MAX_AGE = 26 * 3600
 
 def leer_nss(errors: dict[str, str]) -> tuple[str, nss.NssReport | None]:
     """The NSS field: its compact form and, when it is not valid, the report that says why."""
-    value = request.form.get("nss", "")[:256]
-    if not value.strip():
-        errors["nss"] = "Escribe tu NSS: son 11 números."
-        return value, None
-    result = nss.report(value)
-    if not result.valid:
-        count = len(result.errors)
-        errors["nss"] = (
-            "Revisa tu NSS: tiene un problema."
-            if count == 1
-            else f"Revisa tu NSS: tiene {count} problemas."
-        )
-        return value, result
-    return result.nss or value, None
+    return leer_codigo(errors, "nss", nss.report, "NSS", "Escribe tu NSS: son 11 números.")
 
 
 def responder(page: str, fragment: str, status: int, **context: Any) -> ResponseReturnValue:
