@@ -231,25 +231,27 @@ def descargar_no_afiliacion() -> ResponseReturnValue:
 # --- no derechohabiencia (IMSS), both at once, resend -------------------------------------
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESEND_SALT)
+def token_reenvio(folio: str, email: str, salt: str = RESEND_SALT) -> str:
+    """A signed (not secret) note of where a document went, so a resend needs no session."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt).dumps(
+        {"f": folio, "e": email}
+    )
 
 
-def _leer_token(token: str) -> tuple[str, str] | None:
+def leer_token_reenvio(token: str, salt: str = RESEND_SALT) -> tuple[str, str] | None:
     """(folio, email) from a resend token, or None if it is forged or too old."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
     try:
-        data = _serializer().loads(token[:2048], max_age=RESEND_MAX_AGE)
+        data = serializer.loads(token[:2048], max_age=RESEND_MAX_AGE)
     except BadData:
         return None
-    if not (isinstance(data, dict) and isinstance(data.get("f"), str)):
-        return None
-    if not isinstance(data.get("e"), str):
-        return None
-    return data["f"], data["e"]
+    if isinstance(data, dict) and isinstance(data.get("f"), str) and isinstance(data.get("e"), str):
+        return data["f"], data["e"]
+    return None
 
 
 def _folio_key() -> str:
-    leido = _leer_token(request.form.get("token", ""))
+    leido = leer_token_reenvio(request.form.get("token", ""))
     return "reenvio:" + (leido[0] if leido else "invalido")
 
 
@@ -274,7 +276,7 @@ def _resultado_envio(row: Constancia, email: str) -> dict[str, Any]:
         "folio": row.folio,
         "entrega": row.entrega,
         "emitida": constancias.local(row.emitida),
-        "token": _serializer().dumps({"f": row.folio, "e": email}),
+        "token": token_reenvio(row.folio, email),
     }
 
 
@@ -340,7 +342,7 @@ def sin_seguridad_social() -> ResponseReturnValue:
 @limiter.limit(RESEND_LIMIT, key_func=_folio_key)
 def reenviar() -> ResponseReturnValue:
     page = "constancias/reenvio.html"
-    leido = _leer_token(request.form.get("token", ""))
+    leido = leer_token_reenvio(request.form.get("token", ""))
     row = db.session.get(Constancia, leido[0]) if leido else None
     if leido is None or row is None or row.entrega != mask_email(leido[1]):
         return render_template(page, imss={"estado": "invalido"}), 400

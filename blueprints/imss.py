@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from itsdangerous import BadData, URLSafeTimedSerializer
 
 from blueprints.constancias import (
     ISSUE_LIMIT,
@@ -23,7 +22,9 @@ from blueprints.constancias import (
     leer_codigo,
     leer_curp,
     leer_email,
+    leer_token_reenvio,
     servicio,
+    token_reenvio,
 )
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import wants_fragment
@@ -38,7 +39,6 @@ log = logging.getLogger(__name__)
 NSS_LIMIT = "5 per minute;30 per day"
 NSS_CURP_LIMIT = "3 per hour;6 per day"
 RESEND_SALT = "reenvio-vigencia-imss"
-RESEND_MAX_AGE = 26 * 3600
 
 
 def leer_nss(errors: dict[str, str]) -> tuple[str, nss.NssReport | None]:
@@ -56,23 +56,8 @@ def responder(page: str, fragment: str, status: int, **context: Any) -> Response
 # --- Constancia de Vigencia de Derechos ----------------------------------------------------
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESEND_SALT)
-
-
-def _leer_token(token: str) -> tuple[str, str] | None:
-    """(folio, email) from a resend token, or None if it is forged or too old."""
-    try:
-        data = _serializer().loads(token[:2048], max_age=RESEND_MAX_AGE)
-    except BadData:
-        return None
-    if isinstance(data, dict) and isinstance(data.get("f"), str) and isinstance(data.get("e"), str):
-        return data["f"], data["e"]
-    return None
-
-
 def _folio_key() -> str:
-    leido = _leer_token(request.form.get("token", ""))
+    leido = leer_token_reenvio(request.form.get("token", ""), RESEND_SALT)
     return "reenvio-vi:" + (leido[0] if leido else "invalido")
 
 
@@ -98,7 +83,7 @@ def _enviada(row: Constancia, email: str, reenviada: bool = False) -> dict[str, 
         "folio": row.folio,
         "entrega": row.entrega,
         "reenviada": reenviada,
-        "token": _serializer().dumps({"f": row.folio, "e": email}),
+        "token": token_reenvio(row.folio, email, RESEND_SALT),
     }
 
 
@@ -149,7 +134,7 @@ def vigencia() -> ResponseReturnValue:
 @limiter.limit(RESEND_LIMIT, key_func=_folio_key)
 def reenviar_vigencia() -> ResponseReturnValue:
     page = "imss/vigencia_reenvio.html"
-    leido = _leer_token(request.form.get("token", ""))
+    leido = leer_token_reenvio(request.form.get("token", ""), RESEND_SALT)
     row = db.session.get(Constancia, leido[0]) if leido else None
     valido = row is not None and row.tipo == constancias.VIGENCIA_IMSS.clave
     if leido is None or row is None or not valido or row.entrega != mask_email(leido[1]):
