@@ -255,11 +255,14 @@ def _folio_key() -> str:
     return "reenvio:" + (leido[0] if leido else "invalido")
 
 
-def _enviar(row: Constancia, email: str, pdf: bytes) -> None:
+def enviar_constancia(
+    row: Constancia, email: str, pdf: bytes, template: str = "constancia_no_derechohabiencia"
+) -> None:
+    """Queue an emailed IMSS document with its PDF attached and its verification link."""
     tipo = constancias.POR_CLAVE[row.tipo]
     queue_email(
         email,
-        "constancia_no_derechohabiencia",
+        template,
         f"Tu {tipo.titulo} del IMSS (folio {row.folio})",
         attachments=[(f"{tipo.archivo}-{row.folio}.pdf", "application/pdf", pdf)],
         folio=row.folio,
@@ -288,7 +291,7 @@ def _emitir_imss(value: str, email: str) -> dict[str, Any]:
             db.session, service.signer, value, ahora(), emisor=service.emisor,
             entrega=mask_email(email),
         )  # fmt: skip
-        _enviar(row, email, service.renderer.pdf(row))
+        enviar_constancia(row, email, service.renderer.pdf(row))
         db.session.commit()
     except constancias.Afiliado:
         db.session.rollback()
@@ -350,7 +353,7 @@ def reenviar() -> ResponseReturnValue:
     if estado != "vigente":
         return render_template(page, imss={"estado": estado, "folio": row.folio}), 410
     try:
-        _enviar(row, leido[1], servicio().renderer.pdf(row))
+        enviar_constancia(row, leido[1], servicio().renderer.pdf(row))
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -11,13 +11,14 @@ import hashlib
 import logging
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from blueprints.constancias import (
     ISSUE_LIMIT,
     RESEND_LIMIT,
     ahora,
+    enviar_constancia,
     leer_captcha,
     leer_codigo,
     leer_curp,
@@ -62,19 +63,7 @@ def _folio_key() -> str:
 
 
 def _enviar(row: Constancia, email: str) -> None:
-    tipo = constancias.VIGENCIA_IMSS
-    pdf = servicio().renderer.pdf(row)
-    queue_email(
-        email,
-        "imss_vigencia",
-        f"Tu {tipo.titulo} del IMSS (folio {row.folio})",
-        attachments=[(f"{tipo.archivo}-{row.folio}.pdf", "application/pdf", pdf)],
-        folio=row.folio,
-        emitida=constancias.local(row.emitida),
-        url_verificacion=constancias.url_verificacion(
-            current_app.config["PUBLIC_BASE_URL"], row.folio, row.codigo
-        ),
-    )
+    enviar_constancia(row, email, servicio().renderer.pdf(row), "imss_vigencia")
 
 
 def _enviada(row: Constancia, email: str, reenviada: bool = False) -> dict[str, Any]:
