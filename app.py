@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_cors import CORS
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -22,6 +21,7 @@ from blueprints import (
     core,
     cuenta,
     curp,
+    edge,
     embed,
     errors,
     guides,
@@ -29,7 +29,6 @@ from blueprints import (
     mail,
     observability,
     oficina,
-    security,
     templating,
     verificacion,
 )
@@ -46,7 +45,6 @@ from blueprints.extensions import (
 from domain.settings import Settings
 
 ROOT = Path(__file__).resolve().parent
-RATE_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"]
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -62,6 +60,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update({k: v for k, v in test_config.items() if k != "ENV"})
     app.extensions["settings"] = settings
 
+    # Inside ProxyFix, so that it sees the scheme the client used (HSTS only over https).
+    edge.install(app, settings)
     if settings.proxy_count:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app,
@@ -79,10 +79,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         default_translation_directories=str(ROOT / "translations"),
     )
     limiter.init_app(app)
-    login_manager.init_app(app)
+    # No template reads current_user: skip the context processor that loads it for every page.
+    login_manager.init_app(app, add_context_processor=False)
 
     observability.init_app(app)
-    security.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     for blueprint in (
@@ -102,13 +102,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         carnet.bp,
     ):
         app.register_blueprint(blueprint)
-    # Anyone may call the public API from a browser, but never with cookies.
-    CORS(
-        app,
-        resources={r"/api/v1/*": {"origins": "*"}},
-        supports_credentials=False,
-        expose_headers=RATE_HEADERS,
-    )
     cli.init_app(app)
     return app
 

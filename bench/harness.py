@@ -148,13 +148,15 @@ def wrk(url: str, seconds: int = 5, connections: int = 16, script: str | None = 
     return WrkResult(rps, p50, p99, errors, requests)
 
 
-def post_script(path: str, body: str) -> str:
-    """A wrk Lua script that POSTs a form body."""
+def post_script(path: str, body: str, headers: dict[str, str] | None = None) -> str:
+    """A wrk Lua script that POSTs a form body (with extra request headers, if any)."""
+    extra = "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in (headers or {}).items())
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(
             'wrk.method = "POST"\n'
             f'wrk.body = "{body}"\n'
             'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+            f"{extra}"
             f'wrk.path = "{path}"\n'
         )
     return handle.name
@@ -163,6 +165,6 @@ def post_script(path: str, body: str) -> str:
 def line(name: str, result: WrkResult, bare: WrkResult | None = None) -> str:
     ratio = f"  {result.rps / bare.rps:5.0%} of bare" if bare else ""
     return (
-        f"{name:<34} {result.rps:8.0f} req/s  p50 {result.p50_ms:6.2f} ms  "
+        f"{name:<42} {result.rps:8.0f} req/s  p50 {result.p50_ms:6.2f} ms  "
         f"p99 {result.p99_ms:6.2f} ms  errors {result.errors}{ratio}"
     )

@@ -5,13 +5,16 @@ measured in the same run. Prints requests/s, p50, p99, errors and the ratio; ass
 
 Targets on 2 cores (printed for reading, not enforced): the CURP API and the no-afiliación search
 at 70 % or more of the bare endpoint; a guide page at 80 % or more; zero errors. wrk shares the
-two cores with gunicorn, so absolute figures are lower bounds.
+two cores with gunicorn, so absolute figures are lower bounds. The search is measured as htmx
+sends it (the fragment) and as a browser without JavaScript does (the whole page). A bare
+endpoint answering as many bytes as the guide page shows how much of the page's cost is its size.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -19,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.harness import bench_environment, gunicorn, line, post_script, wrk
 
 VALID_CURP = "PXNE660720HMCXTN06"  # published CURP; not in the demo registry: "no afiliación"
+GUIDE = "/guias/carnet-digital-issste"
 
 
 def main() -> None:
@@ -29,13 +33,20 @@ def main() -> None:
     env = bench_environment(args.database)
     print(f"database: {'PostgreSQL' if args.database else 'SQLite'}; {args.seconds}s per endpoint")
 
+    with gunicorn("bench.bench_app:app", env) as server:
+        guide = server.url + GUIDE
+        guide_bytes = len(urllib.request.urlopen(guide, timeout=10).read())
     with gunicorn("bench.bare_app:app", env) as bare_server:
         wrk(bare_server.url + "/bare", seconds=1)  # warm-up
         bare = wrk(bare_server.url + "/bare", seconds=args.seconds)
+        # Not a target: how much of the guide page's cost is only its size on the wire.
+        sized = wrk(bare_server.url + f"/bare/{guide_bytes}", seconds=args.seconds)
     print(line("bare Flask endpoint", bare))
+    print(line(f"bare, {guide_bytes:,} bytes (reference)", sized, bare))
 
+    search = "/constancias/no-afiliacion"
     with gunicorn("bench.bench_app:app", env) as server:
-        guide = server.url + "/guias/carnet-digital-issste"
+        guide = server.url + GUIDE
         api = server.url + f"/api/v1/curp/{VALID_CURP}"
         wrk(guide, seconds=1)
         wrk(api, seconds=1)
@@ -43,15 +54,21 @@ def main() -> None:
             ("guide page (target 80%)", guide, None, 16),
             ("CURP API (target 70%)", api, None, 16),
             (
-                "no-afiliación search (target 70%)",
-                server.url + "/constancias/no-afiliacion",
-                post_script("/constancias/no-afiliacion", f"curp={VALID_CURP}"),
+                "no-afiliación search, htmx (target 70%)",
+                server.url + search,
+                post_script(search, f"curp={VALID_CURP}", {"HX-Request": "true"}),
+                16,
+            ),
+            (
+                "no-afiliación search, no JavaScript",
+                server.url + search,
+                post_script(search, f"curp={VALID_CURP}"),
                 16,
             ),
             (
                 "PDF issuance",
-                server.url + "/constancias/no-afiliacion/descargar",
-                post_script("/constancias/no-afiliacion/descargar", f"curp={VALID_CURP}"),
+                server.url + search + "/descargar",
+                post_script(search + "/descargar", f"curp={VALID_CURP}"),
                 4,
             ),
         ]

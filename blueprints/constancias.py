@@ -195,8 +195,9 @@ def no_afiliacion() -> ResponseReturnValue:
     if request.method == "POST":
         value, report = leer_curp(errors)
         if not errors:
-            situacion = registry.situacion(db.session, value, curp.today_in_mexico())
-            resultado = _issste(situacion)
+            # A read on a pooled connection: no ORM session to open and tear down.
+            with db.engine.connect() as connection:
+                resultado = registry.estado_issste(connection, value, curp.today_in_mexico())
     context = {"value": value, "errors": errors, "report": report, "resultado": resultado}
     if wants_fragment():
         return render_template("constancias/_no_afiliacion.html", **context)

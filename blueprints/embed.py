@@ -21,14 +21,13 @@ from flask import (
     Request,
     Response,
     current_app,
-    g,
     jsonify,
     render_template,
     request,
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
-from flask.sessions import SessionInterface, SessionMixin
+from flask.sessions import SecureCookieSessionInterface, SessionInterface, SessionMixin
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from markupsafe import escape
@@ -38,7 +37,7 @@ from blueprints.curp import check_context
 from blueprints.errors import problem
 from blueprints.extensions import LANGUAGES, db, limiter
 from blueprints.htmx_util import page_or_fragment
-from blueprints.security import embeddable
+from blueprints.security import embeddable, mark_embeddable
 from domain import curp, registry
 
 bp = Blueprint("embed", __name__)  # the framed widget: its errors stay inside the widget
@@ -120,6 +119,11 @@ class CookielessWidget(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
         if request.path == COOKIELESS[0] or request.path.startswith(COOKIELESS[1:]):
             return None  # Flask uses a null session instead, and never saves it
+        if app.config["SESSION_COOKIE_NAME"] not in request.cookies and isinstance(
+            self.inner, SecureCookieSessionInterface
+        ):
+            # Most requests carry no cookie: an empty session needs no signing serializer.
+            return self.inner.session_class()
         return self.inner.open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
@@ -251,8 +255,9 @@ def widget_error(exc: Exception) -> ResponseReturnValue:
         rule = request.url_rule.rule if request.url_rule else "(sin ruta)"
         log.exception("Error no controlado en %s %s", request.method, rule)
     opts = WidgetOptions.from_args(request.args)
-    g.embeddable = request.endpoint == "embed.widget"
-    template = "embed/curp.html" if g.embeddable else "embed/_error.html"
+    framed = request.endpoint == "embed.widget"
+    mark_embeddable(framed)
+    template = "embed/curp.html" if framed else "embed/_error.html"
     html = _render(template, opts, error=status, **check_context("", typing=False))
     response = Response(html, status=status)
     if status == 429:

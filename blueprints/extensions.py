@@ -1,5 +1,6 @@
 """The Flask extensions, created once and bound to the app in ``create_app``."""
 
+from babel import Locale
 from flask import request
 from flask_babel import Babel
 from flask_htmx import HTMX
@@ -26,9 +27,17 @@ limiter = Limiter(
 )
 
 LANGUAGES = ("es", "en")
+# Parsed once: flask-babel parses the selector's answer on every request unless it is a Locale.
+LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """Spanish unless the person chose English with the language switch."""
-    chosen = request.args.get("lang") or request.cookies.get("lang")
-    return chosen if chosen in LANGUAGES else "es"
+    environ = request.environ
+    # Most requests name no language: skip parsing the query string and cookies for them.
+    chosen = None
+    if "lang=" in environ.get("QUERY_STRING", ""):
+        chosen = request.args.get("lang")
+    if not chosen and "lang=" in environ.get("HTTP_COOKIE", ""):
+        chosen = request.cookies.get("lang")
+    return LOCALES.get(chosen or "es", LOCALES["es"])

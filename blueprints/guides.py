@@ -34,6 +34,7 @@ from markupsafe import Markup
 
 from blueprints.extensions import limiter
 from blueprints.htmx_util import page_or_fragment, wants_fragment
+from blueprints.templating import current_lang
 from domain.guides import FaqEntry, Library, Page, load_library
 
 bp = Blueprint("guides", __name__)
@@ -70,6 +71,8 @@ class GuideSite:
     faq_jsonld: Markup
     # (path, last modified) of every content page, start page first.
     sitemap: tuple[tuple[str, dt.date], ...]
+    # Finished HTML of content pages by (path, language): see render_content.
+    rendered: dict[tuple[str, str], bytes] = field(default_factory=dict)
 
 
 def load_site(content_dir: Path) -> GuideSite:
@@ -250,14 +253,34 @@ for _slug in LEGAL_SLUGS:
     bp.add_url_rule(f"/{_slug}", "legal", legal, methods=["GET"])
 
 
-def render_content(page: Page) -> str:
-    library = guide_site().library
-    before, after = library.previous_next(page.slug)
-    related = library.related(page.slug) if page.kind == "guia" else ()
-    meta = page_meta(page.title, page.description, page.url)
-    return render_template(
-        "guides/page.html", page=page, related=related, before=before, after=after, meta=meta
-    )
+def render_content(page: Page) -> Response:
+    """A guide or legal page, the same for every visitor in one language.
+
+    These pages post nothing, so they carry no CSRF token, and nothing in them depends on who
+    asks: each is rendered once per language and kept, as a static export would be. A query
+    string (only the language switch reads it) bypasses the store, so it cannot grow.
+    """
+    site = guide_site()
+    key = (page.url, current_lang())
+    keep = not request.query_string and not current_app.debug
+    html = site.rendered.get(key) if keep else None
+    if html is None:
+        library = site.library
+        before, after = library.previous_next(page.slug)
+        related = library.related(page.slug) if page.kind == "guia" else ()
+        meta = page_meta(page.title, page.description, page.url)
+        html = render_template(
+            "guides/page.html",
+            page=page,
+            related=related,
+            before=before,
+            after=after,
+            meta=meta,
+            posts_nothing=True,
+        ).encode()
+        if keep:
+            site.rendered[key] = html
+    return Response(html, mimetype="text/html")
 
 
 @bp.get("/preguntas-frecuentes")

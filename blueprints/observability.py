@@ -10,13 +10,10 @@ import hmac
 import json
 import logging
 import os
-import re
-import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context, request
+from flask import Blueprint, Flask, Response, abort, current_app, has_request_context, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -34,8 +31,7 @@ from domain.models import Constancia, Correo
 from domain.redact import redact
 
 bp = Blueprint("observability", __name__)
-access = logging.getLogger("portal.access")
-REQUEST_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+REQUEST_ID_KEY = "portal.request_id"  # in the WSGI environ, set by blueprints.edge
 
 REGISTRY = CollectorRegistry()
 REQUESTS = Counter(
@@ -75,7 +71,10 @@ class JsonFormatter(logging.Formatter):
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = g.get("request_id") if has_request_context() else None
+        if getattr(record, "request_id", None) is None:
+            # The edge puts the id in the WSGI environ; the access line passes it explicitly.
+            environ = request.environ if has_request_context() else {}
+            record.request_id = environ.get(REQUEST_ID_KEY)
         return True
 
 
@@ -98,28 +97,12 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
 
 
-def _start() -> None:
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
-    g.started = time.perf_counter()
-
-
-def _finish(response: Response) -> Response:
-    endpoint = request.endpoint or "sin_ruta"
-    elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-    REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+def record_request(method: str, endpoint: str, status: int, elapsed: float) -> None:
+    """Count one finished request (called by ``blueprints.edge`` for every response)."""
+    REQUESTS.labels(method, endpoint, str(status)).inc()
     LATENCY.labels(endpoint).observe(elapsed)
-    if response.status_code == 429:
+    if status == 429:
         RATE_LIMITED.labels(endpoint).inc()
-    response.headers["X-Request-ID"] = g.get("request_id", "")
-    access.info(
-        "%s %s %s %.1fms",
-        request.method,
-        request.full_path.rstrip("?"),
-        response.status_code,
-        elapsed * 1000,
-    )
-    return response
 
 
 class LedgerCollector:
@@ -170,6 +153,4 @@ def init_app(app: Flask) -> None:
     werkzeug_log = logging.getLogger("werkzeug")
     if not any(isinstance(f, RedactFilter) for f in werkzeug_log.filters):
         werkzeug_log.addFilter(RedactFilter())
-    app.before_request(_start)
-    app.after_request(_finish)
     app.register_blueprint(bp)

@@ -1,4 +1,4 @@
-"""Security headers, set in one place for every response.
+"""Security headers, set in one place for every response (by ``blueprints.edge``).
 
 Hand-written rather than flask-talisman: the widget routes need their own ``frame-ancestors``
 while every other route refuses framing, and that per-route choice is a few lines here.
@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import request
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
+    from domain.settings import Settings
 
 CSP_BASE = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -21,6 +26,31 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
+EMBEDDABLE_KEY = "portal.embeddable"
+COMMON = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+# The public API: anyone may call it from a browser, never with cookies. By hand rather than
+# flask-cors, which matched every response of the site against its resource patterns: here it
+# is one prefix and one fixed set of headers.
+API_PREFIX = "/api/v1/"
+API_CORS = (
+    ("Access-Control-Allow-Origin", "*"),
+    (
+        "Access-Control-Expose-Headers",
+        "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After",
+    ),
+)
+PREFLIGHT_MAX_AGE = ("Access-Control-Max-Age", "86400")
+
+
+def mark_embeddable(allowed: bool = True) -> None:
+    """Let (or stop) the current response be framed by the origins the operator allows."""
+    request.environ[EMBEDDABLE_KEY] = allowed
 
 
 def embeddable(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -28,16 +58,13 @@ def embeddable(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        g.embeddable = True
+        mark_embeddable()
         return view(*args, **kwargs)
 
     return wrapper
 
 
-def frame_ancestors() -> str:
-    settings = current_app.extensions["settings"]
-    if not g.get("embeddable"):
-        return "'none'"
+def embed_ancestors(settings: Settings) -> str:
     # 'self' keeps the live preview on /integracion working whatever the operator allows.
     if settings.embed_allowed_origins:
         return " ".join(("'self'", *settings.embed_allowed_origins))
@@ -47,21 +74,47 @@ def frame_ancestors() -> str:
     return allowed
 
 
-def set_headers(response: Response) -> Response:
-    ancestors = frame_ancestors()
-    response.headers["Content-Security-Policy"] = f"{CSP_BASE}; frame-ancestors {ancestors}"
-    if ancestors == "'none'":
-        response.headers["X-Frame-Options"] = "DENY"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
-    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    if request.is_secure:
-        response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    if request.headers.get("HX-Request"):
-        response.vary.add("HX-Request")
-    return response
+class HeaderPolicy:
+    """The headers of every response, built once per app from its settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.refuse_framing = (
+            ("Content-Security-Policy", f"{CSP_BASE}; frame-ancestors 'none'"),
+            ("X-Frame-Options", "DENY"),
+            *COMMON,
+        )
+        self.allow_framing = (
+            ("Content-Security-Policy", f"{CSP_BASE}; frame-ancestors {embed_ancestors(settings)}"),
+            *COMMON,
+        )
+
+    def apply(self, environ: WSGIEnvironment, headers: list[tuple[str, str]]) -> None:
+        framable = environ.get(EMBEDDABLE_KEY)
+        headers.extend(self.allow_framing if framable else self.refuse_framing)
+        if environ.get("wsgi.url_scheme") == "https":
+            headers.append(HSTS)
+        if environ.get("HTTP_HX_REQUEST"):
+            vary_on_htmx(headers)
+        if environ.get("PATH_INFO", "").startswith(API_PREFIX):
+            api_cors(environ, headers)
 
 
-def init_app(app: Flask) -> None:
-    app.after_request(set_headers)
+def api_cors(environ: WSGIEnvironment, headers: list[tuple[str, str]]) -> None:
+    headers.extend(API_CORS)
+    if environ.get("REQUEST_METHOD") == "OPTIONS":
+        # A preflight (a caller adding its own headers): the API only ever answers GET.
+        headers.append(("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"))
+        asked = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "")[:1024]
+        if asked:
+            headers.append(("Access-Control-Allow-Headers", asked))
+        headers.append(PREFLIGHT_MAX_AGE)
+
+
+def vary_on_htmx(headers: list[tuple[str, str]]) -> None:
+    """One URL answers htmx with a fragment and a browser with a page: caches must know."""
+    for index, (name, value) in enumerate(headers):
+        if name.lower() == "vary":
+            if "hx-request" not in value.lower():
+                headers[index] = (name, f"{value}, HX-Request")
+            return
+    headers.append(("Vary", "HX-Request"))

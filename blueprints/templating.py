@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
+from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
 # (endpoint, label): entries whose feature is not installed are left out, so the menu never
 # links to a page that does not exist.
@@ -37,7 +39,10 @@ def main_nav() -> list[tuple[str, str]]:
 
 
 def footer_links() -> list[tuple[str, str]]:
-    paths = {rule.rule for rule in current_app.url_map.iter_rules()}
+    paths: frozenset[str] | None = current_app.extensions.get("rule_paths")
+    if paths is None:  # the URL map is complete once the app serves; read it once
+        paths = frozenset(rule.rule for rule in current_app.url_map.iter_rules())
+        current_app.extensions["rule_paths"] = paths
     return [(href, str(label)) for href, label in FOOTER if href in paths]
 
 
@@ -50,7 +55,22 @@ def fecha(value: dt.date | None) -> str:
     return format_date(value, format="long") if value else ""
 
 
+def request_gettext() -> dict[str, Any]:
+    """``_``/``gettext``/``ngettext`` bound to this request's catalog, for one render.
+
+    flask-babel's template callables look the catalog up again for every string (four context
+    lookups and a locale-to-text conversion each); a page has dozens of strings. Jinja's own
+    newstyle wrappers are reused so escaping and ``%`` formatting behave exactly as before.
+    """
+    translations = get_translations()
+    return {
+        "gettext": _make_new_gettext(translations.ugettext),
+        "ngettext": _make_new_ngettext(translations.ungettext),
+    }
+
+
 def init_app(app: Flask) -> None:
+    app.context_processor(request_gettext)
     app.jinja_env.filters["fecha"] = fecha
     app.jinja_env.globals.update(
         current_lang=current_lang,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Connection, and_, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.models import Afiliacion, Persona
@@ -25,11 +25,36 @@ def persona(session: Session, curp: str) -> Persona | None:
 
 def vigente(afiliacion: Afiliacion, today: dt.date) -> bool:
     """Current on ``today``: flagged vigente and inside its desde/hasta dates, when given."""
-    if not afiliacion.vigente:
+    return _current(afiliacion.vigente, afiliacion.vigente_desde, afiliacion.vigente_hasta, today)
+
+
+def _current(flag: bool, desde: dt.date | None, hasta: dt.date | None, today: dt.date) -> bool:
+    if not flag:
         return False
-    if afiliacion.vigente_desde and afiliacion.vigente_desde > today:
+    if desde and desde > today:
         return False
-    return not (afiliacion.vigente_hasta and afiliacion.vigente_hasta < today)
+    return not (hasta and hasta < today)
+
+
+# Columns only, no entities: the public search runs this on every request.
+_ISSSTE_STATUS = (
+    select(Afiliacion.vigente, Afiliacion.vigente_desde, Afiliacion.vigente_hasta)
+    .select_from(Persona)
+    .outerjoin(
+        Afiliacion, and_(Afiliacion.curp == Persona.curp, Afiliacion.institucion == "ISSSTE")
+    )
+    .where(Persona.curp == bindparam("curp"))
+)
+
+
+def estado_issste(connection: Connection, curp: str, today: dt.date) -> str:
+    """``afiliado`` (a current ISSSTE affiliation), ``sin_afiliacion`` (known, none current) or
+    ``sin_registro`` (not in the registry), in one indexed query on a plain connection."""
+    rows = connection.execute(_ISSSTE_STATUS, {"curp": curp}).all()
+    if not rows:
+        return "sin_registro"
+    current = any(row.vigente is not None and _current(*row, today) for row in rows)
+    return "afiliado" if current else "sin_afiliacion"
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,3 +109,25 @@ def test_api_is_rate_limited_with_json_429(tmp_path: Path) -> None:
     assert last.mimetype == "application/problem+json"
     assert last.get_json()["title"] == "Demasiadas solicitudes"
     assert int(last.headers["Retry-After"]) > 0
+
+
+def test_cors_preflight_allows_get_with_the_asked_headers(client) -> None:
+    response = client.options(
+        "/api/v1/curp/PXNE660720HMCXTN06",
+        headers={
+            "Origin": "https://otro-sitio.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "X-Requested-With",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response.headers["Access-Control-Allow-Methods"]
+    assert response.headers["Access-Control-Allow-Headers"] == "X-Requested-With"
+    assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+def test_cors_headers_only_on_the_api(client) -> None:
+    assert "Access-Control-Allow-Origin" not in client.get("/curp").headers
+    exposed = client.get("/api/v1/curp/X").headers["Access-Control-Expose-Headers"]
+    assert "RateLimit-Remaining" in exposed

@@ -277,9 +277,12 @@ def test_status_api_for_an_unknown_or_invalid_curp(lookup_app: Flask) -> None:
 
 def test_widget_status_lookup_without_and_with_javascript(lookup_app: Flask) -> None:
     client = lookup_app.test_client()
-    page = html_of(client, f"/embed/curp?curp={VALID}&lang=en")
+    page = html_of(client, f"/embed/curp?curp={VALID}")
     assert "¿Tiene afiliación vigente al IMSS / ISSSTE?" in page
     assert 'data-estatus="/embed/curp/estatus"' in page
+    assert "Currently affiliated with IMSS / ISSSTE?" in html_of(
+        client, f"/embed/curp?curp={VALID}&lang=en"
+    )
     answered = html_of(client, f"/embed/curp?curp={VALID}&estatus=1")
     assert "IMSS: sí tiene afiliación vigente" in answered
     assert "ISSSTE: no tiene afiliación vigente" in answered

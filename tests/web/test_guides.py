@@ -324,3 +324,19 @@ def test_every_internal_link_to_an_existing_route_answers(app: Flask, client: Fl
         assert client.get(path).status_code in (200, 302), href
         checked += 1
     assert checked >= len(CONTENT_URLS)
+
+
+def test_guide_pages_are_the_same_for_everyone_and_set_no_cookie(client: FlaskClient) -> None:
+    first = client.get(GUIDE_URLS[0])
+    assert "X-CSRFToken" not in first.get_data(as_text=True)  # they post nothing
+    assert "Set-Cookie" not in first.headers
+    assert client.get(GUIDE_URLS[0]).get_data() == first.get_data()
+    client.get("/idioma?lang=en")
+    english = client.get(GUIDE_URLS[0]).get_data(as_text=True)
+    assert "This guide is only available in Spanish for now." in english
+    client.get("/idioma?lang=es")
+    assert client.get(GUIDE_URLS[0]).get_data() == first.get_data()
+
+
+def test_forms_keep_their_csrf_header_for_htmx(client: FlaskClient) -> None:
+    assert "X-CSRFToken" in client.get("/constancias/no-afiliacion").get_data(as_text=True)

@@ -78,3 +78,17 @@ def test_development_server_request_lines_are_masked(app) -> None:
         werkzeug_log.removeHandler(handler)
     assert CURP not in stream.getvalue()
     assert "curp=***" in stream.getvalue()
+
+
+def test_access_line_shows_unicode_paths_and_masks_the_api_path(client) -> None:
+    stream, handler = capture_logs()
+    try:
+        client.get("/guias/ñandú")
+        client.options(f"/api/v1/curp/{CURP}")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    messages = [e["message"] for e in lines if e["logger"] == "portal.access"]
+    assert messages[0].startswith("GET /guias/ñandú 404 ")
+    assert messages[1].startswith("OPTIONS /api/v1/curp/*** 200 ")
+    assert all(e["request_id"] for e in lines if e["logger"] == "portal.access")

@@ -149,3 +149,16 @@ def test_database_outage_is_a_spanish_503(tmp_path: Path) -> None:
     assert response.status_code == 503
     assert "no está disponible" in response.get_data(as_text=True)
     assert response.headers["Retry-After"] == "30"
+
+
+def test_headers_also_on_responses_flask_builds_itself(client) -> None:
+    response = client.get("/no-existe/ñandú")
+    assert response.status_code == 404
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert len(response.headers["X-Request-ID"]) == 32
+
+
+def test_htmx_responses_vary_on_the_htmx_header_once(client) -> None:
+    response = client.get("/preguntas-frecuentes?q=curp", headers={"HX-Request": "true"})
+    assert response.headers.get_all("Vary").count("HX-Request") <= 1
+    assert "HX-Request" in response.headers["Vary"]

@@ -1,0 +1,90 @@
+"""What every response gets, added at the WSGI edge: a request id, the security headers, the
+access log line and the request metrics.
+
+A WSGI wrapper rather than Flask hooks: here the headers are a plain list to append to, where
+``after_request`` hooks rewrite werkzeug's ``Headers`` one key at a time (a linear scan and a
+case fold per key). On the hottest routes that work cost more than the route itself; see
+bench/load.py. It also sees every response, including those Flask builds for routing errors.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from flask import request
+
+from blueprints import security
+from blueprints.observability import REQUEST_ID_KEY, record_request
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from flask import Flask
+
+    from domain.settings import Settings
+
+access = logging.getLogger("portal.access")
+REQUEST_ID = re.compile(r"[A-Za-z0-9\-]{8,64}")
+ENDPOINT_KEY = "portal.endpoint"
+ACCESS_LINE = "%s %s %s %.1fms"
+
+
+class Edge:
+    def __init__(self, app: WSGIApplication, settings: Settings) -> None:
+        self.app = app
+        self.headers = security.HeaderPolicy(settings)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        incoming = environ.get("HTTP_X_REQUEST_ID", "")
+        rid = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        environ[REQUEST_ID_KEY] = rid
+        seen: list[str] = []
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            seen.append(status)
+            headers.append(("X-Request-ID", rid))
+            self.headers.apply(environ, headers)
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, start)
+        # Flask calls start_response before it returns the body, so the status is known here.
+        status = int(seen[-1][:3]) if seen else 500
+        self._record(environ, status, time.perf_counter() - started, rid)
+        return body
+
+    @staticmethod
+    def _record(environ: WSGIEnvironment, status: int, elapsed: float, rid: str) -> None:
+        endpoint = environ.get(ENDPOINT_KEY) or "sin_ruta"
+        method = environ.get("REQUEST_METHOD", "")
+        record_request(method, endpoint, status, elapsed)
+        if access.isEnabledFor(logging.INFO):
+            # makeRecord + handle: what info() does, minus the stack walk for a caller's line.
+            args = (method, _path(environ), status, elapsed * 1000)
+            extra = {"request_id": rid}
+            record = access.makeRecord(
+                access.name, logging.INFO, __file__, 0, ACCESS_LINE, args, None, extra=extra
+            )
+            access.handle(record)
+
+
+def _path(environ: WSGIEnvironment) -> str:
+    # WSGI gives the path as latin-1 text; the log shows what the client typed.
+    path: str = environ.get("PATH_INFO", "").encode("latin-1", "replace").decode("utf-8", "replace")
+    query: str = environ.get("QUERY_STRING", "")
+    return f"{path}?{query}" if query else path
+
+
+def _note_route() -> None:
+    # For the metrics label, read after Flask has popped its request context.
+    request.environ[ENDPOINT_KEY] = request.endpoint
+
+
+def install(app: Flask, settings: Settings) -> None:
+    app.wsgi_app = Edge(app.wsgi_app, settings)  # type: ignore[method-assign]
+    # First of the hooks, so a request that another hook refuses (CSRF) is still named.
+    app.before_request_funcs.setdefault(None, []).insert(0, _note_route)
