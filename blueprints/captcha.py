@@ -11,10 +11,10 @@ In the view, before writing anything::
     if error:
         errors["captcha"] = error
 
-``check_captcha`` returns None when solved, else a Spanish message. A solved captcha is spent
-at once, in its own short transaction, so it is refused on any server afterwards even if the
-rest of the request fails. (On SQLite call it before the view's own writes: the separate
-transaction would otherwise wait for them.)
+``check_captcha`` returns None when solved, else the message to show (in the page's language).
+A solved captcha is spent at once, in its own short transaction, so it is refused on any server
+afterwards even if the rest of the request fails. (On SQLite call it before the view's own
+writes: the separate transaction would otherwise wait for them.)
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -100,8 +101,9 @@ def _spend(clave: str, expira: dt.datetime, now: dt.datetime) -> bool:
 
 
 def nueva_pregunta() -> captcha.Pregunta:
-    """The question in words for the form being rendered (template global)."""
-    return captcha.new_question(_secret(), utcnow())
+    """The question in words for the form being rendered (template global), in its language."""
+    locale = get_locale()
+    return captcha.new_question(_secret(), utcnow(), locale.language if locale else "es")
 
 
 @bp.record_once

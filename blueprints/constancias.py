@@ -18,6 +18,8 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from blueprints.captcha import check_captcha
@@ -144,11 +146,11 @@ def leer_codigo(
         return value, None
     result = analizar(value)
     if not result.valid:
-        count = len(result.errors)
-        errors[field] = (
-            f"Revisa tu {nombre}: tiene un problema."
-            if count == 1
-            else f"Revisa tu {nombre}: tiene {count} problemas."
+        errors[field] = ngettext(
+            "Revisa tu %(nombre)s: tiene un problema.",
+            "Revisa tu %(nombre)s: tiene %(num)d problemas.",
+            len(result.errors),
+            nombre=nombre,
         )
         return value, result
     return getattr(result, field) or value, None
@@ -157,19 +159,19 @@ def leer_codigo(
 def leer_curp(errors: dict[str, str]) -> tuple[str, curp.CurpReport | None]:
     """The CURP field: its text and, when it is not valid, the report that says why."""
     return leer_codigo(
-        errors, "curp", curp.report, "CURP", "Escribe tu CURP: tiene 18 letras y números."
+        errors, "curp", curp.report, "CURP", _("Escribe tu CURP: tiene 18 letras y números.")
     )
 
 
 def leer_email(errors: dict[str, str]) -> str:
     value = request.form.get("email", "")[:254].strip()
     if not value:
-        errors["email"] = "Escribe tu correo electrónico: ahí te enviamos la constancia."
+        errors["email"] = _("Escribe tu correo electrónico: ahí te enviamos la constancia.")
         return value
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError:
-        errors["email"] = "Escribe un correo electrónico válido, como nombre@ejemplo.com."
+        errors["email"] = _("Escribe un correo electrónico válido, como nombre@ejemplo.com.")
         return value
 
 
@@ -264,7 +266,8 @@ def enviar_constancia(
     queue_email(
         email,
         template,
-        f"Tu {tipo.titulo} del IMSS (folio {row.folio})",
+        # The document's official name stays Spanish in every language.
+        _("Tu %(titulo)s del IMSS (folio %(folio)s)", titulo=tipo.titulo, folio=row.folio),
         attachments=[(f"{tipo.archivo}-{row.folio}.pdf", "application/pdf", pdf)],
         folio=row.folio,
         emitida=constancias.local(row.emitida),

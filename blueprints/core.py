@@ -10,9 +10,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from blueprints.extensions import LANGUAGES, db, limiter
+from blueprints.traduccion import traducir
 from domain import demo
 
 bp = Blueprint("core", __name__)
+# Every page that shows a domain message (CURP explanation, NSS problems, demo cases) uses it.
+bp.add_app_template_filter(traducir, "traducir")
 
 
 @bp.get("/healthz")

@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -49,6 +50,7 @@ from blueprints.cuenta_forms import (
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import wants_fragment
 from blueprints.mail import url_publica
+from blueprints.traduccion import traducir_todos
 from domain import accounts, tokens
 from domain.curp import today_in_mexico
 from domain.models import Cuenta
@@ -78,6 +80,9 @@ def _see_other(endpoint: str, **values: Any) -> Response:
 def _registro_page(
     form: dict[str, str], errors: dict[str, str], aviso: accounts.Aviso | None = None
 ) -> ResponseReturnValue:
+    # The name and date messages come from domain.curp_generate and translate; the rest of
+    # domain.accounts' messages are still Spanish only (gettext leaves them as they are).
+    errors = traducir_todos(errors)
     html = render_template(
         "cuenta/registro.html", form=form, errors=errors, aviso=aviso and aviso.value
     )
@@ -129,7 +134,7 @@ def _registrar(solicitud: accounts.Solicitud) -> None:
         db.session.flush()
         enviar_activacion(cuenta)
         if anterior and anterior != cuenta.email:
-            enviar(anterior, "registro_reemplazado", "Tu registro pendiente cambió de correo")
+            enviar(anterior, "registro_reemplazado", _("Tu registro pendiente cambió de correo"))
     try:
         db.session.commit()
     except IntegrityError:
@@ -200,7 +205,7 @@ def activar(token: str) -> ResponseReturnValue:
     found = _leer_enlace("activar", token)
     if isinstance(found, Response):
         return found
-    cuenta, _ = found
+    cuenta = found[0]
     if cuenta.activa:
         return render_template("cuenta/activada.html", ya_activa=True)
     if request.method == "GET":
@@ -265,7 +270,7 @@ def _entrar_page(form: dict[str, str], errors: dict[str, str], status: int = 200
 
 
 def _wrong(form: dict[str, str]) -> Response:
-    return _entrar_page(form, {"curp": "La CURP o la contraseña no son correctas."})
+    return _entrar_page(form, {"curp": _("La CURP o la contraseña no son correctas.")})
 
 
 def _locked(form: dict[str, str], minutos: int) -> Response:
@@ -294,9 +299,9 @@ def entrar() -> ResponseReturnValue:
     password = request.form.get("password", "")[: accounts.MAX_PASSWORD]
     errors = {}
     if not form["curp"].strip():
-        errors["curp"] = "Escribe tu CURP."
+        errors["curp"] = _("Escribe tu CURP.")
     if not password:
-        errors["password"] = "Escribe tu contraseña."  # noqa: S105 (a message)
+        errors["password"] = _("Escribe tu contraseña.")
     if errors:
         return _entrar_page(form, errors)
     cuenta, moment = por_curp(form["curp"]), now()
@@ -340,7 +345,7 @@ def _fallo(cuenta: Cuenta, form: dict[str, str]) -> Response:
         enviar(
             cuenta.email,
             "bloqueada",
-            "Pausamos la entrada a tu cuenta",
+            _("Pausamos la entrada a tu cuenta"),
             minutos=int(accounts.LOCK_TIME.total_seconds() // 60),
             recuperar=url_publica("cuenta.recuperar"),
         )
@@ -357,7 +362,7 @@ def salir() -> ResponseReturnValue:
         db.session.commit()
     logout_user()
     session.clear()
-    flash("Saliste de tu cuenta.", "ok")
+    flash(_("Saliste de tu cuenta."), "ok")
     return _see_other(".entrar")
 
 
@@ -377,7 +382,8 @@ def recuperar() -> ResponseReturnValue:
     cuenta = por_email(email)
     if contar("recuperar", email, RECOVER_RULE) and cuenta is not None:
         enlace = url_publica("cuenta.nueva_contrasena", token=emitir("recuperar", cuenta))
-        enviar(cuenta.email, "recuperar", "Recupera tu cuenta de la Oficina Virtual", enlace=enlace)
+        asunto = _("Recupera tu cuenta de la Oficina Virtual")
+        enviar(cuenta.email, "recuperar", asunto, enlace=enlace)
         db.session.commit()
     session["recuperar"] = email
     return _see_other(".recuperar_enviado")
@@ -397,7 +403,7 @@ def nueva_contrasena(token: str) -> ResponseReturnValue:
     found = _leer_enlace("recuperar", token)
     if isinstance(found, Response):
         return found
-    cuenta, _ = found
+    cuenta = found[0]
     if request.method == "GET":
         return render_template("cuenta/nueva_contrasena.html", token=token, errors={})
     password = request.form.get("password", "")[: accounts.MAX_PASSWORD + 1]
@@ -413,13 +419,13 @@ def nueva_contrasena(token: str) -> ResponseReturnValue:
     enviar(
         cuenta.email,
         "contrasena_cambiada",
-        "Tu contraseña cambió",
+        _("Tu contraseña cambió"),
         recuperar=url_publica("cuenta.recuperar"),
     )
     db.session.commit()
     logout_user()
     session.clear()
-    flash("Tu contraseña cambió. Entra con tu nueva contraseña.", "ok")
+    flash(_("Tu contraseña cambió. Entra con tu nueva contraseña."), "ok")
     return _see_other(".entrar")
 
 
@@ -444,7 +450,8 @@ def confirmar_correo(token: str) -> ResponseReturnValue:
     anterior = cuenta.email
     cuenta.email, cuenta.email_pendiente = nuevo, None
     cuenta.token_version += 1
-    enviar(anterior, "correo_cambiado", "Cambiaste el correo de tu cuenta", nuevo=mask_email(nuevo))
+    asunto = _("Cambiaste el correo de tu cuenta")
+    enviar(anterior, "correo_cambiado", asunto, nuevo=mask_email(nuevo))
     try:
         db.session.commit()
     except IntegrityError:

@@ -13,6 +13,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import UserMixin
 from limits import parse
 from sqlalchemy import select
@@ -44,7 +47,7 @@ class Sesion(UserMixin):  # type: ignore[misc]
 
 @login_manager.user_loader
 def cargar_sesion(user_id: str) -> Sesion | None:
-    cuenta_id, _, version = user_id.partition(":")
+    cuenta_id, _sep, version = user_id.partition(":")
     if not (cuenta_id.isdigit() and version.isdigit()):
         return None
     cuenta = db.session.get(Cuenta, int(cuenta_id))
@@ -54,7 +57,9 @@ def cargar_sesion(user_id: str) -> Sesion | None:
 
 
 login_manager.login_view = "cuenta.entrar"
-login_manager.login_message = "Entra a tu cuenta para ver esa página."
+login_manager.login_message = _l("Entra a tu cuenta para ver esa página.")
+# flash() keeps the message in the session cookie: store it as text, in the current language.
+login_manager.localize_callback = str
 login_manager.login_message_category = "info"
 
 
@@ -123,14 +128,14 @@ def enviar(to: str, template: str, subject: str, **context: Any) -> None:
 
 def enviar_activacion(cuenta: Cuenta) -> None:
     enlace = url_publica("cuenta.activar", token=emitir("activar", cuenta))
-    enviar(cuenta.email, "activar", "Activa tu cuenta de la Oficina Virtual", enlace=enlace)
+    enviar(cuenta.email, "activar", _("Activa tu cuenta de la Oficina Virtual"), enlace=enlace)
 
 
 def enviar_aviso_registro(email: str) -> None:
     enviar(
         email,
         "ya_registrada",
-        "Alguien intentó crear otra cuenta con tus datos",
+        _("Alguien intentó crear otra cuenta con tus datos"),
         entrar=url_publica("cuenta.entrar"),
         recuperar=url_publica("cuenta.recuperar"),
     )
@@ -172,7 +177,10 @@ def destino_seguro(target: str | None, default: str = "/oficina") -> str:
 
 
 def bloqueo_mensaje(minutos: int) -> str:
-    return (
+    return ngettext(
         "Por tu seguridad, pausamos la entrada con esta CURP después de varios intentos "
-        f"fallidos. Vuelve a intentarlo en {minutos} minutos o recupera tu contraseña."
+        "fallidos. Vuelve a intentarlo en %(num)d minuto o recupera tu contraseña.",
+        "Por tu seguridad, pausamos la entrada con esta CURP después de varios intentos "
+        "fallidos. Vuelve a intentarlo en %(num)d minutos o recupera tu contraseña.",
+        minutos,
     )

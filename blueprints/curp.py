@@ -10,12 +10,13 @@ from flask.typing import ResponseReturnValue
 
 from blueprints.extensions import limiter
 from blueprints.htmx_util import page_or_fragment, trigger_name, wants_fragment
+from blueprints.traduccion import traducir_todos
 from domain import curp, curp_generate
-from domain.curp_tables import STATES
+from domain.curp_tables import SEX_LABELS, STATES
 
 bp = Blueprint("curp", __name__)
 
-SEXOS = (("H", "Hombre"), ("M", "Mujer"), ("X", "No binario"))
+SEXOS = tuple(SEX_LABELS.items())  # the labels are marked for the catalog; the page translates
 GENERATE_FIELDS = (
     "nombre",
     "primer_apellido",
@@ -70,7 +71,7 @@ def generate() -> ResponseReturnValue:
         try:
             generated = generate_from(form)
         except curp_generate.CurpDataError as exc:
-            errors = dict(exc.errors)
+            errors = traducir_todos(exc.errors)  # the API shares the domain's Spanish
     context = dict(
         form=form,
         errors=errors,

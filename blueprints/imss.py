@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from blueprints.constancias import (
     ISSUE_LIMIT,
@@ -44,7 +45,7 @@ RESEND_SALT = "reenvio-vigencia-imss"
 
 def leer_nss(errors: dict[str, str]) -> tuple[str, nss.NssReport | None]:
     """The NSS field: its compact form and, when it is not valid, the report that says why."""
-    return leer_codigo(errors, "nss", nss.report, "NSS", "Escribe tu NSS: son 11 números.")
+    return leer_codigo(errors, "nss", nss.report, "NSS", _("Escribe tu NSS: son 11 números."))
 
 
 def responder(page: str, fragment: str, status: int, **context: Any) -> ResponseReturnValue:
@@ -155,10 +156,10 @@ def _enviar_nss(curp_value: str, email: str) -> None:
     situacion = registry.situacion(db.session, curp_value, curp.today_in_mexico())
     numeros = sorted({a.numero_afiliacion for a in situacion.imss})
     if numeros:
-        queue_email(email, "imss_nss", "Tu Número de Seguridad Social (NSS)",
+        queue_email(email, "imss_nss", _("Tu Número de Seguridad Social (NSS)"),
                     curp=curp_value, numeros=numeros)  # fmt: skip
     else:
-        queue_email(email, "imss_nss_sin_registro", "No encontramos un NSS con tu CURP",
+        queue_email(email, "imss_nss_sin_registro", _("No encontramos un NSS con tu CURP"),
                     curp=curp_value)  # fmt: skip
 
 

@@ -17,8 +17,17 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    has_request_context,
+    render_template,
+)
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, get_locale
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -49,18 +58,23 @@ def queue_email(
 ) -> Correo:
     """Render ``email/<template>.txt`` and ``.html``, and add the message to ``db.session``.
 
-    No commit: the caller commits it with its own change. Delivery is tried right after that
-    commit, in the background.
+    The message is written now, in the language of the request that asks for it (pass a
+    ``subject`` already translated with ``gettext``); outside a request, in Spanish. No commit:
+    the caller commits it with its own change. Delivery is tried right after that commit, in
+    the background.
     """
     settings = current_app.extensions["settings"]
     context.update(asunto=subject, public_base_url=settings.public_base_url)
     now = utcnow()
+    with force_locale(_language()):
+        text = _render(f"email/{template}.txt", context)
+        html = _render(f"email/{template}.html", context)
     message = mailer.build_message(
         sender=settings.mail_default_sender,
         to=to,
         subject=subject,
-        text=_render(f"email/{template}.txt", context),
-        html=_render(f"email/{template}.html", context),
+        text=text,
+        html=html,
         message_id=mailer.new_message_id(mailer.domain_of(settings.mail_default_sender), now),
         now=now,
         attachments=attachments,
@@ -70,6 +84,12 @@ def queue_email(
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     session.info.setdefault(PENDING, []).append((app, correo))
     return correo
+
+
+def _language() -> str:
+    # Outside a request (a CLI command, a worker) the locale selector has no request to read.
+    locale = get_locale() if has_request_context() else None
+    return str(locale) if locale else "es"
 
 
 def _render(name: str, context: dict[str, Any]) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,7 +30,10 @@ bp = Blueprint("oficina", __name__)
 
 CONSTANCIA_VIGENCIA = "/oficina/constancia-vigencia"
 CHANGE_RULE = "5 per hour"  # wrong current passwords per account, on top of the per-IP limit
-TIPOS = {"titular": "Trabajador o trabajadora en activo", "pensionado": "Pensionado o pensionada"}
+TIPOS = {
+    "titular": _l("Trabajador o trabajadora en activo"),
+    "pensionado": _l("Pensionado o pensionada"),
+}
 
 
 @bp.after_request
@@ -58,7 +63,7 @@ def inicio() -> ResponseReturnValue:
         cuenta=cuenta,
         persona=estado.persona,
         afiliacion=afiliacion,
-        tipo=TIPOS.get(afiliacion.tipo, afiliacion.tipo) if afiliacion else None,
+        tipo=str(TIPOS.get(afiliacion.tipo, afiliacion.tipo)) if afiliacion else None,
         vigente=bool(afiliacion and registry.vigente(afiliacion, today)),
         beneficiarios=beneficiarios,
         constancia_url=CONSTANCIA_VIGENCIA,
@@ -69,7 +74,9 @@ def inicio() -> ResponseReturnValue:
 def _password_problem(cuenta: Cuenta, password: str, message: str) -> str | None:
     """None when ``password`` is the account's; wrong ones are counted per account."""
     if agotado("cambio", str(cuenta.id), CHANGE_RULE):
-        return "Escribiste mal tu contraseña varias veces. Espera una hora y vuelve a intentarlo."
+        return _(
+            "Escribiste mal tu contraseña varias veces. Espera una hora y vuelve a intentarlo."
+        )
     if check_password_hash(cuenta.password_hash, password):
         return None
     contar("cambio", str(cuenta.id), CHANGE_RULE)
@@ -87,9 +94,9 @@ def correo() -> ResponseReturnValue:
     email, error = accounts.email_problem(form["email"])
     errors = {"email": error} if error else {}
     if not error and email == cuenta.email.lower():
-        errors["email"] = "Ese ya es el correo de tu cuenta. Escribe el nuevo."
+        errors["email"] = _("Ese ya es el correo de tu cuenta. Escribe el nuevo.")
     actual = request.form.get("actual", "")[: accounts.MAX_PASSWORD]
-    if wrong := _password_problem(cuenta, actual, "Tu contraseña no es correcta."):
+    if wrong := _password_problem(cuenta, actual, _("Tu contraseña no es correcta.")):
         errors["actual"] = wrong
     if errors:
         html = render_template("oficina/correo.html", cuenta=cuenta, form=form, errors=errors)
@@ -97,12 +104,15 @@ def correo() -> ResponseReturnValue:
     # The new address is used only once its owner opens the link sent to it.
     cuenta.email_pendiente = email
     enlace = url_publica("cuenta.confirmar_correo", token=emitir("correo", cuenta, email))
-    enviar(email, "correo_confirmar", "Confirma tu nuevo correo", enlace=enlace)
-    enviar(cuenta.email, "correo_aviso", "Pediste cambiar tu correo", nuevo=mask_email(email))
+    enviar(email, "correo_confirmar", _("Confirma tu nuevo correo"), enlace=enlace)
+    enviar(cuenta.email, "correo_aviso", _("Pediste cambiar tu correo"), nuevo=mask_email(email))
     db.session.commit()
     flash(
-        f"Te enviamos un enlace a {mask_email(email)}. Ábrelo en las próximas 24 horas para "
-        "confirmar tu nuevo correo. Mientras tanto, seguimos usando el actual.",
+        _(
+            "Te enviamos un enlace a %(correo)s. Ábrelo en las próximas 24 horas para "
+            "confirmar tu nuevo correo. Mientras tanto, seguimos usando el actual.",
+            correo=mask_email(email),
+        ),
         "ok",
     )
     return redirect(url_for(".inicio"), 303)
@@ -117,7 +127,7 @@ def contrasena() -> ResponseReturnValue:
         return render_template("oficina/contrasena.html", errors={})
     errors: dict[str, str] = {}
     actual = request.form.get("actual", "")[: accounts.MAX_PASSWORD]
-    if wrong := _password_problem(cuenta, actual, "Tu contraseña actual no es correcta."):
+    if wrong := _password_problem(cuenta, actual, _("Tu contraseña actual no es correcta.")):
         errors["actual"] = wrong
     nueva = request.form.get("password", "")[: accounts.MAX_PASSWORD + 1]
     problem = accounts.password_problem(nueva, cuenta.curp, nombres_de(cuenta))
@@ -131,12 +141,12 @@ def contrasena() -> ResponseReturnValue:
     enviar(
         cuenta.email,
         "contrasena_cambiada",
-        "Tu contraseña cambió",
+        _("Tu contraseña cambió"),
         recuperar=url_publica("cuenta.recuperar"),
     )
     db.session.commit()
     session.clear()
     login_user(Sesion(cuenta))  # this session goes on, with the new session_version
     session.permanent = True
-    flash("Tu contraseña cambió. Cerramos tu cuenta en los demás dispositivos.", "ok")
+    flash(_("Tu contraseña cambió. Cerramos tu cuenta en los demás dispositivos."), "ok")
     return redirect(url_for(".inicio"), 303)

@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from blueprints.constancias import ahora, servicio
 from blueprints.errors import problem
@@ -35,13 +37,13 @@ def _entrada(folio: str) -> tuple[str, str, dict[str, str]]:
     codigo = constancias.normalizar_codigo(raw_code)
     errors: dict[str, str] = {}
     if not folio:
-        errors["folio"] = "Escribe el folio, como NA-2026-000123."
+        errors["folio"] = _("Escribe el folio, como NA-2026-000123.")
     elif not constancias.FOLIO_RE.match(folio):
-        errors["folio"] = "El folio tiene dos letras, el año y un número: NA-2026-000123."
+        errors["folio"] = _("El folio tiene dos letras, el año y un número: NA-2026-000123.")
     if not codigo:
-        errors["c"] = "Escribe el código de verificación que aparece junto al código QR."
+        errors["c"] = _("Escribe el código de verificación que aparece junto al código QR.")
     elif len(codigo) != constancias.CODIGO_LARGO:
-        errors["c"] = f"El código tiene {constancias.CODIGO_LARGO} letras y números."
+        errors["c"] = _("El código tiene %(n)s letras y números.", n=constancias.CODIGO_LARGO)
     return folio, codigo, errors
 
 
@@ -109,7 +111,8 @@ def verificacion_json(result: constancias.Verificacion) -> dict[str, Any]:
 @bp.get("/api/v1/constancias/<folio>")
 @limiter.limit(API_LIMIT)
 def api_constancia(folio: str) -> ResponseReturnValue:
-    folio, codigo, errors = _entrada(folio[:64])
+    with force_locale("es"):  # the public API answers in Spanish, whatever the cookie says
+        folio, codigo, errors = _entrada(folio[:64])
     if errors:
         response = problem(422, "Datos incompletos", " ".join(errors.values()))
         body = {**response.get_json(), "errors": errors}

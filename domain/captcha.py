@@ -37,6 +37,18 @@ NUMEROS = (
     *("diez", "once", "doce", "trece", "catorce", "quince", "dieciseis", "diecisiete"),
     *("dieciocho", "diecinueve", "veinte"),
 )
+NUMBERS_EN = (
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen", "twenty"),
+)
+# The question in each interface language. The answer is checked the same way whatever the
+# language it was asked in: digits, or the number in Spanish or English words.
+QUESTIONS = {
+    "es": ("¿Cuánto es {a} más {b}?", NUMEROS),
+    "en": ("What is {a} plus {b}?", NUMBERS_EN),
+}
+_WORD_VALUES = {word: value for words in (NUMEROS, NUMBERS_EN) for value, word in enumerate(words)}
 TOKEN_RE = re.compile(r"(?P<expira>\d{10})\.(?P<nonce>[A-Za-z0-9_-]{16})\.(?P<firma>[0-9a-f]{32})")
 
 
@@ -59,7 +71,7 @@ class Verificacion:
 
 @dataclass(frozen=True, slots=True)
 class Pregunta:
-    texto: str  # "¿Cuánto es siete más tres?"
+    texto: str  # "¿Cuánto es siete más tres?", "What is seven plus three?"
     token: str  # expiry, nonce and a signature over them and the answer
 
 
@@ -113,13 +125,17 @@ def verify_solution(payload: str, secret_key: str, now: dt.datetime) -> Verifica
     return Verificacion(Resultado.RESUELTO, clave, dt.datetime.fromtimestamp(expires, dt.UTC))
 
 
-def new_question(secret_key: str, now: dt.datetime) -> Pregunta:
-    """An addition of two numbers from one to nine, in words, with its signed token."""
+def new_question(secret_key: str, now: dt.datetime, lang: str = "es") -> Pregunta:
+    """An addition of two numbers from one to nine, in words of ``lang`` (es, en), signed.
+
+    Any other ``lang`` gets the Spanish question.
+    """
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
     expira = int((now + QUESTION_TTL).timestamp())
     nonce = secrets.token_urlsafe(12)
     token = f"{expira}.{nonce}.{_question_mac(secret_key, expira, nonce, a + b)}"
-    return Pregunta(f"¿Cuánto es {NUMEROS[a]} más {NUMEROS[b]}?", token)
+    text, words = QUESTIONS.get(lang, QUESTIONS["es"])
+    return Pregunta(text.format(a=words[a], b=words[b]), token)
 
 
 def check_answer(secret_key: str, token: str, answer: str, now: dt.datetime) -> Verificacion:
@@ -149,12 +165,14 @@ def _question_mac(secret_key: str, expira: int, nonce: str, answer: int) -> str:
 
 
 def parse_number(text: str) -> int | None:
-    """A whole number from 0 to 99 written in digits or in Spanish words; None otherwise.
+    """A whole number from 0 to 99 in digits, or to 20 in Spanish or English words; else None.
 
     >>> [parse_number(t) for t in ("10", " diez ", "Dieciséis", "diez y seis", "VEINTE.", "3 ")]
     [10, 10, 16, 16, 20, 3]
-    >>> [parse_number(t) for t in ("", "diez mil", "-4", "123", "treinta")]
-    [None, None, None, None, None]
+    >>> [parse_number(t) for t in ("twelve", "Sixteen.", " TWENTY ")]
+    [12, 16, 20]
+    >>> [parse_number(t) for t in ("", "diez mil", "-4", "123", "treinta", "once upon")]
+    [None, None, None, None, None, None]
     """
     folded = unicodedata.normalize("NFKD", text.strip().lower().rstrip("."))
     words = " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
@@ -163,7 +181,7 @@ def parse_number(text: str) -> int | None:
     words = re.sub(r"^diez ?y ?", "dieci", words).replace(" ", "")
     if words in ("un", "una"):
         return 1
-    return NUMEROS.index(words) if words in NUMEROS else None
+    return _WORD_VALUES.get(words)
 
 
 def spend(session: Session, clave: str, expira: dt.datetime) -> bool:

@@ -32,8 +32,11 @@ from domain.curp_tables import (
     resolve_state,
     spanish_list,
 )
+from domain.mensajes import N_, Mensaje, unir
 
-RENAPO_NOTE = (
+# Field errors and explanations are Spanish Mensajes (see domain.mensajes): the pages translate
+# them, the API shows them as they are.
+RENAPO_NOTE = N_(
     "Las posiciones 17 y 18 las asigna RENAPO: la 17 distingue a personas con los mismos datos"
     " (un número si naciste antes de 2000, una letra desde 2000) y la 18 es el dígito"
     " verificador. La CURP completa que mostramos es solo una pista: confírmala en gob.mx/curp."
@@ -43,13 +46,19 @@ _NAME_CAP = 120
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u00b4`", "'"))  # phones' O’CONNOR
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
 _FIELD_LABELS = {
-    "nombre": "tu nombre",
-    "primer_apellido": "tu primer apellido",
-    "segundo_apellido": "tu segundo apellido",
-    "fecha_nacimiento": "tu fecha de nacimiento",
-    "sexo": "tu sexo",
-    "entidad": "tu entidad de nacimiento",
+    "nombre": Mensaje(N_("tu nombre")),
+    "primer_apellido": Mensaje(N_("tu primer apellido")),
+    "segundo_apellido": Mensaje(N_("tu segundo apellido")),
+    "fecha_nacimiento": Mensaje(N_("tu fecha de nacimiento")),
+    "sexo": Mensaje(N_("tu sexo")),
+    "entidad": Mensaje(N_("tu entidad de nacimiento")),
 }
+_MISSING = {
+    "nombre": N_("X: no tienes nombre"),
+    "primer_apellido": N_("X: no tienes primer apellido"),
+    "segundo_apellido": N_("X: no tienes segundo apellido"),
+}
+_KINDS = {"vocal": Mensaje(N_("vocal")), "consonante": Mensaje(N_("consonante"))}
 
 
 class CurpDataError(ValueError):
@@ -96,15 +105,17 @@ class Discrepancy:
 
 def _name(errors: dict[str, str], field: str, text: object, required: bool = True) -> str:
     if isinstance(text, str) and len(text) > _NAME_CAP:
-        errors[field] = f"Es demasiado largo: usa a lo más {_NAME_CAP} caracteres."
+        errors[field] = Mensaje(
+            N_("Es demasiado largo: usa a lo más %(n)s caracteres."), n=_NAME_CAP
+        )
         return ""
     folded = " ".join(fold(text).translate(_APOSTROPHES).split()) if isinstance(text, str) else ""
     if not folded:
         if required:
-            errors[field] = f"Escribe {_FIELD_LABELS[field]}."
+            errors[field] = Mensaje(N_("Escribe %(campo)s."), campo=_FIELD_LABELS[field])
         return ""
     if not set(folded) - {" "} <= _NAME_CHARS or not set(folded) & (LETTERS | {"Ñ"}):
-        errors[field] = "Usa solo letras, espacios y los signos / - . '"
+        errors[field] = N_("Usa solo letras, espacios y los signos / - . '")
     return folded
 
 
@@ -113,19 +124,19 @@ def _birth_date(errors: dict[str, str], value: object, today: date) -> date:
     if isinstance(value, str):
         text = value.strip()
         if not _DATE_SHAPE.fullmatch(text):
-            errors["fecha_nacimiento"] = "Escribe tu fecha de nacimiento como AAAA-MM-DD."
+            errors["fecha_nacimiento"] = N_("Escribe tu fecha de nacimiento como AAAA-MM-DD.")
             return date.min
         try:
             born = datetime.strptime(text, "%Y-%m-%d" if "-" in text else "%d/%m/%Y").date()
         except ValueError:
-            errors["fecha_nacimiento"] = "Esa fecha no existe: revisa el día y el mes."
+            errors["fecha_nacimiento"] = N_("Esa fecha no existe: revisa el día y el mes.")
             return date.min
     if not isinstance(born, date):
-        errors["fecha_nacimiento"] = "Escribe tu fecha de nacimiento."
+        errors["fecha_nacimiento"] = N_("Escribe tu fecha de nacimiento.")
     elif born > today:
-        errors["fecha_nacimiento"] = "Tu fecha de nacimiento no puede ser futura."
+        errors["fecha_nacimiento"] = N_("Tu fecha de nacimiento no puede ser futura.")
     elif born.year < 1900:
-        errors["fecha_nacimiento"] = "La CURP solo registra nacimientos desde 1900."
+        errors["fecha_nacimiento"] = N_("La CURP solo registra nacimientos desde 1900.")
     else:
         return born
     return date.min
@@ -153,10 +164,10 @@ def person_data(
     sex = fold(sexo).strip() if isinstance(sexo, str) else ""
     sex = sex if sex in SEX_LABELS else SEX_BY_NAME.get(" ".join(sex.split()), "")
     if not sex and not (partial and not sexo):
-        errors["sexo"] = "Elige H (hombre), M (mujer) o X (no binario)."
+        errors["sexo"] = N_("Elige H (hombre), M (mujer) o X (no binario).")
     state = resolve_state(entidad) if isinstance(entidad, str) else None
     if state is None and not (partial and not entidad):
-        errors["entidad"] = (
+        errors["entidad"] = N_(
             "No reconocemos esa entidad: escribe su nombre (Jalisco) o su clave (JC);"
             " si naciste fuera de México, NE."
         )
@@ -182,34 +193,47 @@ def _word(part: str, given: bool = False, mode: str = "rules") -> tuple[str, str
         words = _drop_particles(words[1:])
     skipped = part.split()[: len(part.split()) - len(words)]
     word = words[0] if words else ""
-    return word, (f"{word}; no se usa {' '.join(skipped)}" if skipped else word)
+    if not skipped:
+        return word, word
+    return word, Mensaje(
+        N_("%(palabra)s; no se usa %(omitido)s"), palabra=word, omitido=" ".join(skipped)
+    )
+
+
+def _label(field: str, shown: str) -> Mensaje:
+    return Mensaje("%(campo)s (%(escrito)s)", campo=_FIELD_LABELS[field], escrito=shown)
 
 
 def _initial(field: str, word: str, shown: str) -> tuple[str, str]:
-    label = f"{_FIELD_LABELS[field]} ({shown})"
+    label = _label(field, shown)
     if not word:
-        return "X", f"X: no tienes {_FIELD_LABELS[field][3:]}"
+        return "X", Mensaje(_MISSING[field])
     if word[0] == "Ñ":
-        return "X", f"X: {label} empieza con Ñ, que en la CURP se escribe X"
+        return "X", Mensaje(
+            N_("X: %(campo)s empieza con Ñ, que en la CURP se escribe X"), campo=label
+        )
     if word[0] in NAME_SPECIALS:
-        return "X", f"X: {label} empieza con «{word[0]}»"
-    return word[0], f"{word[0]}: inicial de {label}"
+        return "X", Mensaje(N_("X: %(campo)s empieza con «%(signo)s»"), campo=label, signo=word[0])
+    return word[0], Mensaje(N_("%(letra)s: inicial de %(campo)s"), letra=word[0], campo=label)
 
 
 def _internal(field: str, word: str, shown: str, wanted: frozenset[str]) -> tuple[str, str]:
     """First internal vowel or consonant, scanning from the second letter."""
-    kind = "vocal" if wanted is VOWELS else "consonante"
-    label = f"{_FIELD_LABELS[field]} ({shown})"
+    kind = _KINDS["vocal" if wanted is VOWELS else "consonante"]
+    label = _label(field, shown)
     if not word:
-        return "X", f"X: no tienes {_FIELD_LABELS[field][3:]}"
+        return "X", Mensaje(_MISSING[field])
     for char in word[1:]:
         if char in NAME_SPECIALS:
-            return "X", f"X: en {label} aparece «{char}» antes de cualquier {kind}"
+            text = N_("X: en %(campo)s aparece «%(signo)s» antes de cualquier %(tipo)s")
+            return "X", Mensaje(text, campo=label, signo=char, tipo=kind)
         if char == "Ñ" and wanted is CONSONANTS:
-            return "X", f"X: la primera consonante interna de {label} es Ñ, que se escribe X"
+            text = N_("X: la primera consonante interna de %(campo)s es Ñ, que se escribe X")
+            return "X", Mensaje(text, campo=label)
         if char in wanted:
-            return char, f"{char}: primera {kind} interna de {label}"
-    return "X", f"X: {label} no tiene {kind} interna"
+            text = N_("%(letra)s: primera %(tipo)s interna de %(campo)s")
+            return char, Mensaje(text, letra=char, tipo=kind, campo=label)
+    return "X", Mensaje(N_("X: %(campo)s no tiene %(tipo)s interna"), campo=label, tipo=kind)
 
 
 def _letters(data: PersonData, mode: str = "rules") -> list[tuple[str, str]]:
@@ -232,8 +256,11 @@ def _censor(letters: list[tuple[str, str]]) -> list[tuple[str, str]]:
     word = "".join(letter for letter, _ in letters[:4])
     if word not in INCONVENIENT_WORDS:
         return letters
-    why = f"X: con {word[1]} las letras 1 a 4 formarían {word}, una palabra inconveniente, y"
-    return [letters[0], ("X", why + " RENAPO pone X"), *letters[2:]]
+    why = N_(
+        "X: con %(letra)s las letras 1 a 4 formarían %(palabra)s, una palabra inconveniente,"
+        " y RENAPO pone X"
+    )
+    return [letters[0], ("X", Mensaje(why, letra=word[1], palabra=word)), *letters[2:]]
 
 
 def generate(
@@ -261,13 +288,17 @@ def generate(
     prefix = f"{initials}{born:%y%m%d}{sex}{state}{consonants}"
     seventeen = prefix + ("0" if born.year < 2000 else "A")
     hint = seventeen + check_digit(seventeen)
-    when = f"{born.day} de {MONTHS[born.month - 1]} de {born.year}"
+    month = Mensaje(MONTHS[born.month - 1])
+    when = Mensaje(N_("%(dia)s de %(mes)s de %(anio)s"), dia=born.day, mes=month, anio=born.year)
+    birth = Mensaje(N_("Tu fecha de nacimiento (AAMMDD): %(fecha)s."), fecha=when)
+    sex_text = Mensaje(N_("%(clave)s: sexo, %(sexo)s."), clave=sex, sexo=Mensaje(SEX_LABELS[sex]))
+    state_text = N_("%(clave)s: entidad de nacimiento, %(entidad)s.")
     blocks = (
-        ExplanationBlock("1-4", initials, ". ".join(why for _, why in letters[:4]) + "."),
-        ExplanationBlock("5-10", prefix[4:10], f"Tu fecha de nacimiento (AAMMDD): {when}."),
-        ExplanationBlock("11", sex, f"{sex}: sexo, {SEX_LABELS[sex]}."),
-        ExplanationBlock("12-13", state, f"{state}: entidad de nacimiento, {STATES[state]}."),
-        ExplanationBlock("14-16", consonants, ". ".join(why for _, why in letters[4:]) + "."),
+        ExplanationBlock("1-4", initials, unir(". ", [why for _, why in letters[:4]], ".")),
+        ExplanationBlock("5-10", prefix[4:10], birth),
+        ExplanationBlock("11", sex, sex_text),
+        ExplanationBlock("12-13", state, Mensaje(state_text, clave=state, entidad=STATES[state])),
+        ExplanationBlock("14-16", consonants, unir(". ", [why for _, why in letters[4:]], ".")),
         ExplanationBlock("17-18", hint[16:], RENAPO_NOTE),
     )
     return GeneratedCurp(prefix=prefix, hint=hint, explanation=blocks)

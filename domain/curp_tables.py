@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from domain.mensajes import N_, Mensaje, unir
+
 # Value of each character for the check digit. The Ñ keeps its slot even though it never
 # appears in a CURP: without it every letter after N would be worth one less.
 ALPHABET = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ"
@@ -103,7 +105,8 @@ _STATE_ALIASES: dict[str, str] = {
 STATE_BY_NAME: dict[str, str] = {fold(name): code for code, name in STATES.items()}
 STATE_BY_NAME.update(_STATE_ALIASES)
 
-SEX_LABELS: dict[str, str] = {"H": "Hombre", "M": "Mujer", "X": "No binario"}
+# Spanish, as everywhere in the domain; marked so the pages can translate them (|traducir).
+SEX_LABELS: dict[str, str] = {"H": N_("Hombre"), "M": N_("Mujer"), "X": N_("No binario")}
 SEX_BY_NAME: dict[str, str] = {
     "HOMBRE": "H",
     "MASCULINO": "H",
@@ -148,14 +151,8 @@ def positions_text(positions: tuple[int, ...]) -> str:
     >>> positions_text((1, 2, 14)), positions_text((5, 6, 7, 8, 9, 10, 17))
     ('1, 2 y 14', '5 a 10 y 17')
     """
-    runs: list[list[int]] = []
-    for pos in sorted(positions):
-        if runs and pos == runs[-1][-1] + 1:
-            runs[-1].append(pos)
-        else:
-            runs.append([pos])
     parts: list[str] = []
-    for run in runs:
+    for run in _runs(positions):
         if len(run) > 2:
             parts.append(f"{run[0]} a {run[-1]}")
         else:
@@ -163,8 +160,21 @@ def positions_text(positions: tuple[int, ...]) -> str:
     return spanish_list(parts)
 
 
-_MONTHS = "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
-MONTHS = tuple(_MONTHS.split())
+def _runs(positions: tuple[int, ...]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for pos in sorted(positions):
+        if runs and pos == runs[-1][-1] + 1:
+            runs[-1].append(pos)
+        else:
+            runs.append([pos])
+    return runs
+
+
+MONTHS = (
+    *(N_("enero"), N_("febrero"), N_("marzo"), N_("abril"), N_("mayo"), N_("junio")),
+    *(N_("julio"), N_("agosto"), N_("septiembre"), N_("octubre"), N_("noviembre")),
+    N_("diciembre"),
+)
 
 
 def where(positions: tuple[int, ...]) -> str:
@@ -176,6 +186,28 @@ def where(positions: tuple[int, ...]) -> str:
     if len(positions) == 1:
         return f"la posición {positions[0]}"
     return f"las posiciones {positions_text(positions)}"
+
+
+def where_message(positions: tuple[int, ...]) -> Mensaje:
+    """``where`` as a Mensaje, for the messages that the pages translate.
+
+    >>> [where_message(p) == where(p) for p in ((9,), (9, 10), (1, 2, 3), (1, 2, 3, 5, 7))]
+    [True, True, True, True]
+    """
+    if len(positions) == 1:
+        return Mensaje(N_("la posición %(n)s"), n=positions[0])
+    parts: list[str] = []
+    for run in _runs(positions):
+        if len(run) > 2:
+            parts.append(Mensaje(N_("%(desde)s a %(hasta)s"), desde=run[0], hasta=run[-1]))
+        else:
+            parts.extend(str(pos) for pos in run)
+    if len(parts) == 1:
+        return Mensaje(N_("las posiciones %(lista)s"), lista=parts[0])
+    last = Mensaje(
+        N_("%(anteriores)s y %(ultima)s"), anteriores=unir(", ", parts[:-1]), ultima=parts[-1]
+    )
+    return Mensaje(N_("las posiciones %(lista)s"), lista=last)
 
 
 def resolve_state(value: str) -> str | None:

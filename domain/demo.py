@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from domain import curp, curp_generate, nss
 from domain.curp_tables import STATES
+from domain.mensajes import N_
 from domain.models import Afiliacion, Persona
 from domain.registry_csv import COLUMNS
 
@@ -41,19 +42,32 @@ class Case:
     description: str
 
 
+# Titles and descriptions are marked for the catalog: the /demo page translates them.
 CASES = (
     Case(
-        "imss_vigente", "IMSS vigente", "Afiliación vigente al IMSS, con derecho a servicio médico."
+        "imss_vigente",
+        N_("IMSS vigente"),
+        N_("Afiliación vigente al IMSS, con derecho a servicio médico."),
     ),
     Case(
-        "imss_baja", "IMSS dado de baja", "Tuvo IMSS, pero hoy no tiene derecho a servicio médico."
+        "imss_baja",
+        N_("IMSS dado de baja"),
+        N_("Tuvo IMSS, pero hoy no tiene derecho a servicio médico."),
     ),
-    Case("issste_titular", "ISSSTE titular", "Trabaja para el Estado, vigente, con familiares."),
-    Case("issste_pensionado", "ISSSTE pensionado", "Pensionado del ISSSTE, vigente."),
-    Case("issste_beneficiario", "ISSSTE beneficiario", "Familiar registrado por un titular."),
-    Case("issste_baja", "ISSSTE no vigente", "Estuvo en el ISSSTE; ya no está vigente."),
-    Case("ambas", "IMSS e ISSSTE", "Afiliación vigente en las dos instituciones."),
-    Case("sin_afiliacion", "Sin afiliación", "No aparece en ninguna institución."),
+    Case(
+        "issste_titular",
+        N_("ISSSTE titular"),
+        N_("Trabaja para el Estado, vigente, con familiares."),
+    ),
+    Case("issste_pensionado", N_("ISSSTE pensionado"), N_("Pensionado del ISSSTE, vigente.")),
+    Case(
+        "issste_beneficiario",
+        N_("ISSSTE beneficiario"),
+        N_("Familiar registrado por un titular."),
+    ),
+    Case("issste_baja", N_("ISSSTE no vigente"), N_("Estuvo en el ISSSTE; ya no está vigente.")),
+    Case("ambas", N_("IMSS e ISSSTE"), N_("Afiliación vigente en las dos instituciones.")),
+    Case("sin_afiliacion", N_("Sin afiliación"), N_("No aparece en ninguna institución.")),
 )
 
 

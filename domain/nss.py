@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from domain.curp import Problem
 from domain.curp import compact as compact_curp
 from domain.curp import is_valid as is_valid_curp
-from domain.curp_tables import where
+from domain.curp_tables import where_message
+from domain.mensajes import N_, Mensaje
 
 __all__ = [
     "InvalidNss",
@@ -94,22 +95,35 @@ def _problems(nss: str) -> list[Problem]:
     found = []
     n = len(nss)
     junk = tuple(i for i, c in enumerate(nss[:11], 1) if c not in _DIGITS)
+    # Messages are Spanish Mensajes (domain.mensajes): the pages translate them.
     if junk:
-        text = f"El NSS solo lleva números: revisa {where(junk)}."
+        text = Mensaje(
+            N_("El NSS solo lleva números: revisa %(donde)s."), donde=where_message(junk)
+        )
         found.append(Problem("format", junk, text))
     first_ten_ok = n in (10, 11) and not any(pos <= 10 for pos in junk)
     expected = check_digit(nss[:10]) if first_ten_ok else None
     if n == 11 and expected is not None and not junk and nss[10] != expected:
-        text = f"El dígito verificador debería ser {expected}: revisa los números anteriores."
+        text = Mensaje(
+            N_("El dígito verificador debería ser %(digito)s: revisa los números anteriores."),
+            digito=expected,
+        )
         found.append(Problem("check_digit", (11,), text))
     if n != 11:
         if n == 0:
-            length = Problem("length", (), "Escribe tu NSS: son 11 números.")
+            length = Problem("length", (), N_("Escribe tu NSS: son 11 números."))
         else:
             gap = tuple(range(n + 1, 12)) if n < 11 else tuple(range(12, n + 1))
-            text = f"El NSS tiene 11 números y escribiste {n}."
+            text = Mensaje(N_("El NSS tiene 11 números y escribiste %(n)s."), n=n)
             if n == 10 and expected is not None:
-                text += f" Si falta el último, el dígito verificador, debería ser {expected}."
+                text = Mensaje(
+                    N_(
+                        "El NSS tiene 11 números y escribiste %(n)s. Si falta el último, el"
+                        " dígito verificador, debería ser %(digito)s."
+                    ),
+                    n=n,
+                    digito=expected,
+                )
             length = Problem("length", gap if n <= 64 else (), text)
         found.insert(0, length)
     return found
@@ -119,11 +133,13 @@ def report(value: object) -> NssReport:
     """Every problem of ``value``; never raises."""
     if not isinstance(value, str):
         text = (
-            "Escribe tu NSS: son 11 números." if value is None else "El NSS debe llegar como texto."
+            N_("Escribe tu NSS: son 11 números.")
+            if value is None
+            else N_("El NSS debe llegar como texto.")
         )
         return NssReport("", None, (Problem("length" if value is None else "format", (), text),))
     if len(value) > _RAW_CAP:
-        text = "Eso es demasiado largo para un NSS: son 11 números."
+        text = N_("Eso es demasiado largo para un NSS: son 11 números.")
         return NssReport(value[:_RAW_CAP], None, (Problem("length", (), text),))
     nss = compact(value)
     errors = tuple(_problems(nss))
@@ -167,7 +183,8 @@ def birth_year_mismatch(nss: str, curp: str) -> Problem | None:
     nss_year, curp_year = compact(nss)[4:6], compact_curp(curp)[4:6]
     if nss_year == curp_year:
         return None
-    text = (
-        f"El año de nacimiento de tu NSS ({nss_year}) no coincide con el de tu CURP ({curp_year})"
+    text = N_(
+        "El año de nacimiento de tu NSS (%(nss)s) no coincide con el de tu CURP (%(curp)s):"
+        " revisa los dos."
     )
-    return Problem("birth_year", (5, 6), f"{text}: revisa los dos.")
+    return Problem("birth_year", (5, 6), Mensaje(text, nss=nss_year, curp=curp_year))

@@ -21,9 +21,10 @@ from typing import Any
 
 import altcha
 
-from domain.captcha import NUMEROS
+from domain.captcha import parse_number
 
-QUESTION_RE = re.compile(r"¿Cuánto es (\w+) más (\w+)\?")
+# The question as a Spanish or an English page asks it.
+QUESTION_RE = re.compile(r"(?:¿Cuánto es|What is) (\w+) (?:más|plus) (\w+)\?")
 
 
 class _CaptchaFields(HTMLParser):
@@ -54,7 +55,9 @@ def question_answer(page_html: str) -> tuple[str, int]:
     fields.feed(page_html)
     match = QUESTION_RE.search(" ".join(fields.label))
     assert fields.token and match, "the page has no captcha_field(...)"
-    return fields.token, NUMEROS.index(match[1]) + NUMEROS.index(match[2])
+    a, b = parse_number(match[1]), parse_number(match[2])
+    assert a is not None and b is not None, match[0]
+    return fields.token, a + b
 
 
 def solve_pow(client: Any) -> str:

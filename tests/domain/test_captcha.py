@@ -114,6 +114,18 @@ def test_question_is_words_and_its_token_hides_the_answer() -> None:
     assert not any(q.texto[-8:] in q.token for q in questions)
 
 
+def test_english_question_is_in_english_words() -> None:
+    questions = [captcha.new_question(SECRET, NOW, "en") for _ in range(20)]
+    for question in questions:
+        words = question.texto.removeprefix("What is ").removesuffix("?").split(" plus ")
+        assert question.texto.startswith("What is ") and len(words) == 2
+        answer = sum(captcha.NUMBERS_EN.index(word) for word in words)
+        for typed in (str(answer), captcha.NUMBERS_EN[answer].title(), captcha.NUMEROS[answer]):
+            verdict = captcha.check_answer(SECRET, question.token, typed, NOW)
+            assert verdict.resultado is Resultado.RESUELTO, typed
+    assert captcha.new_question(SECRET, NOW, "fr").texto.startswith("¿Cuánto es ")
+
+
 @pytest.mark.parametrize("as_words", [False, True])
 def test_right_answer_in_digits_or_words(as_words: bool) -> None:
     question = captcha.new_question(SECRET, NOW)
@@ -147,6 +159,7 @@ def test_parse_number_digits_and_words(value: int) -> None:
     assert captcha.parse_number(str(value)) == value
     assert captcha.parse_number(captcha.NUMEROS[value]) == value
     assert captcha.parse_number(captcha.NUMEROS[value].capitalize() + ".") == value
+    assert captcha.parse_number(captcha.NUMBERS_EN[value].upper()) == value
 
 
 @pytest.fixture

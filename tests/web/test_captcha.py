@@ -138,6 +138,25 @@ def test_answer_in_words_and_wrong_answer(tmp_path: Path, database_url: str) -> 
     assert status == 422 and "caducó" in html
 
 
+def test_english_page_asks_in_english_and_accepts_either_language(
+    tmp_path: Path, database_url: str
+) -> None:
+    from domain.captcha import NUMBERS_EN, NUMEROS
+
+    client = form_app(tmp_path, database_url).test_client()
+    client.set_cookie("lang", "en")
+    html = page(client)
+    assert re.search(r"Check: What is [a-z]+ plus [a-z]+\?", html)
+    assert "¿Cuánto es" not in html
+    token, answer = question_answer(html)
+    assert post(client, {"captcha_reto": token, "captcha_respuesta": NUMBERS_EN[answer]})[0] == 200
+    token, answer = question_answer(page(client))  # a Spanish word answers it too
+    assert post(client, {"captcha_reto": token, "captcha_respuesta": NUMEROS[answer]})[0] == 200
+    token, answer = question_answer(page(client))
+    status, html = post(client, {"captcha_reto": token, "captcha_respuesta": str(answer + 1)})
+    assert status == 422 and "The answer is not right" in html
+
+
 def test_missing_or_forged_captcha(tmp_path: Path, database_url: str) -> None:
     client = form_app(tmp_path, database_url).test_client()
     status, html = post(client, {})

@@ -460,6 +460,23 @@ def test_wrong_credentials_get_one_message_whatever_was_wrong(
     assert "Escribe tu CURP." in empty.get_data(as_text=True)
 
 
+def test_the_english_interface_gets_english_errors_and_emails(app: Flask, activa: str) -> None:
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    empty = client.post("/cuenta/entrar", data={}).get_data(as_text=True)
+    assert "Enter your CURP." in empty and "Escribe tu CURP." not in empty
+    wrong = entrar(client, activa, "no-es-esta").get_data(as_text=True)
+    assert "The CURP or the password is not right." in wrong
+    client.post("/cuenta/recuperar", data={"email": "activa@example.org"})
+    [mensaje] = correos(app, "activa@example.org")  # written in the language it was asked in
+    assert mensaje["Subject"] == "Recover your Virtual Office account"
+    body = texto(mensaje)
+    assert "To choose a new password for your Virtual Office account" in body
+    assert body.startswith("Hello,") and "Hola" not in body
+    html = mensaje.get_body(preferencelist=("html",))
+    assert html is not None and '<html lang="en">' in html.get_content()
+
+
 def test_five_failures_lock_the_account_and_email_the_owner(app: Flask, activa: str) -> None:
     client = app.test_client()
     statuses = [entrar(client, activa, f"mala-{i}").status_code for i in range(5)]
@@ -470,6 +487,7 @@ def test_five_failures_lock_the_account_and_email_the_owner(app: Flask, activa: 
     [aviso] = correos(app, "activa@example.org")
     assert "Pausamos la entrada" in str(aviso["Subject"])
     assert "/cuenta/recuperar" in texto(aviso)
+    assert "pausamos la entrada durante 15 minutos" in texto(aviso)  # Spanish stays the default
     with app.app_context():
         found = db.session.scalars(select(Cuenta).where(Cuenta.curp == activa)).one()
         found.bloqueada_hasta = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)

@@ -85,6 +85,29 @@ def test_generate_page_explains_each_block(client) -> None:
     assert "https://www.gob.mx/curp/" in html
 
 
+def test_generate_page_in_english_translates_labels_errors_and_explanation(client) -> None:
+    client.set_cookie("lang", "en")
+    data = {
+        "nombre": "Ofelia",
+        "primer_apellido": "Pedrero",
+        "segundo_apellido": "Domínguez",
+        "fecha_nacimiento": "1980-04-05",
+        "sexo": "M",
+        "entidad": "JC",
+    }
+    html = client.post("/curp/no-la-conozco", data=data).get_data(as_text=True)
+    assert "PXDO800405MJCDMF" in html
+    assert "X: with E, letters 1 to 4 would spell PEDO" in html
+    assert "Your date of birth (YYMMDD): April 5, 1980." in html
+    assert "M: sex, Woman." in html and "> Non-binary</label>" in html
+    assert "Positions 17 and 18 are assigned by RENAPO" in html
+    assert "sexo, Mujer" not in html and "inicial de" not in html
+    html = client.post("/curp/no-la-conozco", data={"nombre": "Ana"}).get_data(as_text=True)
+    assert "Enter your first surname." in html and "as YYYY-MM-DD." in html
+    html = client.get("/curp", query_string={"curp": "PXNE660720HMCXTN06"}).get_data(as_text=True)
+    assert "Man (H)" in html
+
+
 def test_generate_with_missing_data_lists_each_field(client) -> None:
     response = client.post("/curp/no-la-conozco", data={"nombre": "Ana"})
     html = response.get_data(as_text=True)

@@ -70,6 +70,9 @@ def test_demo_page_lists_curps_for_each_case(app: Flask, runner, client) -> None
         for example in demo.examples(db.session):
             assert example.title in html
             assert example.curps[0] in html
+    client.set_cookie("lang", "en")
+    html = client.get("/demo").get_data(as_text=True)
+    assert "Current IMSS affiliation, with the right to medical care." in html
 
 
 def test_demo_is_refused_outside_demo_mode(tmp_path: Path, database_url: str) -> None:

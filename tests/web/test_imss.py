@@ -124,6 +124,18 @@ def test_invalid_nss_shows_the_nss_rules_with_their_codes(client: FlaskClient) -
     assert 'data-codigo="check_digit"' in page and "debería ser 3" in page
 
 
+def test_nss_rules_are_english_in_the_english_interface(client: FlaskClient) -> None:
+    client.set_cookie("lang", "en")
+    page = body(post(client, VIGENCIA, curp=UNKNOWN, nss="12x45678903", email=ADDRESS))
+    assert "The NSS has only digits: check position 3." in page
+    page = body(post(client, VIGENCIA, curp=UNKNOWN, nss="1a2b3c45678", email=ADDRESS))
+    assert "check positions 2, 4 and 6." in page
+    page = body(post(client, VIGENCIA, curp=UNKNOWN, nss="12345678904", email=ADDRESS))
+    assert "The check digit should be 3: check the digits before it." in page
+    page = body(post(client, VIGENCIA, curp=UNKNOWN, email=ADDRESS))
+    assert "Enter your NSS: it has 11 digits." in page
+
+
 def test_vigencia_bad_captcha_is_a_spanish_422(app: Flask, client: FlaskClient) -> None:
     data = {"curp": UNKNOWN, "nss": "12345678903", "email": ADDRESS}
     response = client.post(VIGENCIA, data=data)

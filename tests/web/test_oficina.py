@@ -45,6 +45,10 @@ def test_the_office_needs_a_signed_in_account(client: FlaskClient) -> None:
     page = client.get("/cuenta/entrar?next=/oficina").get_data(as_text=True)
     assert "Entra a tu cuenta para ver esa página." in page
     assert 'name="next" value="/oficina"' in page
+    client.set_cookie("lang", "en")
+    client.get("/oficina")
+    page = client.get("/cuenta/entrar?next=/oficina").get_data(as_text=True)
+    assert "Sign in to your account to see that page." in page
 
 
 def test_home_shows_registry_data_beneficiaries_and_links(app: Flask, curps: Any) -> None:
@@ -67,6 +71,8 @@ def test_home_shows_registry_data_beneficiaries_and_links(app: Flask, curps: Any
     assert 'href="/oficina/correo"' in html and 'href="/oficina/contrasena"' in html
     assert 'action="/cuenta/salir" method="post"' in html
     assert "titular@example.org" in html
+    client.set_cookie("lang", "en")
+    assert "Active worker" in client.get("/oficina").get_data(as_text=True)
 
 
 def test_a_pensionado_without_family_sees_so(app: Flask, curps: Any) -> None:

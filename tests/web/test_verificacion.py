@@ -107,6 +107,16 @@ def test_bad_input_is_a_spanish_422(client: FlaskClient, path: str, message: str
     assert "<script>" not in response.get_data(as_text=True)
 
 
+def test_bad_input_is_english_in_the_english_interface_but_not_in_the_api(
+    client: FlaskClient,
+) -> None:
+    client.set_cookie("lang", "en")
+    page = client.get("/verificar/NA-2026-000001?c=abc").get_data(as_text=True)
+    assert "The code has 12 letters and digits." in page and "12 letras" not in page
+    api = client.get("/api/v1/constancias/NA-2026-000001?c=abc").get_json()
+    assert api["errors"]["c"] == "El código tiene 12 letras y números."  # the API is Spanish
+
+
 def test_folio_without_code_asks_for_the_code(client: FlaskClient) -> None:
     response = client.get("/verificar/na-2026-000001")
     page = response.get_data(as_text=True)
