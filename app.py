@@ -81,6 +81,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     # No template reads current_user: skip the context processor that loads it for every page.
     login_manager.init_app(app, add_context_processor=False)
+    # Nor do we ever set a remember-me cookie (a session ends after 30 idle minutes), so the
+    # hook that would renew one only touches every session, adding "Vary: Cookie" to pages
+    # that do not depend on it.
+    app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
 
     observability.init_app(app)
     templating.init_app(app)
