@@ -80,8 +80,6 @@ def _see_other(endpoint: str, **values: Any) -> Response:
 def _registro_page(
     form: dict[str, str], errors: dict[str, str], aviso: accounts.Aviso | None = None
 ) -> ResponseReturnValue:
-    # The name and date messages come from domain.curp_generate and translate; the rest of
-    # domain.accounts' messages are still Spanish only (gettext leaves them as they are).
     errors = traducir_todos(errors)
     html = render_template(
         "cuenta/registro.html", form=form, errors=errors, aviso=aviso and aviso.value

@@ -27,6 +27,7 @@ from email_validator import EmailNotValidError, validate_email
 from domain import curp as curp_rules
 from domain.curp_generate import CurpDataError, cotejar, person_data
 from domain.curp_tables import fold
+from domain.mensajes import N_, Mensaje
 from domain.models import Cuenta
 from domain.registry import Situacion
 
@@ -49,10 +50,10 @@ FIELDS = (
 )
 _PHONE_SEPARATORS = re.compile(r"[\s().\-]")
 REGISTRY_LABELS = {
-    "nombre": "Tu nombre",
-    "primer_apellido": "Tu primer apellido",
-    "segundo_apellido": "Tu segundo apellido",
-    "fecha_nacimiento": "Tu fecha de nacimiento",
+    "nombre": N_("Tu nombre"),
+    "primer_apellido": N_("Tu primer apellido"),
+    "segundo_apellido": N_("Tu segundo apellido"),
+    "fecha_nacimiento": N_("Tu fecha de nacimiento"),
 }
 
 
@@ -74,21 +75,33 @@ def _name_words(names: Iterable[str]) -> list[str]:
 def password_problem(password: str, curp: str = "", names: Iterable[str] = ()) -> str | None:
     """Why ``password`` cannot be used, in Spanish; None when it can."""
     if not password or not password.strip():
-        return "Escribe una contraseña."
+        return N_("Escribe una contraseña.")
     if len(password) < MIN_PASSWORD:
         missing = MIN_PASSWORD - len(password)
-        return f"Tu contraseña debe tener al menos {MIN_PASSWORD} caracteres: le faltan {missing}."
+        return Mensaje(
+            N_("Tu contraseña debe tener al menos %(minimo)s caracteres: le faltan %(faltan)s."),
+            minimo=MIN_PASSWORD,
+            faltan=missing,
+        )
     if len(password) > MAX_PASSWORD:
-        return f"Tu contraseña es demasiado larga: usa a lo más {MAX_PASSWORD} caracteres."
+        return Mensaje(
+            N_("Tu contraseña es demasiado larga: usa a lo más %(maximo)s caracteres."),
+            maximo=MAX_PASSWORD,
+        )
     if password.lower() in common_passwords():
-        return "Esa contraseña está entre las 10,000 más usadas y es fácil de adivinar. Elige otra."
+        return N_(
+            "Esa contraseña está entre las 10,000 más usadas y es fácil de adivinar. Elige otra."
+        )
     folded = fold(password)
     compacted = curp_rules.compact(curp) if curp else ""
     if len(compacted) == 18 and (compacted in folded or compacted[:10] in folded):
-        return "Tu contraseña no puede contener tu CURP."
+        return N_("Tu contraseña no puede contener tu CURP.")
     for word in _name_words(names):
         if word in folded:
-            return f"Tu contraseña no puede contener tu nombre ni tus apellidos ({word})."
+            return Mensaje(
+                N_("Tu contraseña no puede contener tu nombre ni tus apellidos (%(palabra)s)."),
+                palabra=word,
+            )
     return None
 
 
@@ -116,7 +129,7 @@ class Solicitud:
 def curp_problem(value: str) -> tuple[str, str | None]:
     """The normalised CURP and, when it is not valid, what is wrong with it."""
     if not value.strip():
-        return "", "Escribe tu CURP."
+        return "", N_("Escribe tu CURP.")
     result = curp_rules.report(value)
     if result.valid and result.curp:
         return result.curp, None
@@ -127,17 +140,17 @@ def email_problem(value: str) -> tuple[str, str | None]:
     """The address in lower case and, when it cannot receive our mail, why."""
     value = value.strip()
     if not value:
-        return "", "Escribe tu correo electrónico."
+        return "", N_("Escribe tu correo electrónico.")
     if len(value) > 254:
-        return "", "Tu correo es demasiado largo: revisa que esté bien escrito."
+        return "", N_("Tu correo es demasiado largo: revisa que esté bien escrito.")
     try:
         checked = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         if "@" not in value:
-            return value, "Escribe tu correo completo, con @: por ejemplo, nombre@ejemplo.com."
+            return value, N_("Escribe tu correo completo, con @: por ejemplo, nombre@ejemplo.com.")
         if not value.split("@", 1)[0].isascii():
-            return value, "Antes de la @ tu correo no puede llevar acentos ni ñ: revísalo."
-        return value, "Escribe un correo válido, como nombre@ejemplo.com."
+            return value, N_("Antes de la @ tu correo no puede llevar acentos ni ñ: revísalo.")
+        return value, N_("Escribe un correo válido, como nombre@ejemplo.com.")
     return (checked.ascii_email or checked.normalized).lower(), None
 
 
@@ -147,11 +160,13 @@ def phone_problem(value: str) -> tuple[str, str | None]:
     if digits.startswith("+52"):
         digits = digits[3:]
     if not digits:
-        return "", "Escribe tu número de teléfono."
+        return "", N_("Escribe tu número de teléfono.")
     if not digits.isascii() or not digits.isdigit():
-        return value.strip(), "Escribe solo los 10 dígitos de tu teléfono, como 55 1234 5678."
+        return value.strip(), N_("Escribe solo los 10 dígitos de tu teléfono, como 55 1234 5678.")
     if len(digits) != 10:
-        return digits, f"Tu teléfono debe tener 10 dígitos y escribiste {len(digits)}."
+        return digits, Mensaje(
+            N_("Tu teléfono debe tener 10 dígitos y escribiste %(n)s."), n=len(digits)
+        )
     return digits, None
 
 
@@ -182,7 +197,7 @@ def revisar_solicitud(
     password = form.get("password", "")
     found["password"] = password_problem(password, curp, names)
     if not form.get("acepto"):
-        found["acepto"] = "Para crear tu cuenta, acepta los términos y el aviso de privacidad."
+        found["acepto"] = N_("Para crear tu cuenta, acepta los términos y el aviso de privacidad.")
     errors = {k: message for k in FIELDS if (message := found.get(k))}
     if errors:
         return None, errors
@@ -230,10 +245,10 @@ def revisar_registro(situacion: Situacion, solicitud: Solicitud) -> Revision:
     if situacion.issste_titular is None or persona is None:
         if situacion.issste:
             return Revision(
-                {"curp": "Tu CURP está registrada como familiar (beneficiario) en el ISSSTE."},
+                {"curp": N_("Tu CURP está registrada como familiar (beneficiario) en el ISSSTE.")},
                 Aviso.BENEFICIARIO,
             )
-        message = "No encontramos tu CURP entre los trabajadores y pensionados del ISSSTE."
+        message = N_("No encontramos tu CURP entre los trabajadores y pensionados del ISSSTE.")
         return Revision({"curp": message}, Aviso.NO_REGISTRADO)
     wrong = [
         field
@@ -252,15 +267,17 @@ def revisar_registro(situacion: Situacion, solicitud: Solicitud) -> Revision:
 
 
 def _mismatch_message(field: str, solicitud: Solicitud) -> str:
-    head = f"{REGISTRY_LABELS[field]} no coincide con el registro del ISSSTE."
     try:
         found = cotejar(solicitud.curp, *solicitud.names, solicitud.fecha_nacimiento)
     except (CurpDataError, curp_rules.InvalidCurp):
         found = ()
     hint = next((d.message for d in found if d.field == field), None)
-    if hint:
-        return f"{head} {hint}"
-    return f"{head} Escríbelo como aparece en tu CURP."
+    return Mensaje(
+        N_("%(campo)s no coincide con el registro del ISSSTE. %(pista)s"),
+        campo=Mensaje(REGISTRY_LABELS[field]),
+        # The cotejo's sentence names letters and positions; it is shown as it is written.
+        pista=hint or Mensaje(N_("Escríbelo como aparece en tu CURP.")),
+    )
 
 
 class Accion(enum.Enum):

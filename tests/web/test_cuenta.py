@@ -248,6 +248,21 @@ def test_a_typo_in_the_surname_is_explained_with_the_cotejo(app: Flask, curps: A
     assert 'href="#campo-primer_apellido"' in html
 
 
+def test_registration_errors_in_english(app: Flask, curps: Any) -> None:
+    curp = curps["issste_titular"][0]
+    wrong = "Z" + datos(app, curp)["primer_apellido"][1:]
+    form = formulario(app, curp, "d@example.org", primer_apellido=wrong)
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    html = registrar(client, form).get_data(as_text=True)
+    assert "Your first surname does not match the ISSSTE registry." in html
+    short = formulario(app, curp, "sin-arroba", password="corta")
+    html = registrar(client, short).get_data(as_text=True)
+    assert "Your password must have at least 7 characters: add 2 more." in html
+    assert "Enter your full email address, with @" in html
+    assert "Tu contraseña" not in html and "Escribe tu correo" not in html
+
+
 def test_a_wrong_captcha_is_a_field_error(app: Flask, curps: Any) -> None:
     form = formulario(app, curps["issste_titular"][0], "e@example.org")
     client = app.test_client()
