@@ -25,6 +25,12 @@ VALID_CURP = "PXNE660720HMCXTN06"  # published CURP; not in the demo registry: "
 GUIDE = "/guias/carnet-digital-issste"
 
 
+def session_cookie(url: str) -> dict[str, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        cookie = response.headers.get("Set-Cookie", "").split(";", 1)[0]
+    return {"Cookie": cookie} if cookie else {}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=5)
@@ -48,6 +54,9 @@ def main() -> None:
     with gunicorn("bench.bench_app:app", env) as server:
         guide = server.url + GUIDE
         api = server.url + f"/api/v1/curp/{VALID_CURP}"
+        # A person searches from the form page, so the search carries the session cookie
+        # that page set (with its CSRF token).
+        cookie = session_cookie(server.url + search)
         wrk(guide, seconds=1)
         wrk(api, seconds=1)
         targets = [
@@ -56,19 +65,19 @@ def main() -> None:
             (
                 "no-afiliación search, htmx (target 70%)",
                 server.url + search,
-                post_script(search, f"curp={VALID_CURP}", {"HX-Request": "true"}),
+                post_script(search, f"curp={VALID_CURP}", {"HX-Request": "true", **cookie}),
                 16,
             ),
             (
                 "no-afiliación search, no JavaScript",
                 server.url + search,
-                post_script(search, f"curp={VALID_CURP}"),
+                post_script(search, f"curp={VALID_CURP}", cookie),
                 16,
             ),
             (
                 "PDF issuance",
                 server.url + search + "/descargar",
-                post_script(search + "/descargar", f"curp={VALID_CURP}"),
+                post_script(search + "/descargar", f"curp={VALID_CURP}", cookie),
                 4,
             ),
         ]
