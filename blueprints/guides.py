@@ -262,7 +262,7 @@ def render_content(page: Page) -> Response:
     """
     site = guide_site()
     key = (page.url, current_lang())
-    keep = not request.query_string and not current_app.debug
+    keep = not request.query_string and not current_app.debug and not is_frozen()
     html = site.rendered.get(key) if keep else None
     if html is None:
         library = site.library
