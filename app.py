@@ -39,7 +39,6 @@ from blueprints.extensions import (
     htmx,
     limiter,
     login_manager,
-    migrate,
     select_locale,
 )
 from domain.settings import Settings
@@ -70,7 +69,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             x_host=settings.proxy_count,
         )
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(

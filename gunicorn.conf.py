@@ -3,6 +3,7 @@
 Every value can be overridden from the environment (GUNICORN_WORKERS, GUNICORN_THREADS, ...).
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -31,6 +32,15 @@ def on_starting(server):
         os.makedirs(directory, exist_ok=True)
         for name in os.listdir(directory):
             os.remove(os.path.join(directory, name))
+
+
+def post_worker_init(worker):
+    # The app's ~110,000 objects (modules, classes, functions) live as long as the worker, so
+    # they leave the collector's view. A full collection then only walks what requests made,
+    # and runs as often as that garbage calls for: a PDF leaves thousands of objects in
+    # reference cycles, which otherwise wait for a full pass over every object to be freed
+    # (~2 MiB less RSS after 1,000 documents, bench/pdf.py).
+    gc.freeze()
 
 
 def child_exit(server, worker):

@@ -2,10 +2,11 @@
 
 from flask import Flask
 
-from blueprints import cli_constancias, cli_demo, cli_outbox, cli_registry, freeze
+from blueprints import cli_constancias, cli_db, cli_demo, cli_outbox, cli_registry, freeze
 
 
 def init_app(app: Flask) -> None:
+    app.cli.add_command(cli_db.db_cli)
     app.cli.add_command(cli_registry.registry_cli)
     app.cli.add_command(cli_demo.demo_cli)
     app.cli.add_command(cli_outbox.outbox_cli)

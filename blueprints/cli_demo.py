@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from blueprints.cli_db import bind_migrate
 from blueprints.extensions import db
 from domain import demo, registry_import
 from domain.models import Persona
@@ -49,6 +49,9 @@ def seed_command(count: int, seed: int) -> None:
 def prepare_command(host: str, port: int) -> None:
     """Deja todo listo para `make run`: base de datos, claves y datos de demostración."""
     _require_demo_mode()
+    bind_migrate(current_app)
+    from flask_migrate import upgrade
+
     upgrade()
     for hook in current_app.extensions.get("prepare_hooks", []):
         hook()

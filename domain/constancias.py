@@ -32,7 +32,6 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
@@ -185,12 +184,19 @@ def _upsert(dialect: str, prefijo: str, anio: int) -> Executable:
     values = {"prefijo": prefijo, "anio": anio, "ultimo": 1}
     index = [FolioContador.prefijo, FolioContador.anio]
     bump = {"ultimo": FolioContador.ultimo + 1}
+    # Each dialect imported where it is used: sqlalchemy.dialects.postgresql loads every
+    # PostgreSQL driver's dialect (asyncpg, pg8000, psycopg2...), ~3 MiB a SQLite process
+    # would otherwise hold for nothing.
     if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         pg = postgresql.insert(FolioContador).values(values)
         return pg.on_conflict_do_update(index_elements=index, set_=bump).returning(
             FolioContador.ultimo
         )
     if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         lite = sqlite.insert(FolioContador).values(values)
         return lite.on_conflict_do_update(index_elements=index, set_=bump).returning(
             FolioContador.ultimo

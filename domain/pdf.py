@@ -8,32 +8,31 @@ guard stops waiting for one (including the time queued behind xhtml2pdf's proces
 The signed data travels inside the PDF as the attached file ``constancia.json``
 (``{"formato", "algoritmo", "kid", "datos", "firma"}``), so ``flask constancias verificar``
 can check a file offline with the published keys.
+
+Memory (issue #6): the PDF libraries are imported inside the functions that use them, so the
+web app (and the blueprints that import this module) pays for them only once a document is
+drawn or read, and without the optional modules they would bring for features no constancia
+uses (see ``_sin_extras``).
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import io
 import json
 import os
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
-from reportlab import rl_config  # type: ignore[import-untyped]
-from xhtml2pdf import pisa  # type: ignore[import-untyped]
-from xhtml2pdf.config.resources import (  # type: ignore[import-untyped]
-    RenderLimitError,
-    ResourceAccessPolicy,
-)
 
 from domain.constancias import POR_CLAVE, leer_cadena, local, url_verificacion
 from domain.models import Constancia
@@ -55,11 +54,6 @@ h1 { font-weight: bold; }
 body, div, h1, p { display: block; }
 h1, p { margin: 1em 0; }
 """
-
-
-# Binary streams instead of ASCII85 text: reportlab's ASCII85 encoder is pure Python here, so
-# this is ~8% faster and ~17% smaller. Process-wide, and nothing else here draws PDFs.
-rl_config.useA85 = 0
 
 
 class PdfError(RuntimeError):
@@ -96,7 +90,40 @@ def trozos(text: str, size: int) -> list[str]:
 
 def qr_data_uri(url: str) -> str:
     """The verification address as a black-on-white QR code (error level M), PNG data URI."""
+    import segno
+
     return str(segno.make(url, error="m").png_data_uri(scale=4, border=2))
+
+
+def _sin_extras() -> None:
+    """Refuse two optional imports of the PDF libraries, unless this process already made them.
+
+    Both are imported inside try/except ImportError, and both cost every worker memory for a
+    feature no constancia uses. svglib draws SVG images (ours are PNG) and brings lxml,
+    cssselect2 and tinycss2: ~6 MiB. pypdf's AES provider loads ``cryptography``: ~10 MiB, for
+    encrypted PDFs only; ours never are, and an AES-encrypted upload becomes "no readable seal"
+    (pypdf's own provider still reads RC4-encrypted files).
+    """
+    for name in ("svglib", "pypdf._crypt_providers._cryptography"):
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
+@functools.cache
+def _xhtml2pdf() -> Any:
+    """``CreatePDF`` and the resource policy names, imported (and reportlab set up) once."""
+    _sin_extras()
+    from reportlab import rl_config  # type: ignore[import-untyped]
+    from xhtml2pdf import pisa  # type: ignore[import-untyped]
+    from xhtml2pdf.config import resources  # type: ignore[import-untyped]
+
+    # Binary streams instead of ASCII85 text: reportlab's ASCII85 encoder is pure Python here,
+    # so this is ~8% faster and ~17% smaller. Process-wide, and nothing else here draws PDFs.
+    rl_config.useA85 = 0
+    return SimpleNamespace(
+        CreatePDF=pisa.CreatePDF,
+        RenderLimitError=resources.RenderLimitError,
+        ResourceAccessPolicy=resources.ResourceAccessPolicy,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +166,7 @@ class Renderer:
         # The wall clock (which counts the wait behind other renders) stays under gunicorn's
         # 30 s worker timeout, so the person gets a Spanish 503 rather than a dropped connection.
         self.wall_clock_seconds = wall_clock_seconds
-        self.policy = ResourceAccessPolicy.server(
+        self.policy = _xhtml2pdf().ResourceAccessPolicy.server(
             base_dir=assets_dir,
             allow_remote=False,
             max_render_seconds=max_render_seconds,
@@ -177,12 +204,13 @@ class Renderer:
         return embed(drawn, Sello(row.datos, row.firma, row.clave_id), title=_title(row))
 
     def _draw(self, html: str) -> bytes:
+        xhtml2pdf = _xhtml2pdf()
         out = io.BytesIO()
         try:
-            status = pisa.CreatePDF(
+            status = xhtml2pdf.CreatePDF(
                 html, dest=out, resource_policy=self.policy, encoding="utf-8", default_css=UA_CSS
             )
-        except RenderLimitError as exc:
+        except xhtml2pdf.RenderLimitError as exc:
             raise PdfError("El documento tardó demasiado en dibujarse.") from exc
         if status.err:
             raise PdfError("No se pudo dibujar el documento.")
@@ -218,6 +246,9 @@ def _with_deadline(job: Any, seconds: float) -> bytes:
 
 def embed(pdf: bytes, sello: Sello, *, title: str) -> bytes:
     """Attach the seal as ``constancia.json`` and set title, author and subject."""
+    _sin_extras()
+    from pypdf import PdfWriter
+
     writer = PdfWriter(clone_from=io.BytesIO(pdf))
     payload = {
         "formato": FORMAT,
@@ -238,10 +269,14 @@ def extraer(pdf: bytes) -> Sello | None:
     """The seal attached to a PDF, or None if there is none or the file is not a PDF."""
     if len(pdf) > MAX_PDF_BYTES:
         return None
+    _sin_extras()
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, PdfReadError
+
     try:
         files = PdfReader(io.BytesIO(pdf)).attachments.get(ATTACHMENT) or []
         payload = json.loads(files[0]) if len(files) == 1 else None
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+    except (PdfReadError, DependencyError, ValueError, KeyError, TypeError, OSError):
         return None
     if not isinstance(payload, dict) or payload.get("formato") != FORMAT:
         return None
@@ -254,6 +289,9 @@ def extraer(pdf: bytes) -> Sello | None:
 
 def texto(pdf: bytes) -> str:
     """The visible text of every page, whitespace collapsed."""
+    _sin_extras()
+    from pypdf import PdfReader
+
     reader = PdfReader(io.BytesIO(pdf))
     return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
@@ -281,9 +319,11 @@ def verificar_pdf(pdf: bytes, keyring: KeyRing) -> ResultadoPdf:
         return ResultadoPdf(False, {}, "La cadena original no tiene el formato esperado.")
     if campos.get("kid") != sello.kid:
         return ResultadoPdf(False, {}, "La clave del sello no es la de la cadena original.")
+    from pypdf.errors import DependencyError, PdfReadError
+
     try:
         visible = texto(pdf)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+    except (PdfReadError, DependencyError, ValueError, KeyError, TypeError, OSError):
         visible = ""
     printed = [campos.get("folio", ""), campos.get("curp", ""), *campos.get("nombre", "").split()]
     if not all(value in visible for value in printed):

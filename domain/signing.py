@@ -26,10 +26,16 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from domain.ed25519 import (
+    KeyFormatError,
+    NotEd25519,
+    SigningKey,
+    VerifyingKey,
+    load_private_pem,
+    load_public_pem,
+)
 
 ALGORITHM = "Ed25519"
 KEY_FILE = "signing_key.pem"
@@ -45,13 +51,16 @@ class SigningKeyInvalid(RuntimeError):
     """A configured key is not an Ed25519 key in PEM (or base64 raw) form."""
 
 
-def raw_public(public_key: Ed25519PublicKey) -> bytes:
-    return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+class RawPublicKey(Protocol):
+    """An Ed25519 public key from any library that gives its 32 raw bytes (``cryptography``'s
+    Ed25519PublicKey too, which tests use to check our keys independently)."""
+
+    def public_bytes_raw(self) -> bytes: ...
 
 
-def key_id(public_key: Ed25519PublicKey) -> str:
+def key_id(public_key: RawPublicKey) -> str:
     """A short, stable name for a key: the first 16 hex digits of SHA-256 of its raw bytes."""
-    return hashlib.sha256(raw_public(public_key)).hexdigest()[:16]
+    return hashlib.sha256(public_key.public_bytes_raw()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,57 +68,50 @@ class PublicKey:
     """A key that verifies seals: the current one (``active``) or a retired one."""
 
     kid: str
-    key: Ed25519PublicKey
+    key: VerifyingKey
     active: bool
 
     @property
     def raw_base64(self) -> str:
-        return base64.b64encode(raw_public(self.key)).decode("ascii")
+        return base64.b64encode(self.key.raw).decode("ascii")
 
     @property
     def pem(self) -> str:
-        return self.key.public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ).decode("ascii")
+        return self.key.pem()
 
     def verify(self, data: str, signature: str) -> bool:
         """True when ``signature`` (base64) seals exactly ``data`` (UTF-8 text)."""
         try:
             raw = base64.b64decode(signature, validate=True)
-            self.key.verify(raw, data.encode("utf-8"))
-        except (InvalidSignature, binascii.Error, ValueError):
+        except (binascii.Error, ValueError):
             return False
-        return True
+        return self.key.verify(raw, data.encode("utf-8"))
 
 
 @dataclass(frozen=True, slots=True)
 class Signer:
     """The private key that seals new documents, and its key id."""
 
-    private_key: Ed25519PrivateKey
+    private_key: SigningKey
     kid: str = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "kid", key_id(self.private_key.public_key()))
+        object.__setattr__(self, "kid", key_id(self.private_key.verifying_key()))
 
     @classmethod
     def generate(cls) -> Signer:
-        return cls(Ed25519PrivateKey.generate())
+        return cls(SigningKey.generate())
 
     @property
     def public(self) -> PublicKey:
-        return PublicKey(self.kid, self.private_key.public_key(), active=True)
+        return PublicKey(self.kid, self.private_key.verifying_key(), active=True)
 
     def sign(self, data: str) -> str:
         """The base64 Ed25519 signature of ``data`` encoded as UTF-8 (88 characters)."""
         return base64.b64encode(self.private_key.sign(data.encode("utf-8"))).decode("ascii")
 
     def private_pem(self) -> bytes:
-        return self.private_key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+        return self.private_key.private_pem()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,16 +121,16 @@ class KeyRing:
     keys: tuple[PublicKey, ...]
 
     @classmethod
-    def of(cls, signer: Signer | None, old: Iterable[Ed25519PublicKey] = ()) -> KeyRing:
+    def of(cls, signer: Signer | None, old: Iterable[RawPublicKey] = ()) -> KeyRing:
         return cls((signer.public,) if signer else ()).plus(old)
 
-    def plus(self, more: Iterable[Ed25519PublicKey]) -> KeyRing:
+    def plus(self, more: Iterable[RawPublicKey]) -> KeyRing:
         """This ring and ``more`` keys (as retired ones), without duplicates."""
         keys = list(self.keys)
         for public in more:
             kid = key_id(public)
             if all(k.kid != kid for k in keys):
-                keys.append(PublicKey(kid, public, active=False))
+                keys.append(PublicKey(kid, VerifyingKey(public.public_bytes_raw()), active=False))
         return KeyRing(tuple(keys))
 
     def get(self, kid: str) -> PublicKey | None:
@@ -142,30 +144,31 @@ class KeyRing:
 
 def _load_private(pem: bytes) -> Signer:
     try:
-        key = serialization.load_pem_private_key(pem, password=None)
-    except (ValueError, TypeError) as exc:
+        return Signer(load_private_pem(pem))
+    except NotEd25519 as exc:
+        raise SigningKeyInvalid("La clave de firma debe ser Ed25519.") from exc
+    except KeyFormatError as exc:
         raise SigningKeyInvalid("La clave de firma no es una clave privada PEM legible.") from exc
-    if not isinstance(key, Ed25519PrivateKey):
-        raise SigningKeyInvalid("La clave de firma debe ser Ed25519.")
-    return Signer(key)
 
 
-def parse_public_keys(text: str) -> list[Ed25519PublicKey]:
+def parse_public_keys(text: str) -> list[VerifyingKey]:
     """Public keys from PEM blocks (public or private) or base64 raw keys in ``text``."""
-    keys: list[Ed25519PublicKey] = []
+    keys: list[VerifyingKey] = []
     blocks = _PEM_BLOCK.findall(text)
     for block in blocks:
         if "PRIVATE KEY" in block:
-            keys.append(_load_private(block.encode()).private_key.public_key())
+            keys.append(_load_private(block.encode()).private_key.verifying_key())
             continue
-        public = serialization.load_pem_public_key(block.encode())
-        if not isinstance(public, Ed25519PublicKey):
-            raise SigningKeyInvalid("Las claves públicas deben ser Ed25519.")
-        keys.append(public)
+        try:
+            keys.append(load_public_pem(block.encode()))
+        except NotEd25519 as exc:
+            raise SigningKeyInvalid("Las claves públicas deben ser Ed25519.") from exc
+        except KeyFormatError as exc:
+            raise SigningKeyInvalid("Una clave pública antigua no es un PEM legible.") from exc
     rest = _PEM_BLOCK.sub(" ", text)
     for token in rest.replace(",", " ").split():
         try:
-            keys.append(Ed25519PublicKey.from_public_bytes(base64.b64decode(token, validate=True)))
+            keys.append(VerifyingKey(base64.b64decode(token, validate=True)))
         except (binascii.Error, ValueError) as exc:
             raise SigningKeyInvalid("Una clave pública antigua no es base64 de 32 bytes.") from exc
     return keys
@@ -201,9 +204,9 @@ def load_signer(environ: Mapping[str, str], instance_path: Path, demo: bool) -> 
     return _load_private(path.read_bytes())
 
 
-def load_old_keys(environ: Mapping[str, str], instance_path: Path) -> list[Ed25519PublicKey]:
+def load_old_keys(environ: Mapping[str, str], instance_path: Path) -> list[VerifyingKey]:
     """Retired public keys from ``instance/signing_keys_old/*.pem`` and the environment."""
-    keys: list[Ed25519PublicKey] = []
+    keys: list[VerifyingKey] = []
     folder = instance_path / OLD_KEYS_DIR
     if folder.is_dir():
         for pem in sorted(folder.glob("*.pem")):

@@ -1,0 +1,142 @@
+"""Ed25519 keys and signatures (RFC 8032) on libsodium, and their PEM forms (RFC 8410).
+
+Why libsodium (PyNaCl) rather than ``cryptography``: a gunicorn worker that loads
+``cryptography`` maps its ~14 MB Rust extension and holds ~10 MiB more RSS for it, and seals
+are all it was used for (issue #6). The signatures are the same: Ed25519 is deterministic, so
+both libraries give the same bytes for the same key and text (tests/domain/test_ed25519.py
+checks it, and the RFC 8032 vectors).
+
+Keys keep the PEM shapes ``cryptography`` and OpenSSL write, so existing key files and
+``SIGNING_KEY`` values load unchanged: PKCS#8 ``PRIVATE KEY`` and SubjectPublicKeyInfo
+``PUBLIC KEY``.
+
+>>> key = SigningKey(bytes(32))
+>>> public = key.verifying_key()
+>>> public.raw.hex()[:16]
+'3b6a27bcceb6a42d'
+>>> public.verify(key.sign(b"hola"), b"hola"), public.verify(key.sign(b"hola"), b"Hola")
+(True, False)
+>>> load_private_pem(key.private_pem()).seed == key.seed
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import secrets
+from dataclasses import dataclass
+
+from nacl.exceptions import BadSignatureError
+from nacl.signing import SigningKey as _NaclSigningKey
+from nacl.signing import VerifyKey as _NaclVerifyKey
+
+# DER before the key bytes (RFC 8410 section 7 and 10.3): the Ed25519 OID is 1.3.101.112.
+_PKCS8_V1 = bytes.fromhex("302e020100300506032b657004220420")
+_SPKI = bytes.fromhex("302a300506032b6570032100")
+_PEM = re.compile(r"-----BEGIN ([A-Z ]+)-----(.*?)-----END \1-----", re.DOTALL)
+
+
+class KeyFormatError(ValueError):
+    """The text is not a PEM key at all, or a damaged one."""
+
+
+class NotEd25519(ValueError):
+    """A readable key, of another algorithm (RSA, EC...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyingKey:
+    """A public key: 32 raw bytes."""
+
+    raw: bytes
+
+    def __post_init__(self) -> None:
+        if len(self.raw) != 32:
+            raise KeyFormatError("Una clave pública Ed25519 mide 32 bytes.")
+
+    def public_bytes_raw(self) -> bytes:
+        return self.raw
+
+    def verify(self, signature: bytes, data: bytes) -> bool:
+        """True when ``signature`` (64 bytes) seals exactly ``data``."""
+        try:
+            _NaclVerifyKey(self.raw).verify(data, signature)
+        except (BadSignatureError, ValueError, TypeError):
+            return False
+        return True
+
+    def pem(self) -> str:
+        """SubjectPublicKeyInfo PEM, as OpenSSL and ``cryptography`` write it."""
+        return _pem("PUBLIC KEY", _SPKI + self.raw).decode("ascii")
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKey:
+    """A private key: its 32-byte seed (what PKCS#8 stores)."""
+
+    seed: bytes
+
+    def __post_init__(self) -> None:
+        if len(self.seed) != 32:
+            raise KeyFormatError("Una clave privada Ed25519 mide 32 bytes.")
+
+    @classmethod
+    def generate(cls) -> SigningKey:
+        return cls(secrets.token_bytes(32))
+
+    def verifying_key(self) -> VerifyingKey:
+        return VerifyingKey(bytes(_NaclSigningKey(self.seed).verify_key))
+
+    def sign(self, data: bytes) -> bytes:
+        """The 64-byte signature of ``data``."""
+        return _NaclSigningKey(self.seed).sign(data).signature
+
+    def private_pem(self) -> bytes:
+        """Unencrypted PKCS#8 PEM (version 1), as ``openssl genpkey -algorithm ed25519``."""
+        return _pem("PRIVATE KEY", _PKCS8_V1 + self.seed)
+
+
+def load_private_pem(pem: bytes) -> SigningKey:
+    """The key in a ``PRIVATE KEY`` PEM block; KeyFormatError or NotEd25519 otherwise."""
+    label, der = _read_pem(pem)
+    if label != "PRIVATE KEY":
+        raise NotEd25519(label) if label.endswith("PRIVATE KEY") else KeyFormatError(label)
+    if len(der) == 48 and der.startswith(_PKCS8_V1):
+        return SigningKey(der[16:])
+    raise _other_or_damaged(der)
+
+
+def load_public_pem(pem: bytes) -> VerifyingKey:
+    """The key in a ``PUBLIC KEY`` PEM block; KeyFormatError or NotEd25519 otherwise."""
+    label, der = _read_pem(pem)
+    if label != "PUBLIC KEY":
+        raise KeyFormatError(label)
+    if len(der) == 44 and der.startswith(_SPKI):
+        return VerifyingKey(der[12:])
+    raise _other_or_damaged(der)
+
+
+def _read_pem(pem: bytes) -> tuple[str, bytes]:
+    match = _PEM.search(pem.decode("ascii", errors="replace"))
+    if match is None:
+        raise KeyFormatError("No es un bloque PEM.")
+    try:
+        der = base64.b64decode("".join(match[2].split()), validate=True)
+    except binascii.Error as exc:
+        raise KeyFormatError("El bloque PEM no es base64.") from exc
+    return match[1], der
+
+
+def _other_or_damaged(der: bytes) -> ValueError:
+    # A DER SEQUENCE without the Ed25519 OID is another kind of key; with it, a damaged one.
+    if der[:1] == b"\x30" and b"\x06\x03\x2b\x65\x70" not in der:
+        return NotEd25519("otro algoritmo")
+    return KeyFormatError("Clave Ed25519 dañada.")
+
+
+def _pem(label: str, der: bytes) -> bytes:
+    body = base64.encodebytes(der).decode("ascii").replace("\n", "")
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    return "\n".join([f"-----BEGIN {label}-----", *lines, f"-----END {label}-----", ""]).encode()

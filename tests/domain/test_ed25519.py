@@ -1,0 +1,106 @@
+"""Ed25519 on libsodium: the RFC 8032 vectors, the same bytes as ``cryptography`` (kept as a
+test-only, independent implementation), and PEM files either library wrote."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+
+from domain.ed25519 import (
+    KeyFormatError,
+    NotEd25519,
+    SigningKey,
+    VerifyingKey,
+    load_private_pem,
+    load_public_pem,
+)
+
+# RFC 8032, section 7.1: TEST 1 (empty message), TEST 2 (one byte) and TEST 3 (two bytes).
+VECTORS = [
+    (
+        "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+        "",
+        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+    ),
+    (
+        "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+        "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
+        "72",
+        "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00",
+    ),
+    (
+        "c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
+        "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025",
+        "af82",
+        "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a",
+    ),
+]
+CRYPTOGRAPHY_PUBLIC = (serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+CRYPTOGRAPHY_PRIVATE = (
+    serialization.Encoding.PEM,
+    serialization.PrivateFormat.PKCS8,
+    serialization.NoEncryption(),
+)
+
+
+@pytest.mark.parametrize(("seed", "public", "message", "signature"), VECTORS)
+def test_rfc_8032_vectors(seed: str, public: str, message: str, signature: str) -> None:
+    key = SigningKey(bytes.fromhex(seed))
+    assert key.verifying_key().raw.hex() == public
+    assert key.sign(bytes.fromhex(message)).hex() == signature
+    assert VerifyingKey(bytes.fromhex(public)).verify(
+        bytes.fromhex(signature), bytes.fromhex(message)
+    )
+
+
+def test_same_signatures_and_pem_as_cryptography() -> None:
+    ours = SigningKey.generate()
+    theirs = ed25519.Ed25519PrivateKey.from_private_bytes(ours.seed)
+    data = "||v=1|nombre=JOSÉ PEÑA||".encode()
+    assert ours.sign(data) == theirs.sign(data)
+    theirs.public_key().verify(ours.sign(data), data)  # raises if it does not hold
+    assert ours.private_pem() == theirs.private_bytes(*CRYPTOGRAPHY_PRIVATE)
+    assert (
+        ours.verifying_key().pem()
+        == theirs.public_key().public_bytes(*CRYPTOGRAPHY_PUBLIC).decode()
+    )
+    other = ed25519.Ed25519PrivateKey.generate()
+    loaded = load_private_pem(other.private_bytes(*CRYPTOGRAPHY_PRIVATE))
+    assert loaded.verifying_key().raw == other.public_key().public_bytes_raw()
+    public = load_public_pem(other.public_key().public_bytes(*CRYPTOGRAPHY_PUBLIC))
+    assert public.verify(other.sign(data), data)
+
+
+def pem_text(label: str, der: bytes) -> bytes:
+    body = base64.b64encode(der).decode()
+    return f"-----BEGIN {label}-----\n{body}\n-----END {label}-----\n".encode()
+
+
+def test_other_algorithms_and_damaged_keys_are_told_apart() -> None:
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    with pytest.raises(NotEd25519):
+        load_private_pem(ec_key.private_bytes(*CRYPTOGRAPHY_PRIVATE))
+    with pytest.raises(NotEd25519):
+        load_public_pem(ec_key.public_key().public_bytes(*CRYPTOGRAPHY_PUBLIC))
+    good = SigningKey.generate().private_pem()
+    for damaged in (b"", b"no es PEM", pem_text("PRIVATE KEY", b"\x00\x00\x00"), good[:-40]):
+        with pytest.raises(KeyFormatError):
+            load_private_pem(damaged)
+    with pytest.raises(KeyFormatError):
+        load_public_pem(good)  # a private key where a public one was expected
+    for size in (0, 31, 33):
+        with pytest.raises(KeyFormatError):
+            VerifyingKey(bytes(size))
+
+
+def test_bad_signatures_are_false_not_errors() -> None:
+    key = SigningKey.generate()
+    public, signature = key.verifying_key(), key.sign(b"datos")
+    assert public.verify(signature, b"datos")
+    for bad in (b"", signature[:63], signature + b"\x00", bytes(64), signature[::-1]):
+        assert public.verify(bad, b"datos") is False
+    assert public.verify(signature, b"datos ") is False
