@@ -50,7 +50,7 @@ def cacheable(data: Any, max_age: int = DAY) -> Response:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     etag = hashlib.blake2b(body, digest_size=12).hexdigest()
     headers = {"Cache-Control": f"public, max-age={max_age}", "ETag": f'"{etag}"'}
-    if "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains(etag):
+    if "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains_weak(etag):
         return Response(status=304, headers=headers)
     return Response(body, headers=headers, mimetype="application/json")
 

@@ -56,6 +56,12 @@ def test_validation_is_cacheable_with_etag(client) -> None:
     etag = first.headers["ETag"]
     again = client.get("/api/v1/curp/PXNE660720HMCXTN06", headers={"If-None-Match": etag})
     assert again.status_code == 304
+    assert again.headers["ETag"] == etag and not again.get_data()
+    # If-None-Match compares weakly (RFC 9110): a cache may send the tag back marked weak.
+    weak = client.get("/api/v1/curp/PXNE660720HMCXTN06", headers={"If-None-Match": f"W/{etag}"})
+    assert weak.status_code == 304
+    other = client.get("/api/v1/curp/PXNE660720HMCXTN07", headers={"If-None-Match": etag})
+    assert other.status_code == 200
 
 
 def test_generation_json(client) -> None:
