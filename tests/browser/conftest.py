@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from domain.models import Base
 from tests.conftest import make_app, service_missing
@@ -32,11 +32,39 @@ CHROMIUM_ARGS = [
 ]
 
 
+RESPONSE_KEY = "tests.response"
+
+
+class ClosingHandler(WSGIRequestHandler):
+    """werkzeug's development server skips closing a response when the browser drops the
+    connection half-way (chromium cancels a worker script when its page closes), which leaves
+    a static file open until the garbage collector warns about it; close it here."""
+
+    def run_wsgi(self) -> None:
+        try:
+            super().run_wsgi()
+        finally:
+            body = getattr(self, "environ", {}).get(RESPONSE_KEY)
+            if body is not None and hasattr(body, "close"):
+                body.close()
+
+
+def keep_response(app: Any) -> Any:
+    def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
+        body = app(environ, start_response)
+        environ[RESPONSE_KEY] = body
+        return body
+
+    return wrapped
+
+
 class LiveServer:
     """Serves a WSGI app from a thread until stopped."""
 
     def __init__(self, app: Any, host: str = "127.0.0.1") -> None:
-        self.server = make_server(host, 0, app, threaded=True)
+        self.server = make_server(
+            host, 0, keep_response(app), threaded=True, request_handler=ClosingHandler
+        )
         self.url = f"http://{host}:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

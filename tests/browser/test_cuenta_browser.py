@@ -91,6 +91,9 @@ def test_from_registration_to_the_signed_in_home(
     phone.locator("#campo-curp").fill(persona["curp"][:10])
     phone.locator("#campo-nombre").focus()
     expect(phone.locator("#error-curp")).to_contain_text("faltan 8 caracteres")
+    # As a person would, type again once the answer has settled: htmx binds the new field's
+    # trigger when its swap settles, and a change fired before that would go unheard.
+    expect(phone.locator(".htmx-request, .htmx-settling, .htmx-added")).to_have_count(0)
     phone.locator("#campo-curp").fill(persona["curp"])
     phone.locator("#campo-nombre").focus()
     expect(phone.locator("#error-curp")).to_have_count(0)
