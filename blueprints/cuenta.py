@@ -50,7 +50,6 @@ from blueprints.cuenta_forms import (
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import wants_fragment
 from blueprints.mail import url_publica
-from blueprints.traduccion import traducir_todos
 from domain import accounts, tokens
 from domain.curp import today_in_mexico
 from domain.models import Cuenta
@@ -80,7 +79,6 @@ def _see_other(endpoint: str, **values: Any) -> Response:
 def _registro_page(
     form: dict[str, str], errors: dict[str, str], aviso: accounts.Aviso | None = None
 ) -> ResponseReturnValue:
-    errors = traducir_todos(errors)
     html = render_template(
         "cuenta/registro.html", form=form, errors=errors, aviso=aviso and aviso.value
     )
