@@ -37,7 +37,7 @@ from blueprints.extensions import (
     csrf,
     db,
     htmx,
-    limiter,
+    init_limiter,
     login_manager,
     select_locale,
 )
@@ -76,7 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "translations"),
     )
-    limiter.init_app(app)
+    init_limiter(app)
     # No template reads current_user: skip the context processor that loads it for every page.
     login_manager.init_app(app, add_context_processor=False)
     # Nor do we ever set a remember-me cookie (a session ends after 30 idle minutes), so the

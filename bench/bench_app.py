@@ -1,13 +1,10 @@
-"""The portal as benchmarks serve it: the real factory, with CSRF and rate limits switched off
-so that a load test measures the work and not the refusals."""
+"""The portal as production serves it, for the load benchmarks: CSRF checked, rate limits on.
 
-from flask import Flask
+bench/harness.py runs it behind one trusted proxy (PROXY_COUNT=1) and wrk sends each request
+from its own client address in X-Forwarded-For, as a load balancer passes on many people; so
+the limits are evaluated on every request as they would be, without refusing the benchmark.
+"""
 
 from app import create_app
 
-
-def create() -> Flask:
-    return create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
-
-
-app = create()
+app = create_app()

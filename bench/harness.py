@@ -52,13 +52,14 @@ class Server:
 
 
 def bench_environment(database_url: str | None = None) -> dict[str, str]:
-    """A demo instance with data, in a temp folder, with CSRF and rate limits off for load."""
+    """A demo instance with data, in a temp folder, behind one trusted proxy (see ``clients``)."""
     instance = tempfile.mkdtemp(prefix="bench-instance-")
     env = dict(os.environ)
     env.update(
         DEMO_MODE="1",
         INSTANCE_PATH=instance,
         SECRET_KEY="bench-secret",
+        PROXY_COUNT="1",
         DATABASE_URL=database_url or f"sqlite:///{instance}/bench.sqlite3",
         PYTHONPATH=str(ROOT),
     )
@@ -125,12 +126,12 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, seconds: int = 5, connections: int = 16, script: str | None = None) -> WrkResult:
+def wrk(url: str, seconds: int = 5, connections: int = 16, lua: str | None = None) -> WrkResult:
+    """``lua`` defaults to ``script()``: GET ``url``, each request from its own address."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed (Debian package wrk): apt-get install wrk")
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    if script:
-        command += ["-s", script]
+    command += ["-s", lua or script()]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"(?m)^\s+50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
@@ -148,18 +149,44 @@ def wrk(url: str, seconds: int = 5, connections: int = 16, script: str | None = 
     return WrkResult(rps, p50, p99, errors, requests)
 
 
-def post_script(path: str, body: str, headers: dict[str, str] | None = None) -> str:
-    """A wrk Lua script that POSTs a form body (with extra request headers, if any)."""
-    extra = "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in (headers or {}).items())
+def script(
+    path: str | None = None, body: str | None = None, headers: dict[str, str] | None = None
+) -> str:
+    """A wrk Lua script: every request from its own client address, as a load balancer would
+    pass them on in X-Forwarded-For (so per-address rate limits are evaluated, never hit),
+    optionally a form POST of ``body`` to ``path`` with extra request headers."""
+    lines = [f'wrk.headers["{k}"] = "{v}"' for k, v in (headers or {}).items()]
+    if body is not None:
+        lines += [
+            'wrk.method = "POST"',
+            f'wrk.body = "{body}"',
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"',
+        ]
+    if path:
+        lines.append(f'wrk.path = "{path}"')
+    lines += [
+        "local n = 0",
+        "request = function()",
+        "  n = n + 1",
+        '  wrk.headers["X-Forwarded-For"] = "10." .. math.floor(n / 65536) % 256 .. "." ..',
+        '    math.floor(n / 256) % 256 .. "." .. n % 256',
+        "  return wrk.format()",
+        "end",
+    ]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(
-            'wrk.method = "POST"\n'
-            f'wrk.body = "{body}"\n'
-            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
-            f"{extra}"
-            f'wrk.path = "{path}"\n'
-        )
+        handle.write("\n".join(lines) + "\n")
     return handle.name
+
+
+def form_session(url: str) -> tuple[dict[str, str], str]:
+    """The session cookie and CSRF token a person gets with the form page at ``url``."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        cookie = response.headers.get("Set-Cookie", "").split(";", 1)[0]
+        page = response.read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    if not cookie or not token:
+        raise RuntimeError(f"{url} gave no session cookie or CSRF token")
+    return {"Cookie": cookie}, token.group(1)
 
 
 def line(name: str, result: WrkResult, bare: WrkResult | None = None) -> str:

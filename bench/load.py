@@ -5,9 +5,13 @@ measured in the same run. Prints requests/s, p50, p99, errors and the ratio; ass
 
 Targets on 2 cores (printed for reading, not enforced): the CURP API and the no-afiliación search
 at 70 % or more of the bare endpoint; a guide page at 80 % or more; zero errors. wrk shares the
-two cores with gunicorn, so absolute figures are lower bounds. The search is measured as htmx
-sends it (the fragment) and as a browser without JavaScript does (the whole page). A bare
-endpoint answering as many bytes as the guide page shows how much of the page's cost is its size.
+two cores with gunicorn, so absolute figures are lower bounds. The portal runs as production
+does: CSRF checked, rate limits on (in memory, or in Redis with --redis), behind one trusted
+proxy, and every request comes from its own client address (bench.harness.script). The search
+and the download carry the session cookie and CSRF token of the form page, as a browser's do;
+the search is measured as htmx sends it (the result only) and as a browser without JavaScript
+does (the whole page). A bare endpoint answering as many bytes as the guide page shows how much
+of the page's cost is its size.
 """
 
 from __future__ import annotations
@@ -19,25 +23,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import bench_environment, gunicorn, line, post_script, wrk
+from bench.harness import bench_environment, form_session, gunicorn, line, script, wrk
 
 VALID_CURP = "PXNE660720HMCXTN06"  # published CURP; not in the demo registry: "no afiliación"
 GUIDE = "/guias/carnet-digital-issste"
-
-
-def session_cookie(url: str) -> dict[str, str]:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        cookie = response.headers.get("Set-Cookie", "").split(";", 1)[0]
-    return {"Cookie": cookie} if cookie else {}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--database", default=None, help="PostgreSQL URL (default: SQLite)")
+    parser.add_argument("--redis", default=None, help="Redis URL for rate limits (default: memory)")
     args = parser.parse_args()
     env = bench_environment(args.database)
-    print(f"database: {'PostgreSQL' if args.database else 'SQLite'}; {args.seconds}s per endpoint")
+    if args.redis:
+        env["REDIS_URL"] = args.redis
+    print(
+        f"database: {'PostgreSQL' if args.database else 'SQLite'}; rate limits in "
+        f"{'Redis' if args.redis else 'memory'}; {args.seconds}s per endpoint"
+    )
 
     with gunicorn("bench.bench_app:app", env) as server:
         guide = server.url + GUIDE
@@ -55,8 +59,9 @@ def main() -> None:
         guide = server.url + GUIDE
         api = server.url + f"/api/v1/curp/{VALID_CURP}"
         # A person searches from the form page, so the search carries the session cookie
-        # that page set (with its CSRF token).
-        cookie = session_cookie(server.url + search)
+        # that page set and its CSRF token.
+        cookie, token = form_session(server.url + search)
+        form = f"csrf_token={token}&curp={VALID_CURP}"
         wrk(guide, seconds=1)
         wrk(api, seconds=1)
         targets = [
@@ -65,24 +70,24 @@ def main() -> None:
             (
                 "no-afiliación search, htmx (target 70%)",
                 server.url + search,
-                post_script(search, f"curp={VALID_CURP}", {"HX-Request": "true", **cookie}),
+                script(search, form, {"HX-Request": "true", **cookie}),
                 16,
             ),
             (
                 "no-afiliación search, no JavaScript",
                 server.url + search,
-                post_script(search, f"curp={VALID_CURP}", cookie),
+                script(search, form, cookie),
                 16,
             ),
             (
                 "PDF issuance",
                 server.url + search + "/descargar",
-                post_script(search + "/descargar", f"curp={VALID_CURP}", cookie),
+                script(search + "/descargar", form, cookie),
                 4,
             ),
         ]
-        for name, url, script, connections in targets:
-            result = wrk(url, seconds=args.seconds, script=script, connections=connections)
+        for name, url, lua, connections in targets:
+            result = wrk(url, seconds=args.seconds, lua=lua, connections=connections)
             print(line(name, result, bare))
         rss = ", ".join(f"{mib:.1f}" for mib in server.worker_rss_mib())
         print(f"worker RSS after the PDF run (MiB): {rss}")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 import hmac
-import json
 import logging
 import os
 from collections.abc import Iterator
+from json.encoder import encode_basestring as _text  # as dumps(ensure_ascii=False)
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, has_request_context, request
@@ -57,17 +57,33 @@ RATE_LIMITED = Counter(
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request_id (and exception).
+
+    Every request writes one of these (the access line), so the line is assembled from its
+    JSON-escaped parts rather than through ``json.dumps`` of a dict, and the time stamp is
+    formatted once a second rather than once a line: together a third of the access line's
+    cost (bench/load.py).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._second = -1
+        self._stamp = ""
+
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": redact(record.getMessage()),
-            "request_id": getattr(record, "request_id", None),
-        }
+        second = int(record.created)
+        if second != self._second:  # handlers format under their lock: no race here
+            self._stamp = self.formatTime(record, "%Y-%m-%dT%H:%M:%S")
+            self._second = second
+        request_id = getattr(record, "request_id", None)
+        line = (
+            f'{{"time":"{self._stamp}","level":{_text(record.levelname)},'
+            f'"logger":{_text(record.name)},"message":{_text(redact(record.getMessage()))},'
+            f'"request_id":{"null" if request_id is None else _text(str(request_id))}'
+        )
         if record.exc_info:
-            entry["exception"] = redact(self.formatException(record.exc_info))
-        return json.dumps(entry, ensure_ascii=False)
+            line += f',"exception":{_text(redact(self.formatException(record.exc_info)))}'
+        return line + "}"
 
 
 class RequestIdFilter(logging.Filter):

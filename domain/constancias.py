@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
-from domain import registry
+from domain import folio_lock, registry
 from domain.models import Afiliacion, Constancia, FolioContador
 from domain.signing import KeyRing, Signer
 
@@ -173,9 +173,11 @@ def siguiente_folio(session: Session, prefijo: str, anio: int) -> int:
     """Take the next number for ``prefijo`` and ``anio`` inside the caller's transaction.
 
     One INSERT ... ON CONFLICT DO UPDATE ... RETURNING: on PostgreSQL it locks the counter row
-    until commit; on SQLite it takes the database write lock (busy_timeout queues the others).
-    A rollback returns the number, so folios have no gaps and no duplicates.
+    until commit; on SQLite it takes the database write lock.
+    A rollback returns the number, so folios have no gaps and no duplicates. On SQLite the
+    issuers queue in ``folio_lock`` first, so each waits its turn instead of polling.
     """
+    folio_lock.hold(session)
     query = _upsert(session.get_bind().dialect.name, prefijo, anio)
     return int(session.execute(query).scalar_one())
 

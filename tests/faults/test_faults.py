@@ -135,7 +135,7 @@ def test_redis_stopped_site_keeps_serving(tmp_path: Path, redis_url: str) -> Non
 
 def test_worker_killed_while_issuing_leaves_a_clean_ledger(fresh_pg_database: str) -> None:
     env = bench_environment(fresh_pg_database)
-    with gunicorn("bench.bench_app:app", env, workers=2) as server:
+    with gunicorn("bench.fault_app:app", env, workers=2) as server:
         url = server.url + "/constancias/no-afiliacion/descargar"
         results: list[list[tuple[int, bytes, dict[str, str]]]] = [[] for _ in range(4)]
         threads = [

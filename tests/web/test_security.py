@@ -104,6 +104,14 @@ def test_too_many_requests_page(error_app: Flask) -> None:
     assert int(response.headers["Retry-After"]) > 0
 
 
+def test_only_views_with_a_limit_pay_for_the_limiter(error_app: Flask) -> None:
+    # Every limit sits on its view; flask-limiter's check before every request found nothing
+    # to do and cost a third of a guide page (bench/load.py). The limited view still refuses.
+    assert limiter._check_request_limit not in error_app.before_request_funcs.get(None, [])
+    client = error_app.test_client()
+    assert [client.get("/_limitado").status_code for _ in range(3)] == [200, 200, 429]
+
+
 def test_rate_limits_shared_through_redis(tmp_path: Path, redis_url: str) -> None:
     import redis
 
