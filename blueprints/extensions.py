@@ -25,7 +25,6 @@ limiter = Limiter(
 )
 
 
-
 def init_limiter(app: Flask) -> None:
     limiter.init_app(app)
     # flask-limiter also runs a check before every request, for default, application-wide
