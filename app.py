@@ -34,10 +34,10 @@ from blueprints import (
 )
 from blueprints.extensions import (
     babel,
-    csrf,
     db,
     htmx,
-    init_limiter,
+    init_csrf,
+    limiter,
     login_manager,
     select_locale,
 )
@@ -69,14 +69,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             x_host=settings.proxy_count,
         )
     db.init_app(app)
-    csrf.init_app(app)
+    init_csrf(app)
     htmx.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "translations"),
     )
-    init_limiter(app)
+    limiter.init_app(app)
     # No template reads current_user: skip the context processor that loads it for every page.
     login_manager.init_app(app, add_context_processor=False)
     # Nor do we ever set a remember-me cookie (a session ends after 30 idle minutes), so the
@@ -124,9 +124,6 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "RATELIMIT_STORAGE_URI": settings.redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "RATELIMIT_HEADER_LIMIT": "RateLimit-Limit",
-        "RATELIMIT_HEADER_REMAINING": "RateLimit-Remaining",
-        "RATELIMIT_HEADER_RESET": "RateLimit-Reset",
         "SESSION_COOKIE_SECURE": settings.https,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -23,7 +23,7 @@ from flask_babel import ngettext
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from blueprints.captcha import check_captcha
-from blueprints.extensions import db, limiter
+from blueprints.extensions import db, htmx, limiter
 from blueprints.htmx_util import wants_fragment
 from blueprints.mail import queue_email
 from domain import constancias, curp, registry, signing
@@ -201,9 +201,15 @@ def no_afiliacion() -> ResponseReturnValue:
             with db.engine.connect() as connection:
                 resultado = registry.estado_issste(connection, value, curp.today_in_mexico())
     context = {"value": value, "errors": errors, "report": report, "resultado": resultado}
-    if wants_fragment():
-        return render_template("constancias/_no_afiliacion.html", **context)
-    return render_template("constancias/no_afiliacion.html", **context), 422 if errors else 200
+    if not wants_fragment():
+        page = render_template("constancias/no_afiliacion.html", **context)
+        return page, 422 if errors else 200
+    if resultado and htmx.target == "resultado":
+        # The form stays as the person left it: only the answer is drawn and swapped.
+        return render_template("constancias/_issste_resultado.html", **context)
+    # Errors, or a form that asked for everything: the form and the answer, in their place.
+    fragment = render_template("constancias/_no_afiliacion.html", **context)
+    return fragment, {"HX-Retarget": "#tramite", "HX-Reswap": "innerHTML"}
 
 
 def _issste(situacion: registry.Situacion) -> str:

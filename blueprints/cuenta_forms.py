@@ -154,14 +154,14 @@ def contar(nombre: str, clave: str, regla: str) -> bool:
     """Count one more request for ``clave`` (a CURP, an address); False once over ``regla``."""
     if not _limites_activos():
         return True
-    return bool(limiter.limiter.hit(parse(regla), "cuenta", nombre, _clave(nombre, clave)))
+    return bool(limiter.hit(parse(regla), "cuenta", nombre, _clave(nombre, clave)))
 
 
 def agotado(nombre: str, clave: str, regla: str) -> bool:
     """True when one more request for ``clave`` would go over ``regla`` (nothing counted)."""
     if not _limites_activos():
         return False
-    return not limiter.limiter.test(parse(regla), "cuenta", nombre, _clave(nombre, clave))
+    return not limiter.test(parse(regla), "cuenta", nombre, _clave(nombre, clave))
 
 
 def destino_seguro(target: str | None, default: str = "/oficina") -> str:

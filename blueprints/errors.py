@@ -78,7 +78,7 @@ def remove_session_safely(_exc: BaseException | None) -> None:
     """End the request's session even when the database went away mid-transaction.
 
     Flask-SQLAlchemy's own teardown rolls back on the dead connection and raises, which turns
-    an answered request into a 500; this runs first and drops such a connection instead.
+    an answered request into a 500; this replaces it and drops such a connection instead.
     """
     from blueprints.extensions import db
 
@@ -106,5 +106,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(InterfaceError, handle_database_down)
     app.register_error_handler(Exception, handle_unexpected)
-    # Registered after db.init_app, so Flask runs it before Flask-SQLAlchemy's teardown.
+    from blueprints.extensions import db
+
+    # In place of Flask-SQLAlchemy's own teardown, which would only remove the session again.
+    if db._teardown_session in app.teardown_appcontext_funcs:
+        app.teardown_appcontext_funcs.remove(db._teardown_session)
     app.teardown_appcontext(remove_session_safely)

@@ -1,15 +1,14 @@
 """The Flask extensions, created once and bound to the app in ``create_app``."""
 
 from babel import Locale
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_htmx import HTMX
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+from blueprints.ratelimit import Limiter
 from domain.models import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -17,28 +16,30 @@ csrf = CSRFProtect()
 htmx = HTMX()
 babel = Babel()
 login_manager = LoginManager()
-limiter = Limiter(
-    key_func=get_remote_address,
-    headers_enabled=True,
-    # Redis down must not take the site down: limits fall back to per-process memory.
-    in_memory_fallback_enabled=True,
-)
+# Redis down must not take the site down: limits fall back to per-process memory.
+limiter = Limiter()
 
 
-def init_limiter(app: Flask) -> None:
-    limiter.init_app(app)
-    # flask-limiter also runs a check before every request, for default, application-wide
-    # and meta limits. We set none of those: every limit sits on its view and is checked by
-    # the decorator (which also notices a dead or recovered Redis). So that hook only ever
-    # resolved an empty list, at a third of a guide page's time with limits on (bench/load.py).
-    if not (
-        limiter.limit_manager._default_limits
-        or limiter.limit_manager._application_limits
-        or limiter._meta_limits
-    ):
-        hooks = app.before_request_funcs.get(None, [])
-        if limiter._check_request_limit in hooks:
-            hooks.remove(limiter._check_request_limit)
+def init_csrf(app: Flask) -> None:
+    """CSRF on every unsafe request, checked by method first.
+
+    flask-wtf's own hook looks up the view's exemptions before it reads the method, so every
+    GET paid for two lookups it never needed (~6 % of a guide page, bench/load.py). Its
+    documented switch WTF_CSRF_CHECK_DEFAULT hands the check to us; ``protect`` still applies
+    the exemptions and raises the same CSRFError.
+    """
+    checks = app.config.get("WTF_CSRF_CHECK_DEFAULT", True)
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf.init_app(app)
+    if not checks:
+        return
+    methods = frozenset(app.config["WTF_CSRF_METHODS"])
+
+    def csrf_protect() -> None:
+        if request.method in methods and current_app.config["WTF_CSRF_ENABLED"]:
+            csrf.protect(apply_exemptions=True)
+
+    app.before_request(csrf_protect)
 
 
 LANGUAGES = ("es", "en")

@@ -13,6 +13,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
+import redis
 import sqlalchemy as sa
 
 from bench.harness import bench_environment, gunicorn
@@ -102,7 +104,9 @@ def test_postgresql_restart_during_load(tmp_path: Path, fresh_pg_database: str) 
     assert issued and issued <= ledger
 
 
-def test_redis_stopped_site_keeps_serving(tmp_path: Path, redis_url: str) -> None:
+def test_redis_stopped_site_keeps_serving(
+    tmp_path: Path, redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
     app = make_app(
         tmp_path,
         f"sqlite:///{tmp_path}/r.sqlite3",
@@ -120,6 +124,7 @@ def test_redis_stopped_site_keeps_serving(tmp_path: Path, redis_url: str) -> Non
     try:
         assert [client.get("/_limitado").status_code for _ in range(5)] == [200] * 5
         assert client.get("/healthz").status_code == 200
+        assert "los límites siguen en memoria" in caplog.text
     finally:
         subprocess.run(REDIS_START, shell=True, check=True)
         deadline = time.monotonic() + 10
@@ -131,6 +136,11 @@ def test_redis_stopped_site_keeps_serving(tmp_path: Path, redis_url: str) -> Non
         ):
             assert time.monotonic() < deadline, "redis did not come back"
             time.sleep(0.2)
+    # Back: the next try (every RETRY_SECONDS; now, here) shares the limits through Redis again.
+    app.extensions["ratelimit"].retry_at = 0.0
+    assert client.get("/_limitado").status_code == 200
+    assert app.extensions["ratelimit"].fallback is None
+    assert redis.Redis.from_url(redis_url).keys("LIMITS*")
 
 
 def test_worker_killed_while_issuing_leaves_a_clean_ledger(fresh_pg_database: str) -> None:

@@ -141,6 +141,37 @@ def test_htmx_search_returns_the_fragment(client: FlaskClient, curps: dict[str, 
     assert "HX-Request" in response.headers["Vary"]
 
 
+def test_htmx_answer_alone_when_the_form_is_clean(
+    client: FlaskClient, curps: dict[str, str]
+) -> None:
+    page = body(client.get("/constancias/no-afiliacion"))
+    assert 'hx-target="#resultado"' in page and '<div id="resultado"></div>' in page
+    htmx = {"HX-Request": "true", "HX-Target": "resultado"}
+    answer = client.post(
+        "/constancias/no-afiliacion", data={"curp": curps["sin_afiliacion"]}, headers=htmx
+    )
+    # The form stays as the person left it: only the answer, with its download form, comes.
+    assert answer.status_code == 200 and "HX-Retarget" not in answer.headers
+    assert 'name="curp"' in body(answer) and 'type="hidden"' in body(answer)
+    assert "Buscar" not in body(answer) and "No tienes afiliación vigente" in body(answer)
+
+
+def test_htmx_errors_redraw_the_whole_form(client: FlaskClient) -> None:
+    htmx = {"HX-Request": "true", "HX-Target": "resultado"}
+    wrong = client.post("/constancias/no-afiliacion", data={"curp": "PXNE661320"}, headers=htmx)
+    assert wrong.headers["HX-Retarget"] == "#tramite"
+    assert "Revisa tu CURP" in body(wrong) and "Buscar" in body(wrong)
+    # A form showing errors is swapped whole next time, so a good answer clears them.
+    assert 'hx-target="#tramite"' in body(wrong)
+    fixed = client.post(
+        "/constancias/no-afiliacion",
+        data={"curp": UNKNOWN},
+        headers={"HX-Request": "true", "HX-Target": "tramite"},
+    )
+    assert "Revisa tu CURP" not in body(fixed) and "No hay registro" in body(fixed)
+    assert 'hx-target="#resultado"' in body(fixed)
+
+
 def test_download_issues_a_signed_pdf(
     app: Flask, client: FlaskClient, curps: dict[str, str]
 ) -> None:

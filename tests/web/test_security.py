@@ -104,12 +104,19 @@ def test_too_many_requests_page(error_app: Flask) -> None:
     assert int(response.headers["Retry-After"]) > 0
 
 
-def test_only_views_with_a_limit_pay_for_the_limiter(error_app: Flask) -> None:
-    # Every limit sits on its view; flask-limiter's check before every request found nothing
-    # to do and cost a third of a guide page (bench/load.py). The limited view still refuses.
-    assert limiter._check_request_limit not in error_app.before_request_funcs.get(None, [])
+def test_limited_responses_report_the_tightest_limit(error_app: Flask) -> None:
     client = error_app.test_client()
-    assert [client.get("/_limitado").status_code for _ in range(3)] == [200, 200, 429]
+    first = client.get("/_limitado")
+    assert first.headers["RateLimit-Limit"] == "2" and first.headers["RateLimit-Remaining"] == "1"
+    assert 0 < int(first.headers["RateLimit-Reset"]) <= 60  # seconds left, as the draft says
+    client.get("/_limitado")
+    refused = client.get("/_limitado")
+    assert refused.status_code == 429 and refused.headers["RateLimit-Remaining"] == "0"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    # A view without a limit reports none, and another address has its own budget.
+    assert "RateLimit-Limit" not in error_app.test_client().post("/_form").headers
+    other = client.get("/_limitado", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 200
 
 
 def test_rate_limits_shared_through_redis(tmp_path: Path, redis_url: str) -> None:

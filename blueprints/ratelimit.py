@@ -1,0 +1,217 @@
+"""Rate limits on views, over ``limits`` (the windows and the Redis and memory storage that
+flask-limiter itself is built on).
+
+Why not flask-limiter, which this replaces: on ``/api/v1/curp/{curp}`` with limits on, its
+per-request bookkeeping (exemption scopes, blueprint inheritance, a request context object
+looked up a dozen times, limits resolved again on every call, header injection) cost ~135 µs,
+three times the storage hit itself and a third of the route (bench/load.py). Here a rule is
+parsed when its view is decorated; a request costs one ``incr`` per limit, plus one expiry
+read for the RateLimit headers of the tightest. The surface is flask-limiter's, kept so the
+views read the same: ``limit``, ``shared_limit``, ``exempt``.
+
+Redis down must not take the site down: the limits move to this process's memory (logged),
+and Redis is tried again every ``RETRY_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage, Storage, storage_from_string
+from werkzeug.exceptions import TooManyRequests
+
+log = logging.getLogger(__name__)
+EXTENSION = "ratelimit"
+HEADERS_KEY = "portal.ratelimit"  # in the WSGI environ: (limit, remaining, reset) to report
+RETRY_SECONDS = 10.0
+
+LimitValue = str | Callable[[], str]
+
+
+class RateLimitExceeded(TooManyRequests):
+    def __init__(self, item: RateLimitItem, retry_after: int) -> None:
+        super().__init__(f"Límite: {item}")
+        self.limit = item
+        self.retry_after = retry_after
+
+
+def remote_address() -> str:
+    # Behind ProxyFix this is the client's address; the edge proxy sets it.
+    return request.remote_addr or "127.0.0.1"
+
+
+@dataclass
+class State:
+    """One app's storage: Redis (or memory) and, while Redis is away, memory instead."""
+
+    primary: Storage
+    enabled: bool
+    headers: bool
+    fallback: MemoryStorage | None = None
+    retry_at: float = 0.0
+    parsed: dict[str, tuple[RateLimitItem, ...]] = field(default_factory=dict)
+
+    def storage(self) -> Storage:
+        if self.fallback is None:
+            return self.primary
+        if time.monotonic() >= self.retry_at:
+            self.retry_at = time.monotonic() + RETRY_SECONDS
+            try:
+                alive = self.primary.check()
+            except Exception:  # any failure means it is still away
+                alive = False
+            if alive:
+                log.info("El almacén de límites volvió; los límites vuelven a compartirse")
+                self.fallback = None
+                return self.primary
+        return self.fallback
+
+    def incr(self, item: RateLimitItem, key: str) -> tuple[int, float]:
+        """Count one request against ``item``; the count so far and when the window ends."""
+        storage = self.storage()
+        try:
+            count = storage.incr(key, item.get_expiry())
+            return count, storage.get_expiry(key)
+        except Exception:
+            if storage is not self.primary:
+                raise
+            log.warning("El almacén de límites no responde: los límites siguen en memoria")
+            self.fallback = MemoryStorage()
+            self.retry_at = time.monotonic() + RETRY_SECONDS
+            return self.incr(item, key)
+
+    def peek(self, item: RateLimitItem, key: str) -> int:
+        storage = self.storage()
+        try:
+            return int(storage.get(key))
+        except Exception:
+            if storage is not self.primary:
+                raise
+            self.fallback = MemoryStorage()
+            self.retry_at = time.monotonic() + RETRY_SECONDS
+            return self.peek(item, key)
+
+    def items(self, value: str) -> tuple[RateLimitItem, ...]:
+        found = self.parsed.get(value)
+        if found is None:
+            found = self.parsed[value] = tuple(parse_many(value))
+        return found
+
+
+@dataclass(frozen=True)
+class Rule:
+    value: LimitValue
+    scope: str | None
+    key_func: Callable[[], str] | None
+    methods: frozenset[str] | None
+    exempt_when: Callable[[], bool] | None
+
+
+class Limiter:
+    def __init__(self, key_func: Callable[[], str] = remote_address) -> None:
+        self.key_func = key_func
+
+    def init_app(self, app: Flask) -> None:
+        config = app.config
+        app.extensions[EXTENSION] = State(
+            primary=storage_from_string(config.get("RATELIMIT_STORAGE_URI", "memory://")),
+            enabled=bool(config.get("RATELIMIT_ENABLED", True)),
+            headers=bool(config.get("RATELIMIT_HEADERS_ENABLED", True)),
+        )
+        app.after_request(_report)
+
+    # --- decorators ----------------------------------------------------------------------
+
+    def limit(
+        self,
+        value: LimitValue,
+        *,
+        methods: list[str] | None = None,
+        key_func: Callable[[], str] | None = None,
+        exempt_when: Callable[[], bool] | None = None,
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Limit a view on its own: its scope is the view's name."""
+        upper = frozenset(m.upper() for m in methods) if methods else None
+        return self._decorator(Rule(value, None, key_func, upper, exempt_when))
+
+    def shared_limit(
+        self,
+        value: LimitValue,
+        scope: str,
+        *,
+        key_func: Callable[[], str] | None = None,
+        exempt_when: Callable[[], bool] | None = None,
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """One budget for every view decorated with the same ``scope``."""
+        return self._decorator(Rule(value, scope, key_func, None, exempt_when))
+
+    @staticmethod
+    def exempt(view: Callable[..., Any]) -> Callable[..., Any]:
+        """Says a public view is deliberately unlimited (nothing to check at run time)."""
+        return view
+
+    def _decorator(self, rule: Rule) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+            scope = rule.scope or f"{view.__module__}.{view.__qualname__}"
+
+            @functools.wraps(view)
+            def limited(*args: Any, **kwargs: Any) -> Any:
+                state: State = current_app.extensions[EXTENSION]
+                if (
+                    state.enabled
+                    and (rule.methods is None or request.method in rule.methods)
+                    and not (rule.exempt_when and rule.exempt_when())
+                ):
+                    self._check(state, rule, scope)
+                return view(*args, **kwargs)
+
+            return limited
+
+        return decorate
+
+    def _check(self, state: State, rule: Rule, scope: str) -> None:
+        value = rule.value() if callable(rule.value) else rule.value
+        key = (rule.key_func or self.key_func)()
+        environ = request.environ
+        failed: tuple[RateLimitItem, int] | None = None
+        for item in state.items(value):
+            count, reset = state.incr(item, item.key_for(scope, key))
+            remaining = max(item.amount - count, 0)
+            shown = environ.get(HEADERS_KEY)
+            if shown is None or remaining < shown[1]:
+                environ[HEADERS_KEY] = (item.amount, remaining, int(reset))
+            if count > item.amount and failed is None:
+                failed = (item, max(int(reset - time.time()), 1))
+        if failed:
+            raise RateLimitExceeded(*failed)
+
+    # --- counting outside a view (sign-in attempts per account, ...) ---------------------
+
+    def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
+        """Count one against ``item`` for ``identifiers``; False once over the limit."""
+        state: State = current_app.extensions[EXTENSION]
+        count, _ = state.incr(item, item.key_for(*identifiers))
+        return count <= item.amount
+
+    def test(self, item: RateLimitItem, *identifiers: str) -> bool:
+        """True while one more would still be within ``item`` (nothing counted)."""
+        state: State = current_app.extensions[EXTENSION]
+        return state.peek(item, item.key_for(*identifiers)) < item.amount
+
+
+def _report(response: Response) -> Response:
+    shown = request.environ.get(HEADERS_KEY)
+    if shown is not None and current_app.extensions[EXTENSION].headers:
+        limit, remaining, reset = shown
+        headers = response.headers
+        headers["RateLimit-Limit"] = str(limit)
+        headers["RateLimit-Remaining"] = str(remaining)
+        headers["RateLimit-Reset"] = str(max(reset - int(time.time()), 0))
+    return response
