@@ -189,8 +189,23 @@ def form_session(url: str) -> tuple[dict[str, str], str]:
     return {"Cookie": cookie}, token.group(1)
 
 
+def paired(
+    bare_url: str, url: str, lua: str | None, seconds: int, rounds: int = 2
+) -> tuple[WrkResult, WrkResult]:
+    """The bare endpoint and ``url``, alternated ``rounds`` times; the best run of each.
+
+    Beside each other rather than the bare endpoint once at the start: on a shared machine the
+    speed drifts by 10-20 % within a minute, which a single early figure turns into the ratio.
+    """
+    bares, results = [], []
+    for _ in range(rounds):
+        bares.append(wrk(bare_url, seconds))
+        results.append(wrk(url, seconds, lua=lua))
+    return max(bares, key=lambda r: r.rps), max(results, key=lambda r: r.rps)
+
+
 def line(name: str, result: WrkResult, bare: WrkResult | None = None) -> str:
-    ratio = f"  {result.rps / bare.rps:5.0%} of bare" if bare else ""
+    ratio = f"  {result.rps / bare.rps:5.0%} of bare ({bare.rps:.0f})" if bare else ""
     return (
         f"{name:<42} {result.rps:8.0f} req/s  p50 {result.p50_ms:6.2f} ms  "
         f"p99 {result.p99_ms:6.2f} ms  errors {result.errors}{ratio}"

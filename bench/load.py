@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import bench_environment, form_session, gunicorn, line, script, wrk
+from bench.harness import bench_environment, form_session, gunicorn, line, paired, script, wrk
 
 VALID_CURP = "PXNE660720HMCXTN06"  # published CURP; not in the demo registry: "no afiliación"
 GUIDE = "/guias/carnet-digital-issste"
@@ -33,6 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--database", default=None, help="PostgreSQL URL (default: SQLite)")
+    parser.add_argument("--rounds", type=int, default=2, help="alternations per endpoint")
     parser.add_argument("--redis", default=None, help="Redis URL for rate limits (default: memory)")
     args = parser.parse_args()
     env = bench_environment(args.database)
@@ -40,55 +41,48 @@ def main() -> None:
         env["REDIS_URL"] = args.redis
     print(
         f"database: {'PostgreSQL' if args.database else 'SQLite'}; rate limits in "
-        f"{'Redis' if args.redis else 'memory'}; {args.seconds}s per endpoint"
+        f"{'Redis' if args.redis else 'memory'}; {args.seconds}s per run, "
+        f"each endpoint alternated {args.rounds}x with the bare one (best of each)"
     )
 
-    with gunicorn("bench.bench_app:app", env) as server:
+    search = "/constancias/no-afiliacion"
+    with (
+        gunicorn("bench.bare_app:app", env) as bare_server,
+        gunicorn("bench.bench_app:app", env) as server,
+    ):
+        bare = bare_server.url + "/bare"
         guide = server.url + GUIDE
         guide_bytes = len(urllib.request.urlopen(guide, timeout=10).read())
-    with gunicorn("bench.bare_app:app", env) as bare_server:
-        wrk(bare_server.url + "/bare", seconds=1)  # warm-up
-        bare = wrk(bare_server.url + "/bare", seconds=args.seconds)
-        # Not a target: how much of the guide page's cost is only its size on the wire.
-        sized = wrk(bare_server.url + f"/bare/{guide_bytes}", seconds=args.seconds)
-    print(line("bare Flask endpoint", bare))
-    print(line(f"bare, {guide_bytes:,} bytes (reference)", sized, bare))
-
-    search = "/constancias/no-afiliacion"
-    with gunicorn("bench.bench_app:app", env) as server:
-        guide = server.url + GUIDE
         api = server.url + f"/api/v1/curp/{VALID_CURP}"
         # A person searches from the form page, so the search carries the session cookie
-        # that page set and its CSRF token.
+        # that page set and its CSRF token; htmx asks for the answer alone (HX-Target).
         cookie, token = form_session(server.url + search)
         form = f"csrf_token={token}&curp={VALID_CURP}"
-        wrk(guide, seconds=1)
-        wrk(api, seconds=1)
+        htmx = {"HX-Request": "true", "HX-Target": "resultado", **cookie}
+        for url in (bare, guide, api):
+            wrk(url, seconds=1)  # warm-up
         targets = [
-            ("guide page (target 80%)", guide, None, 16),
-            ("CURP API (target 70%)", api, None, 16),
+            # Not a target: how much of the guide page's cost is only its size on the wire.
+            (f"bare, {guide_bytes:,} bytes (reference)", f"{bare}/{guide_bytes}", None),
+            ("guide page (target 80%)", guide, None),
+            ("CURP API (target 70%)", api, None),
             (
                 "no-afiliación search, htmx (target 70%)",
                 server.url + search,
-                script(search, form, {"HX-Request": "true", **cookie}),
-                16,
+                script(search, form, htmx),
             ),
             (
                 "no-afiliación search, no JavaScript",
                 server.url + search,
                 script(search, form, cookie),
-                16,
-            ),
-            (
-                "PDF issuance",
-                server.url + search + "/descargar",
-                script(search + "/descargar", form, cookie),
-                4,
             ),
         ]
-        for name, url, lua, connections in targets:
-            result = wrk(url, seconds=args.seconds, lua=lua, connections=connections)
-            print(line(name, result, bare))
+        for name, url, lua in targets:
+            floor, result = paired(bare, url, lua, args.seconds, args.rounds)
+            print(line(name, result, floor))
+        download = search + "/descargar"
+        issued = wrk(server.url + download, args.seconds, 4, script(download, form, cookie))
+        print(line("PDF issuance (4 connections)", issued))
         rss = ", ".join(f"{mib:.1f}" for mib in server.worker_rss_mib())
         print(f"worker RSS after the PDF run (MiB): {rss}")
 

@@ -10,7 +10,8 @@ read for the RateLimit headers of the tightest. The surface is flask-limiter's, 
 views read the same: ``limit``, ``shared_limit``, ``exempt``.
 
 Redis down must not take the site down: the limits move to this process's memory (logged),
-and Redis is tried again every ``RETRY_SECONDS``.
+and Redis is tried again every ``RETRY_SECONDS``. Without Redis they live there all along
+(``blueprints.ratelimit_memory``).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from typing import Any
 
 from flask import Flask, Response, current_app, request
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.storage import Storage, storage_from_string
 from werkzeug.exceptions import TooManyRequests
+
+from blueprints.ratelimit_memory import MemoryCounter
 
 log = logging.getLogger(__name__)
 EXTENSION = "ratelimit"
@@ -51,14 +54,14 @@ def remote_address() -> str:
 class State:
     """One app's storage: Redis (or memory) and, while Redis is away, memory instead."""
 
-    primary: Storage
+    primary: Storage | MemoryCounter
     enabled: bool
     headers: bool
-    fallback: MemoryStorage | None = None
+    fallback: MemoryCounter | None = None
     retry_at: float = 0.0
     parsed: dict[str, tuple[RateLimitItem, ...]] = field(default_factory=dict)
 
-    def storage(self) -> Storage:
+    def storage(self) -> Storage | MemoryCounter:
         if self.fallback is None:
             return self.primary
         if time.monotonic() >= self.retry_at:
@@ -83,7 +86,7 @@ class State:
             if storage is not self.primary:
                 raise
             log.warning("El almacén de límites no responde: los límites siguen en memoria")
-            self.fallback = MemoryStorage()
+            self.fallback = MemoryCounter()
             self.retry_at = time.monotonic() + RETRY_SECONDS
             return self.incr(item, key)
 
@@ -94,7 +97,7 @@ class State:
         except Exception:
             if storage is not self.primary:
                 raise
-            self.fallback = MemoryStorage()
+            self.fallback = MemoryCounter()
             self.retry_at = time.monotonic() + RETRY_SECONDS
             return self.peek(item, key)
 
@@ -120,8 +123,9 @@ class Limiter:
 
     def init_app(self, app: Flask) -> None:
         config = app.config
+        uri = config.get("RATELIMIT_STORAGE_URI", "memory://")
         app.extensions[EXTENSION] = State(
-            primary=storage_from_string(config.get("RATELIMIT_STORAGE_URI", "memory://")),
+            primary=MemoryCounter() if uri.startswith("memory://") else storage_from_string(uri),
             enabled=bool(config.get("RATELIMIT_ENABLED", True)),
             headers=bool(config.get("RATELIMIT_HEADERS_ENABLED", True)),
         )
