@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from flask import request
 
 from blueprints import security
-from blueprints.observability import REQUEST_ID_KEY, record_request
+from blueprints.observability import REQUEST_ID_KEY, record_request, write_access
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 access = logging.getLogger("portal.access")
 REQUEST_ID = re.compile(r"[A-Za-z0-9\-]{8,64}")
 ENDPOINT_KEY = "portal.endpoint"
-ACCESS_LINE = "%s %s %s %.1fms"
 
 
 class Edge:
@@ -63,13 +62,7 @@ class Edge:
         method = environ.get("REQUEST_METHOD", "")
         record_request(method, endpoint, status, elapsed)
         if access.isEnabledFor(logging.INFO):
-            # makeRecord + handle: what info() does, minus the stack walk for a caller's line.
-            args = (method, _path(environ), status, elapsed * 1000)
-            extra = {"request_id": rid}
-            record = access.makeRecord(
-                access.name, logging.INFO, __file__, 0, ACCESS_LINE, args, None, extra=extra
-            )
-            access.handle(record)
+            write_access(access, f"{method} {_path(environ)} {status} {elapsed * 1000:.1f}ms", rid)
 
 
 def _path(environ: WSGIEnvironment) -> str:

@@ -10,6 +10,7 @@ import functools
 import hmac
 import logging
 import os
+import time
 from collections.abc import Iterator
 from json.encoder import encode_basestring as _text  # as dumps(ensure_ascii=False)
 from typing import Any
@@ -71,19 +72,61 @@ class JsonFormatter(logging.Formatter):
         self._stamp = ""
 
     def format(self, record: logging.LogRecord) -> str:
-        second = int(record.created)
-        if second != self._second:  # handlers format under their lock: no race here
-            self._stamp = self.formatTime(record, "%Y-%m-%dT%H:%M:%S")
-            self._second = second
-        request_id = getattr(record, "request_id", None)
-        line = (
-            f'{{"time":"{self._stamp}","level":{_text(record.levelname)},'
-            f'"logger":{_text(record.name)},"message":{_text(redact(record.getMessage()))},'
-            f'"request_id":{"null" if request_id is None else _text(str(request_id))}'
+        line = self.line(
+            record.created,
+            record.levelname,
+            record.name,
+            record.getMessage(),
+            getattr(record, "request_id", None),
         )
         if record.exc_info:
-            line += f',"exception":{_text(redact(self.formatException(record.exc_info)))}'
-        return line + "}"
+            exception = _text(redact(self.formatException(record.exc_info)))
+            line = f'{line[:-1]},"exception":{exception}}}'
+        return line
+
+    def line(
+        self, created: float, level: str, logger: str, message: str, request_id: object
+    ) -> str:
+        """The JSON line (without exception) for a message; callers hold the handler's lock."""
+        second = int(created)
+        if second != self._second:
+            self._stamp = time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(created))
+            self._second = second
+        return (
+            f'{{"time":"{self._stamp}","level":{_text(level)},'
+            f'"logger":{_text(logger)},"message":{_text(redact(message))},'
+            f'"request_id":{"null" if request_id is None else _text(str(request_id))}}}'
+        )
+
+
+def write_access(access: logging.Logger, message: str, request_id: str) -> None:
+    """Log the access line of one request at INFO.
+
+    Every request writes one, so when logging is as ``configure_logging`` set it up (our JSON
+    handler alone on the root, nothing on the access logger) the line goes straight to that
+    handler's stream, formatted by the same ``JsonFormatter.line``: no LogRecord, no walk
+    through loggers, filters and handlers, which cost a fifth of a guide page (bench/load.py).
+    Any other setup (tests capturing logs, an operator's own handlers) gets a normal record.
+    """
+    root = logging.root
+    handler = root.handlers[0] if len(root.handlers) == 1 else None
+    formatter = handler.formatter if handler else None
+    if (
+        isinstance(handler, logging.StreamHandler)
+        and isinstance(formatter, JsonFormatter)
+        and handler.level <= logging.INFO
+        and access.propagate
+        and not (access.handlers or access.filters or root.filters)
+    ):
+        with handler.lock:  # type: ignore[union-attr]
+            text = formatter.line(time.time(), "INFO", access.name, message, request_id)
+            handler.stream.write(text + handler.terminator)
+            handler.flush()
+        return
+    record = access.makeRecord(
+        access.name, logging.INFO, __file__, 0, message, (), None, extra={"request_id": request_id}
+    )
+    access.handle(record)
 
 
 class RequestIdFilter(logging.Filter):

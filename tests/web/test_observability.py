@@ -5,7 +5,11 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+
+import pytest
 
 from blueprints.observability import JsonFormatter, RequestIdFilter
 from tests.conftest import make_app
@@ -13,26 +17,52 @@ from tests.conftest import make_app
 CURP = "PXNE660720HMCXTN06"
 
 
-def capture_logs() -> tuple[io.StringIO, logging.Handler]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(RequestIdFilter())
-    logging.getLogger().addHandler(handler)
-    logging.getLogger("portal.access").setLevel(logging.INFO)
-    return stream, handler
+@pytest.fixture(params=["through logging", "straight to the stream"])
+def logs(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[], AbstractContextManager[io.StringIO]]:
+    """Our JSON handler beside others (pytest's), or alone on the root as in production, where
+    the access line skips the logging machinery: then no access LogRecord may be made."""
+    access = logging.getLogger("portal.access")
+    monkeypatch.setattr(access, "level", logging.INFO)
+    alone = request.param == "straight to the stream"
+
+    @contextmanager
+    def capture() -> Iterator[io.StringIO]:
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(JsonFormatter())
+        handler.addFilter(RequestIdFilter())
+        root = logging.getLogger()
+        before = root.handlers
+        # Set here, not in the fixture: pytest adds its own handlers when the test starts.
+        root.handlers = [handler] if alone else [*before, handler]
+        access.manager._clear_cache()
+        try:
+            if alone:
+                with monkeypatch.context() as patch:
+                    patch.setattr(access, "makeRecord", _no_record)
+                    yield stream
+            else:
+                yield stream
+        finally:
+            root.handlers = before
+            access.manager._clear_cache()
+
+    return capture
 
 
-def test_access_log_is_json_with_request_id_and_no_personal_data(client) -> None:
-    stream, handler = capture_logs()
-    try:
+def _no_record(*_args: object, **_kwargs: object) -> logging.LogRecord:
+    raise AssertionError("the access line went through logging")
+
+
+def test_access_log_is_json_with_request_id_and_no_personal_data(client, logs) -> None:
+    with logs() as stream:
         response = client.get(
             f"/curp?curp={CURP}&email=ana.lopez@example.org",
             headers={"X-Request-ID": "abc12345-req"},
         )
         client.get(f"/api/v1/curp/{CURP.lower()}")
-    finally:
-        logging.getLogger().removeHandler(handler)
     assert response.headers["X-Request-ID"] == "abc12345-req"
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     access = [e for e in lines if e["logger"] == "portal.access"]
@@ -80,13 +110,10 @@ def test_development_server_request_lines_are_masked(app) -> None:
     assert "curp=***" in stream.getvalue()
 
 
-def test_access_line_shows_unicode_paths_and_masks_the_api_path(client) -> None:
-    stream, handler = capture_logs()
-    try:
+def test_access_line_shows_unicode_paths_and_masks_the_api_path(client, logs) -> None:
+    with logs() as stream:
         client.get("/guias/ñandú")
         client.options(f"/api/v1/curp/{CURP}")
-    finally:
-        logging.getLogger().removeHandler(handler)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     messages = [e["message"] for e in lines if e["logger"] == "portal.access"]
     assert messages[0].startswith("GET /guias/ñandú 404 ")
