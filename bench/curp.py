@@ -127,7 +127,7 @@ def bench_http(seconds: int = 5, rounds: int = 3) -> None:
         floor, api = paired(bare, url, None, seconds, rounds)
     print(
         "HTTP under gunicorn (2 sync workers; wrk on the same cores; "
-        f"best of {rounds} alternated runs), target 70 % of bare:"
+        f"median of {rounds} alternated pairs), target 70 % of bare:"
     )
     print("  " + line("bare Flask endpoint", floor))
     print("  " + line("GET /api/v1/curp/{curp}", api, floor))

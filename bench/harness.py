@@ -190,18 +190,20 @@ def form_session(url: str) -> tuple[dict[str, str], str]:
 
 
 def paired(
-    bare_url: str, url: str, lua: str | None, seconds: int, rounds: int = 2
+    bare_url: str, url: str, lua: str | None, seconds: int, rounds: int = 3
 ) -> tuple[WrkResult, WrkResult]:
-    """The bare endpoint and ``url``, alternated ``rounds`` times; the best run of each.
+    """The bare endpoint then ``url``, ``rounds`` times; the pair with the median ratio.
 
-    Beside each other rather than the bare endpoint once at the start: on a shared machine the
-    speed drifts by 10-20 % within a minute, which a single early figure turns into the ratio.
+    Each figure beside its own bare run rather than one bare run at the start: on a shared
+    machine the speed drifts by 10-20 % within a minute, which a single early figure would
+    turn into the ratio. The median pair keeps one lucky or unlucky run from deciding it.
     """
-    bares, results = [], []
+    pairs = []
     for _ in range(rounds):
-        bares.append(wrk(bare_url, seconds))
-        results.append(wrk(url, seconds, lua=lua))
-    return max(bares, key=lambda r: r.rps), max(results, key=lambda r: r.rps)
+        bare = wrk(bare_url, seconds)
+        pairs.append((bare, wrk(url, seconds, lua=lua)))
+    pairs.sort(key=lambda pair: pair[1].rps / pair[0].rps)
+    return pairs[len(pairs) // 2]
 
 
 def line(name: str, result: WrkResult, bare: WrkResult | None = None) -> str:

@@ -33,7 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--database", default=None, help="PostgreSQL URL (default: SQLite)")
-    parser.add_argument("--rounds", type=int, default=2, help="alternations per endpoint")
+    parser.add_argument("--rounds", type=int, default=3, help="alternations per endpoint")
     parser.add_argument("--redis", default=None, help="Redis URL for rate limits (default: memory)")
     args = parser.parse_args()
     env = bench_environment(args.database)
@@ -42,7 +42,7 @@ def main() -> None:
     print(
         f"database: {'PostgreSQL' if args.database else 'SQLite'}; rate limits in "
         f"{'Redis' if args.redis else 'memory'}; {args.seconds}s per run, "
-        f"each endpoint alternated {args.rounds}x with the bare one (best of each)"
+        f"each endpoint alternated {args.rounds}x with the bare one (median pair)"
     )
 
     search = "/constancias/no-afiliacion"

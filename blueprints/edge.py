@@ -1,5 +1,5 @@
-"""What every response gets, added at the WSGI edge: a request id, the security headers, the
-access log line and the request metrics.
+"""What every response gets, added at the WSGI edge: a request id, the security headers (and
+the RateLimit ones of a limited route), the access log line and the request metrics.
 
 A WSGI wrapper rather than Flask hooks: here the headers are a plain list to append to, where
 ``after_request`` hooks rewrite werkzeug's ``Headers`` one key at a time (a linear scan and a
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import request
 
-from blueprints import security
+from blueprints import ratelimit, security
 from blueprints.observability import REQUEST_ID_KEY, record_request, write_access
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ class Edge:
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             seen.append(status)
             headers.append(("X-Request-ID", rid))
+            if ratelimit.HEADERS_KEY in environ:
+                headers.extend(ratelimit.headers(environ))
             self.headers.apply(environ, headers)
             return start_response(status, headers, exc_info)
 

@@ -54,7 +54,8 @@ THEMES = ("light", "dark")
 EVENT_CHOICES = ("no", "valid", "curp")
 SANDBOX = "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox"
 FRAME_TITLES = {"es": "Revisa tu CURP", "en": "Check your CURP"}  # as embed.js writes them
-COOKIELESS = ("/embed/curp", "/embed/curp/", "/api/v1/estatus/")
+# The widget and the whole public JSON API: stateless, so no session is read or written.
+COOKIELESS = ("/embed/curp", "/embed/curp/", "/api/v1/")
 
 
 def parent_origin(value: str | None) -> str | None:
@@ -107,7 +108,7 @@ class WidgetOptions:
 
 
 class CookielessWidget(SessionInterface):
-    """Wraps the app's sessions: widget and status-API requests get none, so no Set-Cookie.
+    """Wraps the app's sessions: widget and public API requests get none, so no Set-Cookie.
 
     A same-site embed (or the preview on /integracion) does send our cookie; with a session open,
     flask-login would mark it non-fresh and Flask would renew a signed-in one on every response.

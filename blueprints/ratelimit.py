@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, current_app, request
 from limits import RateLimitItem, parse_many
 from limits.storage import Storage, storage_from_string
 from werkzeug.exceptions import TooManyRequests
@@ -32,7 +32,7 @@ from blueprints.ratelimit_memory import MemoryCounter
 
 log = logging.getLogger(__name__)
 EXTENSION = "ratelimit"
-HEADERS_KEY = "portal.ratelimit"  # in the WSGI environ: (limit, remaining, reset) to report
+HEADERS_KEY = "portal.ratelimit"  # in the WSGI environ: (limit, remaining, reset) for the edge
 RETRY_SECONDS = 10.0
 
 LimitValue = str | Callable[[], str]
@@ -129,7 +129,6 @@ class Limiter:
             enabled=bool(config.get("RATELIMIT_ENABLED", True)),
             headers=bool(config.get("RATELIMIT_HEADERS_ENABLED", True)),
         )
-        app.after_request(_report)
 
     # --- decorators ----------------------------------------------------------------------
 
@@ -183,7 +182,7 @@ class Limiter:
     def _check(self, state: State, rule: Rule, scope: str) -> None:
         value = rule.value() if callable(rule.value) else rule.value
         key = (rule.key_func or self.key_func)()
-        environ = request.environ
+        environ = request.environ if state.headers else {}
         failed: tuple[RateLimitItem, int] | None = None
         for item in state.items(value):
             count, reset = state.incr(item, item.key_for(scope, key))
@@ -210,12 +209,14 @@ class Limiter:
         return state.peek(item, item.key_for(*identifiers)) < item.amount
 
 
-def _report(response: Response) -> Response:
-    shown = request.environ.get(HEADERS_KEY)
-    if shown is not None and current_app.extensions[EXTENSION].headers:
-        limit, remaining, reset = shown
-        headers = response.headers
-        headers["RateLimit-Limit"] = str(limit)
-        headers["RateLimit-Remaining"] = str(remaining)
-        headers["RateLimit-Reset"] = str(max(reset - int(time.time()), 0))
-    return response
+def headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
+    """The RateLimit headers of a limited response (added by ``blueprints.edge``), else none."""
+    shown = environ.get(HEADERS_KEY)
+    if shown is None:
+        return []
+    limit, remaining, reset = shown
+    return [
+        ("RateLimit-Limit", str(limit)),
+        ("RateLimit-Remaining", str(remaining)),
+        ("RateLimit-Reset", str(max(reset - int(time.time()), 0))),
+    ]
