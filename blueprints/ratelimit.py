@@ -4,37 +4,32 @@ flask-limiter itself is built on).
 Why not flask-limiter, which this replaces: on ``/api/v1/curp/{curp}`` with limits on, its
 per-request bookkeeping (exemption scopes, blueprint inheritance, a request context object
 looked up a dozen times, limits resolved again on every call, header injection) cost ~135 µs,
-three times the storage hit itself and a third of the route (bench/load.py). Here a rule is
-parsed when its view is decorated; a request costs one ``incr`` per limit, plus one expiry
-read for the RateLimit headers of the tightest. The surface is flask-limiter's, kept so the
-views read the same: ``limit``, ``shared_limit``, ``exempt``.
+three times the storage hit itself and a third of the route (bench/load.py). Here a rule's
+limits are parsed once; a request counts itself in all of its windows in one step
+(``blueprints.ratelimit_store``). The surface is flask-limiter's, kept so the views read the
+same: ``limit``, ``shared_limit``, ``exempt``.
 
 Redis down must not take the site down: the limits move to this process's memory (logged),
-and Redis is tried again every ``RETRY_SECONDS``. Without Redis they live there all along
-(``blueprints.ratelimit_memory``).
+and Redis is tried again every ``RETRY_SECONDS`` (ratelimit_store). Without Redis they live
+there all along (``blueprints.ratelimit_memory``).
 """
 
 from __future__ import annotations
 
 import functools
-import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, request
-from limits import RateLimitItem, parse_many
-from limits.storage import Storage, storage_from_string
+from limits import RateLimitItem
 from werkzeug.exceptions import TooManyRequests
 
-from blueprints.ratelimit_memory import MemoryCounter
+from blueprints.ratelimit_store import State, open_storage
 
-log = logging.getLogger(__name__)
 EXTENSION = "ratelimit"
 HEADERS_KEY = "portal.ratelimit"  # in the WSGI environ: (limit, remaining, reset) for the edge
-RETRY_SECONDS = 10.0
-
 LimitValue = str | Callable[[], str]
 
 
@@ -48,64 +43,6 @@ class RateLimitExceeded(TooManyRequests):
 def remote_address() -> str:
     # Behind ProxyFix this is the client's address; the edge proxy sets it.
     return request.remote_addr or "127.0.0.1"
-
-
-@dataclass
-class State:
-    """One app's storage: Redis (or memory) and, while Redis is away, memory instead."""
-
-    primary: Storage | MemoryCounter
-    enabled: bool
-    headers: bool
-    fallback: MemoryCounter | None = None
-    retry_at: float = 0.0
-    parsed: dict[str, tuple[RateLimitItem, ...]] = field(default_factory=dict)
-
-    def storage(self) -> Storage | MemoryCounter:
-        if self.fallback is None:
-            return self.primary
-        if time.monotonic() >= self.retry_at:
-            self.retry_at = time.monotonic() + RETRY_SECONDS
-            try:
-                alive = self.primary.check()
-            except Exception:  # any failure means it is still away
-                alive = False
-            if alive:
-                log.info("El almacén de límites volvió; los límites vuelven a compartirse")
-                self.fallback = None
-                return self.primary
-        return self.fallback
-
-    def incr(self, item: RateLimitItem, key: str) -> tuple[int, float]:
-        """Count one request against ``item``; the count so far and when the window ends."""
-        storage = self.storage()
-        try:
-            count = storage.incr(key, item.get_expiry())
-            return count, storage.get_expiry(key)
-        except Exception:
-            if storage is not self.primary:
-                raise
-            log.warning("El almacén de límites no responde: los límites siguen en memoria")
-            self.fallback = MemoryCounter()
-            self.retry_at = time.monotonic() + RETRY_SECONDS
-            return self.incr(item, key)
-
-    def peek(self, item: RateLimitItem, key: str) -> int:
-        storage = self.storage()
-        try:
-            return int(storage.get(key))
-        except Exception:
-            if storage is not self.primary:
-                raise
-            self.fallback = MemoryCounter()
-            self.retry_at = time.monotonic() + RETRY_SECONDS
-            return self.peek(item, key)
-
-    def items(self, value: str) -> tuple[RateLimitItem, ...]:
-        found = self.parsed.get(value)
-        if found is None:
-            found = self.parsed[value] = tuple(parse_many(value))
-        return found
 
 
 @dataclass(frozen=True)
@@ -125,7 +62,7 @@ class Limiter:
         config = app.config
         uri = config.get("RATELIMIT_STORAGE_URI", "memory://")
         app.extensions[EXTENSION] = State(
-            primary=MemoryCounter() if uri.startswith("memory://") else storage_from_string(uri),
+            primary=open_storage(uri),
             enabled=bool(config.get("RATELIMIT_ENABLED", True)),
             headers=bool(config.get("RATELIMIT_HEADERS_ENABLED", True)),
         )
@@ -184,8 +121,9 @@ class Limiter:
         key = (rule.key_func or self.key_func)()
         environ = request.environ if state.headers else {}
         failed: tuple[RateLimitItem, int] | None = None
-        for item in state.items(value):
-            count, reset = state.incr(item, item.key_for(scope, key))
+        items = state.items(value)
+        counted = state.count([(item.key_for(scope, key), item.get_expiry()) for item in items])
+        for item, (count, reset) in zip(items, counted, strict=True):
             remaining = max(item.amount - count, 0)
             shown = environ.get(HEADERS_KEY)
             if shown is None or remaining < shown[1]:
@@ -200,13 +138,13 @@ class Limiter:
     def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
         """Count one against ``item`` for ``identifiers``; False once over the limit."""
         state: State = current_app.extensions[EXTENSION]
-        count, _ = state.incr(item, item.key_for(*identifiers))
+        [(count, _)] = state.count([(item.key_for(*identifiers), item.get_expiry())])
         return count <= item.amount
 
     def test(self, item: RateLimitItem, *identifiers: str) -> bool:
         """True while one more would still be within ``item`` (nothing counted)."""
         state: State = current_app.extensions[EXTENSION]
-        return state.peek(item, item.key_for(*identifiers)) < item.amount
+        return state.peek(item.key_for(*identifiers)) < item.amount
 
 
 def headers(environ: dict[str, Any]) -> list[tuple[str, str]]:

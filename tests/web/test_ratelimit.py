@@ -1,5 +1,6 @@
-"""The rate limiter's memory: windows that end, counts that add up across threads, and keys
-that do not outlive their windows."""
+"""Where rate limits are counted: memory windows that end, counts that add up across threads,
+keys that do not outlive their windows; every window of a request counted at once, in memory
+and in Redis alike."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import threading
 import time
 
 import pytest
+import redis
 
 from blueprints import ratelimit_memory
 from blueprints.ratelimit_memory import MemoryCounter
+from blueprints.ratelimit_store import State, open_storage
 
 
 def test_a_window_counts_until_it_ends_then_starts_again() -> None:
@@ -46,3 +49,23 @@ def test_ended_windows_are_swept(monkeypatch: pytest.MonkeyPatch) -> None:
     time.sleep(0.15)
     counter.incr("late", 60)
     assert counter.keys() == ["late"]
+
+
+@pytest.fixture(params=["memory", "redis"])
+def state(request: pytest.FixtureRequest) -> State:
+    if request.param == "memory":
+        return State(primary=open_storage("memory://"), enabled=True, headers=True)
+    url = request.getfixturevalue("redis_url")
+    redis.Redis.from_url(url).flushdb()
+    return State(primary=open_storage(url), enabled=True, headers=True)
+
+
+def test_one_request_counts_in_every_window_of_its_limits(state: State) -> None:
+    before = time.time()
+    [(minute, minute_ends), (day, day_ends)] = state.count([("k/min", 60), ("k/day", 86400)])
+    assert (minute, day) == (1, 1)
+    assert before + 59 <= minute_ends <= time.time() + 60
+    assert before + 86399 <= day_ends <= time.time() + 86400
+    assert [count for count, _ in state.count([("k/min", 60)])] == [2]
+    # Peeking (sign-in lockouts ask before counting) counts nothing.
+    assert state.peek("k/min") == 2 and state.peek("k/min") == 2 and state.peek("k/none") == 0

@@ -137,9 +137,17 @@ def test_rate_limits_shared_through_redis(tmp_path: Path, redis_url: str) -> Non
             "/_limitado", view_func=limiter.limit("2 per minute")(lambda: "ok"), endpoint="lim"
         )
     # Two servers share one budget: the third request is refused by the *other* server.
-    codes = [apps[i % 2].test_client().get("/_limitado").status_code for i in range(3)]
-    assert codes == [200, 200, 429]
-    assert redis.Redis.from_url(redis_url).keys("LIMITS*")
+    responses = [apps[i % 2].test_client().get("/_limitado") for i in range(3)]
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    assert [r.headers["RateLimit-Remaining"] for r in responses] == ["1", "0", "0"]
+    assert all(0 < int(r.headers["RateLimit-Reset"]) <= 60 for r in responses)
+    client = redis.Redis.from_url(redis_url)
+    [key] = client.keys("LIMITS*")
+    assert client.get(key) == b"3" and 0 < client.ttl(key) <= 60
+    # A window left without an expiry (a failure between two commands) gets one back.
+    client.persist(key)
+    apps[0].test_client().get("/_limitado")
+    assert client.get(key) == b"4" and 0 < client.ttl(key) <= 60
 
 
 def test_site_stays_up_when_redis_is_unreachable(tmp_path: Path) -> None:

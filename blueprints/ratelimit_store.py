@@ -1,0 +1,118 @@
+"""Where the rate-limit windows are counted: Redis (or memory), and memory while Redis is away.
+
+A request counts itself in every window of its route's limits in one step: against Redis that
+is one Lua script, one round trip, returning each count with the time its window has left
+(``limits``' own RedisStorage takes two round trips per window, which cost the search, with
+two windows, more than the search itself on PostgreSQL and Redis; bench/load.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from limits import RateLimitItem, parse_many
+from limits.storage import RedisStorage, Storage, storage_from_string
+
+from blueprints.ratelimit_memory import MemoryCounter
+
+log = logging.getLogger("blueprints.ratelimit")
+RETRY_SECONDS = 10.0
+
+# KEYS: the windows; ARGV: each window's length in seconds. Returns {count, ms left} per key.
+# A key without an expiry (new, or left so by a failure) gets its window's.
+COUNT_LUA = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('incr', key)
+  local left = redis.call('pttl', key)
+  if left < 0 then
+    redis.call('expire', key, ARGV[i])
+    left = tonumber(ARGV[i]) * 1000
+  end
+  out[i] = {count, left}
+end
+return out
+"""
+
+Window = tuple[str, int]  # key, length in seconds
+
+
+def open_storage(uri: str) -> Storage | MemoryCounter:
+    return MemoryCounter() if uri.startswith("memory://") else storage_from_string(uri)
+
+
+@dataclass
+class State:
+    """One app's limits: where they are counted, whether they apply, and their parsed rules."""
+
+    primary: Storage | MemoryCounter
+    enabled: bool
+    headers: bool
+    fallback: MemoryCounter | None = None
+    retry_at: float = 0.0
+    parsed: dict[str, tuple[RateLimitItem, ...]] = field(default_factory=dict)
+    script: Any = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.primary, RedisStorage):
+            # Registered, not sent: redis-py loads it on first use (and again after a restart).
+            self.script = self.primary.get_connection().register_script(COUNT_LUA)
+
+    def items(self, value: str) -> tuple[RateLimitItem, ...]:
+        found = self.parsed.get(value)
+        if found is None:
+            found = self.parsed[value] = tuple(parse_many(value))
+        return found
+
+    def count(self, windows: Sequence[Window]) -> list[tuple[int, float]]:
+        """Count one request in each window: the counts, and when (epoch) each window ends."""
+        storage = self._storage()
+        try:
+            if storage is self.primary and self.script is not None:
+                keys = [self.primary.prefixed_key(key) for key, _ in windows]  # type: ignore[union-attr]
+                replies = self.script(keys, [seconds for _, seconds in windows])
+                now = time.time()
+                return [(int(count), now + int(left) / 1000) for count, left in replies]
+            return [
+                (storage.incr(key, seconds), storage.get_expiry(key)) for key, seconds in windows
+            ]
+        except Exception:
+            if storage is not self.primary:
+                raise
+            self._fall_back()
+            return self.count(windows)
+
+    def peek(self, key: str) -> int:
+        """The count so far in ``key``'s window, counting nothing."""
+        storage = self._storage()
+        try:
+            return int(storage.get(key))
+        except Exception:
+            if storage is not self.primary:
+                raise
+            self._fall_back()
+            return self.peek(key)
+
+    def _fall_back(self) -> None:
+        log.warning("El almacén de límites no responde: los límites siguen en memoria")
+        self.fallback = MemoryCounter()
+        self.retry_at = time.monotonic() + RETRY_SECONDS
+
+    def _storage(self) -> Storage | MemoryCounter:
+        if self.fallback is None:
+            return self.primary
+        if time.monotonic() >= self.retry_at:
+            self.retry_at = time.monotonic() + RETRY_SECONDS
+            try:
+                alive = self.primary.check()
+            except Exception:  # any failure means it is still away
+                alive = False
+            if alive:
+                log.info("El almacén de límites volvió; los límites vuelven a compartirse")
+                self.fallback = None
+                return self.primary
+        return self.fallback
