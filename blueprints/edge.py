@@ -16,8 +16,6 @@ import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from flask import request
-
 from blueprints import ratelimit, security
 from blueprints.observability import REQUEST_ID_KEY, record_request, write_access
 
@@ -29,7 +27,6 @@ if TYPE_CHECKING:
 
 access = logging.getLogger("portal.access")
 REQUEST_ID = re.compile(r"[A-Za-z0-9\-]{8,64}")
-ENDPOINT_KEY = "portal.endpoint"
 
 
 class Edge:
@@ -42,10 +39,14 @@ class Edge:
         incoming = environ.get("HTTP_X_REQUEST_ID", "")
         rid = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         environ[REQUEST_ID_KEY] = rid
-        seen: list[str] = []
+        seen: list[tuple[str, str]] = []
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            seen.append(status)
+            # Flask answers inside its request context: the request object werkzeug left in the
+            # environ still holds the matched URL rule (matched before any hook runs, so a
+            # request a hook refuses is named too). Flask clears it once the context ends.
+            rule = getattr(environ.get("werkzeug.request"), "url_rule", None)
+            seen.append((status, rule.endpoint if rule else "sin_ruta"))
             headers.append(("X-Request-ID", rid))
             if ratelimit.HEADERS_KEY in environ:
                 headers.extend(ratelimit.headers(environ))
@@ -54,13 +55,14 @@ class Edge:
 
         body = self.app(environ, start)
         # Flask calls start_response before it returns the body, so the status is known here.
-        status = int(seen[-1][:3]) if seen else 500
-        self._record(environ, status, time.perf_counter() - started, rid)
+        status, endpoint = seen[-1] if seen else ("500", "sin_ruta")
+        self._record(environ, int(status[:3]), endpoint, time.perf_counter() - started, rid)
         return body
 
     @staticmethod
-    def _record(environ: WSGIEnvironment, status: int, elapsed: float, rid: str) -> None:
-        endpoint = environ.get(ENDPOINT_KEY) or "sin_ruta"
+    def _record(
+        environ: WSGIEnvironment, status: int, endpoint: str, elapsed: float, rid: str
+    ) -> None:
         method = environ.get("REQUEST_METHOD", "")
         record_request(method, endpoint, status, elapsed)
         if access.isEnabledFor(logging.INFO):
@@ -74,12 +76,5 @@ def _path(environ: WSGIEnvironment) -> str:
     return f"{path}?{query}" if query else path
 
 
-def _note_route() -> None:
-    # For the metrics label, read after Flask has popped its request context.
-    request.environ[ENDPOINT_KEY] = request.endpoint
-
-
 def install(app: Flask, settings: Settings) -> None:
     app.wsgi_app = Edge(app.wsgi_app, settings)  # type: ignore[method-assign]
-    # First of the hooks, so a request that another hook refuses (CSRF) is still named.
-    app.before_request_funcs.setdefault(None, []).insert(0, _note_route)

@@ -82,6 +82,8 @@ def remove_session_safely(_exc: BaseException | None) -> None:
     """
     from blueprints.extensions import db
 
+    if not db.session.registry.has():
+        return  # the request never opened one (most pages)
     try:
         db.session.remove()
     except SQLAlchemyError:
