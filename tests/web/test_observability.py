@@ -84,9 +84,7 @@ def test_metrics_are_hidden_without_the_operator_token(client) -> None:
 
 
 def test_metrics_with_token(tmp_path: Path, database_url: str) -> None:
-    app = make_app(
-        tmp_path, database_url, WTF_CSRF_ENABLED=True, ENV={"METRICS_TOKEN": "s3creto"}
-    )
+    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True, ENV={"METRICS_TOKEN": "s3creto"})
     client = app.test_client()
     client.get("/healthz")
     client.get("/no-existe")
