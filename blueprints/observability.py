@@ -105,8 +105,9 @@ def write_access(access: logging.Logger, message: str, request_id: str) -> None:
     Every request writes one, so when logging is as ``configure_logging`` set it up (our JSON
     handler alone on the root, nothing on the access logger) the line goes straight to that
     handler's stream, formatted by the same ``JsonFormatter.line``: no LogRecord, no walk
-    through loggers, filters and handlers, which cost a fifth of a guide page (bench/load.py).
-    Any other setup (tests capturing logs, an operator's own handlers) gets a normal record.
+    through loggers, filters and handlers. The access line cost a fifth of a guide page's time
+    in the app; this halves it (bench/load.py). Any other setup (tests capturing logs, an
+    operator's own handlers or filters), or a stream that fails, gets a normal record.
     """
     root = logging.root
     handler = root.handlers[0] if len(root.handlers) == 1 else None
@@ -115,14 +116,18 @@ def write_access(access: logging.Logger, message: str, request_id: str) -> None:
         isinstance(handler, logging.StreamHandler)
         and isinstance(formatter, JsonFormatter)
         and handler.level <= logging.INFO
+        and all(isinstance(f, RequestIdFilter) for f in handler.filters)
         and access.propagate
         and not (access.handlers or access.filters or root.filters)
     ):
-        with handler.lock:  # type: ignore[union-attr]
-            text = formatter.line(time.time(), "INFO", access.name, message, request_id)
-            handler.stream.write(text + handler.terminator)
-            handler.flush()
-        return
+        try:
+            with handler.lock:  # type: ignore[union-attr]
+                text = formatter.line(time.time(), "INFO", access.name, message, request_id)
+                handler.stream.write(text + handler.terminator)
+                handler.flush()
+            return
+        except Exception:  # noqa: S110 - logging's own path below reports a broken stream
+            pass
     record = access.makeRecord(
         access.name, logging.INFO, __file__, 0, message, (), None, extra={"request_id": request_id}
     )
