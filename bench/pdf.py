@@ -42,7 +42,7 @@ from reportlab.lib.utils import ImageReader, simpleSplit  # noqa: E402
 from reportlab.pdfgen import canvas  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from domain import constancias, pdf, signing  # noqa: E402
+from domain import constancias, pdf, sello, signing  # noqa: E402
 from domain.models import Base, Constancia  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
@@ -143,8 +143,8 @@ def in_process(renders: int) -> tuple[float, float, float]:
 
     def floor_sealed() -> bytes:
         row = issue()
-        sello = pdf.Sello(row.datos, row.firma, row.clave_id)
-        return pdf.embed(reportlab_page(row, base), sello, title=row.folio)
+        seal = sello.Sello(row.datos, row.firma, row.clave_id)
+        return sello.embed(reportlab_page(row, base), seal, title=row.folio)
 
     return xhtml, floor, median_ms(floor_sealed, renders)
 

@@ -11,11 +11,11 @@ from flask.cli import AppGroup
 
 from blueprints.constancias import ahora, servicio
 from blueprints.extensions import db
-from domain import constancias, pdf, signing
+from domain import constancias, sello, signing
 
 constancias_cli = AppGroup("constancias", help="Constancias firmadas: verificar, revocar, claves.")
 
-MAX_FILE = pdf.MAX_PDF_BYTES
+MAX_FILE = sello.MAX_PDF_BYTES
 
 
 @constancias_cli.command("verificar")
@@ -36,7 +36,7 @@ def verificar_command(archivo: Path, claves: tuple[Path, ...]) -> None:
         raise SystemExit(1)
     extra = [k for path in claves for k in signing.parse_public_keys(path.read_text("utf-8"))]
     keyring = servicio().keyring.plus(extra)
-    result = pdf.verificar_pdf(archivo.read_bytes(), keyring)
+    result = sello.verificar_pdf(archivo.read_bytes(), keyring)
     if not result.autentica:
         click.echo(f"no auténtica: {result.motivo}")
         raise SystemExit(1)

@@ -1,18 +1,17 @@
-"""Draw a constancia as a one-page PDF (xhtml2pdf) with its seal embedded, and read it back.
+"""Draw a constancia as a one-page PDF (xhtml2pdf), then seal it with ``domain.sello``.
 
 Hardening: templates are autoescaped whatever Flask does; the QR code and the emblem are inlined
 as ``data:`` PNGs and the resource policy refuses every remote fetch and every local read
 outside our image folder; xhtml2pdf's own limits stop a render that runs long, and a wall-clock
 guard stops waiting for one (including the time queued behind xhtml2pdf's process-wide lock).
 
-The signed data travels inside the PDF as the attached file ``constancia.json``
-(``{"formato", "algoritmo", "kid", "datos", "firma"}``), so ``flask constancias verificar``
-can check a file offline with the published keys.
+The seal (the signed data attached to the file, read back and verified offline) is
+``domain.sello``'s: ``Renderer.pdf`` draws the page here and hands it to ``sello.embed``.
 
 Memory (issue #6): the PDF libraries are imported inside the functions that use them, so the
 web app (and the blueprints that import this module) pays for them only once a document is
-drawn or read, and without the optional modules they would bring for features no constancia
-uses (see ``_sin_extras``).
+drawn, and without the optional modules they would bring for features no constancia uses
+(see ``domain.sello.sin_extras``).
 """
 
 from __future__ import annotations
@@ -21,13 +20,10 @@ import base64
 import datetime as dt
 import functools
 import io
-import json
 import os
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -36,13 +32,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from domain.constancias import POR_CLAVE, leer_cadena, local, url_verificacion
 from domain.models import Constancia
-from domain.signing import ALGORITHM, KeyRing
+from domain.sello import Sello, embed, sin_extras
 
-ATTACHMENT = "constancia.json"
-FORMAT = "derechohabiencia-constancia/1"
 MESES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
          "septiembre", "octubre", "noviembre", "diciembre")  # fmt: skip
-MAX_PDF_BYTES = 2 * 1024 * 1024
 # xhtml2pdf parses its whole user-agent stylesheet on every render; ours needs only this much
 # of it (the PDF templates use html, body, div, h1, p, strong, img and br), ~20% faster.
 UA_CSS = """
@@ -95,23 +88,10 @@ def qr_data_uri(url: str) -> str:
     return str(segno.make(url, error="m").png_data_uri(scale=4, border=2))
 
 
-def _sin_extras() -> None:
-    """Refuse two optional imports of the PDF libraries, unless this process already made them.
-
-    Both are imported inside try/except ImportError, and both cost every worker memory for a
-    feature no constancia uses. svglib draws SVG images (ours are PNG) and brings lxml,
-    cssselect2 and tinycss2: ~6 MiB. pypdf's AES provider loads ``cryptography``: ~10 MiB, for
-    encrypted PDFs only; ours never are, and an AES-encrypted upload becomes "no readable seal"
-    (pypdf's own provider still reads RC4-encrypted files).
-    """
-    for name in ("svglib", "pypdf._crypt_providers._cryptography"):
-        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
-
-
 @functools.cache
 def _xhtml2pdf() -> Any:
     """``CreatePDF`` and the resource policy names, imported (and reportlab set up) once."""
-    _sin_extras()
+    sin_extras()
     from reportlab import rl_config  # type: ignore[import-untyped]
     from xhtml2pdf import pisa  # type: ignore[import-untyped]
     from xhtml2pdf.config import resources  # type: ignore[import-untyped]
@@ -124,16 +104,6 @@ def _xhtml2pdf() -> Any:
         RenderLimitError=resources.RenderLimitError,
         ResourceAccessPolicy=resources.ResourceAccessPolicy,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Sello:
-    """What is embedded in a PDF: the signed text, its signature and the key id."""
-
-    datos: str
-    firma: str
-    kid: str
-    algoritmo: str = ALGORITHM
 
 
 class Renderer:
@@ -242,90 +212,3 @@ def _with_deadline(job: Any, seconds: float) -> bytes:
         future.cancel()  # if still queued; a running render stops at its own time limit
         raise PdfError("El documento tardó demasiado en dibujarse.") from exc
     return result
-
-
-def embed(pdf: bytes, sello: Sello, *, title: str) -> bytes:
-    """Attach the seal as ``constancia.json`` and set title, author and subject."""
-    _sin_extras()
-    from pypdf import PdfWriter
-
-    writer = PdfWriter(clone_from=io.BytesIO(pdf))
-    payload = {
-        "formato": FORMAT,
-        "algoritmo": sello.algoritmo,
-        "kid": sello.kid,
-        "datos": sello.datos,
-        "firma": sello.firma,
-    }
-    writer.add_attachment(ATTACHMENT, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
-    emisor = leer_cadena(sello.datos).get("emisor", "")
-    writer.add_metadata({"/Title": title, "/Author": emisor, "/Subject": title})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def extraer(pdf: bytes) -> Sello | None:
-    """The seal attached to a PDF, or None if there is none or the file is not a PDF."""
-    if len(pdf) > MAX_PDF_BYTES:
-        return None
-    _sin_extras()
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError, PdfReadError
-
-    try:
-        files = PdfReader(io.BytesIO(pdf)).attachments.get(ATTACHMENT) or []
-        payload = json.loads(files[0]) if len(files) == 1 else None
-    except (PdfReadError, DependencyError, ValueError, KeyError, TypeError, OSError):
-        return None
-    if not isinstance(payload, dict) or payload.get("formato") != FORMAT:
-        return None
-    fields = [payload.get(k) for k in ("datos", "firma", "kid", "algoritmo")]
-    if not all(isinstance(v, str) for v in fields):
-        return None
-    datos, firma, kid, algoritmo = (str(v) for v in fields)
-    return Sello(datos, firma, kid, algoritmo)
-
-
-def texto(pdf: bytes) -> str:
-    """The visible text of every page, whitespace collapsed."""
-    _sin_extras()
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(pdf))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-
-
-@dataclass(frozen=True, slots=True)
-class ResultadoPdf:
-    autentica: bool
-    campos: dict[str, str]
-    motivo: str
-
-
-def verificar_pdf(pdf: bytes, keyring: KeyRing) -> ResultadoPdf:
-    """Offline check: the attached seal verifies with a known key, and the page shows its data."""
-    sello = extraer(pdf)
-    if sello is None:
-        return ResultadoPdf(False, {}, "El archivo no contiene un sello de constancia legible.")
-    if sello.algoritmo != ALGORITHM or keyring.get(sello.kid) is None:
-        shown = "".join(ch for ch in sello.kid if ch.isascii() and ch.isalnum())[:16]
-        return ResultadoPdf(False, {}, f"El sello usa una clave desconocida ({shown}).")
-    if not keyring.verify(sello.kid, sello.datos, sello.firma):
-        return ResultadoPdf(False, {}, "El sello digital no corresponde a los datos: fue alterado.")
-    try:
-        campos = leer_cadena(sello.datos)
-    except ValueError:
-        return ResultadoPdf(False, {}, "La cadena original no tiene el formato esperado.")
-    if campos.get("kid") != sello.kid:
-        return ResultadoPdf(False, {}, "La clave del sello no es la de la cadena original.")
-    from pypdf.errors import DependencyError, PdfReadError
-
-    try:
-        visible = texto(pdf)
-    except (PdfReadError, DependencyError, ValueError, KeyError, TypeError, OSError):
-        visible = ""
-    printed = [campos.get("folio", ""), campos.get("curp", ""), *campos.get("nombre", "").split()]
-    if not all(value in visible for value in printed):
-        return ResultadoPdf(False, campos, "El texto visible no coincide con los datos sellados.")
-    return ResultadoPdf(True, campos, "")

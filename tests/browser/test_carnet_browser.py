@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from blueprints.extensions import db
-from domain import pdf, registry
+from domain import registry, sello
 from tests.browser.conftest import assert_no_axe_violations, assert_no_horizontal_scroll
 from tests.browser.test_constancias_browser import example
 from tests.web.test_cuenta import PASSWORD, crear_cuenta
@@ -46,7 +46,7 @@ def save(page: Any, button_name: str, tmp_path: Path) -> tuple[str, str]:
     assert match, download.suggested_filename
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
-    return match.group(1), pdf.texto(saved.read_bytes())
+    return match.group(1), sello.texto(saved.read_bytes())
 
 
 def test_a_titular_checks_the_data_and_downloads_carnets(

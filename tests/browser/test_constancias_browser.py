@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from blueprints.extensions import db
-from domain import demo, pdf
+from domain import demo, sello
 from tests.browser.conftest import assert_no_axe_violations, assert_no_horizontal_scroll
 
 pytestmark = pytest.mark.browser
@@ -47,7 +47,7 @@ def test_no_afiliacion_from_search_to_verification(
     )
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
-    text = pdf.texto(saved.read_bytes())
+    text = sello.texto(saved.read_bytes())
     assert curp in text and download.suggested_filename[25:-4] in text
     match = re.search(r"https?://\S+/verificar/\S+", text)
     assert match

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from blueprints.extensions import db
-from domain import demo, pdf, registry
+from domain import demo, registry, sello
 from domain.models import Base
 from tests.browser.conftest import LiveServer, assert_no_axe_violations, assert_no_horizontal_scroll
 from tests.conftest import make_app
@@ -103,5 +103,5 @@ def test_vigencia_from_form_to_confirmation(phone: Any, imss_server: Any, smtp: 
 
     [message] = smtp.wait_for(1)
     [part] = list(message.iter_attachments())
-    text = pdf.texto(part.get_payload(decode=True))
+    text = sello.texto(part.get_payload(decode=True))
     assert folio in text and curp in text and nss in text

@@ -25,7 +25,7 @@ from flask import Flask
 from playwright.sync_api import expect
 
 from blueprints.extensions import db
-from domain import demo, pdf, registry
+from domain import demo, registry, sello
 from domain.models import Base
 from tests.browser.conftest import LiveServer, assert_no_axe_violations, assert_no_horizontal_scroll
 from tests.browser.test_cuenta_browser import wait_until_solved
@@ -153,7 +153,7 @@ def downloaded(page: Any, button: Any, tmp_path: Path) -> tuple[str, str]:
     download = info.value
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
-    return download.suggested_filename, pdf.texto(saved.read_bytes())
+    return download.suggested_filename, sello.texto(saved.read_bytes())
 
 
 def mail_to(smtp: SmtpServer, address: str, timeout: float = 15.0) -> EmailMessage:
@@ -397,7 +397,7 @@ def test_imss_constancia_arrives_by_email(
     [attachment] = list(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_filename() == f"constancia-no-derechohabiencia-{folio}.pdf"
-    text = pdf.texto(attachment.get_content())
+    text = sello.texto(attachment.get_content())
     assert nombre in text and curp in text and f"Folio {folio}" in text
 
     # The link in the email opens the verification page: authentic.

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy.orm import Session
 
-from domain import constancias, demo, pdf, registry, registry_import, signing
+from domain import constancias, demo, pdf, registry, registry_import, sello, signing
 from domain.models import Afiliacion, Constancia
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -329,14 +329,14 @@ def test_each_document_reads_back_and_its_seal_verifies(
         reader = PdfReader(io.BytesIO(data))
         assert len(reader.pages) == 1
         assert reader.pages[0].mediabox.width == 612 and reader.pages[0].mediabox.height == 792
-        text = pdf.texto(data)
+        text = sello.texto(data)
         assert row.folio in text and row.curp in text and row.titular_nombre in text
         assert "DOCUMENTO DE DEMOSTRACIÓN — SIN VALIDEZ OFICIAL" in text
         assert f"https://portal.example/verificar/{row.folio}?c={row.codigo}" in text
         assert reader.metadata is not None and row.folio in str(reader.metadata.title)
-        sello = pdf.extraer(data)
-        assert sello == pdf.Sello(row.datos, row.firma, row.clave_id)
-        result = pdf.verificar_pdf(data, ring)
+        found = sello.extraer(data)
+        assert found == sello.Sello(row.datos, row.firma, row.clave_id)
+        result = sello.verificar_pdf(data, ring)
         assert result.autentica, result.motivo
         assert result.campos["folio"] == row.folio
 
@@ -346,7 +346,7 @@ def test_carnet_shows_every_field(
 ) -> None:
     titular = afiliacion(session, curp_of(session, "issste_titular"))
     [familiar, *_] = registry.beneficiarios(session, titular.curp, "ISSSTE")
-    text = pdf.texto(
+    text = sello.texto(
         renderer.pdf(constancias.emitir_carnet(session, signer, familiar, NOW, emisor=EMISOR))
     )
     for value in (familiar.numero_afiliacion, familiar.parentesco, familiar.dependencia):
@@ -361,7 +361,7 @@ def reseal(data: bytes, payload: dict[str, str]) -> bytes:
     writer = PdfWriter()
     for page in reader.pages:
         writer.add_page(page)
-    writer.add_attachment(pdf.ATTACHMENT, json.dumps(payload).encode())
+    writer.add_attachment(sello.ATTACHMENT, json.dumps(payload).encode())
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -373,32 +373,32 @@ def test_altering_one_byte_of_the_sealed_data_breaks_it(
     row = issue_all(session, signer)[1]
     data = renderer.pdf(row)
     ring = signing.KeyRing.of(signer)
-    payload = {"formato": pdf.FORMAT, "algoritmo": "Ed25519", "kid": row.clave_id,
+    payload = {"formato": sello.FORMAT, "algoritmo": "Ed25519", "kid": row.clave_id,
                "datos": row.datos, "firma": row.firma}  # fmt: skip
-    assert pdf.verificar_pdf(reseal(data, payload), ring).autentica
+    assert sello.verificar_pdf(reseal(data, payload), ring).autentica
     for index in (5, len(row.datos) // 2, len(row.datos) - 3):
         changed = row.datos[:index] + chr(ord(row.datos[index]) ^ 1) + row.datos[index + 1 :]
-        result = pdf.verificar_pdf(reseal(data, {**payload, "datos": changed}), ring)
+        result = sello.verificar_pdf(reseal(data, {**payload, "datos": changed}), ring)
         assert not result.autentica and "sello" in result.motivo
     stranger = signing.Signer.generate()
     forged = {**payload, "kid": stranger.kid, "firma": stranger.sign(row.datos)}
-    assert not pdf.verificar_pdf(reseal(data, forged), ring).autentica
+    assert not sello.verificar_pdf(reseal(data, forged), ring).autentica
 
 
 def test_a_genuine_seal_on_another_page_is_caught(
     session: Session, signer: signing.Signer, renderer: pdf.Renderer
 ) -> None:
     first, second = issue_all(session, signer)[:2]
-    payload = {"formato": pdf.FORMAT, "algoritmo": "Ed25519", "kid": second.clave_id,
+    payload = {"formato": sello.FORMAT, "algoritmo": "Ed25519", "kid": second.clave_id,
                "datos": second.datos, "firma": second.firma}  # fmt: skip
-    result = pdf.verificar_pdf(reseal(renderer.pdf(first), payload), signing.KeyRing.of(signer))
+    result = sello.verificar_pdf(reseal(renderer.pdf(first), payload), signing.KeyRing.of(signer))
     assert not result.autentica and "texto visible" in result.motivo
 
 
 @pytest.mark.parametrize("junk", [b"", b"%PDF-1.4 roto", b"hola", b"\x00" * 100])
 def test_junk_files_are_not_authentic(junk: bytes, signer: signing.Signer) -> None:
-    assert pdf.extraer(junk) is None
-    assert not pdf.verificar_pdf(junk, signing.KeyRing.of(signer)).autentica
+    assert sello.extraer(junk) is None
+    assert not sello.verificar_pdf(junk, signing.KeyRing.of(signer)).autentica
 
 
 def test_markup_in_a_name_prints_as_text(
@@ -410,7 +410,7 @@ def test_markup_in_a_name_prints_as_text(
         now=NOW, emisor=EMISOR, extra={"resultado": "sin_afiliacion"},
     )  # fmt: skip
     assert "&lt;script&gt;" in renderer.html(row)
-    text = pdf.texto(renderer.pdf(row))
+    text = sello.texto(renderer.pdf(row))
     assert "<script>alert(1)</script>" in text and "169.254.169.254" in text
 
 

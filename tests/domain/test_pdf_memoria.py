@@ -1,6 +1,7 @@
-"""Issue #6, what a worker holds for PDFs: importing domain.pdf (as the blueprints do) loads no
-PDF library, and drawing, sealing and checking a document loads neither svglib (with lxml) nor
-cryptography. In a fresh interpreter, since this one has imported everything already."""
+"""Issue #6, what a worker holds for PDFs: importing domain.pdf or domain.sello (as the
+blueprints do) loads no PDF library, and drawing, sealing and checking a document loads neither
+svglib (with lxml) nor cryptography. In a fresh interpreter, since this one has imported
+everything already."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain import constancias, pdf, signing
+from domain import constancias, pdf, sello, signing
 from domain.models import Base
 
 print(sorted(m for m in ("xhtml2pdf", "reportlab", "pypdf", "segno", "PIL") if m in sys.modules))
@@ -27,7 +28,7 @@ session, signer = Session(engine), signing.Signer.generate()
 renderer = pdf.Renderer(Path("templates"), Path("static/img"), base_url="https://x", demo=True)
 now = dt.datetime.now(dt.UTC)
 row = constancias.emitir_no_derechohabiencia(session, signer, "XEXX010101HNEXXXA4", now, emisor="P")
-assert pdf.verificar_pdf(renderer.pdf(row), signing.KeyRing.of(signer)).autentica
+assert sello.verificar_pdf(renderer.pdf(row), signing.KeyRing.of(signer)).autentica
 print(sorted(m for m in ("xhtml2pdf", "svglib", "lxml", "cryptography") if sys.modules.get(m)))
 """
 

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from lxml import html as lxml_html
 
 from blueprints.extensions import db
-from domain import pdf, registry
+from domain import registry, sello
 from domain.curp import today_in_mexico
 from domain.models import Afiliacion
 from tests.conftest import make_app
@@ -153,11 +153,11 @@ def assert_carnet(client: FlaskClient, response: Any, afiliacion: Afiliacion, fo
     assert FILENAME.match(response.headers["Content-Disposition"])
     assert folio in response.headers["Content-Disposition"]
     assert "no-store" in response.headers["Cache-Control"]
-    found = pdf.texto(response.data)
+    found = sello.texto(response.data)
     assert afiliacion.persona.nombre_completo in found
     assert afiliacion.curp in found and folio in found
     assert afiliacion.numero_afiliacion in found
-    assert pdf.verificar_pdf(response.data, published_keys(client)).autentica
+    assert sello.verificar_pdf(response.data, published_keys(client)).autentica
     return found
 
 

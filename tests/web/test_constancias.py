@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from blueprints.extensions import db
-from domain import demo, pdf, signing
+from domain import demo, sello, signing
 from domain.models import Constancia, Correo
 from tests.browser.conftest import LiveServer
 from tests.captcha_helpers import solve_captcha
@@ -183,16 +183,16 @@ def test_download_issues_a_signed_pdf(
     assert "no-store" in response.headers["Cache-Control"]
     [row] = ledger(app)
     assert row.folio in response.headers["Content-Disposition"]
-    text = pdf.texto(response.data)
+    text = sello.texto(response.data)
     assert row.titular_nombre and row.titular_nombre in text
     assert curps["sin_afiliacion"] in text and row.folio in text
     assert "DOCUMENTO DE DEMOSTRACIÓN — SIN VALIDEZ OFICIAL" in text
-    assert pdf.verificar_pdf(response.data, published_keys(client)).autentica
+    assert sello.verificar_pdf(response.data, published_keys(client)).autentica
 
 
 def test_unknown_curp_document_has_the_curp_and_no_name(app: Flask, client: FlaskClient) -> None:
     response = client.post("/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN})
-    text = pdf.texto(response.data)
+    text = sello.texto(response.data)
     assert UNKNOWN in text and "Sin registro en el padrón" in text and "no tiene registro" in text
     assert ledger(app)[0].titular_nombre == ""
 
@@ -250,7 +250,7 @@ def test_configured_key_outside_demo_mode_has_no_demo_mark(
         "/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN}
     )
     assert response.status_code == 200
-    assert "DEMOSTRACIÓN" not in pdf.texto(response.data)
+    assert "DEMOSTRACIÓN" not in sello.texto(response.data)
     assert ledger(app)[0].clave_id == signer.kid
 
 
@@ -325,11 +325,11 @@ def test_imss_document_arrives_by_email(mail: tuple[Flask, SmtpServer]) -> None:
     assert message["To"] == ADDRESS and row.folio in message["Subject"]
     filename, data_pdf = emailed_pdf(message)
     assert filename == f"constancia-no-derechohabiencia-{row.folio}.pdf"
-    text = pdf.texto(data_pdf)
+    text = sello.texto(data_pdf)
     assert (
         curp in text and row.titular_nombre in text and row.folio in text and "Válida solo" in text
     )
-    assert pdf.verificar_pdf(data_pdf, published_keys(client)).autentica
+    assert sello.verificar_pdf(data_pdf, published_keys(client)).autentica
     assert f"/verificar/{row.folio}?c={row.codigo}" in text_part(message)
 
 
@@ -348,7 +348,7 @@ def test_resend_sends_the_same_document_again(mail: tuple[Flask, SmtpServer]) ->
     assert again.status_code == 200 and "Te enviamos la constancia de nuevo" in body(again)
     first, second = smtp.wait_for(2)
     assert emailed_pdf(first)[0] == emailed_pdf(second)[0]
-    assert pdf.extraer(emailed_pdf(first)[1]) == pdf.extraer(emailed_pdf(second)[1])
+    assert sello.extraer(emailed_pdf(first)[1]) == sello.extraer(emailed_pdf(second)[1])
     assert len(ledger(app)) == 1
 
 
@@ -458,7 +458,7 @@ def test_one_hundred_concurrent_downloads_over_http(tmp_path: Path, database_url
     assert [status for status, _, _ in results] == [200] * 100
     folios = {FOLIO_IN.search(disposition).group() for _, disposition, _ in results}  # type: ignore[union-attr]
     assert len(folios) == 100
-    assert all(pdf.extraer(data) for _, _, data in results)
+    assert all(sello.extraer(data) for _, _, data in results)
     rows = ledger(app)
     assert len(rows) == 100 and {r.folio for r in rows} == folios
     assert sorted(int(f[-6:]) for f in folios) == list(range(1, 101))

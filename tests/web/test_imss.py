@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from blueprints.extensions import db
 from domain import curp as curp_rules
 from domain import nss as nss_rules
-from domain import pdf, registry
+from domain import registry, sello
 from domain.models import Afiliacion, Constancia, Correo, Persona
 from tests.conftest import make_app
 from tests.smtp import SmtpServer, mail_app, text_part
@@ -164,11 +164,11 @@ def test_vigente_document_arrives_by_email_with_beneficiaries(
     assert message["To"] == ADDRESS and row.folio in message["Subject"]
     filename, data = emailed_pdf(message)
     assert filename == f"constancia-vigencia-imss-{row.folio}.pdf"
-    text = pdf.texto(data)
+    text = sello.texto(data)
     for value in (row.titular_nombre, titular, numero, row.folio, hija, "(hija)"):
         assert value in text
     assert "Derecho a servicio médico: Sí" in text and "UMF 90" in text and "Patrón:" in text
-    assert pdf.verificar_pdf(data, published_keys(client)).autentica
+    assert sello.verificar_pdf(data, published_keys(client)).autentica
     link = re.search(r"/verificar/(\S+)\?c=(\w+)", text_part(message))
     assert link and link.group(1) == row.folio
     verified = client.get(f"/verificar/{row.folio}?c={link.group(2)}")
@@ -182,7 +182,7 @@ def test_baja_document_says_no_medical_right(mail: tuple[Flask, SmtpServer]) -> 
     response = post(client, VIGENCIA, curp=curp, nss=nss_of(app, curp), email=ADDRESS)
     assert response.status_code == 200
     [message] = smtp.wait_for(1)
-    text = pdf.texto(emailed_pdf(message)[1])
+    text = sello.texto(emailed_pdf(message)[1])
     assert "Derecho a servicio médico: No" in text and "Beneficiarios registrados: ninguno" in text
 
 
@@ -194,7 +194,7 @@ def test_beneficiary_gets_her_own_document(mail: tuple[Flask, SmtpServer]) -> No
     response = post(client, VIGENCIA, curp=HIJA, nss=nss_of(app, titular), email=ADDRESS)
     assert response.status_code == 200
     [message] = smtp.wait_for(1)
-    text = pdf.texto(emailed_pdf(message)[1])
+    text = sello.texto(emailed_pdf(message)[1])
     assert HIJA in text and "parentesco: hija" in text and "servicio médico: Sí" in text
 
 
@@ -243,7 +243,7 @@ def test_resend_sends_the_same_document_again(mail: tuple[Flask, SmtpServer]) ->
     assert again.status_code == 200 and "Te enviamos la constancia de nuevo" in body(again)
     first, second = smtp.wait_for(2)
     assert second["To"] == ADDRESS
-    assert pdf.extraer(emailed_pdf(first)[1]) == pdf.extraer(emailed_pdf(second)[1])
+    assert sello.extraer(emailed_pdf(first)[1]) == sello.extraer(emailed_pdf(second)[1])
     assert len(ledger(app)) == 1
 
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader, PdfWriter
 
 from blueprints.constancias import servicio
 from blueprints.extensions import db
-from domain import constancias, demo, pdf, registry, signing
+from domain import constancias, demo, registry, sello, signing
 from domain.models import Constancia
 from tests.conftest import make_app
 
@@ -26,7 +26,7 @@ def download(client: FlaskClient, curp: str = UNKNOWN) -> tuple[bytes, str]:
     """A fresh no-afiliación PDF and the verification path printed on it."""
     response = client.post("/constancias/no-afiliacion/descargar", data={"curp": curp})
     assert response.status_code == 200
-    match = re.search(r"https?://[^/\s]+(/verificar/\S+)", pdf.texto(response.data))
+    match = re.search(r"https?://[^/\s]+(/verificar/\S+)", sello.texto(response.data))
     assert match
     return response.data, match.group(1)
 
@@ -247,11 +247,11 @@ def test_api_paths_are_described(client: FlaskClient) -> None:
 def tampered(data: bytes) -> bytes:
     """The same PDF with one byte of the sealed text changed."""
     reader = PdfReader(io.BytesIO(data))
-    payload = json.loads(reader.attachments[pdf.ATTACHMENT][0])
+    payload = json.loads(reader.attachments[sello.ATTACHMENT][0])
     payload["datos"] = payload["datos"].replace("||v=1", "||v=2")
     writer = PdfWriter()
     writer.add_page(reader.pages[0])
-    writer.add_attachment(pdf.ATTACHMENT, json.dumps(payload).encode())
+    writer.add_attachment(sello.ATTACHMENT, json.dumps(payload).encode())
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
