@@ -124,9 +124,18 @@ CLAVE_PUBLICA = {
 }
 
 RATE_HEADERS = {
-    "RateLimit-Limit": {"schema": {"type": "integer"}},
-    "RateLimit-Remaining": {"schema": {"type": "integer"}},
-    "RateLimit-Reset": {"schema": {"type": "integer"}},
+    "RateLimit-Limit": {
+        "description": "Solicitudes permitidas en la ventana del límite más estrecho",
+        "schema": {"type": "integer"},
+    },
+    "RateLimit-Remaining": {
+        "description": "Solicitudes que quedan en esa ventana",
+        "schema": {"type": "integer"},
+    },
+    "RateLimit-Reset": {
+        "description": "Segundos que faltan para que esa ventana empiece de nuevo",
+        "schema": {"type": "integer"},
+    },
 }
 
 
