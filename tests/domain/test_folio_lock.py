@@ -3,7 +3,6 @@ whatever ends it; never taken where it could deadlock or where it means nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
 import os
 import subprocess
@@ -16,10 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from domain import constancias, folio_lock
-from domain.models import Base, Persona
+from domain.models import Base, FolioContador
 
 ROOT = Path(__file__).resolve().parents[2]
-NOW = dt.datetime(2026, 11, 26, 16, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -73,17 +71,7 @@ def test_a_transaction_that_already_wrote_keeps_sqlite_own_wait(
 ) -> None:
     # It holds SQLite's write lock: queueing behind a process that waits on it would deadlock.
     with Session(engine) as session:
-        session.add(
-            Persona(
-                curp="XEXX010101HNEXXXA4",
-                nombre="ANA",
-                primer_apellido="PRUEBA",
-                segundo_apellido=None,
-                fecha_nacimiento=dt.date(2001, 1, 1),
-                sexo="M",
-                entidad="NE",
-            )
-        )
+        session.add(FolioContador(prefijo="NV", anio=2026, ultimo=0))
         session.flush()
         constancias.siguiente_folio(session, "NA", 2026)
         assert not is_locked(database)

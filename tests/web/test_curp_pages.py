@@ -66,18 +66,19 @@ def test_garbage_never_breaks_the_page(client) -> None:
         assert "<script>alert" not in response.get_data(as_text=True)
 
 
+# The Instructivo's worked example (PXDO: an inconvenient word gets X in position 2).
+OFELIA = {
+    "nombre": "Ofelia",
+    "primer_apellido": "Pedrero",
+    "segundo_apellido": "Domínguez",
+    "fecha_nacimiento": "1980-04-05",
+    "sexo": "M",
+    "entidad": "JC",
+}
+
+
 def test_generate_page_explains_each_block(client) -> None:
-    response = client.post(
-        "/curp/no-la-conozco",
-        data={
-            "nombre": "Ofelia",
-            "primer_apellido": "Pedrero",
-            "segundo_apellido": "Domínguez",
-            "fecha_nacimiento": "1980-04-05",
-            "sexo": "M",
-            "entidad": "JC",
-        },
-    )
+    response = client.post("/curp/no-la-conozco", data=OFELIA)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "PXDO800405MJCDMF" in html
@@ -87,15 +88,7 @@ def test_generate_page_explains_each_block(client) -> None:
 
 def test_generate_page_in_english_translates_labels_errors_and_explanation(client) -> None:
     client.set_cookie("lang", "en")
-    data = {
-        "nombre": "Ofelia",
-        "primer_apellido": "Pedrero",
-        "segundo_apellido": "Domínguez",
-        "fecha_nacimiento": "1980-04-05",
-        "sexo": "M",
-        "entidad": "JC",
-    }
-    html = client.post("/curp/no-la-conozco", data=data).get_data(as_text=True)
+    html = client.post("/curp/no-la-conozco", data=OFELIA).get_data(as_text=True)
     assert "PXDO800405MJCDMF" in html
     assert "X: with E, letters 1 to 4 would spell PEDO" in html
     assert "Your date of birth (YYMMDD): April 5, 1980." in html
