@@ -26,7 +26,7 @@ from blueprints.captcha import check_captcha
 from blueprints.extensions import db, htmx, limiter
 from blueprints.htmx_util import wants_fragment
 from blueprints.mail import queue_email
-from domain import constancias, curp, registry, signing
+from domain import constancias, curp, nss, registry, signing
 from domain.models import Constancia
 from domain.outbox import mask_email
 from domain.pdf import PdfError, Renderer
@@ -137,30 +137,42 @@ def _no_disponible(exc: Exception) -> ResponseReturnValue:
 
 
 def leer_codigo(
-    errors: dict[str, str], field: str, analizar: Callable[[str], Any], nombre: str, vacio: str
+    errors: dict[str, str],
+    field: str,
+    validar: Callable[[str], str],
+    nombre: str,
+    vacio: Callable[[], str],
 ) -> tuple[str, Any]:
-    """A CURP or NSS field: its normal form, or its text and the report that says what is wrong."""
+    """A CURP or NSS field: its normal form, or its text and the report that says what is wrong.
+
+    ``validar`` is the module's ``validate``: its fast path settles a good code, and only a bad
+    one pays for the full report (carried by the error). ``vacio`` gives the message for an
+    empty field, looked up only when it is shown.
+    """
     value = request.form.get(field, "")[:256]
     if not value.strip():
-        errors[field] = vacio
+        errors[field] = vacio()
         return value, None
-    result = analizar(value)
-    if not result.valid:
-        errors[field] = ngettext(
-            "Revisa tu %(nombre)s: tiene un problema.",
-            "Revisa tu %(nombre)s: tiene %(num)d problemas.",
-            len(result.errors),
-            nombre=nombre,
-        )
-        return value, result
-    return getattr(result, field) or value, None
+    try:
+        return validar(value), None
+    except (curp.InvalidCurp, nss.InvalidNss) as invalid:
+        result = invalid.report
+    errors[field] = ngettext(
+        "Revisa tu %(nombre)s: tiene un problema.",
+        "Revisa tu %(nombre)s: tiene %(num)d problemas.",
+        len(result.errors),
+        nombre=nombre,
+    )
+    return value, result
 
 
 def leer_curp(errors: dict[str, str]) -> tuple[str, curp.CurpReport | None]:
     """The CURP field: its text and, when it is not valid, the report that says why."""
-    return leer_codigo(
-        errors, "curp", curp.report, "CURP", _("Escribe tu CURP: tiene 18 letras y números.")
-    )
+    return leer_codigo(errors, "curp", curp.validate, "CURP", _curp_vacia)
+
+
+def _curp_vacia() -> str:
+    return _("Escribe tu CURP: tiene 18 letras y números.")
 
 
 def leer_email(errors: dict[str, str]) -> str:

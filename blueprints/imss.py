@@ -45,7 +45,11 @@ RESEND_SALT = "reenvio-vigencia-imss"
 
 def leer_nss(errors: dict[str, str]) -> tuple[str, nss.NssReport | None]:
     """The NSS field: its compact form and, when it is not valid, the report that says why."""
-    return leer_codigo(errors, "nss", nss.report, "NSS", _("Escribe tu NSS: son 11 números."))
+    return leer_codigo(errors, "nss", nss.validate, "NSS", _nss_vacio)
+
+
+def _nss_vacio() -> str:
+    return _("Escribe tu NSS: son 11 números.")
 
 
 def responder(page: str, fragment: str, status: int, **context: Any) -> ResponseReturnValue:
