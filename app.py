@@ -29,6 +29,7 @@ from blueprints import (
     mail,
     observability,
     oficina,
+    sesiones,
     templating,
     verificacion,
 )
@@ -69,6 +70,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             x_host=settings.proxy_count,
         )
     db.init_app(app)
+    # Before the blueprints: embed.bp wraps whatever session interface is installed by then.
+    app.session_interface = sesiones.SesionesFirmadas()
     init_csrf(app)
     htmx.init_app(app)
     babel.init_app(
@@ -130,7 +133,8 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
         "PREFERRED_URL_SCHEME": "https" if settings.https else "http",
         "WTF_CSRF_TIME_LIMIT": 3600,
         # Signed-in sessions end after 30 idle minutes: sign-in marks the session permanent and
-        # Flask renews the cookie on every request (SESSION_REFRESH_EACH_REQUEST).
+        # Flask renews the cookie on every request (SESSION_REFRESH_EACH_REQUEST). Anonymous
+        # sessions (a form's CSRF secret) last WTF_CSRF_TIME_LIMIT instead: blueprints/sesiones.py.
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(minutes=30),
         "SESSION_REFRESH_EACH_REQUEST": True,
         "BABEL_DEFAULT_LOCALE": "es",

@@ -148,7 +148,10 @@ def _load_private(pem: bytes) -> Signer:
     except NotEd25519 as exc:
         raise SigningKeyInvalid("La clave de firma debe ser Ed25519.") from exc
     except KeyFormatError as exc:
-        raise SigningKeyInvalid("La clave de firma no es una clave privada PEM legible.") from exc
+        # The detail (damaged, wrong block, a public key that is not its own) helps the operator.
+        raise SigningKeyInvalid(
+            f"La clave de firma no es una clave privada utilizable. {exc}"
+        ) from exc
 
 
 def parse_public_keys(text: str) -> list[VerifyingKey]:

@@ -4,6 +4,8 @@ test-only, independent implementation), and PEM files either library wrote."""
 from __future__ import annotations
 
 import base64
+import random
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -104,3 +106,149 @@ def test_bad_signatures_are_false_not_errors() -> None:
     for bad in (b"", signature[:63], signature + b"\x00", bytes(64), signature[::-1]):
         assert public.verify(bad, b"datos") is False
     assert public.verify(signature, b"datos ") is False
+
+
+# --- PKCS#8 v2 (OneAsymmetricKey, RFC 5958) -------------------------------------------------
+
+# RFC 8410, section 10.3: one private key as PKCS#8 v1, and as v2 with an attribute [0] (a
+# friendly name, "Curdle Chairs") and its public key [1]; section 10.1 gives that public key.
+RFC_8410_V1 = "MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC"
+RFC_8410_V2 = (
+    "MHICAQEwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC"
+    "oB8wHQYKKoZIhvcNAQkJFDEPDA1DdXJkbGUgQ2hhaXJzgSEAGb9ECWmEzf6FQbrB"
+    "Z9w7lshQhqowtrbLDFw4rXAxZuE="
+)
+RFC_8410_SPKI = "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE="
+RFC_SEED = bytes.fromhex("d4ee72dbf913584ad5b6d8f1f769f8ad3afe7c28cbf1d4fbe097a88f44755842")
+RFC_PUBLIC = bytes.fromhex("19bf44096984cdfe8541bac167dc3b96c85086aa30b6b6cb0c5c38ad703166e1")
+RFC_ATTRIBUTES = bytes.fromhex("301d060a2a864886f70d01090914310f0c0d437572646c6520436861697273")
+ED25519_ALGORITHM = bytes.fromhex("300506032b6570")
+
+
+def b64(text: str) -> bytes:
+    return base64.b64decode(text)
+
+
+def der(tag: int, contents: bytes, long_form: bool = False) -> bytes:
+    """One DER element (contents under 256 bytes); ``long_form`` spells even short lengths long."""
+    size = len(contents)
+    length = bytes([0x81, size]) if long_form or size >= 0x80 else bytes([size])
+    return bytes([tag]) + length + contents
+
+
+def pkcs8(
+    seed: bytes,
+    *,
+    version: int = 1,
+    algorithm: bytes = ED25519_ALGORITHM,
+    attributes: bytes | None = None,
+    public: bytes | None = None,
+    unused_bits: int = 0,
+    long_form: bool = False,
+) -> bytes:
+    """A OneAsymmetricKey built field by field, as RFC 5958 section 2 lays it out."""
+    fields = der(0x02, bytes([version])) + algorithm + der(0x04, der(0x04, seed))
+    if attributes is not None:
+        fields += der(0xA0, attributes)
+    if public is not None:
+        fields += der(0x81, bytes([unused_bits]) + public)
+    return der(0x30, fields, long_form)
+
+
+def test_the_rfc_8410_v2_example_loads_with_its_attribute_and_public_key() -> None:
+    v2 = b64(RFC_8410_V2)
+    assert pkcs8(RFC_SEED, attributes=RFC_ATTRIBUTES, public=RFC_PUBLIC) == v2
+    key = load_private_pem(pem_text("PRIVATE KEY", v2))
+    assert key.seed == RFC_SEED
+    assert key.verifying_key().raw == RFC_PUBLIC  # what PyNaCl derives is what the RFC states
+    assert key.verifying_key() == load_public_pem(pem_text("PUBLIC KEY", b64(RFC_8410_SPKI)))
+    assert load_private_pem(pem_text("PRIVATE KEY", b64(RFC_8410_V1))) == key
+    # cryptography reads the v1 form (it refuses v2) and derives the same public key.
+    theirs = serialization.load_der_private_key(b64(RFC_8410_V1), password=None)
+    assert isinstance(theirs, ed25519.Ed25519PrivateKey)
+    assert theirs.private_bytes_raw() == key.seed
+    assert theirs.public_key().public_bytes_raw() == RFC_PUBLIC
+    assert key.sign(b"Curdle Chairs") == theirs.sign(b"Curdle Chairs")
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        {"public": RFC_PUBLIC},  # v2 without attributes
+        {"attributes": RFC_ATTRIBUTES},  # v2 without its optional public key
+        {"version": 0, "attributes": RFC_ATTRIBUTES},  # v1 with attributes
+        {"version": 0, "public": RFC_PUBLIC},  # as wolfSSL wrote v2 before it set the version
+        {"public": RFC_PUBLIC, "long_form": True},  # a length spelled in long form
+    ],
+)
+def test_v2_and_lenient_variants_load_the_same_key(variant: dict[str, Any]) -> None:
+    key = load_private_pem(pem_text("PRIVATE KEY", pkcs8(RFC_SEED, **variant)))
+    assert key.seed == RFC_SEED
+
+
+def test_cryptography_reads_what_it_can_of_the_same_keys() -> None:
+    theirs = ed25519.Ed25519PrivateKey.generate()
+    seed, public = theirs.private_bytes_raw(), theirs.public_key().public_bytes_raw()
+    with_attributes = pkcs8(seed, version=0, attributes=RFC_ATTRIBUTES)
+    loaded = serialization.load_der_private_key(with_attributes, password=None)
+    assert isinstance(loaded, ed25519.Ed25519PrivateKey)
+    assert loaded.private_bytes_raw() == seed
+    assert load_private_pem(pem_text("PRIVATE KEY", with_attributes)).seed == seed
+    ours = load_private_pem(pem_text("PRIVATE KEY", pkcs8(seed, public=public)))
+    assert ours.verifying_key().raw == public
+    assert ours.sign(b"datos") == theirs.sign(b"datos")
+    assert ours.private_pem() == theirs.private_bytes(*CRYPTOGRAPHY_PRIVATE)  # written as v1
+
+
+def test_a_v2_key_whose_public_key_is_not_its_own_is_refused() -> None:
+    other = SigningKey.generate().verifying_key().raw
+    for attributes in (None, RFC_ATTRIBUTES):
+        mixed = pkcs8(RFC_SEED, attributes=attributes, public=other)
+        with pytest.raises(KeyFormatError, match="no es la suya"):
+            load_private_pem(pem_text("PRIVATE KEY", mixed))
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        {"version": 2, "public": RFC_PUBLIC},  # no such version
+        {"public": RFC_PUBLIC, "unused_bits": 1},  # a public key is whole bytes
+        {"public": RFC_PUBLIC[:31]},
+        {"algorithm": bytes.fromhex("300706032b65700500"), "public": RFC_PUBLIC},  # parameters
+    ],
+)
+def test_malformed_v2_keys_are_damaged(variant: dict[str, Any]) -> None:
+    with pytest.raises(KeyFormatError, match="dañada"):
+        load_private_pem(pem_text("PRIVATE KEY", pkcs8(RFC_SEED, **variant)))
+
+
+def test_other_algorithms_in_v2_are_not_ed25519() -> None:
+    ed448 = bytes.fromhex("300506032b6571")
+    with pytest.raises(NotEd25519):
+        load_private_pem(pem_text("PRIVATE KEY", pkcs8(bytes(57), algorithm=ed448)))
+
+
+def test_truncated_reordered_and_garbage_der_is_the_modules_error() -> None:
+    v2 = b64(RFC_8410_V2)
+    public = der(0x81, b"\x00" + RFC_PUBLIC)
+    reordered = der(0x30, v2[2:][: -len(public) - 33] + public + der(0xA0, RFC_ATTRIBUTES))
+    junk = random.Random(8410)
+    samples = [v2[:size] for size in range(len(v2))]
+    indefinite = b"\x30\x80" + v2[2:] + b"\x00\x00"  # BER, not DER
+    samples += [reordered, indefinite, v2 + b"\x00", v2[:-1] + b"\x30\x84\xff\xff\xff\xff"]
+    samples += [bytes(junk.randrange(256) for _ in range(junk.randrange(120))) for _ in range(300)]
+    samples += [b"\x30" + bytes(junk.randrange(256) for _ in range(60)) for _ in range(300)]
+    for sample in samples:
+        with pytest.raises((KeyFormatError, NotEd25519)):
+            load_private_pem(pem_text("PRIVATE KEY", sample))
+
+
+def test_a_flipped_byte_in_a_v2_key_never_loads_another_key() -> None:
+    v2 = b64(RFC_8410_V2)
+    for at in range(len(v2)):
+        flipped = v2[:at] + bytes([v2[at] ^ 0xFF]) + v2[at + 1 :]
+        try:
+            key = load_private_pem(pem_text("PRIVATE KEY", flipped))
+        except (KeyFormatError, NotEd25519):
+            continue
+        assert key.seed == RFC_SEED, at  # only the attribute's bytes can change unnoticed

@@ -102,6 +102,21 @@ def test_keys_that_are_not_ed25519_are_refused(tmp_path: Path) -> None:
         signing.parse_public_keys("esto-no-es-una-clave")
 
 
+def test_a_pkcs8_v2_signing_key_loads_and_one_with_a_foreign_public_key_says_so(
+    tmp_path: Path,
+) -> None:
+    from tests.domain.test_ed25519 import RFC_8410_V2, RFC_SEED, pem_text, pkcs8
+
+    v2 = pem_text("PRIVATE KEY", base64.b64decode(RFC_8410_V2)).decode()
+    signer = signing.load_signer({"SIGNING_KEY": v2}, tmp_path, False)
+    assert signer.private_key.seed == RFC_SEED
+    assert signer.private_pem().startswith(b"-----BEGIN PRIVATE KEY-----\nMC4CAQAw")  # v1
+    foreign = signing.Signer.generate().public.key.raw
+    mixed = pem_text("PRIVATE KEY", pkcs8(RFC_SEED, public=foreign)).decode()
+    with pytest.raises(signing.SigningKeyInvalid, match=r"clave pública .* no es la suya"):
+        signing.load_signer({"SIGNING_KEY": mixed}, tmp_path, False)
+
+
 def test_old_keys_are_published_from_folder_and_environment(tmp_path: Path) -> None:
     current = signing.Signer.generate()
     old_private, old_public, old_raw = (signing.Signer.generate() for _ in range(3))

@@ -1,0 +1,46 @@
+"""Signed-cookie sessions whose lifetime depends on who holds them.
+
+Flask checks every session cookie against PERMANENT_SESSION_LIFETIME, permanent or not. Our 30
+minutes there are meant for signed-in sessions: sign-in marks the session permanent and Flask
+re-signs its cookie on every request, so they end after 30 idle minutes. An anonymous session
+holds flask-wtf's CSRF secret, and its cookie is re-signed only when the session changes: Flask
+threw it away at 30 minutes while the form's token was good for WTF_CSRF_TIME_LIMIT (an hour), so
+a public form filled slowly came back as "El formulario caducó".
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature
+
+
+class SesionesFirmadas(SecureCookieSessionInterface):
+    """Anonymous sessions last as long as a CSRF token; signed-in ones, 30 idle minutes."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        serializer = self.get_signing_serializer(app)  # SECRET_KEY, then SECRET_KEY_FALLBACKS
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        signed_in = int(app.permanent_session_lifetime.total_seconds())
+        anonymous = app.config.get("WTF_CSRF_TIME_LIMIT", 3600)  # None: tokens never expire
+        try:
+            data, signed = serializer.loads(
+                value,
+                max_age=None if anonymous is None else max(int(anonymous), signed_in),
+                return_timestamp=True,
+            )
+        except BadSignature:
+            return self.session_class()
+        # A session with a user in it gets the shorter limit even if it somehow lost the
+        # permanent mark: signing in must never last longer than it did before. The age is in
+        # whole seconds, as itsdangerous counts it.
+        holds_user = data.get("_permanent") or "_user_id" in data
+        if holds_user and int(time.time()) - int(signed.timestamp()) > signed_in:
+            return self.session_class()
+        return self.session_class(data)
