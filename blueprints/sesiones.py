@@ -6,19 +6,34 @@ re-signs its cookie on every request, so they end after 30 idle minutes. An anon
 holds flask-wtf's CSRF secret, and its cookie is re-signed only when the session changes: Flask
 threw it away at 30 minutes while the form's token was good for WTF_CSRF_TIME_LIMIT (an hour), so
 a public form filled slowly came back as "El formulario caducó".
+
+The hour counts from when the cookie was signed, not from when the form was shown: a person who
+read guides for 50 minutes and then opened a form would have had 10 minutes left. So a response
+that renders a CSRF token re-signs an anonymous cookie older than ``RESIGN_AFTER``: a form shown
+is good for at least 55 minutes, and only form pages pay for the new Set-Cookie.
 """
 
 from __future__ import annotations
 
 import time
 
-from flask import Flask, Request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Flask, Request, Response, g
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature
+
+RESIGN_AFTER = 5 * 60  # seconds
+
+
+class SesionFirmada(SecureCookieSession):
+    """A session that remembers when its cookie was signed (0: no cookie came)."""
+
+    firmada: int = 0
 
 
 class SesionesFirmadas(SecureCookieSessionInterface):
     """Anonymous sessions last as long as a CSRF token; signed-in ones, 30 idle minutes."""
+
+    session_class = SesionFirmada
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         serializer = self.get_signing_serializer(app)  # SECRET_KEY, then SECRET_KEY_FALLBACKS
@@ -43,4 +58,18 @@ class SesionesFirmadas(SecureCookieSessionInterface):
         holds_user = data.get("_permanent") or "_user_id" in data
         if holds_user and int(time.time()) - int(signed.timestamp()) > signed_in:
             return self.session_class()
-        return self.session_class(data)
+        session = self.session_class(data)
+        session.firmada = int(signed.timestamp())
+        return session
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        if (
+            isinstance(session, SesionFirmada)
+            and session.firmada
+            and not session.modified
+            and field in g  # this response shows a form with a token
+            and int(time.time()) - session.firmada > RESIGN_AFTER
+        ):
+            session.modified = True  # Flask signs it again with the time of now
+        super().save_session(app, session, response)

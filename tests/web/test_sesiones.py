@@ -78,6 +78,32 @@ def test_a_public_form_left_open_over_an_hour_has_expired(app: Flask, atrasar: A
     assert "El formulario caducó" in response.get_data(as_text=True)
 
 
+def test_a_form_opened_late_in_a_long_visit_gets_its_own_hour(app: Flask, atrasar: Atrasar) -> None:
+    # The cookie was signed 80 minutes ago (an earlier form); the form is opened 30 minutes
+    # ago, when the cookie was 50 minutes old. Without re-signing, it is 80 minutes old now.
+    client = app.test_client()
+    atrasar(80 * MINUTE)
+    open_form(client)
+    atrasar(30 * MINUTE)
+    token = open_form(client)
+    atrasar(0)
+    response = client.post(FORM, data={"curp": UNKNOWN, "csrf_token": token})
+    assert response.status_code == 200
+
+
+def test_only_form_pages_with_an_old_cookie_sign_it_again(app: Flask, atrasar: Atrasar) -> None:
+    client = app.test_client()
+    atrasar(2 * MINUTE)
+    open_form(client)
+    atrasar(0)
+    assert "Set-Cookie" not in client.get(FORM).headers  # signed 2 minutes ago: fresh enough
+    atrasar(20 * MINUTE)
+    open_form(client)
+    atrasar(0)
+    assert "Set-Cookie" not in client.get("/guias/carnet-digital-issste").headers  # no token
+    assert "Set-Cookie" in client.get(FORM).headers
+
+
 @pytest.fixture
 def titular(app: Flask) -> str:
     curp = seed(app)["issste_titular"][0]
