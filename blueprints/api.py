@@ -23,6 +23,8 @@ DAY = 86400
 
 
 def _problems(items: tuple[curp.Problem, ...]) -> list[dict[str, Any]]:
+    # Spanish whatever `lang` the caller sends, as the OpenAPI document promises: clients may
+    # match on the text, and a day-cached answer must not depend on a cookie. Pages translate.
     return [{"code": p.code, "positions": list(p.positions), "message": p.message} for p in items]
 
 

@@ -41,7 +41,7 @@ CURP_PROBLEM = {
             ],
         },
         "positions": {"type": "array", "items": {"type": "integer", "minimum": 1}},
-        "message": {"type": "string"},
+        "message": {"type": "string", "description": "Para la persona, siempre en español."},
     },
 }
 CURP_RESULT = {

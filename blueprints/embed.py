@@ -239,6 +239,7 @@ def status_api(value: str) -> ResponseReturnValue:
     result = curp.report(value[:1024])
     estatus = afiliacion_vigente(result)
     if estatus is None:
+        # Spanish like the rest of the JSON API (its contract); only the widget's HTML translates.
         detail = " ".join(p.message for p in result.errors)
         return problem(422, "La CURP no es válida", detail or "La CURP no es válida.")
     response = jsonify(

@@ -27,7 +27,7 @@ from email_validator import EmailNotValidError, validate_email
 from domain import curp as curp_rules
 from domain.curp_generate import CurpDataError, cotejar, person_data
 from domain.curp_tables import fold
-from domain.mensajes import N_, Mensaje
+from domain.mensajes import N_, Mensaje, unir
 from domain.models import Cuenta
 from domain.registry import Situacion
 
@@ -133,7 +133,7 @@ def curp_problem(value: str) -> tuple[str, str | None]:
     result = curp_rules.report(value)
     if result.valid and result.curp:
         return result.curp, None
-    return result.normalised[:18], " ".join(p.message for p in result.errors[:2])
+    return result.normalised[:18], unir(" ", [p.message for p in result.errors[:2]])
 
 
 def email_problem(value: str) -> tuple[str, str | None]:
@@ -275,7 +275,6 @@ def _mismatch_message(field: str, solicitud: Solicitud) -> str:
     return Mensaje(
         N_("%(campo)s no coincide con el registro del ISSSTE. %(pista)s"),
         campo=Mensaje(REGISTRY_LABELS[field]),
-        # The cotejo's sentence names letters and positions; it is shown as it is written.
         pista=hint or Mensaje(N_("Escríbelo como aparece en tu CURP.")),
     )
 

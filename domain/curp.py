@@ -1,7 +1,8 @@
 """CURP (Clave Única de Registro de Población): normalise, validate, explain what is wrong.
 
 Same shape as python-stdnum: ``compact``, ``validate``, ``is_valid``; plus ``report``, which
-lists every problem at once with its positions and a Spanish message for the person.
+lists every problem at once with its positions and a Spanish message for the person (a
+``Mensaje`` from domain.curp_mensajes, which the pages translate).
 
 >>> validate(" loo a531113-htcpbn07 ")
 'LOOA531113HTCPBN07'
@@ -21,11 +22,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.curp_mensajes import date_message, say, say_at, where_message, with_tips
 from domain.curp_tables import (
     DIGITS,
     INCONVENIENT_WORDS,
     LETTERS,
-    MESSAGES,
     MONTHS,
     SEX_LABELS,
     STATE_LOOKALIKES,
@@ -33,8 +34,8 @@ from domain.curp_tables import (
     VALUES,
     VOWELS,
     resolve_state,
-    where,
 )
+from domain.mensajes import Mensaje
 
 __all__ = [
     "STATES",
@@ -68,7 +69,10 @@ _UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyzñ", "ABCDEFGHIJKLMNOPQRSTUVWX
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One broken rule: a fixed code, the 1-based positions involved, a Spanish message."""
+    """One broken rule: a fixed code, the 1-based positions involved, a Spanish message.
+
+    ``message`` is a ``Mensaje``: the pages translate it, the JSON API shows it as it is.
+    """
 
     code: str
     positions: tuple[int, ...]
@@ -218,10 +222,6 @@ _LAYOUT = "LLLLDDDDDDLLLLLLAD"  # L letter, D digit, A either (position 17)
 _SHAPE = re.compile(r"[A-Z]{4}[0-9]{6}[A-Z]{6}[0-9A-Z][0-9]", re.ASCII)
 
 
-def _say(key: str, **values: object) -> str:
-    return MESSAGES[key].format(**values)
-
-
 def _format_problems(head: str) -> list[Problem]:
     if _SHAPE.fullmatch(head):  # the usual typo keeps letters and digits in their places
         return []
@@ -230,16 +230,17 @@ def _format_problems(head: str) -> list[Problem]:
     letters = tuple(i for i, c in enumerate(head, 1) if _LAYOUT[i - 1] == "D" and c in LETTERS)
     found = []
     if junk:
-        tip = _say("junk_enie") if "Ñ" in head else ""
-        if any(head[i - 1].isspace() or not head[i - 1].isprintable() for i in junk):
-            tip += _say("junk_invisible")
-        found.append(Problem("format", junk, _say("junk", where=where(junk)) + tip))
+        enie = say("junk_enie") if "Ñ" in head else None
+        invisible = any(head[i - 1].isspace() or not head[i - 1].isprintable() for i in junk)
+        text = say("junk", donde=where_message(junk))
+        text = with_tips(text, enie, say("junk_invisible") if invisible else None)
+        found.append(Problem("format", junk, text))
     if digits:
-        tip = _say("zero_for_o") if any(head[i - 1] == "0" for i in digits) else ""
-        found.append(Problem("format", digits, _say("digit_for_letter", where=where(digits)) + tip))
+        tip = say("zero_for_o") if any(head[i - 1] == "0" for i in digits) else None
+        found.append(Problem("format", digits, with_tips(say_at("digit_for_letter", digits), tip)))
     if letters:
-        tip = _say("o_for_zero") if any(head[i - 1] == "O" for i in letters) else ""
-        text = _say("letter_for_digit", where=where(letters)) + tip
+        tip = say("o_for_zero") if any(head[i - 1] == "O" for i in letters) else None
+        text = with_tips(say_at("letter_for_digit", letters), tip)
         found.append(Problem("format", letters, text))
     return found
 
@@ -248,65 +249,64 @@ def _check_date(head: str, today: date) -> Problem | date | None:
     """The birth date, what is wrong with it, or None while position 17 (the century) is unknown."""
     yy, mm, dd = int(head[4:6]), int(head[6:8]), int(head[8:10])
     if not 1 <= mm <= 12:
-        return Problem("date", (7, 8), _say("month", mm=head[6:8]))
+        return Problem("date", (7, 8), say("month", mes=head[6:8]))
     if not 1 <= dd <= 31:
-        return Problem("date", (9, 10), _say("day", dd=head[8:10]))
+        return Problem("date", (9, 10), say("day", dia=head[8:10]))
     start = None
     if len(head) >= 17 and (head[16] in DIGITS or head[16] in LETTERS):
         start = 1900 if head[16] in DIGITS else 2000
     years = (start + yy,) if start else (1900 + yy, 2000 + yy)
     if all(dd > calendar.monthrange(year, mm)[1] for year in years):
         if (mm, dd) != (2, 29):
-            return Problem(
-                "date", (7, 8, 9, 10), _say("day_in_month", day=dd, month=MONTHS[mm - 1])
-            )
+            text = say("day_in_month", dia=dd, mes=Mensaje(MONTHS[mm - 1]))
+            return Problem("date", (7, 8, 9, 10), text)
         if start == 1900 and yy == 0:
-            return Problem("date", (5, 6, 7, 8, 9, 10, 17), _say("not_leap_1900"))
-        return Problem("date", (5, 6, 7, 8, 9, 10), _say("not_leap", yy=head[4:6]))
+            return Problem("date", (5, 6, 7, 8, 9, 10, 17), say("not_leap_1900"))
+        return Problem("date", (5, 6, 7, 8, 9, 10), say("not_leap", anio=head[4:6]))
     if start is None:
         return None
     born = date(start + yy, mm, dd)
     if born <= today:
         return born
-    when = f"{dd} de {MONTHS[mm - 1]} de {born.year}"
+    when = date_message(born)
     if start == 2000:
-        tip = _say("o_for_zero") if head[16] == "O" else ""
-        return Problem("century", (5, 6, 17), _say("century", when=when, yy=head[4:6]) + tip)
-    return Problem("date", (5, 6, 7, 8, 9, 10), _say("future", when=when))
+        tip = say("o_for_zero") if head[16] == "O" else None
+        text = with_tips(say("century", fecha=when, anio=head[4:6]), tip)
+        return Problem("century", (5, 6, 17), text)
+    return Problem("date", (5, 6, 7, 8, 9, 10), say("future", fecha=when))
 
 
 def _check_letters(head: str) -> list[Problem]:
     """Position 2 (vowel), 11 (sex), 12-13 (entity) and 14-16 (consonants)."""
     found, n = [], len(head)
     if n >= 2 and head[1] in LETTERS and head[1] not in "AEIOUX":
-        found.append(Problem("vowel", (2,), _say("vowel", char=head[1])))
+        found.append(Problem("vowel", (2,), say("vowel", caracter=head[1])))
     if n >= 11 and head[10] in LETTERS and head[10] not in SEX_LABELS:
-        tip = _say("sex_f") if head[10] == "F" else ""
-        found.append(Problem("sex", (11,), _say("sex", char=head[10]) + tip))
+        tip = say("sex_f") if head[10] == "F" else None
+        found.append(Problem("sex", (11,), with_tips(say("sex", caracter=head[10]), tip)))
     code = head[11:13]
     if len(code) == 2 and code[0] in LETTERS and code[1] in LETTERS and code not in STATES:
         alt = STATE_LOOKALIKES.get(code)
-        tip = _say("state_alt", alt=alt, name=STATES[alt]) if alt else _say("state_hint")
-        found.append(Problem("state", (12, 13), _say("state", code=code) + tip))
+        # Entity names are proper names, shown as written (as on the valid CURP's panel).
+        tip = say("state_alt", clave=alt, entidad=STATES[alt]) if alt else say("state_hint")
+        found.append(Problem("state", (12, 13), with_tips(say("state", clave=code), tip)))
     vowels = tuple(i for i in (14, 15, 16) if i <= n and head[i - 1] in VOWELS)
     if vowels:
-        found.append(Problem("consonant", vowels, _say("consonant", where=where(vowels))))
+        found.append(Problem("consonant", vowels, say_at("consonant", vowels)))
     return found
 
 
 def _length_problem(n: int, expected: str | None) -> Problem:
     if n == 0:
-        return Problem("length", (), _say("empty"))
+        return Problem("length", (), say("empty"))
     count = abs(n - 18)
-    chars = "carácter" if count == 1 else "caracteres"
+    number = "one" if count == 1 else "many"
     if n > 18:
-        return Problem(
-            "length", tuple(range(19, n + 1)), _say("extra", count=count, chars=chars, n=n)
-        )
-    faltan = "falta" if count == 1 else "faltan"
-    text = _say("missing", faltan=faltan, count=count, chars=chars, n=n)
+        text = say(f"extra_{number}", cuantos=count, escritos=n)
+        return Problem("length", tuple(range(19, n + 1)), text)
+    text = say(f"missing_{number}", cuantos=count, escritos=n)
     if expected is not None:
-        text += _say("missing_last", digit=expected)
+        text = with_tips(text, say("missing_last", digito=expected))
     return Problem("length", tuple(range(n + 1, 19)), text)
 
 
@@ -325,13 +325,13 @@ def _check(echo: str, curp: str, today: date) -> CurpReport:
     if n in (17, 18) and not any(p.code == "format" and min(p.positions) <= 17 for p in errors):
         expected = check_digit(head[:17])
         if n == 18 and head[17] in DIGITS and head[17] != expected:
-            errors.append(Problem("check_digit", (18,), _say("check_digit", digit=expected)))
+            errors.append(Problem("check_digit", (18,), say("check_digit", digito=expected)))
     errors.sort(key=lambda problem: min(problem.positions))  # reading order
     if n != 18:
         errors.insert(0, _length_problem(n, expected))
     warnings: tuple[Problem, ...] = ()
     if head[:4] in INCONVENIENT_WORDS:
-        text = _say("inconvenient_word", word=head[:4], fixed=head[0] + "X" + head[2:4])
+        text = say("inconvenient_word", palabra=head[:4], corregida=head[0] + "X" + head[2:4])
         warnings = (Problem("inconvenient_word", (1, 2, 3, 4), text),)
     state = head[11:13] if head[11:13] in STATES else None
     return CurpReport(
@@ -350,14 +350,14 @@ def _check(echo: str, curp: str, today: date) -> CurpReport:
 def report(value: object, today: date | None = None) -> CurpReport:
     """Every problem of ``value`` plus the facts that could be read; never raises."""
     if not isinstance(value, str):
-        problem = Problem("length", (), _say("empty"))
+        problem = Problem("length", (), say("empty"))
         if value is not None:
-            problem = Problem("format", (), _say("not_text"))
+            problem = Problem("format", (), say("not_text"))
         return CurpReport(input="", curp=None, errors=(problem,))
     echo = value[:_ECHO_CAP]
     curp = _normalise(value) if len(value) <= _RAW_CAP else ""
     if len(value) > _RAW_CAP or len(curp) > MAX_LENGTH:
-        return CurpReport(echo, None, errors=(Problem("length", (), _say("too_long")),))
+        return CurpReport(echo, None, errors=(Problem("length", (), say("too_long")),))
     return _check(echo, curp, today or today_in_mexico())
 
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.curp import InvalidCurp, check_digit, compact, report, today_in_mexico
+from domain.curp_mensajes import MISMATCH, MISMATCH_EACH, and_message, date_message, list_message
 from domain.curp_tables import (
     CONSONANTS,
     GIVEN_NAME_SKIPS,
     INCONVENIENT_WORDS,
     LETTERS,
-    MONTHS,
     NAME_SPECIALS,
     PARTICLES,
     SEX_BY_NAME,
@@ -28,14 +28,12 @@ from domain.curp_tables import (
     STATES,
     VOWELS,
     fold,
-    positions_text,
     resolve_state,
-    spanish_list,
 )
 from domain.mensajes import N_, Mensaje, unir
 
-# Field errors and explanations are Spanish Mensajes (see domain.mensajes): the pages translate
-# them, the API shows them as they are.
+# Field errors, explanations and cotejo hints are Spanish Mensajes (see domain.mensajes): the
+# pages translate them, the API shows them as they are.
 RENAPO_NOTE = N_(
     "Las posiciones 17 y 18 las asigna RENAPO: la 17 distingue a personas con los mismos datos"
     " (un número si naciste antes de 2000, una letra desde 2000) y la 18 es el dígito"
@@ -288,9 +286,7 @@ def generate(
     prefix = f"{initials}{born:%y%m%d}{sex}{state}{consonants}"
     seventeen = prefix + ("0" if born.year < 2000 else "A")
     hint = seventeen + check_digit(seventeen)
-    month = Mensaje(MONTHS[born.month - 1])
-    when = Mensaje(N_("%(dia)s de %(mes)s de %(anio)s"), dia=born.day, mes=month, anio=born.year)
-    birth = Mensaje(N_("Tu fecha de nacimiento (AAMMDD): %(fecha)s."), fecha=when)
+    birth = Mensaje(N_("Tu fecha de nacimiento (AAMMDD): %(fecha)s."), fecha=date_message(born))
     sex_text = Mensaje(N_("%(clave)s: sexo, %(sexo)s."), clave=sex, sexo=Mensaje(SEX_LABELS[sex]))
     state_text = N_("%(clave)s: entidad de nacimiento, %(entidad)s.")
     blocks = (
@@ -327,16 +323,17 @@ def _options(data: PersonData, curp: str) -> list[dict[int, str]]:
 
 
 def _mismatch(field: str, positions: tuple[int, ...], expected: str, shown: str) -> Discrepancy:
-    """``expected`` is one value (a date part, JC) or letters to list one by one."""
-    would = "sería"
-    if field in _FIELD_SLOTS and len(expected) > 1:
-        would, expected = "serían", spanish_list(list(expected))
-    what = "La posición" if field == "fecha_nacimiento" else "La letra"
-    if len(positions) > 1:
-        what = "Las posiciones" if field == "fecha_nacimiento" else "Las letras"
-    verb = "no corresponde" if len(positions) == 1 else "no corresponden"
-    text = f"{what} {positions_text(positions)} {verb} a {_FIELD_LABELS[field]} ({shown}):"
-    return Discrepancy(field, positions, f"{text} según tus datos {would} {expected}.")
+    """``expected`` is one value (a date part, JC) or a name's letters, one per position."""
+    values: dict[str, object] = {"campo": _FIELD_LABELS[field], "escrito": shown}
+    one, several = MISMATCH["posicion" if field == "fecha_nacimiento" else "letra"]
+    if len(positions) == 1:
+        text = Mensaje(one, n=positions[0], esperado=expected, **values)
+    elif field in _FIELD_SLOTS:
+        each = and_message(list(expected))
+        text = Mensaje(MISMATCH_EACH, lista=list_message(positions), esperado=each, **values)
+    else:
+        text = Mensaje(several, lista=list_message(positions), esperado=expected, **values)
+    return Discrepancy(field, positions, text)
 
 
 def cotejar(
@@ -375,7 +372,7 @@ def cotejar(
             continue
         misses = [tuple(p for p in slots if option[p] != value[p - 1]) for option in options]
         wrong = min(misses, key=len)  # against the closest option
-        shown = getattr(data, field) or "no tienes"
+        shown = getattr(data, field) or Mensaje(N_("no tienes"))
         expected = "".join(options[misses.index(wrong)][p] for p in wrong)
         found.append(_mismatch(field, wrong, expected, shown))
     born = f"{data.fecha_nacimiento:%y%m%d}"
@@ -386,7 +383,7 @@ def cotejar(
             _mismatch("fecha_nacimiento", wrong, "".join(born[i - 5] for i in wrong), shown)
         )
     if data.sexo and value[10] != data.sexo:
-        found.append(_mismatch("sexo", (11,), data.sexo, SEX_LABELS[data.sexo]))
+        found.append(_mismatch("sexo", (11,), data.sexo, Mensaje(SEX_LABELS[data.sexo])))
     if data.entidad and value[11:13] != data.entidad:
         found.append(_mismatch("entidad", (12, 13), data.entidad, STATES[data.entidad]))
     return tuple(sorted(found, key=lambda d: d.positions[0]))

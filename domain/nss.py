@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from domain.curp import Problem
 from domain.curp import compact as compact_curp
 from domain.curp import is_valid as is_valid_curp
-from domain.curp_tables import where_message
+from domain.curp_mensajes import where_message
 from domain.mensajes import N_, Mensaje
 
 __all__ = [

@@ -22,6 +22,7 @@ from domain.curp import (
     validate,
 )
 from domain.curp_tables import ALPHABET, INCONVENIENT_WORDS, VALUES
+from domain.mensajes import Mensaje
 
 TODAY = date(2026, 1, 15)
 
@@ -367,6 +368,22 @@ def test_huge_input_is_cheap() -> None:
     result = report(huge)
     assert time.perf_counter() - start < 0.05
     assert [p.code for p in result.errors] == ["length"] and len(result.input) == 256
+
+
+def test_a_valid_curp_builds_no_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The valid path is the benchmarked one: messages (Mensajes) are only for problems.
+    built: list[str] = []
+    new = Mensaje.__new__
+
+    def counting(cls: type[Mensaje], plantilla: str, **valores: object) -> Mensaje:
+        built.append(plantilla)
+        return new(cls, plantilla, **valores)
+
+    monkeypatch.setattr(Mensaje, "__new__", staticmethod(counting))
+    for curp in PUBLISHED:
+        assert validate(curp, TODAY) and is_valid(curp) and report(curp, TODAY).valid
+    assert built == []
+    assert not is_valid("PXNE660720HMCXTN07") and built  # a problem does build one
 
 
 # --- properties -----------------------------------------------------------------------------

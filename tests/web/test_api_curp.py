@@ -43,6 +43,19 @@ def test_invalid_curp_lists_every_error_with_positions(client) -> None:
     assert body["birth_date"] is None and body["state"] is None
 
 
+def test_messages_stay_spanish_whatever_the_interface_language(client) -> None:
+    # The contract says Spanish; the English interface (query or cookie) translates pages only.
+    url = "/api/v1/curp/PXNE661320HMCXTN07"
+    spanish = client.get(url).get_json()
+    english = client.get(url + "?lang=en").get_json()
+    client.set_cookie("lang", "en")
+    cookie = client.get(url).get_json()
+    assert english == cookie == spanish
+    assert spanish["errors"][0]["message"].startswith("El mes 13 no existe: las posiciones 7 y 8")
+    warning = client.get("/api/v1/curp/BACA800101HDFLRN05").get_json()["warnings"][0]["message"]
+    assert warning.startswith("Las letras 1 a 4 forman «BACA»")
+
+
 @pytest.mark.parametrize("junk", ["x", "🙂🙂", "%00", "a/b/c", "SELECT * FROM persona", "A" * 2000])
 def test_garbage_is_always_200(client, junk: str) -> None:
     response = client.get(f"/api/v1/curp/{junk}")

@@ -102,6 +102,20 @@ def test_invalid_curp_reuses_the_curp_explanations(client: FlaskClient) -> None:
     assert 'class="curp-chars"' in page
 
 
+def test_english_interface_explains_the_curp_in_english(client: FlaskClient) -> None:
+    client.set_cookie("lang", "en")
+    for headers in ({}, {"HX-Request": "true"}):
+        page = body(
+            client.post(
+                "/constancias/no-afiliacion", data={"curp": "PXNE661320HMCXTN07"}, headers=headers
+            )
+        )
+        assert "Check your CURP: there are 2 problems with it." in page
+        assert "There is no month 13: positions 7 and 8 are your month of birth" in page
+        assert "The check digit should be 8: check the letters and numbers before it." in page
+        assert "El mes 13" not in page and "dígito verificador" not in page
+
+
 @pytest.mark.parametrize(
     ("case", "heading"),
     [

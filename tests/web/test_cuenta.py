@@ -19,6 +19,7 @@ from sqlalchemy import select
 from blueprints.extensions import db
 from blueprints.observability import JsonFormatter
 from domain import demo, registry, registry_import, tokens
+from domain.curp_tables import fold
 from domain.mailer import parse_message
 from domain.models import Correo, Cuenta
 from tests.captcha_helpers import solve_captcha
@@ -261,6 +262,27 @@ def test_registration_errors_in_english(app: Flask, curps: Any) -> None:
     assert "Your password must have at least 7 characters: add 2 more." in html
     assert "Enter your full email address, with @" in html
     assert "Tu contraseña" not in html and "Escribe tu correo" not in html
+
+
+def test_curp_problems_and_cotejo_hints_in_english(app: Flask, curps: Any) -> None:
+    curp = curps["issste_titular"][0]
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    typo = curp[:17] + str((int(curp[17]) + 1) % 10)
+    form = {**formulario(app, curp, "e@example.org"), "curp": typo}
+    html = registrar(client, form).get_data(as_text=True)
+    assert f"The check digit should be {curp[17]}: check the letters" in html
+    assert "dígito verificador" not in html
+    inline = client.post("/cuenta/registro/revisar/curp", data={"curp": "PXNE66"}, headers=HX)
+    assert "Your CURP is missing 12 characters: it has 18 and you typed 6." in inline.get_data(
+        as_text=True
+    )
+    wrong = "Z" + datos(app, curp)["primer_apellido"][1:]
+    form = formulario(app, curp, "d@example.org", primer_apellido=wrong)
+    html = registrar(client, form).get_data(as_text=True)
+    assert f"Letter 1 does not match your first surname ({fold(wrong)})" in html
+    assert "from your details it would be Z." in html
+    assert "no corresponde" not in html and "según tus datos" not in html
 
 
 def test_a_wrong_captcha_is_a_field_error(app: Flask, curps: Any) -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from domain import curp
+
 HX = {"HX-Request": "true"}
 
 
@@ -108,3 +112,39 @@ def test_generate_with_missing_data_lists_each_field(client) -> None:
     assert "Hay un problema" in html
     for name in ("primer_apellido", "fecha_nacimiento", "sexo", "entidad"):
         assert f'href="#campo-{name}"' in html
+
+
+# The rules' messages follow the interface language; what the person typed stays as typed.
+ENGLISH_PROBLEMS = [
+    ("PXNE661320HMCXTN06", "There is no month 13: positions 7 and 8 are your month of birth"),
+    ("LOOA531131HTCPBN07", "November has no day 31: check positions 7 to 10."),
+    ("PXNE660720HMCXTN07", "The check digit should be 6: check the letters and numbers before it."),
+    (
+        "PXNE660720HMCXTN0",
+        "Your CURP is missing 1 character: it has 18 and you typed 17. If the last one, the"
+        " check digit, is missing, it should be 6.",
+    ),
+    ("PXNE660720HMCXTN0612", "Your CURP has 2 characters too many: it has 18 and you typed 20."),
+    (
+        "PXNE660720HZZXTN06",
+        "Positions 12 and 13 are the state where you were born, and ZZ is not a valid code."
+        " For example, DF is Mexico City and NE means born abroad.",
+    ),
+    ("PXNE660720HCXXTN06", "and CX is not a valid code. Did you mean DF (Ciudad de México)?"),
+    ("PXNE660720HMCAEI06", "Positions 14 to 16 take consonants or X, not vowels"),
+    ("P0N3660720HMCXTN06", "Positions 2 and 4 take letters, not numbers. Did you type a zero"),
+]
+
+
+@pytest.mark.parametrize(("value", "english"), ENGLISH_PROBLEMS)
+def test_invalid_curp_is_explained_in_english_on_the_page_and_the_fragment(
+    client, value: str, english: str
+) -> None:
+    spanish = [str(problem.message) for problem in curp.report(value).errors]
+    page = client.get("/curp", query_string={"curp": value, "lang": "en"}).get_data(as_text=True)
+    client.set_cookie("lang", "en")
+    fragment = client.get("/curp", query_string={"curp": value}, headers=HX)
+    assert "<html" in page and "<html" not in fragment.get_data(as_text=True)
+    for html in (page, fragment.get_data(as_text=True)):
+        assert english in html
+        assert not [message for message in spanish if message in html]

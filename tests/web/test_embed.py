@@ -200,6 +200,18 @@ def test_same_explanations_as_the_curp_page(client) -> None:
     assert re.search(r'<span class="bad"[^>]*>1</span>', widget)
 
 
+def test_english_widget_explains_the_problems_in_english(client) -> None:
+    english = "There is no month 13: positions 7 and 8 are your month of birth (01 to 12)."
+    for url in (
+        f"/embed/curp?curp={INVALID}&lang=en",
+        f"/embed/curp/resultado?curp={INVALID}&lang=en",
+    ):
+        html = html_of(client, url)
+        assert english in html and "The check digit should be 8" in html
+        assert "El mes 13" not in html and "dígito verificador" not in html
+    assert "El mes 13 no existe" in html_of(client, f"/embed/curp?curp={INVALID}")
+
+
 def test_fragment_is_progress_while_typing_and_an_error_on_submit(client) -> None:
     typing = html_of(client, "/embed/curp/resultado?curp=PXNE66&typing=1")
     assert "Llevas 6 de 18 caracteres" in typing and "data-valid" not in typing
@@ -273,6 +285,10 @@ def test_status_api_for_an_unknown_or_invalid_curp(lookup_app: Flask) -> None:
     invalid = client.get(f"/api/v1/estatus/{INVALID}")
     assert invalid.status_code == 422
     assert invalid.mimetype == "application/problem+json"
+    # JSON stays Spanish (the API's contract), even when asked in English.
+    client.set_cookie("lang", "en")
+    english = client.get(f"/api/v1/estatus/{INVALID}?lang=en").get_json()
+    assert english == invalid.get_json() and "El mes 13 no existe" in english["detail"]
 
 
 def test_widget_status_lookup_without_and_with_javascript(lookup_app: Flask) -> None:
@@ -364,7 +380,8 @@ def test_builder_default_snippets(client) -> None:
     assert 'data-copy-target="codigo-script"' in html and 'data-copy-target="codigo-iframe"' in html
     assert '<iframe class="vista-previa" src="/embed/curp"' in html
     assert "Cualquier sitio con https" in html
-    assert "en español también en la versión en inglés" in html
+    assert "explica los errores de la CURP en el mismo idioma" in html
+    assert "Las respuestas JSON de la API están siempre en español" in html
 
 
 def test_builder_with_every_option(client) -> None:

@@ -124,7 +124,7 @@ def test_invalid_nss_shows_the_nss_rules_with_their_codes(client: FlaskClient) -
     assert 'data-codigo="check_digit"' in page and "debería ser 3" in page
 
 
-def test_nss_rules_are_english_in_the_english_interface(client: FlaskClient) -> None:
+def test_nss_and_curp_rules_are_english_in_the_english_interface(client: FlaskClient) -> None:
     client.set_cookie("lang", "en")
     page = body(post(client, VIGENCIA, curp=UNKNOWN, nss="12x45678903", email=ADDRESS))
     assert "The NSS has only digits: check position 3." in page
@@ -134,6 +134,9 @@ def test_nss_rules_are_english_in_the_english_interface(client: FlaskClient) -> 
     assert "The check digit should be 3: check the digits before it." in page
     page = body(post(client, VIGENCIA, curp=UNKNOWN, email=ADDRESS))
     assert "Enter your NSS: it has 11 digits." in page
+    page = body(post(client, VIGENCIA, curp="PXNE660720FMCXTN06", nss="12345678903"))
+    assert "Position 11 is your sex: H (man), M (woman) or X (non-binary)" in page
+    assert "For a woman, it is M." in page and "La posición 11" not in page
 
 
 def test_vigencia_bad_captcha_is_a_spanish_422(app: Flask, client: FlaskClient) -> None:
