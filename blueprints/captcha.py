@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify
@@ -31,6 +31,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from blueprints.extensions import csrf, db, limiter
+from blueprints.secretos import secretos
 from domain import captcha
 from domain.captcha import Resultado
 
@@ -79,10 +80,14 @@ def check_captcha(form: Mapping[str, str]) -> str | None:
     payload = (form.get("captcha") or "").strip()
     token = (form.get("captcha_reto") or "").strip()
     if payload:
-        verdict = captcha.verify_solution(payload, _secret(), now)
+        verdict = _any_key(
+            lambda key: captcha.verify_solution(payload, key, now), Resultado.INVALIDO
+        )
     elif token:
-        answer = form.get("captcha_respuesta") or ""
-        verdict = captcha.check_answer(_secret(), token, answer[:40], now)
+        answer = (form.get("captcha_respuesta") or "")[:40]
+        verdict = _any_key(
+            lambda key: captcha.check_answer(key, token, answer, now), Resultado.INCORRECTO
+        )
     else:
         verdict = captcha.Verificacion(Resultado.FALTA)
     if verdict.clave and verdict.expira and not _spend(verdict.clave, verdict.expira, now):
@@ -90,6 +95,18 @@ def check_captcha(form: Mapping[str, str]) -> str | None:
     if verdict.resultado is Resultado.RESUELTO:
         return None
     return str(MESSAGES[verdict.resultado])
+
+
+def _any_key(check: Callable[[str], captcha.Verificacion], miss: Resultado) -> captcha.Verificacion:
+    """The newest key's verdict, unless a key kept after a rotation recognises the signature
+    (a captcha lasts up to an hour: one shown before the rotation is still being answered)."""
+    keys = secretos()
+    verdict = check(keys[-1])
+    for key in reversed(keys[:-1]):
+        if verdict.resultado is not miss:
+            break
+        verdict = check(key)
+    return verdict
 
 
 def _spend(clave: str, expira: dt.datetime, now: dt.datetime) -> bool:

@@ -26,6 +26,7 @@ from blueprints.captcha import check_captcha
 from blueprints.extensions import db, htmx, limiter
 from blueprints.htmx_util import wants_fragment
 from blueprints.mail import queue_email
+from blueprints.secretos import secretos
 from domain import constancias, curp, nss, registry, signing
 from domain.models import Constancia
 from domain.outbox import mask_email
@@ -254,14 +255,12 @@ def descargar_no_afiliacion() -> ResponseReturnValue:
 
 def token_reenvio(folio: str, email: str, salt: str = RESEND_SALT) -> str:
     """A signed (not secret) note of where a document went, so a resend needs no session."""
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt).dumps(
-        {"f": folio, "e": email}
-    )
+    return URLSafeTimedSerializer(secretos(), salt=salt).dumps({"f": folio, "e": email})
 
 
 def leer_token_reenvio(token: str, salt: str = RESEND_SALT) -> tuple[str, str] | None:
     """(folio, email) from a resend token, or None if it is forged or too old."""
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+    serializer = URLSafeTimedSerializer(secretos(), salt=salt)  # old keys too: a rotation
     try:
         data = serializer.loads(token[:2048], max_age=RESEND_MAX_AGE)
     except BadData:

@@ -45,11 +45,11 @@ from blueprints.cuenta_forms import (
     now,
     por_curp,
     por_email,
-    secretos,
 )
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import wants_fragment
 from blueprints.mail import url_publica
+from blueprints.secretos import secretos
 from domain import accounts, tokens
 from domain.curp import today_in_mexico
 from domain.models import Cuenta

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from blueprints.extensions import db, limiter, login_manager
 from blueprints.mail import queue_email, url_publica
+from blueprints.secretos import secretos
 from domain import tokens
 from domain.curp import compact, today_in_mexico
 from domain.models import Cuenta
@@ -69,12 +70,6 @@ def now() -> dt.datetime:
 
 def form_values(names: Iterable[str]) -> dict[str, str]:
     return {name: request.form.get(name, "")[:FORM_CAP] for name in names}
-
-
-def secretos() -> list[str]:
-    """Every key that may have signed a live token, newest last (``SECRET_KEY_FALLBACKS``)."""
-    fallbacks = current_app.config.get("SECRET_KEY_FALLBACKS") or []
-    return [*fallbacks, current_app.config["SECRET_KEY"]]
 
 
 def emitir(proposito: str, cuenta: Cuenta, email: str | None = None) -> str:

@@ -9,6 +9,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from blueprints.ratelimit import Limiter
+from blueprints.secretos import claves
 from domain.models import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -28,6 +29,9 @@ def init_csrf(app: Flask) -> None:
     documented switch WTF_CSRF_CHECK_DEFAULT hands the check to us; ``protect`` still applies
     the exemptions and raises the same CSRFError.
     """
+    # A form opened before a SECRET_KEY rotation still submits: tokens are signed with the new
+    # key and checked against the old ones too (flask-wtf hands this to itsdangerous as is).
+    app.config.setdefault("WTF_CSRF_SECRET_KEY", claves(app.config))
     checks = app.config.get("WTF_CSRF_CHECK_DEFAULT", True)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)

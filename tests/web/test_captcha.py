@@ -176,6 +176,25 @@ def test_proof_of_work_passes_once_on_any_server(tmp_path: Path, database_url: s
     assert status == 422 and "caducó" in html
 
 
+@pytest.mark.parametrize("pow_", [False, True], ids=["question", "proof_of_work"])
+@pytest.mark.parametrize("keep_old", [True, False])
+def test_a_captcha_shown_before_a_key_rotation_passes_with_the_old_key_kept(
+    tmp_path: Path, database_url: str, pow_: bool, keep_old: bool
+) -> None:
+    before = form_app(tmp_path, database_url).test_client()
+    fields = solve_captcha(before, page(before), pow=pow_)
+    env = {"SECRET_KEY": "una-clave-nueva"}
+    if keep_old:
+        env["SECRET_KEY_FALLBACKS"] = "test-secret"
+    after = form_app(tmp_path / "rotado", database_url, ENV=env).test_client()
+    status, html = post(after, fields)
+    assert status == (200 if keep_old else 422)
+    if keep_old:  # the newest key still signs: its own captchas pass too
+        assert post(after, solve_captcha(after, page(after), pow=pow_))[0] == 200
+    else:
+        assert "Resuelve la verificación" in html or "La respuesta no es correcta" in html
+
+
 def test_spent_even_when_the_caller_fails_afterwards(tmp_path: Path, database_url: str) -> None:
     client = form_app(tmp_path, database_url).test_client()
     fields = solve_captcha(client, page(client), pow=True)

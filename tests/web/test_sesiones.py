@@ -168,3 +168,41 @@ def test_a_tampered_cookie_is_an_empty_session(app: Flask, titular: str, atrasar
     assert cookie is not None
     client.set_cookie("session", cookie.value[:-2] + ("AA" if cookie.value[-2:] != "AA" else "BB"))
     assert signed_out(client.get("/oficina"))
+
+
+def rotated(tmp_path: Path, database_url: str, keep_old: bool) -> Flask:
+    """The same portal after SECRET_KEY rotation, with the old key kept as a fallback or not."""
+    env = {"SECRET_KEY": "una-clave-nueva"}
+    if keep_old:
+        env["SECRET_KEY_FALLBACKS"] = "test-secret"
+    return make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True, ENV=env)
+
+
+@pytest.mark.parametrize("keep_old", [True, False])
+def test_a_form_opened_before_a_key_rotation_submits_with_the_old_key_kept(
+    app: Flask, tmp_path: Path, database_url: str, keep_old: bool
+) -> None:
+    before = app.test_client()
+    token = open_form(before)
+    cookie = before.get_cookie("session")
+    assert cookie is not None
+    after = rotated(tmp_path, database_url, keep_old).test_client()
+    after.set_cookie("session", cookie.value)
+    response = after.post(FORM, data={"curp": UNKNOWN, "csrf_token": token})
+    assert response.status_code == (200 if keep_old else 400)
+
+
+@pytest.mark.parametrize("keep_old", [True, False])
+def test_a_resend_button_from_before_a_key_rotation_still_works_with_the_old_key_kept(
+    app: Flask, tmp_path: Path, database_url: str, keep_old: bool
+) -> None:
+    from blueprints.constancias import leer_token_reenvio, token_reenvio
+
+    with app.test_request_context():
+        token = token_reenvio("NA-2026-000001", "ana@example.org")
+    with rotated(tmp_path, database_url, keep_old).test_request_context():
+        leido = leer_token_reenvio(token)
+        renewed = token_reenvio("NA-2026-000001", "ana@example.org")
+    assert leido == (("NA-2026-000001", "ana@example.org") if keep_old else None)
+    with app.test_request_context():  # new tokens are signed with the new key, not the old
+        assert leer_token_reenvio(renewed) is None
