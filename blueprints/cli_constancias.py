@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from blueprints.constancias import ahora, servicio
 from blueprints.extensions import db
-from domain import constancias, sello, signing
+from domain import constancias, sello, signing, verificacion
 
 constancias_cli = AppGroup("constancias", help="Constancias firmadas: verificar, revocar, claves.")
 
@@ -59,7 +59,7 @@ def verificar_command(archivo: Path, claves: tuple[Path, ...]) -> None:
 def revocar_command(folio: str, motivo: str) -> None:
     """Marca una constancia como revocada; la verificación lo dirá desde ese momento."""
     try:
-        row = constancias.revocar(db.session, folio, motivo, ahora())
+        row = verificacion.revocar(db.session, folio, motivo, ahora())
         db.session.commit()
     except constancias.ConstanciaError as exc:
         db.session.rollback()

@@ -27,7 +27,7 @@ from blueprints.extensions import db, htmx, limiter
 from blueprints.htmx_util import wants_fragment
 from blueprints.mail import queue_email
 from blueprints.secretos import secretos
-from domain import constancias, curp, nss, registry, signing
+from domain import constancias, curp, nss, registry, signing, verificacion
 from domain.models import Constancia
 from domain.outbox import mask_email
 from domain.pdf import PdfError, Renderer
@@ -370,7 +370,7 @@ def reenviar() -> ResponseReturnValue:
     row = db.session.get(Constancia, leido[0]) if leido else None
     if leido is None or row is None or row.entrega != mask_email(leido[1]):
         return render_template(page, imss={"estado": "invalido"}), 400
-    estado = constancias.estado(row, ahora())
+    estado = verificacion.estado(row, ahora())
     if estado != "vigente":
         return render_template(page, imss={"estado": estado, "folio": row.folio}), 410
     try:

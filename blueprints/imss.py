@@ -31,7 +31,7 @@ from blueprints.constancias import (
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import wants_fragment
 from blueprints.mail import queue_email
-from domain import constancias, curp, nss, registry
+from domain import constancias, curp, nss, registry, verificacion
 from domain.models import Constancia
 from domain.outbox import mask_email
 
@@ -133,7 +133,7 @@ def reenviar_vigencia() -> ResponseReturnValue:
     valido = row is not None and row.tipo == constancias.VIGENCIA_IMSS.clave
     if leido is None or row is None or not valido or row.entrega != mask_email(leido[1]):
         return render_template(page, resultado={"estado": "invalido"}), 400
-    estado = constancias.estado(row, ahora())
+    estado = verificacion.estado(row, ahora())
     if estado != "vigente":
         return render_template(page, resultado={"estado": estado, "folio": row.folio}), 410
     try:

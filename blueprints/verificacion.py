@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from blueprints.constancias import ahora, servicio
 from blueprints.errors import problem
 from blueprints.extensions import csrf, db, limiter
-from domain import constancias
+from domain import constancias, verificacion
 
 bp = Blueprint("verificacion", __name__)
 csrf.exempt(bp)  # only GETs: nothing here acts on a session
@@ -47,8 +47,8 @@ def _entrada(folio: str) -> tuple[str, str, dict[str, str]]:
     return folio, codigo, errors
 
 
-def _verificar(folio: str, codigo: str) -> constancias.Verificacion:
-    return constancias.verificar(db.session, servicio().keyring, folio, codigo, ahora())
+def _verificar(folio: str, codigo: str) -> verificacion.Verificacion:
+    return verificacion.verificar(db.session, servicio().keyring, folio, codigo, ahora())
 
 
 def _page(folio: str, codigo: str, errors: dict[str, str], **context: Any) -> str:
@@ -91,7 +91,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") if moment else None
 
 
-def verificacion_json(result: constancias.Verificacion) -> dict[str, Any]:
+def verificacion_json(result: verificacion.Verificacion) -> dict[str, Any]:
     tipo = result.tipo
     return {
         "autentica": True,

@@ -1,4 +1,4 @@
-"""Constancias: kinds, the signed "cadena original", folios, the ledger, verification, revocation.
+"""Constancias: kinds, the signed "cadena original", folios, and issuing each kind to the ledger.
 
 The cadena original is the exact text that is signed, stored in the ledger (``datos``), printed
 at the foot of the PDF and embedded in it. Its shape, version 1::
@@ -10,20 +10,18 @@ to single spaces and ``%`` and ``|`` written as ``%25`` and ``%7C``, so the text
 into the same fields. Times are ISO 8601 in Mexico City time with their offset.
 
 A document is a pure function of its ledger row: the PDF can be drawn again from ``datos``,
-the signature and the code, which is how a resend sends "the same document".
+the signature and the code, which is how a resend sends "the same document". Checking a
+folio and code against the ledger, and revoking, are in ``domain.verificacion``.
 
 >>> cadena({"v": "1", "nombre": "ANA  100%|X"})
 '||v=1|nombre=ANA 100%25%7CX||'
 >>> leer_cadena("||v=1|nombre=ANA 100%25%7CX||")
 {'v': '1', 'nombre': 'ANA 100%|X'}
->>> enmascarar_nombre("Juan Pérez Torres")
-'J*** P*** T***'
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import re
 import secrets
 from collections.abc import Mapping
@@ -37,7 +35,7 @@ from sqlalchemy.sql import Executable
 
 from domain import folio_lock, registry
 from domain.models import Afiliacion, Constancia, FolioContador
-from domain.signing import KeyRing, Signer
+from domain.signing import Signer
 
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
 FORMATO = "1"
@@ -111,14 +109,6 @@ class NoCorresponde(ConstanciaError):
     """The affiliation is neither the titular's own nor one of their beneficiaries'."""
 
 
-class FolioDesconocido(ConstanciaError):
-    """No document with this folio is in the ledger."""
-
-
-class YaRevocada(ConstanciaError):
-    """The document was revoked before."""
-
-
 def _valor(value: str) -> str:
     return " ".join(value.split()).replace("%", "%25").replace("|", "%7C")
 
@@ -139,11 +129,6 @@ def leer_cadena(text: str) -> dict[str, str]:
             raise ValueError("no es una cadena original")
         campos[key] = unquote(value, errors="strict")
     return campos
-
-
-def enmascarar_nombre(nombre: str) -> str:
-    """Each word cut to its first letter and three stars; "" stays ""."""
-    return " ".join(w[0].upper() + "***" for w in nombre.split())
 
 
 def normalizar_codigo(value: str) -> str:
@@ -357,83 +342,6 @@ def emitir_carnet(
             "vigente_hasta": hasta.isoformat() if hasta else "",
         },
     )
-
-
-def estado(row: Constancia, now: dt.datetime) -> str:
-    """vigente, vencida (its day passed) or revocada."""
-    if row.revocada is not None:
-        return "revocada"
-    if row.valida_hasta is not None and local(now) > local(row.valida_hasta):
-        return "vencida"
-    return "vigente"
-
-
-@dataclass(frozen=True, slots=True)
-class Verificacion:
-    """What a verifier may learn: nothing at all unless folio and code match a sealed row."""
-
-    autentica: bool
-    folio: str = ""
-    tipo: Tipo | None = None
-    titular: str = ""  # masked
-    emitida: dt.datetime | None = None
-    valida_hasta: dt.datetime | None = None
-    estado: str = ""
-    revocada: dt.datetime | None = None
-    vigente_hoy: bool | None = None  # carnet only: still current in the registry today
-
-
-NO_AUTENTICA = Verificacion(autentica=False)
-_SIN_CODIGO = "0" * CODIGO_LARGO
-
-
-def verificar(
-    session: Session, keyring: KeyRing, folio: str, codigo: str, now: dt.datetime
-) -> Verificacion:
-    """Check a folio and its code against the ledger and the seal.
-
-    An unknown folio and a wrong code take the same path (one lookup, one constant-time
-    comparison) and give the same answer.
-    """
-    folio, codigo = normalizar_folio(folio), normalizar_codigo(codigo)
-    row = session.get(Constancia, folio) if FOLIO_RE.match(folio) else None
-    expected = row.codigo if row is not None else _SIN_CODIGO
-    if not (hmac.compare_digest(expected.encode(), codigo.encode()) and row is not None):
-        return NO_AUTENTICA
-    if not keyring.verify(row.clave_id, row.datos, row.firma):
-        return NO_AUTENTICA
-    tipo = POR_CLAVE.get(row.tipo)
-    vigente_hoy = None
-    if tipo is VIGENCIA_ISSSTE:
-        hoy = registry.situacion(session, row.curp, local(now).date())
-        vigente_hoy = hoy.issste_vigente is not None
-    return Verificacion(
-        autentica=True,
-        folio=row.folio,
-        tipo=tipo,
-        titular=enmascarar_nombre(row.titular_nombre),
-        emitida=local(row.emitida),
-        valida_hasta=local(row.valida_hasta) if row.valida_hasta else None,
-        estado=estado(row, now),
-        revocada=local(row.revocada) if row.revocada else None,
-        vigente_hoy=vigente_hoy,
-    )
-
-
-def revocar(session: Session, folio: str, motivo: str, now: dt.datetime) -> Constancia:
-    """Mark a document revoked with its reason: the only change the ledger accepts."""
-    motivo = " ".join(motivo.split())
-    if not motivo:
-        raise ConstanciaError("Escribe el motivo de la revocación.")
-    row = session.get(Constancia, normalizar_folio(folio), with_for_update=True)
-    if row is None:
-        raise FolioDesconocido(f"No hay ninguna constancia con el folio {folio}.")
-    if row.revocada is not None:
-        raise YaRevocada(f"La constancia {row.folio} ya estaba revocada.")
-    row.revocada = now.astimezone(dt.UTC)
-    row.motivo_revocacion = motivo[:500]
-    session.flush()
-    return row
 
 
 def contar(session: Session, tipo: Tipo | None = None) -> int:

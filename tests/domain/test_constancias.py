@@ -1,5 +1,5 @@
 """Constancias without the web app: canonical text, folios under concurrency, the ledger, the
-rules per document, verification, revocation, and the PDF drawn, parsed back and checked."""
+rules per document, and the PDF drawn, parsed back and checked."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import json
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,35 +17,12 @@ from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy.orm import Session
 
-from domain import constancias, demo, pdf, registry, registry_import, sello, signing
-from domain.models import Afiliacion, Constancia
+from domain import constancias, pdf, registry, sello, signing
+from domain.models import Constancia
+from tests.domain.conftest import EMISOR, NOW, afiliacion, curp_of
 
 ROOT = Path(__file__).resolve().parents[2]
-EMISOR = "Portal de Pruebas"
-NOW = dt.datetime(2026, 11, 26, 16, 30, tzinfo=dt.UTC)  # 10:30 in Mexico City
 UNKNOWN_CURP = "XEXX010101HNEXXXA4"
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[sa.Engine]:
-    url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    engine = sa.create_engine(url, pool_size=20, max_overflow=90, pool_timeout=60)
-    with Session(engine) as session:
-        registry_import.import_rows(session, demo.generate_rows(count=40, seed=7))
-        session.commit()
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def session(engine: sa.Engine) -> Iterator[Session]:
-    with Session(engine) as session:
-        yield session
-
-
-@pytest.fixture(scope="module")
-def signer() -> signing.Signer:
-    return signing.Signer.generate()
 
 
 @pytest.fixture(scope="module")
@@ -54,16 +30,6 @@ def renderer() -> pdf.Renderer:
     return pdf.Renderer(
         ROOT / "templates", ROOT / "static" / "img", base_url="https://portal.example", demo=True
     )
-
-
-def curp_of(session: Session, case: str) -> str:
-    return next(e.curps[0] for e in demo.examples(session) if e.key == case)
-
-
-def afiliacion(session: Session, curp: str) -> Afiliacion:
-    found = registry.situacion(session, curp, NOW.date()).issste_vigente
-    assert found is not None
-    return found
 
 
 # --- canonical text ---------------------------------------------------------------------------
@@ -84,11 +50,6 @@ def test_canonical_text_reads_back_with_whitespace_collapsed(campos: dict[str, s
 def test_canonical_text_rejects_junk(junk: str) -> None:
     with pytest.raises(ValueError):
         constancias.leer_cadena(junk)
-
-
-def test_masking_keeps_initials_only() -> None:
-    assert constancias.enmascarar_nombre("juan  pérez torres") == "J*** P*** T***"
-    assert constancias.enmascarar_nombre("") == ""
 
 
 # --- folios -------------------------------------------------------------------------------
@@ -219,87 +180,6 @@ def test_carnet_refusals(session: Session, signer: signing.Signer) -> None:
     session.flush()
     with pytest.raises(constancias.NoVigente, match="familiar"):
         constancias.emitir_carnet(session, signer, familiar, NOW, emisor=EMISOR)
-
-
-# --- verification and revocation -------------------------------------------------------------
-
-
-def test_verification_of_a_real_document(session: Session, signer: signing.Signer) -> None:
-    row = constancias.emitir_no_afiliacion(
-        session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
-    )
-    session.commit()
-    ring = signing.KeyRing.of(signer)
-    typed = "-".join([row.codigo[:4].lower(), row.codigo[4:]])
-    result = constancias.verificar(session, ring, row.folio.lower(), typed, NOW)
-    assert (
-        result.autentica and result.estado == "vigente" and result.tipo is constancias.NO_AFILIACION
-    )
-    assert result.titular == constancias.enmascarar_nombre(row.titular_nombre)
-    assert "*" in result.titular and result.vigente_hoy is None
-
-
-def test_unknown_folio_and_wrong_code_look_the_same(
-    session: Session, signer: signing.Signer
-) -> None:
-    row = constancias.emitir_no_afiliacion(
-        session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
-    )
-    session.commit()
-    ring = signing.KeyRing.of(signer)
-    wrong = constancias.verificar(session, ring, row.folio, "0" * 12, NOW)
-    unknown = constancias.verificar(session, ring, "NA-2026-999999", row.codigo, NOW)
-    malformed = constancias.verificar(session, ring, "x' OR 1=1 --", row.codigo, NOW)
-    assert wrong == unknown == malformed == constancias.NO_AUTENTICA
-    other_key = signing.KeyRing.of(signing.Signer.generate())
-    assert constancias.verificar(session, other_key, row.folio, row.codigo, NOW).autentica is False
-
-
-def test_a_tampered_ledger_row_is_not_authentic(session: Session, signer: signing.Signer) -> None:
-    row = constancias.emitir_no_afiliacion(
-        session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
-    )
-    row.datos = row.datos.replace("resultado=sin_afiliacion", "resultado=sin_registro")
-    session.commit()
-    ring = signing.KeyRing.of(signer)
-    assert not constancias.verificar(session, ring, row.folio, row.codigo, NOW).autentica
-
-
-def test_status_expired_revoked_and_carnet_current_today(
-    session: Session, signer: signing.Signer
-) -> None:
-    ring = signing.KeyRing.of(signer)
-    nd = constancias.emitir_no_derechohabiencia(
-        session, signer, curp_of(session, "imss_baja"), NOW, emisor=EMISOR
-    )
-    titular = afiliacion(session, curp_of(session, "issste_titular"))
-    vd = constancias.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR)
-    session.commit()
-    tomorrow = NOW + dt.timedelta(days=1)
-    assert constancias.verificar(session, ring, nd.folio, nd.codigo, NOW).estado == "vigente"
-    assert constancias.verificar(session, ring, nd.folio, nd.codigo, tomorrow).estado == "vencida"
-    assert constancias.verificar(session, ring, vd.folio, vd.codigo, NOW).vigente_hoy is True
-    titular.vigente = False
-    constancias.revocar(session, nd.folio, "  Emitida por error  ", NOW)
-    session.commit()
-    revoked = constancias.verificar(session, ring, nd.folio, nd.codigo, NOW)
-    assert revoked.estado == "revocada" and revoked.revocada is not None
-    assert session.get(Constancia, nd.folio).motivo_revocacion == "Emitida por error"
-    later = constancias.verificar(session, ring, vd.folio, vd.codigo, NOW)
-    assert later.estado == "vigente" and later.vigente_hoy is False
-
-
-def test_revocation_refusals(session: Session, signer: signing.Signer) -> None:
-    row = constancias.emitir_no_afiliacion(
-        session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
-    )
-    with pytest.raises(constancias.FolioDesconocido):
-        constancias.revocar(session, "NA-2026-999999", "motivo", NOW)
-    with pytest.raises(constancias.ConstanciaError, match="motivo"):
-        constancias.revocar(session, row.folio, "   ", NOW)
-    constancias.revocar(session, row.folio, "motivo", NOW)
-    with pytest.raises(constancias.YaRevocada):
-        constancias.revocar(session, row.folio, "otra vez", NOW)
 
 
 # --- the PDF ----------------------------------------------------------------------------------

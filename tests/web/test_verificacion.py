@@ -15,7 +15,7 @@ from pypdf import PdfReader, PdfWriter
 
 from blueprints.constancias import servicio
 from blueprints.extensions import db
-from domain import constancias, demo, registry, sello, signing
+from domain import constancias, demo, registry, sello, signing, verificacion
 from domain.models import Constancia
 from tests.conftest import make_app
 
@@ -65,7 +65,7 @@ def test_qr_link_shows_an_authentic_current_document(app: Flask, client: FlaskCl
     row = stored(app, folio)
     assert response.status_code == 200 and "Documento auténtico y vigente" in page
     assert "Constancia de No Afiliación (ISSSTE)" in page and folio in page
-    assert constancias.enmascarar_nombre(row.titular_nombre) in page
+    assert verificacion.enmascarar_nombre(row.titular_nombre) in page
     assert row.titular_nombre not in page and curp not in page
     assert "no-store" in response.headers["Cache-Control"]
 

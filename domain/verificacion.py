@@ -1,0 +1,127 @@
+"""What a verifier learns about a constancia, and its revocation.
+
+Folios are sequential, so anyone can guess one; the code, random and printed on the document
+beside its folio, is what shows the verifier holds that document. So a verifier learns nothing
+at all unless folio and code match a row of the ledger whose seal still verifies: an unknown
+folio, a wrong code and a tampered row all give the same answer. Even then the holder's name
+is shown by its initials only.
+
+Revocation is the only change the ledger accepts: the row keeps its data and seal and gains
+the time and reason, so verifying it afterwards says "revocada".
+
+>>> enmascarar_nombre("Juan Pérez Torres")
+'J*** P*** T***'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from domain import registry
+from domain.constancias import (
+    CODIGO_LARGO,
+    FOLIO_RE,
+    POR_CLAVE,
+    VIGENCIA_ISSSTE,
+    ConstanciaError,
+    Tipo,
+    local,
+    normalizar_codigo,
+    normalizar_folio,
+)
+from domain.models import Constancia
+from domain.signing import KeyRing
+
+
+class FolioDesconocido(ConstanciaError):
+    """No document with this folio is in the ledger."""
+
+
+class YaRevocada(ConstanciaError):
+    """The document was revoked before."""
+
+
+def enmascarar_nombre(nombre: str) -> str:
+    """Each word cut to its first letter and three stars; "" stays ""."""
+    return " ".join(w[0].upper() + "***" for w in nombre.split())
+
+
+def estado(row: Constancia, now: dt.datetime) -> str:
+    """vigente, vencida (its day passed) or revocada."""
+    if row.revocada is not None:
+        return "revocada"
+    if row.valida_hasta is not None and local(now) > local(row.valida_hasta):
+        return "vencida"
+    return "vigente"
+
+
+@dataclass(frozen=True, slots=True)
+class Verificacion:
+    """What a verifier may learn: nothing at all unless folio and code match a sealed row."""
+
+    autentica: bool
+    folio: str = ""
+    tipo: Tipo | None = None
+    titular: str = ""  # masked
+    emitida: dt.datetime | None = None
+    valida_hasta: dt.datetime | None = None
+    estado: str = ""
+    revocada: dt.datetime | None = None
+    vigente_hoy: bool | None = None  # carnet only: still current in the registry today
+
+
+NO_AUTENTICA = Verificacion(autentica=False)
+_SIN_CODIGO = "0" * CODIGO_LARGO
+
+
+def verificar(
+    session: Session, keyring: KeyRing, folio: str, codigo: str, now: dt.datetime
+) -> Verificacion:
+    """Check a folio and its code against the ledger and the seal.
+
+    An unknown folio and a wrong code take the same path (one lookup, one constant-time
+    comparison) and give the same answer.
+    """
+    folio, codigo = normalizar_folio(folio), normalizar_codigo(codigo)
+    row = session.get(Constancia, folio) if FOLIO_RE.match(folio) else None
+    expected = row.codigo if row is not None else _SIN_CODIGO
+    if not (hmac.compare_digest(expected.encode(), codigo.encode()) and row is not None):
+        return NO_AUTENTICA
+    if not keyring.verify(row.clave_id, row.datos, row.firma):
+        return NO_AUTENTICA
+    tipo = POR_CLAVE.get(row.tipo)
+    vigente_hoy = None
+    if tipo is VIGENCIA_ISSSTE:
+        hoy = registry.situacion(session, row.curp, local(now).date())
+        vigente_hoy = hoy.issste_vigente is not None
+    return Verificacion(
+        autentica=True,
+        folio=row.folio,
+        tipo=tipo,
+        titular=enmascarar_nombre(row.titular_nombre),
+        emitida=local(row.emitida),
+        valida_hasta=local(row.valida_hasta) if row.valida_hasta else None,
+        estado=estado(row, now),
+        revocada=local(row.revocada) if row.revocada else None,
+        vigente_hoy=vigente_hoy,
+    )
+
+
+def revocar(session: Session, folio: str, motivo: str, now: dt.datetime) -> Constancia:
+    """Mark a document revoked with its reason: the only change the ledger accepts."""
+    motivo = " ".join(motivo.split())
+    if not motivo:
+        raise ConstanciaError("Escribe el motivo de la revocación.")
+    row = session.get(Constancia, normalizar_folio(folio), with_for_update=True)
+    if row is None:
+        raise FolioDesconocido(f"No hay ninguna constancia con el folio {folio}.")
+    if row.revocada is not None:
+        raise YaRevocada(f"La constancia {row.folio} ya estaba revocada.")
+    row.revocada = now.astimezone(dt.UTC)
+    row.motivo_revocacion = motivo[:500]
+    session.flush()
+    return row

@@ -1,0 +1,48 @@
+"""The ledger the constancia tests start from: a seeded registry, its session, a signing key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from domain import demo, registry, registry_import, signing
+from domain.models import Afiliacion
+
+EMISOR = "Portal de Pruebas"
+NOW = dt.datetime(2026, 11, 26, 16, 30, tzinfo=dt.UTC)  # 10:30 in Mexico City
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = sa.create_engine(url, pool_size=20, max_overflow=90, pool_timeout=60)
+    with Session(engine) as session:
+        registry_import.import_rows(session, demo.generate_rows(count=40, seed=7))
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: sa.Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+@pytest.fixture(scope="module")
+def signer() -> signing.Signer:
+    return signing.Signer.generate()
+
+
+def curp_of(session: Session, case: str) -> str:
+    return next(e.curps[0] for e in demo.examples(session) if e.key == case)
+
+
+def afiliacion(session: Session, curp: str) -> Afiliacion:
+    found = registry.situacion(session, curp, NOW.date()).issste_vigente
+    assert found is not None
+    return found

@@ -1,0 +1,96 @@
+"""Verification and revocation without the web app: what folio and code reveal, a tampered
+row, the states a document goes through, and the refusals of a revocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy.orm import Session
+
+from domain import constancias, signing, verificacion
+from domain.models import Constancia
+from tests.domain.conftest import EMISOR, NOW, afiliacion, curp_of
+
+
+def test_masking_keeps_initials_only() -> None:
+    assert verificacion.enmascarar_nombre("juan  pérez torres") == "J*** P*** T***"
+    assert verificacion.enmascarar_nombre("") == ""
+
+
+def test_verification_of_a_real_document(session: Session, signer: signing.Signer) -> None:
+    row = constancias.emitir_no_afiliacion(
+        session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
+    )
+    session.commit()
+    ring = signing.KeyRing.of(signer)
+    typed = "-".join([row.codigo[:4].lower(), row.codigo[4:]])
+    result = verificacion.verificar(session, ring, row.folio.lower(), typed, NOW)
+    assert (
+        result.autentica and result.estado == "vigente" and result.tipo is constancias.NO_AFILIACION
+    )
+    assert result.titular == verificacion.enmascarar_nombre(row.titular_nombre)
+    assert "*" in result.titular and result.vigente_hoy is None
+
+
+def test_unknown_folio_and_wrong_code_look_the_same(
+    session: Session, signer: signing.Signer
+) -> None:
+    row = constancias.emitir_no_afiliacion(
+        session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
+    )
+    session.commit()
+    ring = signing.KeyRing.of(signer)
+    wrong = verificacion.verificar(session, ring, row.folio, "0" * 12, NOW)
+    unknown = verificacion.verificar(session, ring, "NA-2026-999999", row.codigo, NOW)
+    malformed = verificacion.verificar(session, ring, "x' OR 1=1 --", row.codigo, NOW)
+    assert wrong == unknown == malformed == verificacion.NO_AUTENTICA
+    other_key = signing.KeyRing.of(signing.Signer.generate())
+    assert verificacion.verificar(session, other_key, row.folio, row.codigo, NOW).autentica is False
+
+
+def test_a_tampered_ledger_row_is_not_authentic(session: Session, signer: signing.Signer) -> None:
+    row = constancias.emitir_no_afiliacion(
+        session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
+    )
+    row.datos = row.datos.replace("resultado=sin_afiliacion", "resultado=sin_registro")
+    session.commit()
+    ring = signing.KeyRing.of(signer)
+    assert not verificacion.verificar(session, ring, row.folio, row.codigo, NOW).autentica
+
+
+def test_status_expired_revoked_and_carnet_current_today(
+    session: Session, signer: signing.Signer
+) -> None:
+    ring = signing.KeyRing.of(signer)
+    nd = constancias.emitir_no_derechohabiencia(
+        session, signer, curp_of(session, "imss_baja"), NOW, emisor=EMISOR
+    )
+    titular = afiliacion(session, curp_of(session, "issste_titular"))
+    vd = constancias.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR)
+    session.commit()
+    tomorrow = NOW + dt.timedelta(days=1)
+    assert verificacion.verificar(session, ring, nd.folio, nd.codigo, NOW).estado == "vigente"
+    assert verificacion.verificar(session, ring, nd.folio, nd.codigo, tomorrow).estado == "vencida"
+    assert verificacion.verificar(session, ring, vd.folio, vd.codigo, NOW).vigente_hoy is True
+    titular.vigente = False
+    verificacion.revocar(session, nd.folio, "  Emitida por error  ", NOW)
+    session.commit()
+    revoked = verificacion.verificar(session, ring, nd.folio, nd.codigo, NOW)
+    assert revoked.estado == "revocada" and revoked.revocada is not None
+    assert session.get(Constancia, nd.folio).motivo_revocacion == "Emitida por error"
+    later = verificacion.verificar(session, ring, vd.folio, vd.codigo, NOW)
+    assert later.estado == "vigente" and later.vigente_hoy is False
+
+
+def test_revocation_refusals(session: Session, signer: signing.Signer) -> None:
+    row = constancias.emitir_no_afiliacion(
+        session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
+    )
+    with pytest.raises(verificacion.FolioDesconocido):
+        verificacion.revocar(session, "NA-2026-999999", "motivo", NOW)
+    with pytest.raises(constancias.ConstanciaError, match="motivo"):
+        verificacion.revocar(session, row.folio, "   ", NOW)
+    verificacion.revocar(session, row.folio, "motivo", NOW)
+    with pytest.raises(verificacion.YaRevocada):
+        verificacion.revocar(session, row.folio, "otra vez", NOW)
