@@ -20,6 +20,10 @@ from blueprints import (
     constancias,
     core,
     cuenta,
+    # cuenta.bp's other views: importing these modules is what adds their routes to it.
+    cuenta_correo,  # noqa: F401
+    cuenta_recuperar,  # noqa: F401
+    cuenta_registro,  # noqa: F401
     curp,
     edge,
     embed,

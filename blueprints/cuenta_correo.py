@@ -1,0 +1,41 @@
+"""/cuenta/correo: confirm a new address from the link sent to it (asked for in /oficina)."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from blueprints.cuenta import bp, enlace_caido, leer_enlace
+from blueprints.cuenta_forms import enviar, por_email
+from blueprints.extensions import db, limiter
+from domain.outbox import mask_email
+
+
+@bp.route("/cuenta/correo/confirmar/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def confirmar_correo(token: str) -> ResponseReturnValue:
+    found = leer_enlace("correo", token)
+    if isinstance(found, Response):
+        return found
+    cuenta, contenido = found
+    nuevo = contenido.email or ""
+    if not cuenta.email_pendiente or cuenta.email_pendiente.lower() != nuevo.lower():
+        return enlace_caido("correo", contenido, "usado")  # a newer request replaced it
+    if request.method == "GET":
+        return render_template("cuenta/confirmar_correo.html", token=token, email=mask_email(nuevo))
+    otra = por_email(nuevo)
+    if otra is not None and otra.id != cuenta.id:
+        return render_template("cuenta/correo_ocupado.html", email=mask_email(nuevo)), 409
+    anterior = cuenta.email
+    cuenta.email, cuenta.email_pendiente = nuevo, None
+    cuenta.token_version += 1
+    asunto = _("Cambiaste el correo de tu cuenta")
+    enviar(anterior, "correo_cambiado", asunto, nuevo=mask_email(nuevo))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return render_template("cuenta/correo_ocupado.html", email=mask_email(nuevo)), 409
+    return render_template("cuenta/correo_confirmado.html", email=mask_email(nuevo))

@@ -1,0 +1,78 @@
+"""/cuenta/recuperar: a new password through a link sent to the account's address."""
+
+from __future__ import annotations
+
+from flask import Response, flash, render_template, request, session
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import logout_user
+from werkzeug.security import generate_password_hash
+
+from blueprints.cuenta import bp, leer_enlace, see_other
+from blueprints.cuenta_forms import contar, emitir, enviar, form_values, nombres_de, por_email
+from blueprints.extensions import db, limiter
+from blueprints.mail import url_publica
+from domain import accounts
+from domain.outbox import mask_email
+
+RECOVER_RULE = "3 per hour"  # recovery links to one address
+
+
+@bp.route("/cuenta/recuperar", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def recuperar() -> ResponseReturnValue:
+    form = form_values(("email",))
+    if request.method == "GET":
+        return render_template("cuenta/recuperar.html", form=form, errors={})
+    email, error = accounts.email_problem(form["email"])
+    if error:
+        return render_template("cuenta/recuperar.html", form=form, errors={"email": error}), 422
+    # Same page whether or not the address has an account; over the limit, silently no mail.
+    cuenta = por_email(email)
+    if contar("recuperar", email, RECOVER_RULE) and cuenta is not None:
+        enlace = url_publica("cuenta.nueva_contrasena", token=emitir("recuperar", cuenta))
+        asunto = _("Recupera tu cuenta de la Oficina Virtual")
+        enviar(cuenta.email, "recuperar", asunto, enlace=enlace)
+        db.session.commit()
+    session["recuperar"] = email
+    return see_other(".recuperar_enviado")
+
+
+@bp.get("/cuenta/recuperar/revisa-tu-correo")
+def recuperar_enviado() -> ResponseReturnValue:
+    email = session.get("recuperar")
+    if not email:
+        return see_other(".recuperar")
+    return render_template("cuenta/recuperar_enviado.html", email=mask_email(email))
+
+
+@bp.route("/cuenta/recuperar/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def nueva_contrasena(token: str) -> ResponseReturnValue:
+    found = leer_enlace("recuperar", token)
+    if isinstance(found, Response):
+        return found
+    cuenta = found[0]
+    if request.method == "GET":
+        return render_template("cuenta/nueva_contrasena.html", token=token, errors={})
+    password = request.form.get("password", "")[: accounts.MAX_PASSWORD + 1]
+    problem = accounts.password_problem(password, cuenta.curp, nombres_de(cuenta))
+    if problem:
+        errors = {"password": problem}
+        return render_template("cuenta/nueva_contrasena.html", token=token, errors=errors), 422
+    cuenta.password_hash = generate_password_hash(password, method="scrypt")
+    cuenta.activa = True  # the link reached the inbox: the address is proven
+    cuenta.token_version += 1
+    cuenta.session_version += 1
+    cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None
+    enviar(
+        cuenta.email,
+        "contrasena_cambiada",
+        _("Tu contraseña cambió"),
+        recuperar=url_publica("cuenta.recuperar"),
+    )
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Tu contraseña cambió. Entra con tu nueva contraseña."), "ok")
+    return see_other(".entrar")

@@ -1,0 +1,189 @@
+"""/cuenta/registro and /cuenta/activar: create an account, then activate it by email.
+
+Registration never says whether a CURP or an address already has an account: every valid
+request gets the same page, and the owners of existing accounts get an email instead.
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, render_template, request, session
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import generate_password_hash
+
+from blueprints.captcha import check_captcha
+from blueprints.cuenta import RESEND_RULE, bp, leer_enlace, see_other
+from blueprints.cuenta_forms import (
+    contar,
+    enviar,
+    enviar_activacion,
+    enviar_aviso_registro,
+    form_values,
+    now,
+    por_curp,
+    por_email,
+)
+from blueprints.extensions import db, limiter
+from blueprints.htmx_util import wants_fragment
+from blueprints.secretos import secretos
+from domain import accounts, tokens
+from domain.curp import today_in_mexico
+from domain.models import Cuenta
+from domain.outbox import mask_email
+from domain.registry import situacion
+
+# --- Registration ----------------------------------------------------------------------------
+
+
+def _registro_page(
+    form: dict[str, str], errors: dict[str, str], aviso: accounts.Aviso | None = None
+) -> ResponseReturnValue:
+    html = render_template(
+        "cuenta/registro.html", form=form, errors=errors, aviso=aviso and aviso.value
+    )
+    return html, 422 if errors else 200
+
+
+@bp.route("/cuenta/registro", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def registro() -> ResponseReturnValue:
+    form = form_values(accounts.FIELDS)
+    if request.method == "GET":
+        return _registro_page(form, {})
+    solicitud, errors = accounts.revisar_solicitud(form, today_in_mexico())
+    captcha_error = check_captcha(request.form)
+    if captcha_error:
+        errors["captcha"] = captcha_error
+    if solicitud is None or errors:
+        return _registro_page(form, errors)
+    # The registry is asked only after the captcha passed: it is the costly, sensitive lookup.
+    revision = accounts.revisar_registro(
+        situacion(db.session, solicitud.curp, today_in_mexico()), solicitud
+    )
+    if not revision.ok:
+        return _registro_page(form, revision.errors, revision.aviso)
+    _registrar(solicitud)
+    session["pendiente"] = solicitud.email
+    return see_other(".correo_enviado")
+
+
+def _registrar(solicitud: accounts.Solicitud) -> None:
+    # Hash first, whatever happens next, so a taken CURP answers as slowly as a new one.
+    password_hash = generate_password_hash(solicitud.password, method="scrypt")
+    cuenta_curp, cuenta_email = por_curp(solicitud.curp), por_email(solicitud.email)
+    accion = accounts.decidir_registro(cuenta_curp, cuenta_email)
+    if accion is accounts.Accion.AVISAR:
+        for email in {c.email for c in (cuenta_curp, cuenta_email) if c is not None}:
+            enviar_aviso_registro(email)
+    else:
+        cuenta = cuenta_curp or Cuenta(
+            curp=solicitud.curp, creada=now(), token_version=0, session_version=0
+        )
+        anterior = cuenta.email if cuenta_curp else None
+        cuenta.email, cuenta.telefono = solicitud.email, solicitud.telefono
+        cuenta.password_hash, cuenta.activa = password_hash, False
+        cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None
+        if cuenta_curp:
+            cuenta.token_version += 1  # the links sent before stop working
+        db.session.add(cuenta)
+        db.session.flush()
+        enviar_activacion(cuenta)
+        if anterior and anterior != cuenta.email:
+            enviar(anterior, "registro_reemplazado", _("Tu registro pendiente cambió de correo"))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Someone registered the same CURP or address a moment ago: the same answer for both.
+        db.session.rollback()
+
+
+@bp.get("/cuenta/registro/revisa-tu-correo")
+def correo_enviado() -> ResponseReturnValue:
+    email = session.get("pendiente")
+    if not email:
+        return see_other(".registro")
+    return render_template("cuenta/correo_enviado.html", email=mask_email(email))
+
+
+@bp.post("/cuenta/registro/revisar/<campo>")
+@limiter.limit("120 per minute")
+def revisar_campo(campo: str) -> ResponseReturnValue:
+    """The htmx inline check of one field: the field's fragment, with its message if any."""
+    if campo not in ("curp", "password"):
+        abort(404)
+    if not wants_fragment():
+        return see_other(".registro")
+    form = form_values(accounts.FIELDS)
+    if campo == "curp":
+        error = accounts.curp_problem(form["curp"])[1]
+    else:
+        names = (form["nombre"], form["primer_apellido"], form["segundo_apellido"])
+        error = accounts.password_problem(form["password"], form["curp"], names)
+    errors = {campo: error} if error else {}
+    return render_template(f"cuenta/_campo_{campo}.html", form=form, errors=errors, eco=True)
+
+
+# --- Activation --------------------------------------------------------------------------------
+
+
+@bp.route("/cuenta/activar/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def activar(token: str) -> ResponseReturnValue:
+    found = leer_enlace("activar", token)
+    if isinstance(found, Response):
+        return found
+    cuenta = found[0]
+    if cuenta.activa:
+        return render_template("cuenta/activada.html", ya_activa=True)
+    if request.method == "GET":
+        return render_template("cuenta/activar.html", token=token)
+    cuenta.activa = True
+    cuenta.token_version += 1
+    db.session.commit()
+    return render_template("cuenta/activada.html", ya_activa=False)
+
+
+def _cuenta_del_enlace(token: str) -> Cuenta | None:
+    """Whose activation link this was, even expired or used: a resend goes to that address."""
+    try:
+        contenido = tokens.leer(secretos(), "activar", token)
+    except tokens.TokenVencido as exc:
+        contenido = exc.contenido
+    except tokens.TokenInvalido:
+        return None
+    return db.session.get(Cuenta, contenido.cuenta_id)
+
+
+@bp.route("/cuenta/activar/reenviar", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def reenviar() -> ResponseReturnValue:
+    """A new activation link: for the address typed, the link given back, or the one pending."""
+    if request.method == "GET":
+        return render_template("cuenta/reenviar.html", form={}, errors={})
+    form = form_values(("email", "token"))
+    if form["token"]:
+        cuenta = _cuenta_del_enlace(form["token"])
+        if cuenta is None:
+            return render_template("cuenta/reenviar.html", form={}, errors={}), 400
+        destino = cuenta.email
+    elif "email" in request.form:
+        destino, error = accounts.email_problem(form["email"])
+        if error:
+            return render_template("cuenta/reenviar.html", form=form, errors={"email": error}), 422
+        cuenta = por_email(destino)
+    else:
+        destino = session.get("pendiente", "")
+        if not destino:
+            return see_other(".reenviar")
+        cuenta = por_email(destino)
+    session["pendiente"] = destino
+    if not contar("reenviar", destino, RESEND_RULE):
+        html = render_template("cuenta/correo_enviado.html", email=mask_email(destino), limite=True)
+        return html, 429
+    if cuenta is not None and not cuenta.activa:
+        cuenta.token_version += 1  # only the newest link works
+        enviar_activacion(cuenta)
+        db.session.commit()
+    flash("reenviado", "reenviado")
+    return see_other(".correo_enviado")
