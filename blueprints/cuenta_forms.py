@@ -19,6 +19,7 @@ from flask_babel import ngettext
 from flask_login import UserMixin
 from limits import parse
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from blueprints.extensions import db, limiter, login_manager
 from blueprints.mail import queue_email, url_publica
@@ -119,6 +120,20 @@ def nombres_de(cuenta: Cuenta) -> tuple[str, ...]:
 def enviar(to: str, template: str, subject: str, **context: Any) -> None:
     """Queue an account email (``email/cuenta_<template>``); the caller commits it."""
     queue_email(to, f"cuenta_{template}", subject, **context)
+
+
+def poner_contrasena(cuenta: Cuenta, password: str) -> None:
+    """A new password (recovered or changed): every pending link and every session made with
+    the old one ends, and the owner hears of it by email (queued in this transaction)."""
+    cuenta.password_hash = generate_password_hash(password, method="scrypt")
+    cuenta.token_version += 1
+    cuenta.session_version += 1
+    enviar(
+        cuenta.email,
+        "contrasena_cambiada",
+        _("Tu contraseña cambió"),
+        recuperar=url_publica("cuenta.recuperar"),
+    )
 
 
 def enviar_activacion(cuenta: Cuenta) -> None:

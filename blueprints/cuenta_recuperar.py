@@ -6,10 +6,17 @@ from flask import Response, flash, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import logout_user
-from werkzeug.security import generate_password_hash
 
 from blueprints.cuenta import bp, leer_enlace, see_other
-from blueprints.cuenta_forms import contar, emitir, enviar, form_values, nombres_de, por_email
+from blueprints.cuenta_forms import (
+    contar,
+    emitir,
+    enviar,
+    form_values,
+    nombres_de,
+    poner_contrasena,
+    por_email,
+)
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
 from domain import accounts
@@ -60,17 +67,9 @@ def nueva_contrasena(token: str) -> ResponseReturnValue:
     if problem:
         errors = {"password": problem}
         return render_template("cuenta/nueva_contrasena.html", token=token, errors=errors), 422
-    cuenta.password_hash = generate_password_hash(password, method="scrypt")
+    poner_contrasena(cuenta, password)
     cuenta.activa = True  # the link reached the inbox: the address is proven
-    cuenta.token_version += 1
-    cuenta.session_version += 1
     cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None
-    enviar(
-        cuenta.email,
-        "contrasena_cambiada",
-        _("Tu contraseña cambió"),
-        recuperar=url_publica("cuenta.recuperar"),
-    )
     db.session.commit()
     logout_user()
     session.clear()

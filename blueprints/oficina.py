@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from blueprints.cuenta_forms import (
     Sesion,
@@ -17,6 +17,7 @@ from blueprints.cuenta_forms import (
     enviar,
     form_values,
     nombres_de,
+    poner_contrasena,
     situacion_de,
 )
 from blueprints.extensions import db, limiter
@@ -135,15 +136,7 @@ def contrasena() -> ResponseReturnValue:
         errors["password"] = problem
     if errors:
         return render_template("oficina/contrasena.html", errors=errors), 422
-    cuenta.password_hash = generate_password_hash(nueva, method="scrypt")
-    cuenta.token_version += 1  # pending recovery links die
-    cuenta.session_version += 1  # every other session ends
-    enviar(
-        cuenta.email,
-        "contrasena_cambiada",
-        _("Tu contraseña cambió"),
-        recuperar=url_publica("cuenta.recuperar"),
-    )
+    poner_contrasena(cuenta, nueva)  # pending recovery links die, every other session ends
     db.session.commit()
     session.clear()
     login_user(Sesion(cuenta))  # this session goes on, with the new session_version

@@ -94,7 +94,8 @@ POR_CLAVE = {t.clave: t for t in TIPOS.values()}
 
 
 class ConstanciaError(Exception):
-    """Base of the refusals below; the message is Spanish and safe to show."""
+    """Base of every refusal (here and in domain.verificacion); the message is Spanish and safe
+    to show."""
 
 
 class Afiliado(ConstanciaError):
