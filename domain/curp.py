@@ -199,8 +199,9 @@ def check_digit(first17: str) -> str:
     return str(-total % 10)
 
 
-def _quick(value: object, today: date | None) -> str | None:
-    """The normal form when ``value`` is a valid CURP, else None (the common case, fast)."""
+def _quick(value: object, today: date | None) -> tuple[str, date] | None:
+    """The normal form and birth date when ``value`` is a valid CURP, else None (the common
+    case, fast)."""
     if not isinstance(value, str) or len(value) > _RAW_CAP:
         return None
     curp = _normalise(value)
@@ -214,8 +215,8 @@ def _quick(value: object, today: date | None) -> str | None:
     except ValueError:
         return None
     if year < 2000 and today is None:  # no 1900s date is in the future any more
-        return curp
-    return curp if born <= (today or today_in_mexico()) else None
+        return curp, born
+    return (curp, born) if born <= (today or today_in_mexico()) else None
 
 
 _LAYOUT = "LLLLDDDDDDLLLLLLAD"  # L letter, D digit, A either (position 17)
@@ -310,6 +311,13 @@ def _length_problem(n: int, expected: str | None) -> Problem:
     return Problem("length", tuple(range(n + 1, 19)), text)
 
 
+def _warnings(head: str) -> tuple[Problem, ...]:
+    if head[:4] not in INCONVENIENT_WORDS:
+        return ()
+    text = say("inconvenient_word", palabra=head[:4], corregida=head[0] + "X" + head[2:4])
+    return (Problem("inconvenient_word", (1, 2, 3, 4), text),)
+
+
 def _check(echo: str, curp: str, today: date) -> CurpReport:
     """The full report of a normalised value of at most MAX_LENGTH characters."""
     head, n = curp[:18], len(curp)
@@ -329,10 +337,7 @@ def _check(echo: str, curp: str, today: date) -> CurpReport:
     errors.sort(key=lambda problem: min(problem.positions))  # reading order
     if n != 18:
         errors.insert(0, _length_problem(n, expected))
-    warnings: tuple[Problem, ...] = ()
-    if head[:4] in INCONVENIENT_WORDS:
-        text = say("inconvenient_word", palabra=head[:4], corregida=head[0] + "X" + head[2:4])
-        warnings = (Problem("inconvenient_word", (1, 2, 3, 4), text),)
+    warnings = _warnings(head)
     state = head[11:13] if head[11:13] in STATES else None
     return CurpReport(
         input=echo,
@@ -349,6 +354,17 @@ def _check(echo: str, curp: str, today: date) -> CurpReport:
 
 def report(value: object, today: date | None = None) -> CurpReport:
     """Every problem of ``value`` plus the facts that could be read; never raises."""
+    quick = _quick(value, today)
+    if quick is None or not isinstance(value, str):
+        return _full_report(value, today)
+    curp, born = quick  # valid: the facts straight from the fast path, no rule re-run
+    state = curp[11:13]
+    return CurpReport(
+        value[:_ECHO_CAP], curp, (), _warnings(curp), born, curp[10], state, STATES[state], curp
+    )
+
+
+def _full_report(value: object, today: date | None) -> CurpReport:
     if not isinstance(value, str):
         problem = Problem("length", (), say("empty"))
         if value is not None:
@@ -374,10 +390,10 @@ def validate(value: object, today: date | None = None) -> str:
     ...     [(p.code, p.positions) for p in error.report.errors]
     [('sex', (11,)), ('check_digit', (18,))]
     """
-    curp = _quick(value, today)
-    if curp is not None:
-        return curp
-    result = report(value, today)
+    quick = _quick(value, today)
+    if quick is not None:
+        return quick[0]
+    result = _full_report(value, today)
     if result.errors or result.curp is None:
         raise InvalidCurp(result)
     return result.curp
@@ -389,4 +405,4 @@ def is_valid(value: object, today: date | None = None) -> bool:
     >>> is_valid("VACA800101HDFLRN07"), is_valid("SABC560626MDFLRN09"), is_valid(None)
     (True, False, False)
     """
-    return _quick(value, today) is not None or report(value, today).valid
+    return _quick(value, today) is not None or _full_report(value, today).valid

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from domain import curp as curp_module
 from domain.curp import (
     STATES,
     CurpReport,
@@ -423,6 +424,8 @@ _CHARS = st.sampled_from([*"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_ñÑé/🙂\x
 @example("PXNE000229HMCXTN0" + check_digit("PXNE000229HMCXTN0"))
 def test_fast_path_and_full_report_agree(value: str) -> None:
     result = report(value, TODAY)
+    # A valid value's report comes from the fast path: it must say all the rules would.
+    assert result == curp_module._full_report(value, TODAY)
     assert is_valid(value, TODAY) == result.valid
     if result.valid:
         assert validate(value, TODAY) == result.curp
@@ -436,3 +439,14 @@ def test_fast_path_and_full_report_agree(value: str) -> None:
 def test_fast_path_and_report_agree_on_near_misses(curp: str, index: int, char: str) -> None:
     value = curp[:index] + char + curp[index + 1 :]
     assert is_valid(value, TODAY) == report(value, TODAY).valid
+    assert report(value, TODAY) == curp_module._full_report(value, TODAY)
+
+
+@pytest.mark.parametrize(
+    "value", [*PUBLISHED, "VACA800101HDFLRN07", " pxne 660720-hmcxtn_06 ", "HEGJ050101HDFRRNA2"]
+)
+def test_the_fast_report_of_a_valid_curp_is_the_full_one(value: str) -> None:
+    # Without `today` too: the fast path skips the future-date check for 1900s births.
+    for today in (TODAY, None):
+        fast = report(value, today)
+        assert fast.valid and fast == curp_module._full_report(value, today)
