@@ -27,7 +27,7 @@ from blueprints.extensions import db, htmx, limiter
 from blueprints.htmx_util import wants_fragment
 from blueprints.mail import queue_email
 from blueprints.secretos import secretos
-from domain import constancias, curp, nss, registry, signing, verificacion
+from domain import constancia_tipos, constancias, curp, nss, registry, signing, verificacion
 from domain.models import Constancia
 from domain.outbox import mask_email
 from domain.pdf import PdfError, Renderer
@@ -103,7 +103,7 @@ def descargar_pdf(row: Constancia) -> Response:
         db.session.rollback()
         raise
     log.info("Constancia emitida: %s", row.folio)
-    tipo = constancias.POR_CLAVE[row.tipo]
+    tipo = constancia_tipos.POR_CLAVE[row.tipo]
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f"attachment; filename={tipo.archivo}-{row.folio}.pdf"
     response.cache_control.no_store = True
@@ -279,7 +279,7 @@ def enviar_constancia(
     row: Constancia, email: str, pdf: bytes, template: str = "constancia_no_derechohabiencia"
 ) -> None:
     """Queue an emailed IMSS document with its PDF attached and its verification link."""
-    tipo = constancias.POR_CLAVE[row.tipo]
+    tipo = constancia_tipos.POR_CLAVE[row.tipo]
     queue_email(
         email,
         template,
