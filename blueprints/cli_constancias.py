@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from blueprints.constancias import ahora, servicio
+from blueprints.constancias_servicio import ahora, servicio
 from blueprints.extensions import db
 from domain import constancia_tipos, constancias, sello, signing, verificacion
 

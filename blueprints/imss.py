@@ -15,15 +15,11 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from blueprints.constancias import (
-    ISSUE_LIMIT,
-    RESEND_LIMIT,
+from blueprints.constancias import ISSUE_LIMIT, RESEND_LIMIT
+from blueprints.constancias_forms import leer_captcha, leer_codigo, leer_curp, leer_email
+from blueprints.constancias_servicio import (
     ahora,
     enviar_constancia,
-    leer_captcha,
-    leer_codigo,
-    leer_curp,
-    leer_email,
     leer_token_reenvio,
     servicio,
     token_reenvio,

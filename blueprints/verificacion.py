@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from blueprints.constancias import ahora, servicio
+from blueprints.constancias_servicio import ahora, servicio
 from blueprints.errors import problem
 from blueprints.extensions import csrf, db, limiter
 from domain import folios, verificacion
