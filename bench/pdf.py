@@ -42,7 +42,7 @@ from reportlab.lib.utils import ImageReader, simpleSplit  # noqa: E402
 from reportlab.pdfgen import canvas  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from domain import constancias, pdf, sello, signing  # noqa: E402
+from domain import cadena_original, constancias, pdf, sello, signing  # noqa: E402
 from domain.models import Base, Constancia  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
@@ -64,7 +64,7 @@ def median_ms(job: Callable[[], object], renders: int, warmup: int = 5) -> float
 
 def reportlab_page(row: Constancia, base_url: str) -> bytes:
     """The same page on a reportlab canvas: header, title, table, QR box, cadena and seal."""
-    c = constancias.leer_cadena(row.datos)
+    c = cadena_original.leer_cadena(row.datos)
     out = io.BytesIO()
     page = canvas.Canvas(out, pagesize=letter, pageCompression=1)
     width, height = letter

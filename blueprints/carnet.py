@@ -16,7 +16,7 @@ from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from blueprints.constancias import ahora, descargar_pdf, servicio
+from blueprints.constancias_servicio import ahora, descargar_pdf, servicio
 from blueprints.cuenta_forms import CURP_SHAPE, contar
 from blueprints.extensions import db
 from domain import constancias, registry

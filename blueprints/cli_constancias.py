@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from blueprints.constancias import ahora, servicio
+from blueprints.constancias_servicio import ahora, servicio
 from blueprints.extensions import db
-from domain import constancias, sello, signing, verificacion
+from domain import constancia_tipos, constancias, sello, signing, verificacion
 
 constancias_cli = AppGroup("constancias", help="Constancias firmadas: verificar, revocar, claves.")
 
@@ -41,7 +41,7 @@ def verificar_command(archivo: Path, claves: tuple[Path, ...]) -> None:
         click.echo(f"no auténtica: {result.motivo}")
         raise SystemExit(1)
     campos = result.campos
-    tipo = constancias.TIPOS.get(campos.get("doc", ""))
+    tipo = constancia_tipos.TIPOS.get(campos.get("doc", ""))
     click.echo("auténtica")
     click.echo(f"  documento: {tipo.titulo + ' (' + tipo.institucion + ')' if tipo else '?'}")
     click.echo(f"  folio: {campos.get('folio', '')}")

@@ -14,7 +14,7 @@ import click
 from flask.cli import AppGroup
 
 from blueprints.extensions import db
-from domain import registry_import
+from domain import registry_import, registry_stats
 from domain.registry_csv import UnusableFile
 
 registry_cli = AppGroup("registry", help="Padrón de afiliados: importar y contar.")
@@ -73,7 +73,7 @@ def import_command(archivo: Path, skip_invalid: bool) -> None:
 @registry_cli.command("stats")
 def stats_command() -> None:
     """Cuenta personas, afiliaciones por institución y tipo, y cuántas están vigentes."""
-    stats = registry_import.registry_stats(db.session())
+    stats = registry_stats.registry_stats(db.session())
     click.echo(f"Personas: {stats['personas']} (sin afiliación: {stats['sin_afiliacion']})")
     click.echo(f"Afiliaciones: {stats['afiliaciones']} (vigentes: {stats['vigentes']})")
     if stats["por_institucion_tipo"]:

@@ -1,5 +1,6 @@
 """/constancias/*: the public flows that issue signed PDFs (no afiliación, no derechohabiencia,
-both at once), the resend, and the helpers the Oficina Virtual uses for the carnet.
+both at once) and the resend. What other blueprints share with these (the signing service, the
+download, the email, the form fields) is in ``constancias_servicio`` and ``constancias_forms``.
 
 Every issuance is one transaction: folio, ledger row, PDF drawn, email queued, commit. If any
 step fails the whole thing rolls back, so no folio is taken for a document nobody received.
@@ -7,30 +8,28 @@ step fails the whole thing rolls back, so no folio is taken for a document nobod
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import os
-from collections.abc import Callable, Mapping
-from functools import cached_property
-from pathlib import Path
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import ngettext
-from itsdangerous import BadData, URLSafeTimedSerializer
 
-from blueprints.captcha import check_captcha
+from blueprints.constancias_forms import leer_captcha, leer_curp, leer_email
+from blueprints.constancias_servicio import (
+    Servicio,
+    ahora,
+    descargar_pdf,
+    enviar_constancia,
+    leer_token_reenvio,
+    servicio,
+    token_reenvio,
+)
 from blueprints.extensions import db, htmx, limiter
 from blueprints.htmx_util import wants_fragment
-from blueprints.mail import queue_email
-from blueprints.secretos import secretos
-from domain import constancias, curp, nss, registry, signing, verificacion
+from domain import constancias, curp, registry, signing, verificacion
 from domain.models import Constancia
 from domain.outbox import mask_email
-from domain.pdf import PdfError, Renderer
+from domain.pdf import PdfError
 
 bp = Blueprint("constancias", __name__)
 log = logging.getLogger(__name__)
@@ -38,76 +37,6 @@ log = logging.getLogger(__name__)
 LOOKUP_LIMIT = "30 per minute;300 per day"
 ISSUE_LIMIT = "10 per minute;100 per day"
 RESEND_LIMIT = "3 per hour"
-RESEND_SALT = "reenvio-constancia"
-RESEND_MAX_AGE = 26 * 3600  # longer than the day a no-derechohabiencia document lasts
-SIGNING_VARS = ("SIGNING_KEY", "SIGNING_OLD_PUBLIC_KEYS")
-
-
-class Servicio:
-    """Per-app signing key, published keys and PDF renderer, loaded on first use."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        settings = app.extensions["settings"]
-        self.emisor: str = settings.issuer_name
-        self.demo: bool = settings.demo_mode
-        self.instance = Path(app.instance_path)
-        self.environ: Mapping[str, str] = {
-            **os.environ,
-            **{k: str(app.config[k]) for k in SIGNING_VARS if app.config.get(k)},
-        }
-
-    @cached_property
-    def signer(self) -> signing.Signer:
-        """The key for new documents; SigningKeyMissing outside demo mode without one."""
-        return signing.load_signer(self.environ, self.instance, self.demo)
-
-    @cached_property
-    def keyring(self) -> signing.KeyRing:
-        try:
-            signer: signing.Signer | None = self.signer
-        except signing.SigningKeyMissing:
-            signer = None
-        return signing.KeyRing.of(signer, signing.load_old_keys(self.environ, self.instance))
-
-    @cached_property
-    def renderer(self) -> Renderer:
-        root = Path(self.app.root_path)
-        return Renderer(
-            root / "templates",
-            root / "static" / "img",
-            base_url=self.app.config["PUBLIC_BASE_URL"],
-            demo=self.demo,
-        )
-
-
-def servicio() -> Servicio:
-    service: Servicio = current_app.extensions["constancias"]
-    return service
-
-
-def ahora() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def descargar_pdf(row: Constancia) -> Response:
-    """Draw ``row``, commit the transaction that issued it, and send it as a download.
-
-    For the Oficina Virtual: ``descargar_pdf(constancias.emitir_carnet(db.session, ...))``.
-    On any failure the issuance is rolled back and the error re-raised (PdfError is a 503).
-    """
-    try:
-        pdf = servicio().renderer.pdf(row)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    log.info("Constancia emitida: %s", row.folio)
-    tipo = constancias.POR_CLAVE[row.tipo]
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"attachment; filename={tipo.archivo}-{row.folio}.pdf"
-    response.cache_control.no_store = True
-    return response
 
 
 @bp.record_once
@@ -132,66 +61,6 @@ def _no_disponible(exc: Exception) -> ResponseReturnValue:
         "constancias/no_disponible.html", sin_clave=not isinstance(exc, PdfError)
     )
     return html, 503, {"Retry-After": "300"}
-
-
-# --- form input ---------------------------------------------------------------------------
-
-
-def leer_codigo(
-    errors: dict[str, str],
-    field: str,
-    validar: Callable[[str], str],
-    nombre: str,
-    vacio: Callable[[], str],
-) -> tuple[str, Any]:
-    """A CURP or NSS field: its normal form, or its text and the report that says what is wrong.
-
-    ``validar`` is the module's ``validate``: its fast path settles a good code, and only a bad
-    one pays for the full report (carried by the error). ``vacio`` gives the message for an
-    empty field, looked up only when it is shown.
-    """
-    value = request.form.get(field, "")[:256]
-    if not value.strip():
-        errors[field] = vacio()
-        return value, None
-    try:
-        return validar(value), None
-    except (curp.InvalidCurp, nss.InvalidNss) as invalid:
-        result = invalid.report
-    errors[field] = ngettext(
-        "Revisa tu %(nombre)s: tiene un problema.",
-        "Revisa tu %(nombre)s: tiene %(num)d problemas.",
-        len(result.errors),
-        nombre=nombre,
-    )
-    return value, result
-
-
-def leer_curp(errors: dict[str, str]) -> tuple[str, curp.CurpReport | None]:
-    """The CURP field: its text and, when it is not valid, the report that says why."""
-    return leer_codigo(errors, "curp", curp.validate, "CURP", _curp_vacia)
-
-
-def _curp_vacia() -> str:
-    return _("Escribe tu CURP: tiene 18 letras y números.")
-
-
-def leer_email(errors: dict[str, str]) -> str:
-    value = request.form.get("email", "")[:254].strip()
-    if not value:
-        errors["email"] = _("Escribe tu correo electrónico: ahí te enviamos la constancia.")
-        return value
-    try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError:
-        errors["email"] = _("Escribe un correo electrónico válido, como nombre@ejemplo.com.")
-        return value
-
-
-def leer_captcha(errors: dict[str, str]) -> None:
-    message = check_captcha(request.form)
-    if message:
-        errors["captcha"] = message
 
 
 # --- no afiliación (ISSSTE) ---------------------------------------------------------------
@@ -253,45 +122,9 @@ def descargar_no_afiliacion() -> ResponseReturnValue:
 # --- no derechohabiencia (IMSS), both at once, resend -------------------------------------
 
 
-def token_reenvio(folio: str, email: str, salt: str = RESEND_SALT) -> str:
-    """A signed (not secret) note of where a document went, so a resend needs no session."""
-    return URLSafeTimedSerializer(secretos(), salt=salt).dumps({"f": folio, "e": email})
-
-
-def leer_token_reenvio(token: str, salt: str = RESEND_SALT) -> tuple[str, str] | None:
-    """(folio, email) from a resend token, or None if it is forged or too old."""
-    serializer = URLSafeTimedSerializer(secretos(), salt=salt)  # old keys too: a rotation
-    try:
-        data = serializer.loads(token[:2048], max_age=RESEND_MAX_AGE)
-    except BadData:
-        return None
-    if isinstance(data, dict) and isinstance(data.get("f"), str) and isinstance(data.get("e"), str):
-        return data["f"], data["e"]
-    return None
-
-
 def _folio_key() -> str:
     leido = leer_token_reenvio(request.form.get("token", ""))
     return "reenvio:" + (leido[0] if leido else "invalido")
-
-
-def enviar_constancia(
-    row: Constancia, email: str, pdf: bytes, template: str = "constancia_no_derechohabiencia"
-) -> None:
-    """Queue an emailed IMSS document with its PDF attached and its verification link."""
-    tipo = constancias.POR_CLAVE[row.tipo]
-    queue_email(
-        email,
-        template,
-        # The document's official name stays Spanish in every language.
-        _("Tu %(titulo)s del IMSS (folio %(folio)s)", titulo=tipo.titulo, folio=row.folio),
-        attachments=[(f"{tipo.archivo}-{row.folio}.pdf", "application/pdf", pdf)],
-        folio=row.folio,
-        emitida=constancias.local(row.emitida),
-        url_verificacion=constancias.url_verificacion(
-            current_app.config["PUBLIC_BASE_URL"], row.folio, row.codigo
-        ),
-    )
 
 
 def _resultado_envio(row: Constancia, email: str) -> dict[str, Any]:

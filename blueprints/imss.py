@@ -15,15 +15,11 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from blueprints.constancias import (
-    ISSUE_LIMIT,
-    RESEND_LIMIT,
+from blueprints.constancias import ISSUE_LIMIT, RESEND_LIMIT
+from blueprints.constancias_forms import leer_captcha, leer_codigo, leer_curp, leer_email
+from blueprints.constancias_servicio import (
     ahora,
     enviar_constancia,
-    leer_captcha,
-    leer_codigo,
-    leer_curp,
-    leer_email,
     leer_token_reenvio,
     servicio,
     token_reenvio,
@@ -31,7 +27,7 @@ from blueprints.constancias import (
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import wants_fragment
 from blueprints.mail import queue_email
-from domain import constancias, curp, nss, registry, verificacion
+from domain import constancia_tipos, constancias, curp, nss, registry, verificacion
 from domain.models import Constancia
 from domain.outbox import mask_email
 
@@ -130,7 +126,7 @@ def reenviar_vigencia() -> ResponseReturnValue:
     page = "imss/vigencia_reenvio.html"
     leido = leer_token_reenvio(request.form.get("token", ""), RESEND_SALT)
     row = db.session.get(Constancia, leido[0]) if leido else None
-    valido = row is not None and row.tipo == constancias.VIGENCIA_IMSS.clave
+    valido = row is not None and row.tipo == constancia_tipos.VIGENCIA_IMSS.clave
     if leido is None or row is None or not valido or row.entrega != mask_email(leido[1]):
         return render_template(page, resultado={"estado": "invalido"}), 400
     estado = verificacion.estado(row, ahora())

@@ -13,10 +13,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from blueprints.constancias import ahora, servicio
+from blueprints.constancias_servicio import ahora, servicio
 from blueprints.errors import problem
 from blueprints.extensions import csrf, db, limiter
-from domain import constancias, verificacion
+from domain import folios, verificacion
 
 bp = Blueprint("verificacion", __name__)
 csrf.exempt(bp)  # only GETs: nothing here acts on a session
@@ -32,18 +32,18 @@ NO_AUTENTICA_DETALLE = (
 
 def _entrada(folio: str) -> tuple[str, str, dict[str, str]]:
     """The normalised folio and code, and a message per field that is missing or malformed."""
-    folio = constancias.normalizar_folio(folio)
+    folio = folios.normalizar_folio(folio)
     raw_code = request.args.get("c", "")[:128]
-    codigo = constancias.normalizar_codigo(raw_code)
+    codigo = folios.normalizar_codigo(raw_code)
     errors: dict[str, str] = {}
     if not folio:
         errors["folio"] = _("Escribe el folio, como NA-2026-000123.")
-    elif not constancias.FOLIO_RE.match(folio):
+    elif not folios.FOLIO_RE.match(folio):
         errors["folio"] = _("El folio tiene dos letras, el año y un número: NA-2026-000123.")
     if not codigo:
         errors["c"] = _("Escribe el código de verificación que aparece junto al código QR.")
-    elif len(codigo) != constancias.CODIGO_LARGO:
-        errors["c"] = _("El código tiene %(n)s letras y números.", n=constancias.CODIGO_LARGO)
+    elif len(codigo) != folios.CODIGO_LARGO:
+        errors["c"] = _("El código tiene %(n)s letras y números.", n=folios.CODIGO_LARGO)
     return folio, codigo, errors
 
 
@@ -69,7 +69,7 @@ def verificar() -> ResponseReturnValue:
 @limiter.limit(PAGE_LIMIT)
 def verificar_folio(folio: str) -> ResponseReturnValue:
     if "c" not in request.args:  # a folio without its code: ask for the code, judge nothing
-        return _page(constancias.normalizar_folio(folio[:64]), "", {})
+        return _page(folios.normalizar_folio(folio[:64]), "", {})
     return _resultado(folio[:64])
 
 

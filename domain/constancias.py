@@ -1,96 +1,37 @@
-"""Constancias: kinds, the signed "cadena original", folios, and issuing each kind to the ledger.
+"""Constancias: issuing each kind of document (``domain.constancia_tipos``) to the ledger.
 
-The cadena original is the exact text that is signed, stored in the ledger (``datos``), printed
-at the foot of the PDF and embedded in it. Its shape, version 1::
-
-    ||v=1|doc=NA|folio=NA-2026-000001|emisor=...|curp=...|nombre=...|emitida=...|...||
-
-Keys are fixed ASCII words in a fixed order per kind; each value has its whitespace collapsed
-to single spaces and ``%`` and ``|`` written as ``%25`` and ``%7C``, so the text splits back
-into the same fields. Times are ISO 8601 in Mexico City time with their offset.
+Issuing takes the next folio (``domain.folios``), writes the fields as a cadena original
+(``domain.cadena_original``), signs it and records the row.
 
 A document is a pure function of its ledger row: the PDF can be drawn again from ``datos``,
 the signature and the code, which is how a resend sends "the same document". Checking a
 folio and code against the ledger, and revoking, are in ``domain.verificacion``.
-
->>> cadena({"v": "1", "nombre": "ANA  100%|X"})
-'||v=1|nombre=ANA 100%25%7CX||'
->>> leer_cadena("||v=1|nombre=ANA 100%25%7CX||")
-{'v': '1', 'nombre': 'ANA 100%|X'}
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
-from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Executable
 
-from domain import folio_lock, registry
-from domain.models import Afiliacion, Constancia, FolioContador
+from domain import registry
+from domain.cadena_original import FORMATO, cadena
+from domain.constancia_tipos import (
+    NO_AFILIACION,
+    NO_DERECHOHABIENCIA,
+    VIGENCIA_IMSS,
+    VIGENCIA_ISSSTE,
+    Tipo,
+)
+from domain.folios import CODIGO_ALFABETO, CODIGO_LARGO, siguiente_folio
+from domain.models import Afiliacion, Constancia
 from domain.signing import Signer
 
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
-FORMATO = "1"
-CODIGO_ALFABETO = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
-CODIGO_LARGO = 12
-FOLIO_RE = re.compile(r"^(?P<prefijo>[A-Z]{2})-(?P<anio>\d{4})-(?P<numero>\d{6,9})$")
-
-
-@dataclass(frozen=True, slots=True)
-class Tipo:
-    """One kind of document: its folio prefix, title, institution and PDF template."""
-
-    clave: str
-    prefijo: str
-    titulo: str
-    institucion: str
-    plantilla: str
-    archivo: str  # download file name stem
-
-
-NO_AFILIACION = Tipo(
-    "no_afiliacion_issste",
-    "NA",
-    "Constancia de No Afiliación",
-    "ISSSTE",
-    "pdf/no_afiliacion_issste.html",
-    "constancia-no-afiliacion",
-)
-NO_DERECHOHABIENCIA = Tipo(
-    "no_derechohabiencia_imss",
-    "ND",
-    "Constancia de No Derechohabiencia",
-    "IMSS",
-    "pdf/no_derechohabiencia_imss.html",
-    "constancia-no-derechohabiencia",
-)
-VIGENCIA_ISSSTE = Tipo(
-    "vigencia_issste",
-    "VD",
-    "Constancia de Vigencia de Derechos",
-    "ISSSTE",
-    "pdf/vigencia_issste.html",
-    "constancia-vigencia-derechos",
-)
-# IMSS Constancia de Vigencia de Derechos, issued by emitir_vigencia_imss.
-VIGENCIA_IMSS = Tipo(
-    "vigencia_imss",
-    "VI",
-    "Constancia de Vigencia de Derechos",
-    "IMSS",
-    "pdf/vigencia_imss.html",
-    "constancia-vigencia-imss",
-)
-TIPOS = {t.prefijo: t for t in (NO_AFILIACION, NO_DERECHOHABIENCIA, VIGENCIA_ISSSTE, VIGENCIA_IMSS)}
-POR_CLAVE = {t.clave: t for t in TIPOS.values()}
 
 
 class ConstanciaError(Exception):
@@ -110,38 +51,6 @@ class NoCorresponde(ConstanciaError):
     """The affiliation is neither the titular's own nor one of their beneficiaries'."""
 
 
-def _valor(value: str) -> str:
-    return " ".join(value.split()).replace("%", "%25").replace("|", "%7C")
-
-
-def cadena(campos: Mapping[str, str]) -> str:
-    """The canonical text of ``campos`` in their given order."""
-    return "||" + "|".join(f"{k}={_valor(v)}" for k, v in campos.items()) + "||"
-
-
-def leer_cadena(text: str) -> dict[str, str]:
-    """The fields of a canonical text; ValueError if it is not one."""
-    if not (text.startswith("||") and text.endswith("||")) or len(text) < 5:
-        raise ValueError("no es una cadena original")
-    campos: dict[str, str] = {}
-    for part in text[2:-2].split("|"):
-        key, sep, value = part.partition("=")
-        if not sep or not key.isidentifier() or key in campos:
-            raise ValueError("no es una cadena original")
-        campos[key] = unquote(value, errors="strict")
-    return campos
-
-
-def normalizar_codigo(value: str) -> str:
-    """The code as typed, in its printed form (case, spaces and dashes ignored; O=0, I=L=1)."""
-    text = "".join(ch for ch in value.upper() if ch.isalnum())
-    return text.translate(str.maketrans("OIL", "011"))[:64]
-
-
-def normalizar_folio(value: str) -> str:
-    return "".join(value.split()).upper()[:32]
-
-
 def local(moment: dt.datetime) -> dt.datetime:
     """A stored or given time in Mexico City; naive values (SQLite) are UTC."""
     if moment.tzinfo is None:
@@ -153,43 +62,6 @@ def fin_del_dia(moment: dt.datetime) -> dt.datetime:
     """The last second of ``moment``'s day in Mexico City, in UTC."""
     day = local(moment).date()
     return dt.datetime.combine(day, dt.time(23, 59, 59), MEXICO_CITY).astimezone(dt.UTC)
-
-
-def siguiente_folio(session: Session, prefijo: str, anio: int) -> int:
-    """Take the next number for ``prefijo`` and ``anio`` inside the caller's transaction.
-
-    One INSERT ... ON CONFLICT DO UPDATE ... RETURNING: on PostgreSQL it locks the counter row
-    until commit; on SQLite it takes the database write lock.
-    A rollback returns the number, so folios have no gaps and no duplicates. On SQLite the
-    issuers queue in ``folio_lock`` first, so each waits its turn instead of polling.
-    """
-    folio_lock.hold(session)
-    query = _upsert(session.get_bind().dialect.name, prefijo, anio)
-    return int(session.execute(query).scalar_one())
-
-
-def _upsert(dialect: str, prefijo: str, anio: int) -> Executable:
-    values = {"prefijo": prefijo, "anio": anio, "ultimo": 1}
-    index = [FolioContador.prefijo, FolioContador.anio]
-    bump = {"ultimo": FolioContador.ultimo + 1}
-    # Each dialect imported where it is used: sqlalchemy.dialects.postgresql loads every
-    # PostgreSQL driver's dialect (asyncpg, pg8000, psycopg2...), ~3 MiB a SQLite process
-    # would otherwise hold for nothing.
-    if dialect == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        pg = postgresql.insert(FolioContador).values(values)
-        return pg.on_conflict_do_update(index_elements=index, set_=bump).returning(
-            FolioContador.ultimo
-        )
-    if dialect == "sqlite":
-        from sqlalchemy.dialects import sqlite
-
-        lite = sqlite.insert(FolioContador).values(values)
-        return lite.on_conflict_do_update(index_elements=index, set_=bump).returning(
-            FolioContador.ultimo
-        )
-    raise RuntimeError(f"folios no soportados en {dialect}")  # pragma: no cover
 
 
 def _iso(moment: dt.datetime | None) -> str:

@@ -30,7 +30,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from domain.constancias import POR_CLAVE, leer_cadena, local, url_verificacion
+from domain.cadena_original import leer_cadena
+from domain.constancia_tipos import POR_CLAVE
+from domain.constancias import local, url_verificacion
 from domain.models import Constancia
 from domain.sello import Sello, embed, sin_extras
 

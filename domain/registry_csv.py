@@ -1,7 +1,8 @@
 """The registry CSV: read it as a stream of lines and check each row, in Spanish.
 
-Pure: no Flask, no database. ``registry_import`` adds the checks that need earlier rows and
-writes what passes. A row is a mapping from the column names in ``COLUMNS`` to text.
+Pure: no Flask, no database. ``registry_file_checks`` adds the checks that need earlier rows,
+``registry_writer`` writes what passes, and ``registry_import`` runs both over a whole file. A
+row is a mapping from the column names in ``COLUMNS`` to text.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import json
 import sys
 from dataclasses import dataclass
 
-from domain.constancias import leer_cadena
+from domain.cadena_original import leer_cadena
 from domain.signing import ALGORITHM, KeyRing
 
 ATTACHMENT = "constancia.json"

@@ -22,17 +22,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from domain import registry
-from domain.constancias import (
-    CODIGO_LARGO,
-    FOLIO_RE,
-    POR_CLAVE,
-    VIGENCIA_ISSSTE,
-    ConstanciaError,
-    Tipo,
-    local,
-    normalizar_codigo,
-    normalizar_folio,
-)
+from domain.constancia_tipos import POR_CLAVE, VIGENCIA_ISSSTE, Tipo
+from domain.constancias import ConstanciaError, local
+from domain.folios import CODIGO_LARGO, FOLIO_RE, normalizar_codigo, normalizar_folio
 from domain.models import Constancia
 from domain.signing import KeyRing
 

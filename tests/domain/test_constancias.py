@@ -1,23 +1,18 @@
-"""Constancias without the web app: canonical text, folios under concurrency, the ledger, the
-rules per document, and the PDF drawn, parsed back and checked."""
+"""Constancias without the web app: the ledger, the rules per document, and the PDF drawn,
+parsed back and checked."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from hypothesis import given
-from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy.orm import Session
 
-from domain import constancias, pdf, registry, sello, signing
+from domain import cadena_original, constancia_tipos, constancias, pdf, registry, sello, signing
 from domain.models import Constancia
 from tests.domain.conftest import EMISOR, NOW, afiliacion, curp_of
 
@@ -32,71 +27,6 @@ def renderer() -> pdf.Renderer:
     )
 
 
-# --- canonical text ---------------------------------------------------------------------------
-
-
-@given(
-    st.dictionaries(
-        st.from_regex(r"[a-z_]{1,12}", fullmatch=True), st.text(max_size=40), min_size=1
-    )
-)
-def test_canonical_text_reads_back_with_whitespace_collapsed(campos: dict[str, str]) -> None:
-    text = constancias.cadena(campos)
-    assert constancias.leer_cadena(text) == {k: " ".join(v.split()) for k, v in campos.items()}
-    assert "\n" not in text
-
-
-@pytest.mark.parametrize("junk", ["", "||", "|a=1|", "||a=1|a=2||", "||sin igual||", "||1=x||"])
-def test_canonical_text_rejects_junk(junk: str) -> None:
-    with pytest.raises(ValueError):
-        constancias.leer_cadena(junk)
-
-
-# --- folios -------------------------------------------------------------------------------
-
-
-def test_folios_count_per_kind_and_year_in_mexico_city_time(session: Session) -> None:
-    first = constancias.siguiente_folio(session, "NA", 2026)
-    assert (first, constancias.siguiente_folio(session, "NA", 2026)) == (1, 2)
-    assert constancias.siguiente_folio(session, "ND", 2026) == 1
-    assert constancias.siguiente_folio(session, "NA", 2027) == 1
-    # 03:00 UTC on 1 January is still 31 December in Mexico City.
-    new_year = dt.datetime(2027, 1, 1, 3, 0, tzinfo=dt.UTC)
-    row = constancias.emitir_no_afiliacion(
-        session, signing.Signer.generate(), "XEXX010101HNEXXXA4", new_year, emisor=EMISOR
-    )
-    assert row.folio == "NA-2026-000003"
-
-
-def test_a_rolled_back_issue_gives_its_folio_back(session: Session, signer: signing.Signer) -> None:
-    curp = curp_of(session, "sin_afiliacion")
-    first = constancias.emitir_no_afiliacion(session, signer, curp, NOW, emisor=EMISOR).folio
-    session.rollback()
-    again = constancias.emitir_no_afiliacion(session, signer, curp, NOW, emisor=EMISOR).folio
-    session.commit()
-    assert first == again == "NA-2026-000001"
-
-
-def test_one_hundred_concurrent_issues_get_distinct_folios_without_gaps(
-    engine: sa.Engine, signer: signing.Signer
-) -> None:
-    with Session(engine) as session:
-        curp = curp_of(session, "sin_afiliacion")
-
-    def issue(_: int) -> str:
-        with Session(engine) as session:
-            row = constancias.emitir_no_afiliacion(session, signer, curp, NOW, emisor=EMISOR)
-            session.commit()
-            return row.folio
-
-    with ThreadPoolExecutor(max_workers=100) as pool:
-        folios = list(pool.map(issue, range(100)))
-    assert len(set(folios)) == 100
-    assert sorted(folios) == [f"NA-2026-{n:06d}" for n in range(1, 101)]
-    with Session(engine) as session:
-        assert constancias.contar(session, constancias.NO_AFILIACION) == 100
-
-
 # --- rules per document --------------------------------------------------------------------
 
 
@@ -105,18 +35,18 @@ def test_no_afiliacion_names_a_known_person_and_not_an_unknown_curp(
 ) -> None:
     known = curp_of(session, "imss_vigente")  # in the registry, never in the ISSSTE
     row = constancias.emitir_no_afiliacion(session, signer, known, NOW, emisor=EMISOR)
-    campos = constancias.leer_cadena(row.datos)
+    campos = cadena_original.leer_cadena(row.datos)
     assert campos["nombre"] and campos["resultado"] == "sin_afiliacion"
     assert row.titular_nombre == campos["nombre"] and row.valida_hasta is None
     unknown = constancias.emitir_no_afiliacion(
         session, signer, "XEXX010101HNEXXXA4", NOW, emisor=EMISOR
     )
-    assert constancias.leer_cadena(unknown.datos)["nombre"] == ""
-    assert constancias.leer_cadena(unknown.datos)["resultado"] == "sin_registro"
+    assert cadena_original.leer_cadena(unknown.datos)["nombre"] == ""
+    assert cadena_original.leer_cadena(unknown.datos)["resultado"] == "sin_registro"
     past = constancias.emitir_no_afiliacion(
         session, signer, curp_of(session, "issste_baja"), NOW, emisor=EMISOR
     )
-    assert constancias.leer_cadena(past.datos)["resultado"] == "sin_afiliacion"
+    assert cadena_original.leer_cadena(past.datos)["resultado"] == "sin_afiliacion"
 
 
 @pytest.mark.parametrize("case", ["issste_titular", "issste_pensionado", "issste_beneficiario"])
@@ -136,7 +66,7 @@ def test_no_derechohabiencia_lasts_until_the_end_of_the_day(
     )
     assert row.folio.startswith("ND-2026-")
     assert constancias.local(row.valida_hasta).isoformat() == "2026-11-26T23:59:59-06:00"
-    assert constancias.leer_cadena(row.datos)["valida_hasta"] == "2026-11-26T23:59:59-06:00"
+    assert cadena_original.leer_cadena(row.datos)["valida_hasta"] == "2026-11-26T23:59:59-06:00"
     assert row.entrega == "a***@example.org"
     with pytest.raises(constancias.Afiliado):
         constancias.emitir_no_derechohabiencia(
@@ -149,7 +79,7 @@ def test_carnet_for_a_titular_and_for_a_beneficiary(
 ) -> None:
     titular = afiliacion(session, curp_of(session, "issste_titular"))
     row = constancias.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR)
-    campos = constancias.leer_cadena(row.datos)
+    campos = cadena_original.leer_cadena(row.datos)
     assert row.folio == "VD-2026-000001" and campos["tipo_derechohabiente"] == "titular"
     assert campos["numero"] == titular.numero_afiliacion
     assert campos["dependencia"] == titular.dependencia and campos["clinica"] == titular.clinica
@@ -157,7 +87,7 @@ def test_carnet_for_a_titular_and_for_a_beneficiary(
     row = constancias.emitir_carnet(
         session, signer, familiar, NOW, emisor=EMISOR, titular_curp=titular.curp
     )
-    campos = constancias.leer_cadena(row.datos)
+    campos = cadena_original.leer_cadena(row.datos)
     assert campos["tipo_derechohabiente"] == "beneficiario" and campos["parentesco"]
     assert campos["nombre"] == familiar.persona.nombre_completo
 
@@ -285,7 +215,7 @@ def test_markup_in_a_name_prints_as_text(
     session: Session, signer: signing.Signer, renderer: pdf.Renderer
 ) -> None:
     row = constancias.emitir(
-        session, signer, constancias.NO_AFILIACION, curp="XEXX010101HNEXXXA4",
+        session, signer, constancia_tipos.NO_AFILIACION, curp="XEXX010101HNEXXXA4",
         nombre='ANA <script>alert(1)</script> <img src="http://169.254.169.254/x">',
         now=NOW, emisor=EMISOR, extra={"resultado": "sin_afiliacion"},
     )  # fmt: skip
@@ -320,6 +250,6 @@ def test_kind_fields_cannot_replace_the_common_ones(
 ) -> None:
     with pytest.raises(ValueError, match="comunes"):
         constancias.emitir(
-            session, signer, constancias.NO_AFILIACION, curp=UNKNOWN_CURP, nombre="",
+            session, signer, constancia_tipos.NO_AFILIACION, curp=UNKNOWN_CURP, nombre="",
             now=NOW, emisor=EMISOR, extra={"folio": "NA-2026-000999"},
         )  # fmt: skip

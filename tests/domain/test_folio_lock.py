@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain import constancias, folio_lock
+from domain import folio_lock, folios
 from domain.models import Base, FolioContador
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +49,7 @@ def test_held_from_the_folio_to_the_end_of_the_transaction(
     engine: sa.Engine, database: Path, end: str
 ) -> None:
     session = Session(engine)
-    assert constancias.siguiente_folio(session, "NA", 2026) == 1
+    assert folios.siguiente_folio(session, "NA", 2026) == 1
     assert is_locked(database)
     getattr(session, end)()
     assert not is_locked(database)
@@ -60,8 +60,8 @@ def test_a_second_folio_in_the_same_transaction_does_not_wait_on_itself(
     engine: sa.Engine, database: Path
 ) -> None:
     with Session(engine) as session:
-        assert constancias.siguiente_folio(session, "NA", 2026) == 1
-        assert constancias.siguiente_folio(session, "NV", 2026) == 1
+        assert folios.siguiente_folio(session, "NA", 2026) == 1
+        assert folios.siguiente_folio(session, "NV", 2026) == 1
         session.commit()
         assert not is_locked(database)
 
@@ -73,7 +73,7 @@ def test_a_transaction_that_already_wrote_keeps_sqlite_own_wait(
     with Session(engine) as session:
         session.add(FolioContador(prefijo="NV", anio=2026, ultimo=0))
         session.flush()
-        constancias.siguiente_folio(session, "NA", 2026)
+        folios.siguiente_folio(session, "NA", 2026)
         assert not is_locked(database)
         session.rollback()
 
@@ -84,9 +84,9 @@ def test_a_killed_holder_lets_the_next_issuer_in(engine: sa.Engine, database: Pa
             sys.executable,
             "-c",
             "import sys, time, sqlalchemy as sa; from sqlalchemy.orm import Session;"
-            "from domain import constancias;"
+            "from domain import folios;"
             f"s = Session(sa.create_engine('sqlite:///{database}'));"
-            "constancias.siguiente_folio(s, 'NA', 2026); print('held', flush=True);"
+            "folios.siguiente_folio(s, 'NA', 2026); print('held', flush=True);"
             "time.sleep(60)",
         ],
         cwd=ROOT,
@@ -100,7 +100,7 @@ def test_a_killed_holder_lets_the_next_issuer_in(engine: sa.Engine, database: Pa
         holder.wait(timeout=10)
         # Its uncommitted number went with it: the next issuer gets the same one, no gap.
         with Session(engine) as session:
-            assert constancias.siguiente_folio(session, "NA", 2026) == 1
+            assert folios.siguiente_folio(session, "NA", 2026) == 1
             session.commit()
     finally:
         holder.kill()
@@ -113,6 +113,6 @@ def test_postgresql_and_memory_databases_need_no_file(tmp_path: Path) -> None:
     engine = sa.create_engine("sqlite://")
     Base.metadata.create_all(engine)
     with Session(engine) as session:
-        assert constancias.siguiente_folio(session, "NA", 2026) == 1
+        assert folios.siguiente_folio(session, "NA", 2026) == 1
         assert folio_lock.KEY not in session.info
     assert list(tmp_path.iterdir()) == []

@@ -12,10 +12,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain import curp, nss, registry_import
+from domain import curp, nss, registry_file_checks
 from domain.models import Afiliacion, Persona
 from domain.registry_csv import COLUMNS, UnusableFile
-from domain.registry_import import import_file, import_rows, registry_stats, validate_file
+from domain.registry_import import import_file, import_rows, validate_file
+from domain.registry_stats import registry_stats
 
 TODAY = dt.date(2026, 1, 15)
 CONSONANTS = "BCDFGHJKLMNPQRSTVWXYZ"
@@ -229,7 +230,7 @@ def test_rules_across_rows(session: Session) -> None:
 def test_disagreement_far_apart_is_still_found(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(registry_import, "_RECENT", 2)  # only the hash of line 2 is left
+    monkeypatch.setattr(registry_file_checks, "_RECENT", 2)  # only the hash of line 2 is left
     rows = [good_row(n) for n in range(1, 6)]
     rows.append(good_row(1, institucion="ISSSTE", numero_afiliacion="A2", nombre="OTRO"))
     summary = import_rows(session, rows, today=TODAY)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy.orm import Session
 
-from domain import constancias, signing, verificacion
+from domain import constancia_tipos, constancias, signing, verificacion
 from domain.models import Constancia
 from tests.domain.conftest import EMISOR, NOW, afiliacion, curp_of
 
@@ -27,7 +27,9 @@ def test_verification_of_a_real_document(session: Session, signer: signing.Signe
     typed = "-".join([row.codigo[:4].lower(), row.codigo[4:]])
     result = verificacion.verificar(session, ring, row.folio.lower(), typed, NOW)
     assert (
-        result.autentica and result.estado == "vigente" and result.tipo is constancias.NO_AFILIACION
+        result.autentica
+        and result.estado == "vigente"
+        and result.tipo is constancia_tipos.NO_AFILIACION
     )
     assert result.titular == verificacion.enmascarar_nombre(row.titular_nombre)
     assert "*" in result.titular and result.vigente_hoy is None

@@ -196,7 +196,7 @@ def test_a_form_opened_before_a_key_rotation_submits_with_the_old_key_kept(
 def test_a_resend_button_from_before_a_key_rotation_still_works_with_the_old_key_kept(
     app: Flask, tmp_path: Path, database_url: str, keep_old: bool
 ) -> None:
-    from blueprints.constancias import leer_token_reenvio, token_reenvio
+    from blueprints.constancias_servicio import leer_token_reenvio, token_reenvio
 
     with app.test_request_context():
         token = token_reenvio("NA-2026-000001", "ana@example.org")

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader, PdfWriter
 
-from blueprints.constancias import servicio
+from blueprints.constancias_servicio import servicio
 from blueprints.extensions import db
 from domain import constancias, demo, registry, sello, signing, verificacion
 from domain.models import Constancia

@@ -1,0 +1,72 @@
+"""The form fields the constancia pages share (CURP, NSS through ``leer_codigo``, email,
+captcha): each reader fills ``errors`` with a message per field, in the person's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import request
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from blueprints.captcha import check_captcha
+from domain import curp, nss
+
+
+def leer_codigo(
+    errors: dict[str, str],
+    field: str,
+    validar: Callable[[str], str],
+    nombre: str,
+    vacio: Callable[[], str],
+) -> tuple[str, Any]:
+    """A CURP or NSS field: its normal form, or its text and the report that says what is wrong.
+
+    ``validar`` is the module's ``validate``: its fast path settles a good code, and only a bad
+    one pays for the full report (carried by the error). ``vacio`` gives the message for an
+    empty field, looked up only when it is shown.
+    """
+    value = request.form.get(field, "")[:256]
+    if not value.strip():
+        errors[field] = vacio()
+        return value, None
+    try:
+        return validar(value), None
+    except (curp.InvalidCurp, nss.InvalidNss) as invalid:
+        result = invalid.report
+    errors[field] = ngettext(
+        "Revisa tu %(nombre)s: tiene un problema.",
+        "Revisa tu %(nombre)s: tiene %(num)d problemas.",
+        len(result.errors),
+        nombre=nombre,
+    )
+    return value, result
+
+
+def leer_curp(errors: dict[str, str]) -> tuple[str, curp.CurpReport | None]:
+    """The CURP field: its text and, when it is not valid, the report that says why."""
+    return leer_codigo(errors, "curp", curp.validate, "CURP", _curp_vacia)
+
+
+def _curp_vacia() -> str:
+    return _("Escribe tu CURP: tiene 18 letras y números.")
+
+
+def leer_email(errors: dict[str, str]) -> str:
+    value = request.form.get("email", "")[:254].strip()
+    if not value:
+        errors["email"] = _("Escribe tu correo electrónico: ahí te enviamos la constancia.")
+        return value
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        errors["email"] = _("Escribe un correo electrónico válido, como nombre@ejemplo.com.")
+        return value
+
+
+def leer_captcha(errors: dict[str, str]) -> None:
+    message = check_captcha(request.form)
+    if message:
+        errors["captcha"] = message

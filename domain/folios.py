@@ -1,0 +1,67 @@
+"""Folios and codes, the pair printed on every constancia: their shape, reading them back
+as typed, and numbering folios without gaps or duplicates.
+
+A folio (``NA-2026-000001``) is sequential, so anyone can guess one; the code, random, is what
+``domain.verificacion`` asks for beside it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
+
+from domain import folio_lock
+from domain.models import FolioContador
+
+CODIGO_ALFABETO = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+CODIGO_LARGO = 12
+FOLIO_RE = re.compile(r"^(?P<prefijo>[A-Z]{2})-(?P<anio>\d{4})-(?P<numero>\d{6,9})$")
+
+
+def normalizar_codigo(value: str) -> str:
+    """The code as typed, in its printed form (case, spaces and dashes ignored; O=0, I=L=1)."""
+    text = "".join(ch for ch in value.upper() if ch.isalnum())
+    return text.translate(str.maketrans("OIL", "011"))[:64]
+
+
+def normalizar_folio(value: str) -> str:
+    return "".join(value.split()).upper()[:32]
+
+
+def siguiente_folio(session: Session, prefijo: str, anio: int) -> int:
+    """Take the next number for ``prefijo`` and ``anio`` inside the caller's transaction.
+
+    One INSERT ... ON CONFLICT DO UPDATE ... RETURNING: on PostgreSQL it locks the counter row
+    until commit; on SQLite it takes the database write lock.
+    A rollback returns the number, so folios have no gaps and no duplicates. On SQLite the
+    issuers queue in ``folio_lock`` first, so each waits its turn instead of polling.
+    """
+    folio_lock.hold(session)
+    query = _upsert(session.get_bind().dialect.name, prefijo, anio)
+    return int(session.execute(query).scalar_one())
+
+
+def _upsert(dialect: str, prefijo: str, anio: int) -> Executable:
+    values = {"prefijo": prefijo, "anio": anio, "ultimo": 1}
+    index = [FolioContador.prefijo, FolioContador.anio]
+    bump = {"ultimo": FolioContador.ultimo + 1}
+    # Each dialect imported where it is used: sqlalchemy.dialects.postgresql loads every
+    # PostgreSQL driver's dialect (asyncpg, pg8000, psycopg2...), ~3 MiB a SQLite process
+    # would otherwise hold for nothing.
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        pg = postgresql.insert(FolioContador).values(values)
+        return pg.on_conflict_do_update(index_elements=index, set_=bump).returning(
+            FolioContador.ultimo
+        )
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        lite = sqlite.insert(FolioContador).values(values)
+        return lite.on_conflict_do_update(index_elements=index, set_=bump).returning(
+            FolioContador.ultimo
+        )
+    raise RuntimeError(f"folios no soportados en {dialect}")  # pragma: no cover
