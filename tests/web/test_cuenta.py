@@ -316,6 +316,14 @@ def test_a_common_word_with_digits_is_refused_and_no_account_is_saved(
     assert "palabra o un nombre" not in html
 
 
+def test_the_registration_hint_suggests_a_phrase_in_both_languages(client: FlaskClient) -> None:
+    registro = client.get("/cuenta/registro").get_data(as_text=True)
+    assert "Una frase de tres o cuatro palabras" in registro
+    client.set_cookie("lang", "en")
+    registro = client.get("/cuenta/registro").get_data(as_text=True)
+    assert "A phrase of three or four words is easy to remember" in registro
+
+
 def test_curp_problems_and_cotejo_hints_in_english(app: Flask, curps: Any) -> None:
     curp = curps["issste_titular"][0]
     client = app.test_client()
@@ -684,7 +692,9 @@ def test_recovery_sets_a_new_password_once_and_ends_every_session(app: Flask, ac
     client.post("/cuenta/recuperar", data={"email": "ACTIVA@example.org"})
     path = enlace(correos(app)[-1])
     assert path.startswith("/cuenta/recuperar/")
-    assert client.get(path).status_code == 200
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Una frase de tres o cuatro palabras" in page.get_data(as_text=True)
     weak = client.post(path, data={"password": "123456789"})
     assert weak.status_code == 422
     assert "10,000 más usadas" in weak.get_data(as_text=True)

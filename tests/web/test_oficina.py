@@ -208,6 +208,9 @@ def test_the_new_password_cannot_hold_the_registry_name(app: Flask, curps: Any) 
 
 def test_the_new_password_cannot_be_a_common_word(app: Flask, curps: Any) -> None:
     client = signed_in(app, curps["issste_titular"][0])
+    assert "Una frase de tres o cuatro palabras" in client.get("/oficina/contrasena").get_data(
+        as_text=True
+    )
     response = client.post("/oficina/contrasena", data={"actual": PASSWORD, "password": "m3xico!"})
     assert response.status_code == 422
     assert "una palabra o un nombre muy común" in response.get_data(as_text=True)
