@@ -9,6 +9,8 @@ the current time come in as arguments, so every rule here runs in a plain unit t
 'Esa contraseña está entre las 10,000 más usadas y es fácil de adivinar. Elige otra.'
 >>> password_problem("casa-PRUEBA-azul", names=("Juan", "Prueba"))
 'Tu contraseña no puede contener tu nombre ni tus apellidos (PRUEBA).'
+>>> "una palabra o un nombre muy común" in password_problem("Corazón2024!")
+True
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from domain.curp_generate import CurpDataError, cotejar, person_data
 from domain.curp_tables import fold
 from domain.mensajes import N_, Mensaje, unir
 from domain.models import Cuenta
+from domain.palabras_comunes import es_palabra_comun
 from domain.registry import Situacion
 
 MIN_PASSWORD = 7
@@ -102,6 +105,11 @@ def password_problem(password: str, curp: str = "", names: Iterable[str] = ()) -
                 N_("Tu contraseña no puede contener tu nombre ni tus apellidos (%(palabra)s)."),
                 palabra=word,
             )
+    if es_palabra_comun(password):  # after the names: "Pedro2024" hears the precise reason
+        return N_(
+            "Esa contraseña es una palabra o un nombre muy común (aunque lleve números o"
+            " signos) y es fácil de adivinar. Prueba con una frase de tres o cuatro palabras."
+        )
     return None
 
 

@@ -73,6 +73,83 @@ def test_short_name_words_do_not_forbid_everything() -> None:
     assert accounts.password_problem("delicias del mar", CURP, ("Li", "De", "")) is None
 
 
+COMMON_WORD = "es una palabra o un nombre muy común (aunque lleve números o signos)"
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Corazón2024!",  # accent, digits and a symbol after the word
+        "corazon123",
+        "123teamo",  # digits before; a phrase written as one word
+        "teamo2024",
+        "mexico!!",
+        "mexico2025!",
+        "contraseña1",
+        "Contrasena1",  # the ñ typed as n
+        "Guadalupe1985",  # first names: Mexican, and Spanish
+        "ALEJANDRA.2000",
+        "Francisco#77",
+        "Vergüenza2024",  # diaeresis
+        "  mariposa  ",
+        "c0raz0n2024",  # leetspeak inside the word
+        "m3xic0!",  # and at its end: the 0 belongs to the word, the ! does not
+        "4m0r#1234",
+        "$0l3dad99",
+        "fe1icidad",  # 1 read as l
+    ],
+)
+def test_a_common_word_with_digits_or_symbols_around_it_is_refused(password: str) -> None:
+    problem = accounts.password_problem(password, CURP, ("Juan", "Prueba", "Ficción"))
+    assert problem is not None
+    assert COMMON_WORD in problem
+    assert password.strip() not in problem  # never echoed
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "derechohabiencia",
+        "Derechohabiente1",
+        "issste123",
+        "IMSS2024!",
+        "curp2024",
+        "Constancia1",
+        "vigencia2025",
+        "afiliación",
+        "carnet2025",
+        "renapo123",
+        "oficinavirtual",
+        "p@ssw0rd2024",
+    ],
+)
+def test_the_portal_s_own_words_are_refused(password: str) -> None:
+    problem = accounts.password_problem(password, CURP, ("Juan", "Prueba", "Ficción"))
+    assert problem is not None and COMMON_WORD in problem
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "casa perro luna sol",  # a phrase of common words
+        "corazón de melón 2024",
+        "Teamo-mucho-Lupita",
+        "micorazonsiemprecanta",  # holds words but is not one
+        "gato2024perro",
+        "carnet.digital.issste",
+        "x7#Qm!2pLz",
+        "Tlacuache_Zafiro_93",
+    ],
+)
+def test_phrases_and_passwords_that_only_contain_a_word_pass(password: str) -> None:
+    assert accounts.password_problem(password, CURP, ("Juan", "Prueba", "Ficción")) is None
+
+
+def test_a_name_is_reported_as_the_name_before_as_a_common_word() -> None:
+    problem = accounts.password_problem("Juan2024!", CURP, ("Juan", "Prueba", "Ficción"))
+    assert problem == "Tu contraseña no puede contener tu nombre ni tus apellidos (JUAN)."
+
+
 # --- The registration form -----------------------------------------------------------------
 
 

@@ -293,6 +293,37 @@ def test_registration_errors_in_english(app: Flask, curps: Any) -> None:
     assert "Tu contraseña" not in html and "Escribe tu correo" not in html
 
 
+def test_a_common_word_with_digits_is_refused_and_no_account_is_saved(
+    app: Flask, curps: Any
+) -> None:
+    curp = curps["issste_titular"][0]
+    form = formulario(app, curp, "f@example.org", password="Corazón2024!")
+    response = registrar(app.test_client(), form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Esa contraseña es una palabra o un nombre muy común" in html
+    assert "Prueba con una frase de tres o cuatro palabras." in html
+    assert 'href="#campo-password"' in html
+    assert "Corazón2024!" not in html
+    with app.app_context():
+        assert db.session.scalars(select(Cuenta).where(Cuenta.curp == curp)).first() is None
+    assert correos(app) == []
+    english = app.test_client()
+    english.set_cookie("lang", "en")
+    html = registrar(english, form).get_data(as_text=True)
+    assert "That password is a very common word or name (even with numbers or symbols" in html
+    assert "Try a phrase of three or four words." in html
+    assert "palabra o un nombre" not in html
+
+
+def test_the_registration_hint_suggests_a_phrase_in_both_languages(client: FlaskClient) -> None:
+    registro = client.get("/cuenta/registro").get_data(as_text=True)
+    assert "Una frase de tres o cuatro palabras" in registro
+    client.set_cookie("lang", "en")
+    registro = client.get("/cuenta/registro").get_data(as_text=True)
+    assert "A phrase of three or four words is easy to remember" in registro
+
+
 def test_curp_problems_and_cotejo_hints_in_english(app: Flask, curps: Any) -> None:
     curp = curps["issste_titular"][0]
     client = app.test_client()
@@ -661,10 +692,15 @@ def test_recovery_sets_a_new_password_once_and_ends_every_session(app: Flask, ac
     client.post("/cuenta/recuperar", data={"email": "ACTIVA@example.org"})
     path = enlace(correos(app)[-1])
     assert path.startswith("/cuenta/recuperar/")
-    assert client.get(path).status_code == 200
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Una frase de tres o cuatro palabras" in page.get_data(as_text=True)
     weak = client.post(path, data={"password": "123456789"})
     assert weak.status_code == 422
     assert "10,000 más usadas" in weak.get_data(as_text=True)
+    word = client.post(path, data={"password": "issste2025!"})
+    assert word.status_code == 422
+    assert "una palabra o un nombre muy común" in word.get_data(as_text=True)
     done = client.post(path, data={"password": "una frase nueva"})
     assert done.status_code == 303
     assert "Tu contraseña cambió" in client.get("/cuenta/entrar").get_data(as_text=True)

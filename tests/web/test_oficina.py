@@ -206,6 +206,17 @@ def test_the_new_password_cannot_hold_the_registry_name(app: Flask, curps: Any) 
     assert "no puede contener tu nombre" in response.get_data(as_text=True)
 
 
+def test_the_new_password_cannot_be_a_common_word(app: Flask, curps: Any) -> None:
+    client = signed_in(app, curps["issste_titular"][0])
+    assert "Una frase de tres o cuatro palabras" in client.get("/oficina/contrasena").get_data(
+        as_text=True
+    )
+    response = client.post("/oficina/contrasena", data={"actual": PASSWORD, "password": "m3xico!"})
+    assert response.status_code == 422
+    assert "una palabra o un nombre muy común" in response.get_data(as_text=True)
+    assert entrar(app.test_client(), curps["issste_titular"][0]).status_code == 303  # unchanged
+
+
 def test_wrong_current_passwords_are_limited_per_account(tmp_path: Any, database_url: str) -> None:
     app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
     client = signed_in(app, seed(app)["issste_titular"][0])
