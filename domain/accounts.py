@@ -21,8 +21,6 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -31,7 +29,7 @@ from domain.curp_generate import CurpDataError, cotejar, person_data
 from domain.curp_tables import fold
 from domain.mensajes import N_, Mensaje, unir
 from domain.models import Cuenta
-from domain.palabras_comunes import es_palabra_comun
+from domain.palabras_comunes import common_passwords, es_palabra_comun
 from domain.registry import Situacion
 
 MIN_PASSWORD = 7
@@ -39,7 +37,6 @@ MAX_PASSWORD = 128  # scrypt takes any length; a cap keeps one request from cost
 MAX_FAILURES = 5
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 LOCK_TIME = dt.timedelta(minutes=15)
-COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
 FIELDS = (
     "curp",
     "nombre",
@@ -61,13 +58,6 @@ REGISTRY_LABELS = {
 
 
 # --- Passwords -------------------------------------------------------------------------------
-
-
-@cache
-def common_passwords() -> frozenset[str]:
-    """The shipped list of the 10,000 most common passwords, in lower case."""
-    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def _name_words(names: Iterable[str]) -> list[str]:

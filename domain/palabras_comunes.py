@@ -6,7 +6,8 @@ from an English-speaking corpus, so ``corazon123`` or ``Guadalupe1985`` pass it.
 *core* of a password is what is left once the digits and symbols at either end are dropped,
 in lower case, without accents and with simple leetspeak undone (``c0raz0n``). A password whose
 whole core is one common word, a first name or one of the portal's words is refused; a phrase
-of several words, or a long password that merely contains a word, is not.
+of several words, or a long password that merely contains a word, is not. The letters-only
+entries of the common-password list count as words too.
 
 >>> es_palabra_comun("Corazón2024!"), es_palabra_comun("123teamo"), es_palabra_comun("m3xic0!!")
 (True, True, True)
@@ -23,6 +24,7 @@ from pathlib import Path
 from domain.curp_tables import fold
 
 PALABRAS = Path(__file__).with_name("palabras_comunes.txt")
+COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
 
 # Context-specific words (NIST SP 800-63B, 5.1.1.2): the portal's own vocabulary, the first
 # thing anyone guessing a password here would try.
@@ -49,12 +51,25 @@ def clave(text: str) -> str:
     return fold(text).lower().replace("ñ", "n")
 
 
+def _lines(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of the 10,000 most common passwords, in lower case (refused as typed)."""
+    return frozenset(_lines(COMMON_PASSWORDS))
+
+
 @cache
 def palabras_comunes() -> frozenset[str]:
-    """The shipped words and first names, the portal's words and the phrases, as keys."""
-    lines = PALABRAS.read_text(encoding="utf-8").splitlines()
-    shipped = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-    return frozenset(clave(word) for word in (*shipped, *PALABRAS_DEL_SERVICIO, *FRASES_JUNTAS))
+    """The shipped words and first names, the portal's words and the phrases, as keys; and the
+    common passwords made only of letters (``qwerty``, ``dragon``), so ``qwerty2024!`` is
+    refused like ``corazon2024!``."""
+    passwords = (p for p in common_passwords() if len(p) >= 4 and p.isascii() and p.isalpha())
+    words = (*_lines(PALABRAS), *PALABRAS_DEL_SERVICIO, *FRASES_JUNTAS, *passwords)
+    return frozenset(clave(word) for word in words)
 
 
 @cache

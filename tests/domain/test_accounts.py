@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from domain import accounts
+from domain import accounts, palabras_comunes
 from domain.accounts import Accion, Aviso, Intentos
 from domain.curp_generate import generate
 from domain.models import Afiliacion, Cuenta, Persona
@@ -32,7 +32,7 @@ FORM = {
 
 
 def test_the_shipped_list_has_ten_thousand_passwords() -> None:
-    common = accounts.common_passwords()
+    common = palabras_comunes.common_passwords()
     assert len(common) == 10_000
     assert {"123456", "password", "qwerty", "iloveyou"} <= common
     assert all(p == p.strip() and not p.startswith("#") for p in common)

@@ -10,7 +10,8 @@ from domain.palabras_comunes import PALABRAS, clave, es_palabra_comun, nucleos
 
 def test_the_shipped_list_holds_common_spanish_words_and_first_names() -> None:
     words = palabras_comunes.palabras_comunes()
-    assert 11_000 < len(words) < 12_000
+    shipped = {clave(w) for w in PALABRAS.read_text(encoding="utf-8").split("\n") if w[:1] != "#"}
+    assert 11_000 < len(shipped - {""}) < 12_000 and shipped - {""} <= words
     assert {"corazon", "contrasena", "mexico", "guadalupe", "alejandra", "francisco"} <= words
     assert {"issste", "derechohabiencia", "curp", "teamo"} <= words  # the portal's, in code
     assert all(re.fullmatch("[a-z]{4,}", word) for word in words)
@@ -48,3 +49,13 @@ def test_the_core_runs_from_the_first_letter_to_the_last_plus_leetspeak_at_its_e
 def test_junk_never_raises_and_is_not_a_word() -> None:
     for junk in ("", "\x00", "🙂" * 300, "0" * 60 + "a" + "0" * 60, "ǅ" * 128, "%00"):
         assert es_palabra_comun(junk) is False
+
+
+def test_common_passwords_of_letters_only_count_as_words() -> None:
+    common = palabras_comunes.common_passwords()
+    letters = {p for p in common if len(p) >= 4 and p.isascii() and p.isalpha()}
+    assert len(letters) > 7_000 and letters <= palabras_comunes.palabras_comunes()
+    assert "123456" in common and "123456" not in palabras_comunes.palabras_comunes()
+    for password in ("qwerty2024!", "Dragon!!", "m0nkey123", "1iloveyou"):
+        assert es_palabra_comun(password), password
+    assert not es_palabra_comun("qwerty dragon sol")
