@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Mapping
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,11 +26,10 @@ from domain.constancia_tipos import (
     VIGENCIA_ISSSTE,
     Tipo,
 )
+from domain.curp import MEXICO_CITY
 from domain.folios import CODIGO_ALFABETO, CODIGO_LARGO, siguiente_folio
 from domain.models import Afiliacion, Constancia
 from domain.signing import Signer
-
-MEXICO_CITY = ZoneInfo("America/Mexico_City")
 
 
 class ConstanciaError(Exception):
