@@ -240,7 +240,7 @@ def _check(echo: str, curp: str, today: date) -> CurpReport:
 def report(value: object, today: date | None = None) -> CurpReport:
     """Every problem of ``value`` plus the facts that could be read; never raises."""
     quick = _quick(value, today)
-    if quick is None or not isinstance(value, str):
+    if quick is None or not isinstance(value, str):  # (a quick answer means text: for mypy)
         return _full_report(value, today)
     curp, born = quick  # valid: the facts straight from the fast path, no rule re-run
     state = curp[11:13]

@@ -18,12 +18,13 @@ from domain.models import FolioContador
 CODIGO_ALFABETO = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 CODIGO_LARGO = 12
 FOLIO_RE = re.compile(r"^(?P<prefijo>[A-Z]{2})-(?P<anio>\d{4})-(?P<numero>\d{6,9})$")
+_LOOKALIKES = str.maketrans("OIL", "011")  # letters the code never uses, read as the digits
 
 
 def normalizar_codigo(value: str) -> str:
     """The code as typed, in its printed form (case, spaces and dashes ignored; O=0, I=L=1)."""
     text = "".join(ch for ch in value.upper() if ch.isalnum())
-    return text.translate(str.maketrans("OIL", "011"))[:64]
+    return text.translate(_LOOKALIKES)[:64]
 
 
 def normalizar_folio(value: str) -> str:
