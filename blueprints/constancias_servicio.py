@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
@@ -31,7 +29,6 @@ log = logging.getLogger("blueprints.constancias")
 
 RESEND_SALT = "reenvio-constancia"
 RESEND_MAX_AGE = 26 * 3600  # longer than the day a no-derechohabiencia document lasts
-SIGNING_VARS = ("SIGNING_KEY", "SIGNING_OLD_PUBLIC_KEYS")
 
 
 class Servicio:
@@ -43,15 +40,13 @@ class Servicio:
         self.emisor: str = settings.issuer_name
         self.demo: bool = settings.demo_mode
         self.instance = Path(app.instance_path)
-        self.environ: Mapping[str, str] = {
-            **os.environ,
-            **{k: str(app.config[k]) for k in SIGNING_VARS if app.config.get(k)},
-        }
+        self.signing_key: str | None = settings.signing_key
+        self.old_keys: str = settings.signing_old_public_keys
 
     @cached_property
     def signer(self) -> signing.Signer:
         """The key for new documents; SigningKeyMissing outside demo mode without one."""
-        return signing.load_signer(self.environ, self.instance, self.demo)
+        return signing.load_signer(self.signing_key, self.instance, self.demo)
 
     @cached_property
     def keyring(self) -> signing.KeyRing:
@@ -59,7 +54,7 @@ class Servicio:
             signer: signing.Signer | None = self.signer
         except signing.SigningKeyMissing:
             signer = None
-        return signing.KeyRing.of(signer, signing.load_old_keys(self.environ, self.instance))
+        return signing.KeyRing.of(signer, signing.load_old_keys(self.old_keys, self.instance))
 
     @cached_property
     def renderer(self) -> Renderer:

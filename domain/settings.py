@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "si", "sí"})
@@ -55,16 +55,19 @@ def load_or_create_secret(path: Path) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Every setting the portal reads, with the embedded defaults filled in."""
+    """Every setting the portal reads, with the embedded defaults filled in.
+
+    Secrets stay out of the repr, so that printing the settings never leaks them.
+    """
 
     demo_mode: bool
-    secret_key: str
-    database_url: str
+    secret_key: str = field(repr=False)
+    database_url: str = field(repr=False)  # may hold a password
     redis_url: str | None
     mail_server: str | None
     mail_port: int
     mail_username: str | None
-    mail_password: str | None
+    mail_password: str | None = field(repr=False)
     mail_use_tls: bool
     mail_default_sender: str
     public_base_url: str
@@ -72,9 +75,13 @@ class Settings:
     embed_status_lookup: bool
     issuer_name: str
     proxy_count: int
-    metrics_token: str | None
-    secret_key_fallbacks: tuple[str, ...]
+    metrics_token: str | None = field(repr=False)
+    secret_key_fallbacks: tuple[str, ...] = field(repr=False)
     instance_path: Path
+    # PEM text or a PEM file's path; checked where documents are signed (domain/signing.py), so
+    # a portal without one still serves everything but issuance.
+    signing_key: str | None = field(repr=False)
+    signing_old_public_keys: str
 
     @property
     def outbox_dir(self) -> Path:
@@ -121,4 +128,6 @@ class Settings:
                 k.strip() for k in environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
             ),
             instance_path=instance_path,
+            signing_key=environ.get("SIGNING_KEY", "").strip() or None,
+            signing_old_public_keys=environ.get("SIGNING_OLD_PUBLIC_KEYS", ""),
         )

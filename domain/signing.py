@@ -23,7 +23,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -190,9 +190,11 @@ def _write_new_key(path: Path) -> None:
         os.unlink(tmp)
 
 
-def load_signer(environ: Mapping[str, str], instance_path: Path, demo: bool) -> Signer:
-    """The key for new documents: SIGNING_KEY, the instance file, or (demo only) a new one."""
-    configured = environ.get("SIGNING_KEY", "").strip()
+def load_signer(configured: str | None, instance_path: Path, demo: bool) -> Signer:
+    """The key for new documents: SIGNING_KEY, the instance file, or (demo only) a new one.
+
+    ``configured`` is SIGNING_KEY's value: PEM text or the path of a PEM file.
+    """
     if configured:
         pem = configured.encode() if "-----BEGIN" in configured else Path(configured).read_bytes()
         return _load_private(pem)
@@ -207,12 +209,12 @@ def load_signer(environ: Mapping[str, str], instance_path: Path, demo: bool) -> 
     return _load_private(path.read_bytes())
 
 
-def load_old_keys(environ: Mapping[str, str], instance_path: Path) -> list[VerifyingKey]:
-    """Retired public keys from ``instance/signing_keys_old/*.pem`` and the environment."""
+def load_old_keys(old_public_keys: str, instance_path: Path) -> list[VerifyingKey]:
+    """Retired public keys from ``instance/signing_keys_old/*.pem`` and SIGNING_OLD_PUBLIC_KEYS."""
     keys: list[VerifyingKey] = []
     folder = instance_path / OLD_KEYS_DIR
     if folder.is_dir():
         for pem in sorted(folder.glob("*.pem")):
             keys.extend(parse_public_keys(pem.read_text(encoding="utf-8")))
-    keys.extend(parse_public_keys(environ.get("SIGNING_OLD_PUBLIC_KEYS", "")))
+    keys.extend(parse_public_keys(old_public_keys))
     return keys

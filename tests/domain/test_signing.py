@@ -43,7 +43,7 @@ def test_unknown_key_id_or_other_key_does_not_verify() -> None:
 
 def test_key_id_is_a_short_stable_hash_of_the_public_key() -> None:
     signer = signing.Signer.generate()
-    again = signing.load_signer({"SIGNING_KEY": signer.private_pem().decode()}, Path("/x"), False)
+    again = signing.load_signer(signer.private_pem().decode(), Path("/x"), False)
     assert again.kid == signer.kid
     assert len(signer.kid) == 16 and int(signer.kid, 16) >= 0
 
@@ -52,24 +52,24 @@ def test_key_from_environment_as_pem_text_or_path(tmp_path: Path) -> None:
     signer = signing.Signer.generate()
     path = tmp_path / "clave.pem"
     path.write_bytes(signer.private_pem())
-    from_text = signing.load_signer({"SIGNING_KEY": signer.private_pem().decode()}, tmp_path, False)
-    from_path = signing.load_signer({"SIGNING_KEY": str(path)}, tmp_path, False)
+    from_text = signing.load_signer(signer.private_pem().decode(), tmp_path, False)
+    from_path = signing.load_signer(str(path), tmp_path, False)
     assert from_text.kid == from_path.kid == signer.kid
     assert not (tmp_path / signing.KEY_FILE).exists()
 
 
 def test_outside_demo_mode_no_key_is_created(tmp_path: Path) -> None:
     with pytest.raises(signing.SigningKeyMissing, match="SIGNING_KEY"):
-        signing.load_signer({}, tmp_path, demo=False)
+        signing.load_signer(None, tmp_path, demo=False)
     assert not (tmp_path / signing.KEY_FILE).exists()
 
 
 def test_demo_mode_creates_a_private_key_file_once(tmp_path: Path) -> None:
-    first = signing.load_signer({}, tmp_path, demo=True)
+    first = signing.load_signer(None, tmp_path, demo=True)
     path = tmp_path / signing.KEY_FILE
     assert path.stat().st_mode & 0o077 == 0
-    assert signing.load_signer({}, tmp_path, demo=True).kid == first.kid
-    assert signing.load_signer({}, tmp_path, demo=False).kid == first.kid
+    assert signing.load_signer(None, tmp_path, demo=True).kid == first.kid
+    assert signing.load_signer(None, tmp_path, demo=False).kid == first.kid
 
 
 def test_concurrent_first_runs_agree_on_one_key(tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_concurrent_first_runs_agree_on_one_key(tmp_path: Path) -> None:
 
     def load() -> None:
         barrier.wait()
-        kids.append(signing.load_signer({}, tmp_path, demo=True).kid)
+        kids.append(signing.load_signer(None, tmp_path, demo=True).kid)
 
     threads = [threading.Thread(target=load) for _ in range(8)]
     for thread in threads:
@@ -94,10 +94,10 @@ def test_keys_that_are_not_ed25519_are_refused(tmp_path: Path) -> None:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     with pytest.raises(signing.SigningKeyInvalid, match="Ed25519"):
-        signing.load_signer({"SIGNING_KEY": ec_pem.decode()}, tmp_path, False)
+        signing.load_signer(ec_pem.decode(), tmp_path, False)
     garbage = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"
     with pytest.raises(signing.SigningKeyInvalid):
-        signing.load_signer({"SIGNING_KEY": garbage}, tmp_path, False)
+        signing.load_signer(garbage, tmp_path, False)
     with pytest.raises(signing.SigningKeyInvalid):
         signing.parse_public_keys("esto-no-es-una-clave")
 
@@ -108,13 +108,13 @@ def test_a_pkcs8_v2_signing_key_loads_and_one_with_a_foreign_public_key_says_so(
     from tests.domain.test_ed25519 import RFC_8410_V2, RFC_SEED, pem_text, pkcs8
 
     v2 = pem_text("PRIVATE KEY", base64.b64decode(RFC_8410_V2)).decode()
-    signer = signing.load_signer({"SIGNING_KEY": v2}, tmp_path, False)
+    signer = signing.load_signer(v2, tmp_path, False)
     assert signer.private_key.seed == RFC_SEED
     assert signer.private_pem().startswith(b"-----BEGIN PRIVATE KEY-----\nMC4CAQAw")  # v1
     foreign = signing.Signer.generate().public.key.raw
     mixed = pem_text("PRIVATE KEY", pkcs8(RFC_SEED, public=foreign)).decode()
     with pytest.raises(signing.SigningKeyInvalid, match=r"clave pública .* no es la suya"):
-        signing.load_signer({"SIGNING_KEY": mixed}, tmp_path, False)
+        signing.load_signer(mixed, tmp_path, False)
 
 
 def test_old_keys_are_published_from_folder_and_environment(tmp_path: Path) -> None:
@@ -125,10 +125,8 @@ def test_old_keys_are_published_from_folder_and_environment(tmp_path: Path) -> N
     (folder / "2025.pem").write_bytes(old_private.private_pem())
     (folder / "2024.pem").write_text(old_public.public.pem)
     (folder / "notas.txt").write_text("ignored")
-    environ = {
-        "SIGNING_OLD_PUBLIC_KEYS": f"{old_raw.public.raw_base64}, {current.public.raw_base64}"
-    }
-    ring = signing.KeyRing.of(current, signing.load_old_keys(environ, tmp_path))
+    configured = f"{old_raw.public.raw_base64}, {current.public.raw_base64}"
+    ring = signing.KeyRing.of(current, signing.load_old_keys(configured, tmp_path))
     assert [(k.kid, k.active) for k in ring.keys] == [
         (current.kid, True),
         (old_public.kid, False),

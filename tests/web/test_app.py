@@ -33,6 +33,7 @@ def test_embedded_defaults_need_no_configuration(tmp_path: Path) -> None:
     assert settings.mail_server is None
     assert settings.outbox_dir == tmp_path / "outbox"
     assert settings.public_base_url == "http://127.0.0.1:5000"
+    assert (settings.signing_key, settings.signing_old_public_keys) == (None, "")
 
 
 def test_environment_chooses_the_services(tmp_path: Path) -> None:
@@ -46,6 +47,8 @@ def test_environment_chooses_the_services(tmp_path: Path) -> None:
             "MAIL_USE_TLS": "1",
             "PUBLIC_BASE_URL": "https://portal.example.org/",
             "EMBED_ALLOWED_ORIGINS": "https://a.example, https://b.example",
+            "SIGNING_KEY": " /etc/portal/firma.pem \n",
+            "SIGNING_OLD_PUBLIC_KEYS": "AAAA, BBBB",
         },
         tmp_path,
     )
@@ -54,7 +57,27 @@ def test_environment_chooses_the_services(tmp_path: Path) -> None:
     assert (settings.mail_port, settings.mail_use_tls) == (587, True)
     assert settings.public_base_url == "https://portal.example.org"
     assert settings.embed_allowed_origins == ("https://a.example", "https://b.example")
+    assert settings.signing_key == "/etc/portal/firma.pem"
+    assert settings.signing_old_public_keys == "AAAA, BBBB"
     assert settings.https
+
+
+def test_settings_never_print_their_secrets(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "SECRET_KEY": "clave-de-sesion",
+            "DATABASE_URL": "postgresql://portal:contrasena-bd@db/portal",
+            "MAIL_PASSWORD": "contrasena-smtp",
+            "METRICS_TOKEN": "token-metricas",
+            "SECRET_KEY_FALLBACKS": "clave-anterior",
+            "SIGNING_KEY": "-----BEGIN PRIVATE KEY-----\nclave-de-firma\n-----END PRIVATE KEY-----",
+        },
+        tmp_path,
+    )
+    shown = repr(settings)
+    assert "issuer_name" in shown
+    for secret in ("clave-de", "contrasena", "token-metricas", "clave-anterior"):
+        assert secret not in shown
 
 
 def test_bad_number_in_environment_is_explained(tmp_path: Path) -> None:

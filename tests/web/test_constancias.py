@@ -245,7 +245,7 @@ def test_without_a_key_outside_demo_mode_nothing_is_issued(
 
 def test_a_broken_key_is_a_503_not_a_500(tmp_path: Path, database_url: str) -> None:
     bad = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"
-    app = make_app(tmp_path, database_url, SIGNING_KEY=bad)
+    app = make_app(tmp_path, database_url, ENV={"SIGNING_KEY": bad})
     response = app.test_client().post(
         "/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN}
     )
@@ -258,7 +258,7 @@ def test_configured_key_outside_demo_mode_has_no_demo_mark(
 ) -> None:
     signer = signing.Signer.generate()
     app = make_app(
-        tmp_path, database_url, ENV={"DEMO_MODE": "0"}, SIGNING_KEY=signer.private_pem().decode()
+        tmp_path, database_url, ENV={"DEMO_MODE": "0", "SIGNING_KEY": signer.private_pem().decode()}
     )
     response = app.test_client().post(
         "/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN}

@@ -295,5 +295,5 @@ def test_cli_makes_a_new_key(runner, tmp_path: Path) -> None:  # type: ignore[no
     path = tmp_path / "nueva.pem"
     result = runner.invoke(args=["constancias", "nueva-clave", "--salida", str(path)])
     assert result.exit_code == 0 and path.stat().st_mode & 0o077 == 0
-    kid = signing.load_signer({"SIGNING_KEY": str(path)}, tmp_path, False).kid
+    kid = signing.load_signer(str(path), tmp_path, False).kid
     assert kid in result.output
