@@ -46,13 +46,13 @@ from blueprints.cuenta_forms import (
 )
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
-from domain import accounts, tokens
+from domain import bloqueo, contrasenas, tokens
 from domain.models import Cuenta
 from domain.outbox import mask_email
 
 bp = Blueprint("cuenta", __name__)
 
-FAILURES_RULE = f"{accounts.MAX_FAILURES} per 15 minutes"  # sign-ins with an unknown CURP
+FAILURES_RULE = f"{bloqueo.MAX_FAILURES} per 15 minutes"  # sign-ins with an unknown CURP
 RESEND_RULE = "3 per hour"  # activation links to one address
 
 
@@ -132,7 +132,7 @@ def entrar() -> ResponseReturnValue:
     form["next"] = destino_seguro(request.values.get("next"), "")
     if request.method == "GET":
         return _entrar_page(form, {})
-    password = request.form.get("password", "")[: accounts.MAX_PASSWORD]
+    password = request.form.get("password", "")[: contrasenas.MAX_PASSWORD]
     errors = {}
     if not form["curp"].strip():
         errors["curp"] = _("Escribe tu CURP.")
@@ -149,8 +149,8 @@ def entrar() -> ResponseReturnValue:
         if agotado("entrar", form["curp"], FAILURES_RULE):
             return _locked(form, 15)
         return _wrong(form)
-    if accounts.bloqueada(cuenta.bloqueada_hasta, moment):
-        return _locked(form, accounts.minutos_restantes(cuenta.bloqueada_hasta, moment))
+    if bloqueo.bloqueada(cuenta.bloqueada_hasta, moment):
+        return _locked(form, bloqueo.minutos_restantes(cuenta.bloqueada_hasta, moment))
     if not check_password_hash(cuenta.password_hash, password):
         return _fallo(cuenta, form)
     cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None
@@ -172,8 +172,8 @@ def entrar() -> ResponseReturnValue:
 
 def _fallo(cuenta: Cuenta, form: dict[str, str]) -> Response:
     moment = now()
-    antes = accounts.Intentos(cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta)
-    despues = accounts.tras_fallo(antes, moment)
+    antes = bloqueo.Intentos(cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta)
+    despues = bloqueo.tras_fallo(antes, moment)
     cuenta.intentos_fallidos = despues.fallidos
     cuenta.primer_fallo = despues.primer_fallo
     cuenta.bloqueada_hasta = despues.bloqueada_hasta
@@ -182,12 +182,12 @@ def _fallo(cuenta: Cuenta, form: dict[str, str]) -> Response:
             cuenta.email,
             "bloqueada",
             _("Pausamos la entrada a tu cuenta"),
-            minutos=int(accounts.LOCK_TIME.total_seconds() // 60),
+            minutos=int(bloqueo.LOCK_TIME.total_seconds() // 60),
             recuperar=url_publica("cuenta.recuperar"),
         )
     db.session.commit()
     if despues.bloqueada_hasta is not None:
-        return _locked(form, accounts.minutos_restantes(despues.bloqueada_hasta, moment))
+        return _locked(form, bloqueo.minutos_restantes(despues.bloqueada_hasta, moment))
     return _wrong(form)
 
 

@@ -19,7 +19,7 @@ from blueprints.cuenta_forms import (
 )
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
-from domain import accounts
+from domain import accounts, contrasenas
 from domain.outbox import mask_email
 
 RECOVER_RULE = "3 per hour"  # recovery links to one address
@@ -62,8 +62,8 @@ def nueva_contrasena(token: str) -> ResponseReturnValue:
     cuenta = found[0]
     if request.method == "GET":
         return render_template("cuenta/nueva_contrasena.html", token=token, errors={})
-    password = request.form.get("password", "")[: accounts.MAX_PASSWORD + 1]
-    problem = accounts.password_problem(password, cuenta.curp, nombres_de(cuenta))
+    password = request.form.get("password", "")[: contrasenas.MAX_PASSWORD + 1]
+    problem = contrasenas.password_problem(password, cuenta.curp, nombres_de(cuenta))
     if problem:
         errors = {"password": problem}
         return render_template("cuenta/nueva_contrasena.html", token=token, errors=errors), 422

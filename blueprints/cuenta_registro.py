@@ -27,7 +27,7 @@ from blueprints.cuenta_forms import (
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import wants_fragment
 from blueprints.secretos import secretos
-from domain import accounts, tokens
+from domain import accounts, contrasenas, tokens
 from domain.curp import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -119,7 +119,7 @@ def revisar_campo(campo: str) -> ResponseReturnValue:
         error = accounts.curp_problem(form["curp"])[1]
     else:
         names = (form["nombre"], form["primer_apellido"], form["segundo_apellido"])
-        error = accounts.password_problem(form["password"], form["curp"], names)
+        error = contrasenas.password_problem(form["password"], form["curp"], names)
     errors = {campo: error} if error else {}
     return render_template(f"cuenta/_campo_{campo}.html", form=form, errors=errors, eco=True)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from markupsafe import Markup
 from blueprints.extensions import limiter
 from blueprints.htmx_util import page_or_fragment, wants_fragment
 from blueprints.templating import current_lang
+from domain.eleccion import DOCUMENTOS, elegir
 from domain.guides import FaqEntry, Library, Page, load_library
 
 bp = Blueprint("guides", __name__)
@@ -146,68 +146,6 @@ def with_vary(body: str) -> Response:
 
 # --- Start page: which document do I need? -------------------------------------------------
 # The flow lives here; its words live in templates/guides/_textos.html, so they are translated.
-
-
-@dataclass(frozen=True)
-class Documento:
-    clave: str
-    tramite: str  # where the procedure starts
-    guia: str  # the slug of its guide
-
-
-DOCUMENTOS = {
-    d.clave: d
-    for d in (
-        Documento("carnet-issste", "/cuenta/registro", "carnet-digital-issste"),
-        Documento("vigencia-imss", "/constancias/vigencia-imss", "vigencia-imss"),
-        Documento(
-            "no-derechohabiencia", "/constancias/no-derechohabiencia", "no-derechohabiencia-imss"
-        ),
-        Documento("no-afiliacion", "/constancias/no-afiliacion", "no-afiliacion-issste"),
-        Documento(
-            "sin-seguridad-social", "/constancias/sin-seguridad-social", "no-afiliacion-issste"
-        ),
-        Documento("nss", "/imss/nss", "nss-imss"),
-    )
-}
-# First answer ("para") -> the second question to ask, if any.
-SEGUNDA = {"tengo": "trabajo", "no-tengo": "piden"}
-# (para, second answer) -> the documents that fit.
-RESPUESTAS = {
-    ("tengo", "gobierno"): ("carnet-issste",),
-    ("tengo", "empresa"): ("vigencia-imss",),
-    ("tengo", "no-se"): ("vigencia-imss", "carnet-issste"),
-    ("no-tengo", "imss"): ("no-derechohabiencia",),
-    ("no-tengo", "issste"): ("no-afiliacion",),
-    ("no-tengo", "ambas"): ("sin-seguridad-social",),
-    ("nss", ""): ("nss",),
-}
-
-
-@dataclass(frozen=True)
-class Paso:
-    """A question still to answer (with the answers so far), or the documents that fit."""
-
-    pregunta: str | None = None
-    respuestas: Mapping[str, str] = field(default_factory=dict)
-    error: bool = False
-    documentos: tuple[Documento, ...] = ()
-
-
-def elegir(args: Mapping[str, str]) -> Paso:
-    """The next question, or the documents that fit the answers in the query string.
-
-    ``paso`` names the question the form just asked, so a missing answer is an error only
-    after the person submitted it.
-    """
-    para = args.get("para", "")
-    if not any(para == first for first, _second in RESPUESTAS):
-        return Paso("para", error=args.get("paso") == "para")
-    segunda = SEGUNDA.get(para, "")
-    detalle = args.get(segunda, "") if segunda else ""
-    if (para, detalle) not in RESPUESTAS:
-        return Paso(segunda, {"para": para}, error=args.get("paso") == segunda)
-    return Paso(documentos=tuple(DOCUMENTOS[c] for c in RESPUESTAS[(para, detalle)]))
 
 
 # --- Routes --------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from blueprints.cuenta_forms import (
 )
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
-from domain import accounts, registry
+from domain import accounts, contrasenas, registry
 from domain.curp import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -96,7 +96,7 @@ def correo() -> ResponseReturnValue:
     errors = {"email": error} if error else {}
     if not error and email == cuenta.email.lower():
         errors["email"] = _("Ese ya es el correo de tu cuenta. Escribe el nuevo.")
-    actual = request.form.get("actual", "")[: accounts.MAX_PASSWORD]
+    actual = request.form.get("actual", "")[: contrasenas.MAX_PASSWORD]
     if wrong := _password_problem(cuenta, actual, _("Tu contraseña no es correcta.")):
         errors["actual"] = wrong
     if errors:
@@ -127,11 +127,11 @@ def contrasena() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("oficina/contrasena.html", errors={})
     errors: dict[str, str] = {}
-    actual = request.form.get("actual", "")[: accounts.MAX_PASSWORD]
+    actual = request.form.get("actual", "")[: contrasenas.MAX_PASSWORD]
     if wrong := _password_problem(cuenta, actual, _("Tu contraseña actual no es correcta.")):
         errors["actual"] = wrong
-    nueva = request.form.get("password", "")[: accounts.MAX_PASSWORD + 1]
-    problem = accounts.password_problem(nueva, cuenta.curp, nombres_de(cuenta))
+    nueva = request.form.get("password", "")[: contrasenas.MAX_PASSWORD + 1]
+    problem = contrasenas.password_problem(nueva, cuenta.curp, nombres_de(cuenta))
     if problem:
         errors["password"] = problem
     if errors:

@@ -1,42 +1,29 @@
-"""Oficina Virtual accounts: the registration form, who may register, passwords and lockout.
+"""Oficina Virtual accounts: the registration form and who may register.
 
-Pure: no Flask and no database session. The registry answer (``Situacion``), today's date and
-the current time come in as arguments, so every rule here runs in a plain unit test.
-
->>> password_problem("abc")
-'Tu contraseña debe tener al menos 7 caracteres: le faltan 4.'
->>> password_problem("password1")
-'Esa contraseña está entre las 10,000 más usadas y es fácil de adivinar. Elige otra.'
->>> password_problem("casa-PRUEBA-azul", names=("Juan", "Prueba"))
-'Tu contraseña no puede contener tu nombre ni tus apellidos (PRUEBA).'
->>> "una palabra o un nombre muy común" in password_problem("Corazón2024!")
-True
+Pure: no Flask and no database session. The registry answer (``Situacion``) and today's date
+come in as arguments, so every rule here runs in a plain unit test. Passwords are checked in
+domain/contrasenas.py and failed sign-ins counted in domain/bloqueo.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
 from domain import curp as curp_rules
-from domain.curp_generate import CurpDataError, cotejar, person_data
+from domain.contrasenas import password_problem
+from domain.curp_cotejo import cotejar
+from domain.curp_generate import CurpDataError, person_data
 from domain.curp_tables import fold
 from domain.mensajes import N_, Mensaje, unir
 from domain.models import Cuenta
-from domain.palabras_comunes import common_passwords, es_palabra_comun
 from domain.registry import Situacion
 
-MIN_PASSWORD = 7
-MAX_PASSWORD = 128  # scrypt takes any length; a cap keeps one request from costing more
-MAX_FAILURES = 5
-FAILURE_WINDOW = dt.timedelta(minutes=15)
-LOCK_TIME = dt.timedelta(minutes=15)
 FIELDS = (
     "curp",
     "nombre",
@@ -55,52 +42,6 @@ REGISTRY_LABELS = {
     "segundo_apellido": N_("Tu segundo apellido"),
     "fecha_nacimiento": N_("Tu fecha de nacimiento"),
 }
-
-
-# --- Passwords -------------------------------------------------------------------------------
-
-
-def _name_words(names: Iterable[str]) -> list[str]:
-    words = (w for name in names for w in fold(name or "").replace("-", " ").split())
-    return [w for w in words if len(w) >= 3]  # "DE", "LA", "LI" would forbid half the alphabet
-
-
-def password_problem(password: str, curp: str = "", names: Iterable[str] = ()) -> str | None:
-    """Why ``password`` cannot be used, in Spanish; None when it can."""
-    if not password or not password.strip():
-        return N_("Escribe una contraseña.")
-    if len(password) < MIN_PASSWORD:
-        missing = MIN_PASSWORD - len(password)
-        return Mensaje(
-            N_("Tu contraseña debe tener al menos %(minimo)s caracteres: le faltan %(faltan)s."),
-            minimo=MIN_PASSWORD,
-            faltan=missing,
-        )
-    if len(password) > MAX_PASSWORD:
-        return Mensaje(
-            N_("Tu contraseña es demasiado larga: usa a lo más %(maximo)s caracteres."),
-            maximo=MAX_PASSWORD,
-        )
-    if password.lower() in common_passwords():
-        return N_(
-            "Esa contraseña está entre las 10,000 más usadas y es fácil de adivinar. Elige otra."
-        )
-    folded = fold(password)
-    compacted = curp_rules.compact(curp) if curp else ""
-    if len(compacted) == 18 and (compacted in folded or compacted[:10] in folded):
-        return N_("Tu contraseña no puede contener tu CURP.")
-    for word in _name_words(names):
-        if word in folded:
-            return Mensaje(
-                N_("Tu contraseña no puede contener tu nombre ni tus apellidos (%(palabra)s)."),
-                palabra=word,
-            )
-    if es_palabra_comun(password):  # after the names: "Pedro2024" hears the precise reason
-        return N_(
-            "Esa contraseña es una palabra o un nombre muy común (aunque lleve números o"
-            " signos) y es fácil de adivinar. Prueba con una frase de tres o cuatro palabras."
-        )
-    return None
 
 
 # --- The registration form -----------------------------------------------------------------
@@ -291,60 +232,3 @@ def decidir_registro(por_curp: Cuenta | None, por_email: Cuenta | None) -> Accio
     if pending and (por_email is None or por_email is por_curp):
         return Accion.REEMPLAZAR
     return Accion.AVISAR
-
-
-# --- Failed sign-ins -----------------------------------------------------------------------
-
-
-def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite returns naive datetimes: we store UTC, so naive means UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=dt.UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Intentos:
-    """An account's failed sign-ins: how many since the first one, and any lock."""
-
-    fallidos: int = 0
-    primer_fallo: dt.datetime | None = None
-    bloqueada_hasta: dt.datetime | None = None
-
-
-def bloqueada(bloqueada_hasta: dt.datetime | None, now: dt.datetime) -> bool:
-    until = as_utc(bloqueada_hasta)
-    return until is not None and until > now
-
-
-def minutos_restantes(bloqueada_hasta: dt.datetime | None, now: dt.datetime) -> int:
-    """Whole minutes, rounded up, until the lock ends (0 when not locked).
-
-    >>> t = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
-    >>> minutos_restantes(t + dt.timedelta(minutes=14, seconds=1), t)
-    15
-    """
-    until = as_utc(bloqueada_hasta)
-    if until is None or until <= now:
-        return 0
-    return math.ceil((until - now).total_seconds() / 60)
-
-
-def tras_fallo(actual: Intentos, now: dt.datetime) -> Intentos:
-    """The state after one more failure: the 5th within 15 minutes locks for 15 minutes.
-
-    >>> t = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
-    >>> state = Intentos()
-    >>> for minute in range(5):
-    ...     state = tras_fallo(state, t + dt.timedelta(minutes=minute))
-    >>> state.bloqueada_hasta == t + dt.timedelta(minutes=19)
-    True
-    """
-    first = as_utc(actual.primer_fallo)
-    if first is None or now - first >= FAILURE_WINDOW:
-        count, first = 1, now
-    else:
-        count = actual.fallidos + 1
-    if count >= MAX_FAILURES:
-        return Intentos(0, None, now + LOCK_TIME)
-    return Intentos(count, first, None)

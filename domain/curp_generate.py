@@ -1,5 +1,5 @@
-"""Build a CURP from personal data (positions 1-16), explain it, and compare (cotejo) a CURP
-with its holder's data to catch typos at registration.
+"""Build a CURP from personal data (positions 1-16) and explain it; domain.curp_cotejo compares
+a CURP with its holder's data using the same letters.
 
 >>> g = generate("Ofelia", "Pedrero", "Domínguez", "1950-01-01", "M", "Jalisco")
 >>> g.prefix, g.hint
@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.curp import InvalidCurp, check_digit, compact, report, today_in_mexico
-from domain.curp_mensajes import MISMATCH, MISMATCH_EACH, and_message, date_message, list_message
+from domain.curp import check_digit, today_in_mexico
+from domain.curp_mensajes import date_message
 from domain.curp_tables import (
     CONSONANTS,
     GIVEN_NAME_SKIPS,
@@ -43,7 +43,7 @@ _NAME_CHARS = LETTERS | {"Ñ"} | NAME_SPECIALS
 _NAME_CAP = 120
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u00b4`", "'"))  # phones' O’CONNOR
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
-_FIELD_LABELS = {
+FIELD_LABELS = {
     "nombre": Mensaje(N_("tu nombre")),
     "primer_apellido": Mensaje(N_("tu primer apellido")),
     "segundo_apellido": Mensaje(N_("tu segundo apellido")),
@@ -94,13 +94,6 @@ class GeneratedCurp:
     renapo_note: str = RENAPO_NOTE
 
 
-@dataclass(frozen=True, slots=True)
-class Discrepancy:
-    field: str  # one of the form fields: nombre, primer_apellido, ...
-    positions: tuple[int, ...]
-    message: str
-
-
 def _name(errors: dict[str, str], field: str, text: object, required: bool = True) -> str:
     if isinstance(text, str) and len(text) > _NAME_CAP:
         errors[field] = Mensaje(
@@ -110,7 +103,7 @@ def _name(errors: dict[str, str], field: str, text: object, required: bool = Tru
     folded = " ".join(fold(text).translate(_APOSTROPHES).split()) if isinstance(text, str) else ""
     if not folded:
         if required:
-            errors[field] = Mensaje(N_("Escribe %(campo)s."), campo=_FIELD_LABELS[field])
+            errors[field] = Mensaje(N_("Escribe %(campo)s."), campo=FIELD_LABELS[field])
         return ""
     if not set(folded) - {" "} <= _NAME_CHARS or not set(folded) & (LETTERS | {"Ñ"}):
         errors[field] = N_("Usa solo letras, espacios y los signos / - . '")
@@ -199,7 +192,7 @@ def _word(part: str, given: bool = False, mode: str = "rules") -> tuple[str, str
 
 
 def _label(field: str, shown: str) -> Mensaje:
-    return Mensaje("%(campo)s (%(escrito)s)", campo=_FIELD_LABELS[field], escrito=shown)
+    return Mensaje("%(campo)s (%(escrito)s)", campo=FIELD_LABELS[field], escrito=shown)
 
 
 def _initial(field: str, word: str, shown: str) -> tuple[str, str]:
@@ -234,7 +227,7 @@ def _internal(field: str, word: str, shown: str, wanted: frozenset[str]) -> tupl
     return "X", Mensaje(N_("X: %(campo)s no tiene %(tipo)s interna"), campo=label, tipo=kind)
 
 
-def _letters(data: PersonData, mode: str = "rules") -> list[tuple[str, str]]:
+def letters_of(data: PersonData, mode: str = "rules") -> list[tuple[str, str]]:
     """Positions 1-4 and 14-16 as (letter, why), in CURP order, before the word check."""
     first = ("primer_apellido", *_word(data.primer_apellido, mode=mode))
     second = ("segundo_apellido", *_word(data.segundo_apellido, mode=mode))
@@ -250,7 +243,7 @@ def _letters(data: PersonData, mode: str = "rules") -> list[tuple[str, str]]:
     ]
 
 
-def _censor(letters: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def censor(letters: list[tuple[str, str]]) -> list[tuple[str, str]]:
     word = "".join(letter for letter, _ in letters[:4])
     if word not in INCONVENIENT_WORDS:
         return letters
@@ -279,7 +272,7 @@ def generate(
         nombre, primer_apellido, segundo_apellido, fecha_nacimiento, sexo, entidad, today
     )
     assert data.sexo is not None and data.entidad is not None
-    letters = _censor(_letters(data))
+    letters = censor(letters_of(data))
     born, sex, state = data.fecha_nacimiento, data.sexo, data.entidad
     initials = "".join(letter for letter, _ in letters[:4])
     consonants = "".join(letter for letter, _ in letters[4:])
@@ -298,92 +291,3 @@ def generate(
         ExplanationBlock("17-18", hint[16:], RENAPO_NOTE),
     )
     return GeneratedCurp(prefix=prefix, hint=hint, explanation=blocks)
-
-
-_SLOTS = (1, 2, 3, 4, 14, 15, 16)  # the order of _letters()
-_FIELD_SLOTS = {"primer_apellido": (1, 2, 14), "segundo_apellido": (3, 15), "nombre": (4, 16)}
-
-
-def _options(data: PersonData, curp: str) -> list[dict[int, str]]:
-    """Letters RENAPO may have written in 1-4 and 14-16; the rules' choice comes first.
-
-    Tolerated: position 2 with or without the inconvenient-word X (old CURPs such as VACA
-    keep the vowel; an X may come from a word formed with the CURP's own letters 1, 3 and 4),
-    and each part's first word as written (older CURPs sometimes keep particles or MARIA), or
-    M / M. skipped like MARIA."""
-    options = []
-    for mode in ("rules", "literal", "wide"):
-        letters = _letters(data, mode)
-        raw = dict(zip(_SLOTS, (letter for letter, _ in letters), strict=True))
-        options.append(dict(zip(_SLOTS, (letter for letter, _ in _censor(letters)), strict=True)))
-        options.append(raw)
-        if curp[0] + raw[2] + curp[2:4] in INCONVENIENT_WORDS:
-            options.append(raw | {2: "X"})
-    return options
-
-
-def _mismatch(field: str, positions: tuple[int, ...], expected: str, shown: str) -> Discrepancy:
-    """``expected`` is one value (a date part, JC) or a name's letters, one per position."""
-    values: dict[str, object] = {"campo": _FIELD_LABELS[field], "escrito": shown}
-    one, several = MISMATCH["posicion" if field == "fecha_nacimiento" else "letra"]
-    if len(positions) == 1:
-        text = Mensaje(one, n=positions[0], esperado=expected, **values)
-    elif field in _FIELD_SLOTS:
-        each = and_message(list(expected))
-        text = Mensaje(MISMATCH_EACH, lista=list_message(positions), esperado=each, **values)
-    else:
-        text = Mensaje(several, lista=list_message(positions), esperado=expected, **values)
-    return Discrepancy(field, positions, text)
-
-
-def cotejar(
-    curp: str,
-    nombre: str,
-    primer_apellido: str,
-    segundo_apellido: str | None,
-    fecha_nacimiento: date | str,
-    sexo: str | None = None,
-    entidad: str | None = None,
-    today: date | None = None,
-) -> tuple[Discrepancy, ...]:
-    """Positions 1-16 of ``curp`` that disagree with the person's data (17-18 are ignored).
-
-    Raises ``InvalidCurp`` when ``curp`` does not have 18 characters and ``CurpDataError``
-    when the data is unusable.
-
-    >>> cotejar("PXNE660720HMCXTN06", "Enrique", "Peña", "Nieto", "1966-07-20", "H", "MC")
-    ()
-    >>> found = cotejar("PENE660720HMCXTN06", "Enrique", "Pena", "Nieto", "1966-07-02")
-    >>> [(d.field, d.positions) for d in found]
-    [('fecha_nacimiento', (9, 10)), ('primer_apellido', (14,))]
-    >>> found[1].message
-    'La letra 14 no corresponde a tu primer apellido (PENA): según tus datos sería N.'
-    """
-    value = compact(curp)
-    if len(value) != 18:
-        raise InvalidCurp(report(curp, today))
-    data = person_data(
-        nombre, primer_apellido, segundo_apellido, fecha_nacimiento, sexo, entidad, today, True
-    )
-    found: list[Discrepancy] = []
-    options = _options(data, value)
-    for field, slots in _FIELD_SLOTS.items():
-        if any(all(option[p] == value[p - 1] for p in slots) for option in options):
-            continue
-        misses = [tuple(p for p in slots if option[p] != value[p - 1]) for option in options]
-        wrong = min(misses, key=len)  # against the closest option
-        shown = getattr(data, field) or Mensaje(N_("no tienes"))
-        expected = "".join(options[misses.index(wrong)][p] for p in wrong)
-        found.append(_mismatch(field, wrong, expected, shown))
-    born = f"{data.fecha_nacimiento:%y%m%d}"
-    wrong = tuple(i for i in range(5, 11) if value[i - 1] != born[i - 5])
-    if wrong:
-        shown = f"{data.fecha_nacimiento:%d/%m/%Y}"
-        found.append(
-            _mismatch("fecha_nacimiento", wrong, "".join(born[i - 5] for i in wrong), shown)
-        )
-    if data.sexo and value[10] != data.sexo:
-        found.append(_mismatch("sexo", (11,), data.sexo, Mensaje(SEX_LABELS[data.sexo])))
-    if data.entidad and value[11:13] != data.entidad:
-        found.append(_mismatch("entidad", (12, 13), data.entidad, STATES[data.entidad]))
-    return tuple(sorted(found, key=lambda d: d.positions[0]))

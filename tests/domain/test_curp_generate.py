@@ -9,13 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.curp import STATES, InvalidCurp, check_digit, report, validate
-from domain.curp_generate import (
-    RENAPO_NOTE,
-    CurpDataError,
-    Discrepancy,
-    cotejar,
-    generate,
-)
+from domain.curp_cotejo import Discrepancy, cotejar
+from domain.curp_generate import RENAPO_NOTE, CurpDataError, generate
 
 TODAY = date(2026, 1, 15)
 BORN = date(1980, 1, 1)

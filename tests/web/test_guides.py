@@ -15,6 +15,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
 from blueprints import guides
+from domain import eleccion
 from domain.guides import PORTAL_PATHS, check_links, load_library
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -112,7 +113,7 @@ def test_start_page_asks_what_the_document_is_for(client: FlaskClient) -> None:
     text = doc.text_content()
     for promise in ["gratuitos", "CURP", "correo electrónico", "en persona"]:
         assert promise in text
-    for documento in guides.DOCUMENTOS.values():
+    for documento in eleccion.DOCUMENTOS.values():
         assert doc.xpath(f'//a[@href="{documento.tramite}"]'), documento.clave
 
 
@@ -132,29 +133,29 @@ def test_second_question_keeps_the_first_answer(client: FlaskClient) -> None:
     assert "gobierno" in form.text_content()
 
 
-@pytest.mark.parametrize(("answers", "claves"), sorted(guides.RESPUESTAS.items()))
+@pytest.mark.parametrize(("answers", "claves"), sorted(eleccion.RESPUESTAS.items()))
 def test_each_answer_leads_to_its_documents(
     client: FlaskClient, answers: tuple[str, str], claves: tuple[str, ...]
 ) -> None:
     para, detalle = answers
-    query = f"para={para}" + (f"&{guides.SEGUNDA[para]}={detalle}" if detalle else "")
+    query = f"para={para}" + (f"&{eleccion.SEGUNDA[para]}={detalle}" if detalle else "")
     doc = page(client, f"/?{query}")
     answer = doc.xpath('//div[@id="eleccion"]')[0]
     assert answer.xpath('.//h2[@id="respuesta"]')
     starts = answer.xpath('.//a[contains(@class, "button--start")]/@href')
-    assert starts == [guides.DOCUMENTOS[c].tramite for c in claves]
+    assert starts == [eleccion.DOCUMENTOS[c].tramite for c in claves]
     for clave in claves:
-        guide = LIBRARY.pages[guides.DOCUMENTOS[clave].guia]
+        guide = LIBRARY.pages[eleccion.DOCUMENTOS[clave].guia]
         assert answer.xpath(f'.//a[@href="{guide.url}"]'), clave
     assert "Nada. Es gratis." in answer.text_content()
 
 
 def test_every_document_starts_at_a_known_procedure() -> None:
-    for documento in guides.DOCUMENTOS.values():
+    for documento in eleccion.DOCUMENTOS.values():
         assert documento.tramite in PORTAL_PATHS
         assert LIBRARY.pages[documento.guia].kind == "guia"
-    used = {c for claves in guides.RESPUESTAS.values() for c in claves}
-    assert used == set(guides.DOCUMENTOS)
+    used = {c for claves in eleccion.RESPUESTAS.values() for c in claves}
+    assert used == set(eleccion.DOCUMENTOS)
 
 
 def test_htmx_choice_returns_the_fragment_and_announces_it(client: FlaskClient) -> None:
