@@ -19,9 +19,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Links in the demo's emails and QR codes point where the portal runs, unless told otherwise.
+DEMO_ENV = DEMO_MODE=1 PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}"
+
 run: $(STAMP)
-	DEMO_MODE=1 $(FLASK) demo prepare --host $(HOST) --port $(PORT)
-	DEMO_MODE=1 $(FLASK) run --host $(HOST) --port $(PORT)
+	$(DEMO_ENV) $(FLASK) demo prepare --host $(HOST) --port $(PORT)
+	$(DEMO_ENV) $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -24,6 +24,7 @@ from blueprints.constancias_servicio import (
     servicio,
     token_reenvio,
 )
+from blueprints.errors import render_error, wants_json
 from blueprints.extensions import db, htmx, limiter
 from blueprints.htmx_util import wants_fragment
 from domain import constancias, curp, registry, signing, verificacion
@@ -57,6 +58,11 @@ def _setup(state: Any) -> None:
 def _no_disponible(exc: Exception) -> ResponseReturnValue:
     # The messages are fixed Spanish sentences (and a key path): nothing personal to log.
     log.error("Constancias no disponibles (%s): %s", type(exc).__name__, exc)
+    if wants_json() or wants_fragment():  # the keys and verification APIs; an htmx request
+        detail = "No podemos firmar ni verificar documentos en este momento."
+        response = render_error(503, detail=detail)
+        response.headers["Retry-After"] = "300"
+        return response
     html = render_template(
         "constancias/no_disponible.html", sin_clave=not isinstance(exc, PdfError)
     )

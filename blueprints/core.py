@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from blueprints.destino import destino_seguro
 from blueprints.extensions import LANGUAGES, db, limiter
 from blueprints.traduccion import traducir
 from domain import demo
@@ -34,12 +33,7 @@ def idioma() -> ResponseReturnValue:
     lang = request.args.get("lang", "es")
     if lang not in LANGUAGES:
         abort(404)
-    target = request.args.get("next", "/")
-    parts = urlsplit(target)
-    # Only same-site paths: an open redirect here would lend our domain to phishing.
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = redirect(target)
+    response = redirect(destino_seguro(request.args.get("next"), "/"))
     response.set_cookie(
         "lang",
         lang,

@@ -37,13 +37,14 @@ from blueprints.cuenta_forms import (
     bloqueo_mensaje,
     comprobar,
     contar,
-    destino_seguro,
     enviar,
     enviar_activacion,
     form_values,
+    minutos_restantes,
     now,
     por_curp,
 )
+from blueprints.destino import destino_seguro
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
 from domain import bloqueo, contrasenas, tokens
@@ -52,7 +53,9 @@ from domain.outbox import mask_email
 
 bp = Blueprint("cuenta", __name__)
 
-FAILURES_RULE = f"{bloqueo.MAX_FAILURES} per 15 minutes"  # sign-ins with an unknown CURP
+# Sign-ins with a CURP that has no account: its failures, and its lock once they reach five.
+FAILURES_RULE = f"{bloqueo.MAX_FAILURES} per {bloqueo.FAILURE_WINDOW.seconds // 60} minutes"
+LOCK_RULE = f"1 per {bloqueo.LOCK_TIME.seconds // 60} minutes"
 RESEND_RULE = "3 per hour"  # activation links to one address
 
 
@@ -142,13 +145,7 @@ def entrar() -> ResponseReturnValue:
         return _entrar_page(form, errors)
     cuenta, moment = por_curp(form["curp"]), now()
     if cuenta is None:
-        if agotado("entrar", form["curp"], FAILURES_RULE):
-            return _locked(form, 15)
-        _check_dummy(password)
-        contar("entrar", form["curp"], FAILURES_RULE)
-        if agotado("entrar", form["curp"], FAILURES_RULE):
-            return _locked(form, 15)
-        return _wrong(form)
+        return _fallo_sin_cuenta(form, password)
     if bloqueo.bloqueada(cuenta.bloqueada_hasta, moment):
         return _locked(form, bloqueo.minutos_restantes(cuenta.bloqueada_hasta, moment))
     if not check_password_hash(cuenta.password_hash, password):
@@ -168,6 +165,21 @@ def entrar() -> ResponseReturnValue:
     login_user(Sesion(cuenta))
     session.permanent = True  # 30 idle minutes (PERMANENT_SESSION_LIFETIME), renewed per request
     return redirect(form["next"] or url_for("oficina.inicio"), 303)
+
+
+def _fallo_sin_cuenta(form: dict[str, str], password: str) -> Response:
+    """A CURP without an account fails, and locks, exactly as an account would (domain/bloqueo):
+    five failures within 15 minutes of the first lock it for 15 minutes from the fifth, with the
+    same countdown, so nobody can tell from the answers which CURPs have an account."""
+    curp = form["curp"]
+    if minutos := minutos_restantes("bloqueo", curp, LOCK_RULE):
+        return _locked(form, minutos)
+    _check_dummy(password)
+    contar("entrar", curp, FAILURES_RULE)
+    if agotado("entrar", curp, FAILURES_RULE):
+        contar("bloqueo", curp, LOCK_RULE)  # opens the lock's window now, as tras_fallo does
+        return _locked(form, minutos_restantes("bloqueo", curp, LOCK_RULE))
+    return _wrong(form)
 
 
 def _fallo(cuenta: Cuenta, form: dict[str, str]) -> Response:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
+import time
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import current_app, request
 from flask_babel import gettext as _
@@ -174,16 +175,12 @@ def agotado(nombre: str, clave: str, regla: str) -> bool:
     return not limiter.test(parse(regla), "cuenta", nombre, _clave(nombre, clave))
 
 
-def destino_seguro(target: str | None, default: str = "/oficina") -> str:
-    """Only a path on this site: an open redirect would lend our domain to phishing."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    if "\\" in target or any(ord(c) < 32 for c in target):
-        return default
-    return target
+def minutos_restantes(nombre: str, clave: str, regla: str) -> int:
+    """Whole minutes, rounded up, until ``clave``'s window of ``regla`` ends; 0 if none is open."""
+    if not _limites_activos():
+        return 0
+    ends = limiter.ends(parse(regla), "cuenta", nombre, _clave(nombre, clave))
+    return max(math.ceil((ends - time.time()) / 60), 1) if ends else 0
 
 
 def bloqueo_mensaje(minutos: int) -> str:

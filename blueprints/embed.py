@@ -34,7 +34,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from blueprints.curp import check_context
-from blueprints.errors import problem
+from blueprints.errors import cuanto_esperar, problem
 from blueprints.extensions import LANGUAGES, db, limiter
 from blueprints.htmx_util import page_or_fragment
 from blueprints.security import embeddable, mark_embeddable
@@ -260,10 +260,14 @@ def widget_error(exc: Exception) -> ResponseReturnValue:
     framed = request.endpoint == "embed.widget"
     mark_embeddable(framed)
     template = "embed/curp.html" if framed else "embed/_error.html"
-    html = _render(template, opts, error=status, **check_context("", typing=False))
+    retry = (getattr(exc, "retry_after", None) or 60) if status == 429 else None
+    with force_locale(opts.lang):
+        espera = cuanto_esperar(retry)
+    context = check_context("", typing=False)
+    html = _render(template, opts, error=status, espera=espera, **context)
     response = Response(html, status=status)
-    if status == 429:
-        response.headers["Retry-After"] = str(getattr(exc, "retry_after", None) or 60)
+    if retry:
+        response.headers["Retry-After"] = str(retry)
     return response
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+import math
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
+
+from blueprints.htmx_util import wants_fragment
 
 log = logging.getLogger(__name__)
 
@@ -36,20 +40,61 @@ def problem(status: int, title: str, detail: str) -> Response:
     return response
 
 
+# Where an error answering an htmx request is drawn: base.html's alert region. htmx leaves a
+# 4xx/5xx answer unswapped, so without this a person who hit a limit or an expired form would
+# see nothing happen; static/js/site.js swaps only the answers retargeted here.
+AVISO = {"HX-Retarget": "#aviso", "HX-Reswap": "innerHTML"}
+
+
+def cuanto_esperar(seconds: int | None) -> str:
+    """How long to wait, in words: a limit's window may be a minute, an hour or a day.
+
+    >>> from flask import Flask
+    >>> from flask_babel import Babel
+    >>> app = Flask(__name__); _ = Babel(app)
+    >>> with app.test_request_context():
+    ...     cuanto_esperar(25), cuanto_esperar(3599), cuanto_esperar(80000)
+    ('Espera un minuto y vuelve a intentarlo.', 'Espera 60 minutos y vuelve a intentarlo.', \
+'Espera 23 horas y vuelve a intentarlo.')
+    """
+    if not seconds or seconds <= 60:
+        return _("Espera un minuto y vuelve a intentarlo.")
+    if seconds <= 3600:
+        return ngettext(
+            "Espera %(num)s minuto y vuelve a intentarlo.",
+            "Espera %(num)s minutos y vuelve a intentarlo.",
+            math.ceil(seconds / 60),
+        )
+    return ngettext(
+        "Espera %(num)s hora y vuelve a intentarlo.",
+        "Espera %(num)s horas y vuelve a intentarlo.",
+        math.ceil(seconds / 3600),
+    )
+
+
 def render_error(status: int, template: str = "errors/error.html", **context: object) -> Response:
     title = str(TITLES.get(status, TITLES[500]))
+    context.setdefault("espera", cuanto_esperar(None))
     if wants_json():
         return problem(status, title, str(context.get("detail") or title))
-    html = render_template(template, status=status, title=title, **context)
+    if wants_fragment():
+        kind = "csrf" if template == "errors/csrf.html" else "error"
+        html = render_template(
+            "errors/_aviso.html", status=status, title=title, kind=kind, **context
+        )
+        return Response(html, status=status, headers=AVISO)
+    # posts_nothing: an error page has no form, so no CSRF token and no session to carry one;
+    # under the cookie-less widget paths (blueprints/embed.py) there is no session at all.
+    html = render_template(template, status=status, title=title, posts_nothing=True, **context)
     return Response(html, status=status)
 
 
 def handle_http(exc: HTTPException) -> Response:
     status = exc.code or 500
-    response = render_error(status)
-    if status == 429:
-        retry = getattr(exc, "retry_after", None)
-        response.headers["Retry-After"] = str(retry or 60)
+    retry = (getattr(exc, "retry_after", None) or 60) if status == 429 else None
+    response = render_error(status, espera=cuanto_esperar(retry))
+    if retry:
+        response.headers["Retry-After"] = str(retry)
     if status == 405 and exc.get_response().headers.get("Allow"):
         response.headers["Allow"] = exc.get_response().headers["Allow"]
     return response
@@ -99,7 +144,9 @@ def handle_unexpected(exc: Exception) -> Response:
     # The route pattern, not the path: paths can hold a CURP or a folio.
     rule = request.url_rule.rule if request.url_rule else "(sin ruta)"
     log.exception("Error no controlado en %s %s", request.method, rule)
-    return render_error(500, detail=InternalServerError.description)
+    return render_error(
+        500, detail=_("Algo falló de nuestro lado. Vuelve a intentarlo en unos minutos.")
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from limits import RateLimitItem, parse_many
 from limits.storage import RedisStorage, Storage, storage_from_string
@@ -40,6 +40,7 @@ return out
 """
 
 Window = tuple[str, int]  # key, length in seconds
+T = TypeVar("T")
 
 
 def open_storage(uri: str) -> Storage | MemoryCounter:
@@ -89,14 +90,25 @@ class State:
 
     def peek(self, key: str) -> int:
         """The count so far in ``key``'s window, counting nothing."""
+        return int(self._read(lambda storage: storage.get(key)))
+
+    def ends(self, key: str) -> float | None:
+        """When ``key``'s window ends (epoch seconds); None when nothing is counted in it."""
+
+        def read(storage: Storage | MemoryCounter) -> float | None:
+            return float(storage.get_expiry(key)) if int(storage.get(key)) else None
+
+        return self._read(read)
+
+    def _read(self, read: Callable[[Storage | MemoryCounter], T]) -> T:
         storage = self._storage()
         try:
-            return int(storage.get(key))
+            return read(storage)
         except Exception:
             if storage is not self.primary:
                 raise
             self._fall_back()
-            return self.peek(key)
+            return read(self._storage())
 
     def _fall_back(self) -> None:
         log.warning("El almacén de límites no responde: los límites siguen en memoria")

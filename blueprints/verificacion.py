@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from blueprints.api import cacheable
 from blueprints.constancias_servicio import ahora, servicio
 from blueprints.errors import problem
 from blueprints.extensions import csrf, db, limiter
@@ -141,7 +142,4 @@ def api_claves() -> ResponseReturnValue:
         }
         for key in servicio().keyring.keys
     ]
-    response = jsonify(keys)
-    response.cache_control.public = True
-    response.cache_control.max_age = 3600
-    return response
+    return cacheable(keys, max_age=3600)

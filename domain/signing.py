@@ -48,7 +48,7 @@ class SigningKeyMissing(RuntimeError):
 
 
 class SigningKeyInvalid(RuntimeError):
-    """A configured key is not an Ed25519 key in PEM (or base64 raw) form."""
+    """A configured key cannot be read, or is not an Ed25519 key in PEM (or base64 raw) form."""
 
 
 class RawPublicKey(Protocol):
@@ -196,7 +196,14 @@ def load_signer(configured: str | None, instance_path: Path, demo: bool) -> Sign
     ``configured`` is SIGNING_KEY's value: PEM text or the path of a PEM file.
     """
     if configured:
-        pem = configured.encode() if "-----BEGIN" in configured else Path(configured).read_bytes()
+        if "-----BEGIN" in configured:
+            return _load_private(configured.encode())
+        try:
+            pem = Path(configured).read_bytes()
+        except OSError as exc:  # a typo in the path, or a file the app's user may not read
+            raise SigningKeyInvalid(
+                f"No se pudo leer la clave de firma en {configured}: {exc.strerror or exc}"
+            ) from exc
         return _load_private(pem)
     path = instance_path / KEY_FILE
     if not path.exists():

@@ -9,6 +9,30 @@
     var focus = target.querySelector("[data-focus-on-swap]");
     if (focus) { focus.setAttribute("tabindex", "-1"); focus.focus(); }
   });
+  // htmx leaves an error answer (4xx/5xx) unswapped, so a person who hit a limit or whose form
+  // expired would see nothing happen. The server sends the ones meant to be read to the page's
+  // alert region (blueprints/errors.py): draw exactly those.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.getResponseHeader("HX-Retarget") === "#aviso") {
+      event.detail.shouldSwap = true;
+    }
+  });
+  // A new request makes the last alert stale; an unreachable server gets one of its own.
+  document.addEventListener("htmx:beforeRequest", function () {
+    var aviso = document.getElementById("aviso");
+    if (aviso) aviso.textContent = "";
+  });
+  document.addEventListener("htmx:sendError", function () {
+    var aviso = document.getElementById("aviso");
+    if (!aviso || !aviso.getAttribute("data-sin-conexion")) return;
+    var box = document.createElement("div");
+    box.className = "panel panel--error";
+    var text = document.createElement("p");
+    text.textContent = aviso.getAttribute("data-sin-conexion");
+    box.appendChild(text);
+    aviso.replaceChildren(box);
+  });
   // Buttons that copy a snippet to the clipboard (integration page).
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-copy-target]");

@@ -243,14 +243,24 @@ def test_without_a_key_outside_demo_mode_nothing_is_issued(
     assert client.get("/api/v1/claves").get_json() == []
 
 
-def test_a_broken_key_is_a_503_not_a_500(tmp_path: Path, database_url: str) -> None:
-    bad = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+        "/no/existe/clave.pem",  # a path that cannot be read
+    ],
+)
+def test_a_broken_key_is_a_503_not_a_500(tmp_path: Path, database_url: str, bad: str) -> None:
     app = make_app(tmp_path, database_url, ENV={"SIGNING_KEY": bad})
-    response = app.test_client().post(
-        "/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN}
-    )
+    client = app.test_client()
+    response = client.post("/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN})
     assert response.status_code == 503 and "No podemos firmar documentos" in body(response)
     assert ledger(app) == []
+    keys = client.get("/api/v1/claves")
+    assert keys.status_code == 503 and keys.mimetype == "application/problem+json"
+    assert keys.get_json()["detail"] == "No podemos firmar ni verificar documentos en este momento."
+    verify = client.get("/verificar/NA-2026-000001?c=AAAAAAAAAAAA")
+    assert verify.status_code == 503 and verify.headers["Retry-After"] == "300"
 
 
 def test_configured_key_outside_demo_mode_has_no_demo_mark(

@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from lxml import html as lxml_html
 from sqlalchemy import select
 
+from blueprints import cuenta as cuenta_views
 from blueprints.extensions import db
 from blueprints.observability import JsonFormatter
 from domain import demo, registry, registry_import, tokens
@@ -180,6 +182,10 @@ def test_registration_form_has_every_field_labelled_and_works_without_javascript
         assert f'id="campo-{name}" name="{name}"' in html, name
         assert f'<label for="campo-{name}"' in html, name
     assert 'autocomplete="new-password"' in html
+    doc = lxml_html.fromstring(html)
+    # Required fields say so to assistive technology, the consent box too; the optional don't.
+    required = {e.get("name") for e in doc.xpath('//*[@aria-required="true"]')}
+    assert required == {*registry_fields(), "acepto", "captcha_respuesta"} - {"segundo_apellido"}
     assert 'href="/aviso-de-privacidad"' in html and 'href="/terminos-de-uso"' in html
     assert "Cache-Control" in response.headers and "no-store" in response.headers["Cache-Control"]
 
@@ -613,6 +619,49 @@ def test_unknown_curps_lock_the_same_way(tmp_path: Any, database_url: str) -> No
     fake_page = fake[-1].get_data(as_text=True).replace(desconocida, titular)
     assert normalise(real[-1].get_data(as_text=True)) == normalise(fake_page)
     assert "Vuelve a intentarlo en 15 minutos" in fake_page
+
+
+def test_unknown_curps_count_down_and_unlock_as_accounts_do(
+    tmp_path: Any, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One clock for the limiter's windows and the accounts' lock, moved by hand: the answers
+    # must match minute by minute, or the countdown tells which CURPs have an account.
+    clock = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    monkeypatch.setattr(cuenta_views, "now", lambda: dt.datetime.fromtimestamp(clock[0], dt.UTC))
+    app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
+    titular, desconocida = seed(app)["issste_titular"][:2]
+    crear_cuenta(app, titular, "real@example.org")
+
+    def both() -> list[str]:
+        pages = []
+        for curp, ip in ((titular, "10.0.0.1"), (desconocida, "10.0.0.2")):
+            response = app.test_client().post(
+                "/cuenta/entrar",
+                data={"curp": curp, "password": "no es"},
+                environ_base={"REMOTE_ADDR": ip},
+            )
+            page = normalise(response.get_data(as_text=True).replace(curp, "CURP"))
+            pages.append(f"{response.status_code} {page}")
+        return pages
+
+    minute = 60
+    for _ in range(4):  # four failures, a minute apart
+        assert len(set(both())) == 1
+        clock[0] += minute
+    clock[0] += 6 * minute  # the fifth, ten minutes after the first, locks both
+    for wait, words in [
+        (0, "en 15 minutos"),
+        (61, "en 14 minutos"),
+        (6 * minute, "en 8 minutos"),  # past the first failure's 15 minutes: still locked
+        (7 * minute + 58, "en 1 minuto "),
+    ]:
+        clock[0] += wait
+        real, fake = both()
+        assert real == fake and real.startswith("429") and words in real
+    clock[0] += 2  # the lock is over for both: a wrong password is just wrong again
+    real, fake = both()
+    assert real == fake and real.startswith("422") and "no son correctas" in real
 
 
 def test_signing_in_to_an_inactive_account_sends_a_fresh_link(app: Flask, pendiente: str) -> None:

@@ -441,3 +441,25 @@ def test_status_api_is_documented(client) -> None:
     spec = client.get("/api/v1/openapi.json").get_json()
     operation = spec["paths"]["/api/v1/estatus/{curp}"]["get"]
     assert set(operation["responses"]) >= {"200", "404", "422", "429"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/embed/curp/", 404),
+        ("get", "/embed/curp/x", 404),
+        ("get", "/embed/curp/resultado/", 404),
+        ("post", "/embed/curp", 405),
+        ("post", "/embed/curp/resultado", 405),
+    ],
+)
+def test_unrouted_widget_paths_get_the_spanish_error_page(
+    client: FlaskClient, method: str, path: str, status: int
+) -> None:
+    # These have no session (cookie-less paths): the error page must not need one.
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    assert "<title>" in html and "Internal Server Error" not in html
+    assert "Content-Security-Policy" in response.headers
+    assert "Set-Cookie" not in response.headers

@@ -80,8 +80,11 @@ def error_app(tmp_path: Path) -> Flask:
         return "ok"
 
     app.add_url_rule("/_explota", view_func=explode)
+    app.add_url_rule("/api/v1/_explota", view_func=explode, endpoint="api_explota")
     app.add_url_rule("/_form", view_func=form, methods=["POST"])
     app.add_url_rule("/_limitado", view_func=limiter.limit("2 per minute")(form), endpoint="lim")
+    app.add_url_rule("/_por_hora", view_func=limiter.limit("1 per hour")(form), endpoint="hora")
+    app.add_url_rule("/_por_dia", view_func=limiter.limit("1 per day")(form), endpoint="dia")
     return app
 
 
@@ -99,6 +102,61 @@ def test_expired_form_gets_a_friendly_page(error_app: Flask) -> None:
     response = error_app.test_client().post("/_form", data={"x": "1"})
     assert response.status_code == 400
     assert "El formulario caducó" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_api_error_is_spanish_problem_json(error_app: Flask) -> None:
+    response = error_app.test_client().get("/api/v1/_explota", headers={"Accept-Language": "en"})
+    assert response.status_code == 500 and response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert problem["title"] == "Algo falló de nuestro lado"
+    assert problem["detail"].startswith("Algo falló de nuestro lado. Vuelve a intentarlo")
+    assert "boom" not in response.get_data(as_text=True)
+
+
+HX = {"HX-Request": "true"}
+
+
+def test_an_htmx_request_that_fails_gets_an_alert_for_the_page_not_a_page(
+    error_app: Flask,
+) -> None:
+    # htmx would leave a 4xx/5xx answer unswapped; this one names where it goes (site.js).
+    client = error_app.test_client()
+    for path, method, status, words in [
+        ("/_form", "post", 400, "El formulario caducó"),
+        ("/_explota", "get", 500, "No es tu culpa"),
+    ]:
+        response = getattr(client, method)(path, headers=HX)
+        html = response.get_data(as_text=True)
+        assert response.status_code == status
+        assert response.headers["HX-Retarget"] == "#aviso"
+        assert response.headers["HX-Reswap"] == "innerHTML"
+        assert words in html and "<html" not in html and "data-focus-on-swap" in html
+    plain = client.post("/_form")
+    assert plain.status_code == 400 and "HX-Retarget" not in plain.headers
+    assert "<html" in plain.get_data(as_text=True)
+
+
+def test_every_page_has_the_alert_region_htmx_errors_go_to(client) -> None:
+    html = client.get("/curp").get_data(as_text=True)
+    assert '<div id="aviso" aria-live="assertive"' in html and "data-sin-conexion=" in html
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/_limitado", "Espera un minuto y vuelve a intentarlo."),
+        ("/_por_hora", "Espera 60 minutos y vuelve a intentarlo."),
+        ("/_por_dia", "horas y vuelve a intentarlo."),
+    ],
+)
+def test_a_limit_says_how_long_to_wait(error_app: Flask, path: str, words: str) -> None:
+    client = error_app.test_client()
+    responses = [client.get(path) for _ in range(3)]
+    last = responses[-1]
+    assert last.status_code == 429 and words in last.get_data(as_text=True)
+    fragment = client.get(path, headers=HX)
+    assert fragment.status_code == 429 and words in fragment.get_data(as_text=True)
+    assert fragment.headers["HX-Retarget"] == "#aviso" and fragment.headers["Retry-After"]
 
 
 def test_too_many_requests_page(error_app: Flask) -> None:

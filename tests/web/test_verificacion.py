@@ -228,8 +228,14 @@ def test_published_keys_include_retired_ones(tmp_path: Path, database_url: str) 
     folder.mkdir(parents=True)
     (folder / "2025.pem").write_text(old.public.pem)
     app = make_app(tmp_path, database_url)
-    keys = app.test_client().get("/api/v1/claves").get_json()
+    client = app.test_client()
+    response = client.get("/api/v1/claves")
+    keys = response.get_json()
     assert [k["active"] for k in keys] == [True, False]
+    # Caches may keep the list an hour and ask again cheaply.
+    assert response.headers["Cache-Control"] == "public, max-age=3600"
+    again = client.get("/api/v1/claves", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
     assert keys[1]["kid"] == old.kid and keys[1]["public_key"] == old.public.raw_base64
     assert all(
         k["algorithm"] == "Ed25519" and "BEGIN PUBLIC KEY" in k["public_key_pem"] for k in keys

@@ -1,0 +1,58 @@
+"""When an htmx request fails, the person reads why, where they are, and keeps what they typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.test_constancias_browser import example
+
+pytestmark = pytest.mark.browser
+
+EXPIRE_THE_FORM = """() => {
+  document.body.setAttribute("hx-headers", '{"X-CSRFToken": "caducado"}');
+  document.querySelectorAll("input[name=csrf_token]").forEach((i) => { i.value = "caducado"; });
+}"""
+
+
+def search(page: Any, curp: str) -> None:
+    page.get_by_label("CURP").fill(curp)
+    page.get_by_role("button", name="Buscar").click()
+
+
+def test_an_expired_form_says_so_in_place_and_keeps_the_curp(
+    phone: Any, live_server: Any, live_app: Any
+) -> None:
+    curp = example(live_app, "sin_afiliacion")
+    phone.goto(live_server.url + "/constancias/no-afiliacion")
+    phone.evaluate(EXPIRE_THE_FORM)
+    search(phone, curp)
+    heading = phone.locator("#aviso h2")
+    heading.wait_for()
+    assert heading.inner_text() == "El formulario caducó"
+    assert phone.url.endswith("/constancias/no-afiliacion")  # no navigation, nothing lost
+    assert phone.get_by_label("CURP").input_value() == curp
+    assert phone.evaluate("document.activeElement.closest('#aviso') !== null")
+    assert phone.locator("#aviso").get_attribute("aria-live") == "assertive"
+    assert_no_axe_violations(phone)
+
+    phone.reload()  # what the alert says to do: a fresh form works, and the alert is gone
+    search(phone, curp)
+    phone.get_by_role("heading", name="No tienes afiliación vigente al ISSSTE").wait_for()
+    assert phone.locator("#aviso").inner_text() == ""
+
+
+def test_an_unreachable_portal_is_said_plainly(phone: Any, live_server: Any, live_app: Any) -> None:
+    curp = example(live_app, "sin_afiliacion")
+    phone.goto(live_server.url + "/constancias/no-afiliacion")
+    phone.route("**/constancias/no-afiliacion", lambda route: route.abort("internetdisconnected"))
+    search(phone, curp)
+    aviso = phone.locator("#aviso")
+    aviso.get_by_text("No pudimos conectar con el portal").wait_for()
+    assert phone.get_by_label("CURP").input_value() == curp
+    phone.unroute("**/constancias/no-afiliacion")
+    search(phone, curp)  # back online: the answer comes, the stale alert goes
+    phone.get_by_role("heading", name="No tienes afiliación vigente al ISSSTE").wait_for()
+    assert aviso.inner_text() == ""
