@@ -24,7 +24,7 @@ from blueprints.constancias_servicio import (
     servicio,
     token_reenvio,
 )
-from blueprints.errors import render_error, wants_json
+from blueprints.errors import confirmar_sin_token, render_error, wants_json
 from blueprints.extensions import db, htmx, limiter
 from blueprints.htmx_util import wants_fragment
 from domain import constancias, curp, registry, signing, verificacion
@@ -98,6 +98,17 @@ def no_afiliacion() -> ResponseReturnValue:
     # Errors, or a form that asked for everything: the form and the answer, in their place.
     fragment = render_template("constancias/_no_afiliacion.html", **context)
     return fragment, {"HX-Retarget": "#tramite", "HX-Reswap": "innerHTML"}
+
+
+def enviado(field: str) -> str:
+    """What another site's form sent in ``field``, fit to show back in our form."""
+    return "".join(c for c in request.form.get(field, "")[:254] if c.isprintable()).strip()
+
+
+@confirmar_sin_token("constancias.no_afiliacion", "constancias.descargar_no_afiliacion")
+def _confirmar_no_afiliacion() -> ResponseReturnValue:
+    context = {"value": enviado("curp"), "errors": {}, "report": None, "resultado": None}
+    return render_template("constancias/no_afiliacion.html", confirmar=True, **context)
 
 
 def _issste(situacion: registry.Situacion) -> str:
@@ -184,6 +195,13 @@ def no_derechohabiencia() -> ResponseReturnValue:
     return render_template(page, form=form, errors={}, report=None, imss=imss)
 
 
+@confirmar_sin_token("constancias.no_derechohabiencia")
+def _confirmar_no_derechohabiencia() -> ResponseReturnValue:
+    form = {"curp": enviado("curp"), "email": enviado("email")}
+    page = "constancias/no_derechohabiencia.html"
+    return render_template(page, form=form, errors={}, report=None, imss=None, confirmar=True)
+
+
 @bp.route("/constancias/sin-seguridad-social", methods=["GET", "POST"])
 @limiter.limit(ISSUE_LIMIT, methods=["POST"])
 def sin_seguridad_social() -> ResponseReturnValue:
@@ -198,6 +216,14 @@ def sin_seguridad_social() -> ResponseReturnValue:
     issste = _issste(situacion)
     imss = _emitir_imss(form["curp"], form["email"])
     return render_template(page, form=form, errors={}, report=None, imss=imss, issste=issste)
+
+
+@confirmar_sin_token("constancias.sin_seguridad_social")
+def _confirmar_sin_seguridad_social() -> ResponseReturnValue:
+    form = {"curp": enviado("curp"), "email": enviado("email")}
+    page = "constancias/sin_seguridad_social.html"
+    empty = {"report": None, "imss": None, "issste": None}
+    return render_template(page, form=form, errors={}, confirmar=True, **empty)
 
 
 @bp.post("/constancias/reenviar")

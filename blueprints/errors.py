@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -100,7 +102,30 @@ def handle_http(exc: HTTPException) -> Response:
     return response
 
 
+# Flows other sites may post to (their fields are named curp and email for that): a post that
+# comes without this site's token (another site's form, or a form left open too long) gets the
+# flow's own form back, filled in with what came, to confirm here. Nothing is done with it.
+_CONFIRMAR: dict[str, Callable[[], ResponseReturnValue]] = {}
+
+
+def confirmar_sin_token(
+    *endpoints: str,
+) -> Callable[[Callable[[], ResponseReturnValue]], Callable[[], ResponseReturnValue]]:
+    """Register the view that renders ``endpoints``' form, filled in, for a post without token."""
+
+    def register(render: Callable[[], ResponseReturnValue]) -> Callable[[], ResponseReturnValue]:
+        _CONFIRMAR.update(dict.fromkeys(endpoints, render))
+        return render
+
+    return register
+
+
 def handle_csrf(_exc: CSRFError) -> Response:
+    confirm = _CONFIRMAR.get(request.endpoint or "")
+    if confirm is not None and not wants_fragment():
+        response = make_response(confirm())
+        response.status_code = 400  # not done: the person confirms on this site
+        return response
     return render_error(400, "errors/csrf.html", detail=_("El formulario caducó."))
 
 
