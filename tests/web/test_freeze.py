@@ -40,9 +40,11 @@ def export(tmp: Path, destination: Path, **env: str) -> Any:
 
 @pytest.fixture(scope="module")
 def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An institution's export: DEMO_MODE off, as an operator runs it."""
     tmp = tmp_path_factory.mktemp("freeze")
-    result = export(tmp, tmp / "build")
+    result = export(tmp, tmp / "build", DEMO_MODE="0")
     assert result.exit_code == 0, result.output
+    assert "demostración" not in result.output
     return tmp / "build"
 
 
@@ -98,6 +100,36 @@ def test_nothing_points_at_a_development_server(build: Path) -> None:
         text = file.read_text("utf-8")
         for needle in ["127.0.0.1", "localhost", ":5000"]:
             assert needle not in text, (file, needle)
+
+
+def demo_links(doc: Any) -> list[str]:
+    paths = (urlsplit(href).path for href in doc.xpath("//a/@href"))
+    return [path for path in paths if path == "/demo" or path.startswith("/dev/")]
+
+
+def test_an_institution_export_has_no_demo_chrome(build: Path) -> None:
+    for file in html_files(build):
+        doc = lxml_html.fromstring(file.read_text("utf-8"))
+        assert not doc.xpath('//*[contains(@class, "demo-banner")]'), file
+        assert "ficticios y los documentos no tienen validez" not in doc.text_content(), file
+        assert demo_links(doc) == [], file
+
+
+def test_a_demo_export_keeps_the_demo_chrome_and_says_so(tmp_path: Path) -> None:
+    result = export(tmp_path, tmp_path / "build", DEMO_MODE="1")
+    assert result.exit_code == 0, result.output
+    assert "exportación de demostración" in result.output
+    doc = lxml_html.fromstring((tmp_path / "build" / "index.html").read_text("utf-8"))
+    assert doc.xpath('//*[contains(@class, "demo-banner")]')
+    assert demo_links(doc) == ["/demo", "/dev/correos"]
+
+
+def test_make_freeze_takes_demo_mode_from_the_environment() -> None:
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text("utf-8")
+    recipe = makefile.split("\nfreeze:", 1)[1].split("\n\n", 1)[0]
+    assert "freeze" in recipe and "DEMO_MODE" not in recipe
+    # A throwaway key only when the operator set none: the export signs nothing.
+    assert 'SECRET_KEY="$${SECRET_KEY:-' in recipe
 
 
 def test_exported_pages_hold_no_session_forms(build: Path) -> None:
