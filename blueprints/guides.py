@@ -34,7 +34,7 @@ from markupsafe import Markup
 from blueprints.extensions import limiter
 from blueprints.htmx_util import page_or_fragment, wants_fragment
 from blueprints.templating import current_lang
-from domain.eleccion import DOCUMENTOS, elegir
+from domain.eleccion import DOCUMENTOS, arbol, elegir
 from domain.guides import FaqEntry, Library, Page, load_library
 
 bp = Blueprint("guides", __name__)
@@ -166,6 +166,7 @@ def index() -> ResponseReturnValue:
         documentos=DOCUMENTOS.values(),
         pages=guide_site().library.pages,
         oob=wants_fragment(),
+        arbol=arbol() if is_frozen() else None,
     )
     return with_vary(body)
 

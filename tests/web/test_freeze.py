@@ -16,6 +16,7 @@ import pytest
 from lxml import html as lxml_html
 
 from blueprints.freeze import static_link
+from domain.eleccion import arbol
 from domain.guides import load_library
 from tests.conftest import make_app
 
@@ -181,13 +182,20 @@ def test_exported_faq_filters_through_the_backend(build: Path) -> None:
     assert len(doc.xpath('//div[@id="resultados-faq"]/h2')) == len(LIBRARY.faq_entries)
 
 
-def test_exported_start_page_asks_the_backend(build: Path) -> None:
+def test_exported_start_page_choice_works_without_the_backend(build: Path) -> None:
     doc = lxml_html.fromstring((build / "index.html").read_text("utf-8"))
-    form = doc.xpath('//div[@id="eleccion"]//form')[0]
-    assert form.get("action") == f"{BACKEND}/" and form.get("method") == "get"
-    assert form.get("hx-get") is None
-    guides = doc.xpath('//a[starts-with(@href, "guias/")]/@href')
-    assert "guias/carnet-digital-issste/index.html" in guides
+    assert not doc.xpath("//form")  # nothing that needs the backend to answer
+    choice = doc.xpath('//ul[@class="eleccion-arbol"]')[0]
+    # Every answer the live form accepts, each leading to its documents on this very page.
+    outcomes = [docs for _second, answers in arbol().values() for docs in answers.values()]
+    leaves = choice.xpath(".//li[not(.//li)][a] | .//li/p[a]")
+    assert len(leaves) == len(outcomes) == 7
+    for leaf, docs in zip(leaves, outcomes, strict=True):
+        assert leaf.xpath("a/@href") == [f"#documento-{d.clave}" for d in docs]
+    for key in {d.clave for docs in outcomes for d in docs}:
+        heading = doc.get_element_by_id(f"documento-{key}")
+        guide = heading.xpath("following-sibling::ul[1]//a/@href")[1]
+        assert guide.startswith("guias/") and (build / guide).is_file(), key
 
 
 def test_exported_feeds_name_the_backend(build: Path) -> None:
