@@ -9,6 +9,17 @@
     var focus = target.querySelector("[data-focus-on-swap]");
     if (focus) { focus.setAttribute("tabindex", "-1"); focus.focus(); }
   });
+  // A form whose answer comes from the backend (the static export asks it across origins) names
+  // a <template> in data-sin-conexion: when the backend cannot be reached or fails, that text
+  // (a plain link) goes into the result region, whose aria-live announces it.
+  function sinConexion(event) {
+    var form = event.target.closest && event.target.closest("[data-sin-conexion]");
+    var fallback = form && document.getElementById(form.getAttribute("data-sin-conexion"));
+    var target = event.detail && event.detail.target;
+    if (fallback && target) target.replaceChildren(fallback.content.cloneNode(true));
+  }
+  document.addEventListener("htmx:sendError", sinConexion);
+  document.addEventListener("htmx:responseError", sinConexion);
   // Buttons that copy a snippet to the clipboard (integration page).
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-copy-target]");

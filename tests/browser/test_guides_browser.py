@@ -274,3 +274,53 @@ def test_exported_start_page_works_without_the_backend(
     expect(desktop).to_have_url(static + "/guias/no-afiliacion-issste/index.html")
     expect(desktop.locator("h1")).to_have_count(1)
     assert errors == []
+
+
+VALID_CURP = "PXNE660720HMCXTN06"
+
+
+def test_curp_guide_checks_as_you_type(desktop: Any, live_server: Any) -> None:
+    errors = watch_errors(desktop)
+    desktop.goto(live_server.url + "/guias/que-es-la-curp")
+    desktop.get_by_label("CURP", exact=True).press_sequentially(VALID_CURP, delay=20)
+    expect(desktop.locator("#resultado-curp")).to_contain_text(f"{VALID_CURP} está bien formada")
+    assert_no_axe_violations(desktop)
+    assert errors == []
+
+
+def test_exported_curp_check_asks_the_backend(
+    phone: Any, export_and_backend: tuple[str, str]
+) -> None:
+    static, backend = export_and_backend
+    errors = watch_errors(phone)
+    asked: list[str] = []
+    phone.on("request", lambda r: asked.append(r.url) if "/curp" in r.url else None)
+    phone.goto(static + "/guias/que-es-la-curp/index.html")
+    field = phone.get_by_label("CURP", exact=True)
+    field.press_sequentially(VALID_CURP[:6], delay=20)
+    result = phone.locator("#resultado-curp")
+    expect(result).to_have_text("Llevas 6 de 18 caracteres.")  # typing: progress, not an error
+    field.press_sequentially(VALID_CURP[6:], delay=20)
+    field.press("Enter")
+    expect(result).to_contain_text(f"{VALID_CURP} está bien formada")
+    assert asked and all(u.startswith(backend + "/curp/resultado?") for u in asked)
+    hrefs = result.locator("a").evaluate_all("els => els.map(e => e.href)")
+    assert hrefs and all(h.startswith(backend + "/") for h in hrefs)
+    assert_no_horizontal_scroll(phone)
+    assert_no_axe_violations(phone)
+    assert phone.evaluate("window.__csp") == []
+    assert errors == []
+
+
+def test_exported_curp_check_without_the_backend_offers_the_plain_link(
+    phone: Any, export_without_backend: tuple[str, str]
+) -> None:
+    static, backend = export_without_backend
+    phone.goto(static + "/guias/que-es-la-curp/index.html")
+    field = phone.get_by_label("CURP", exact=True)
+    field.fill(VALID_CURP)
+    field.press("Enter")
+    result = phone.locator("#resultado-curp")
+    expect(result).to_contain_text("No pudimos revisar tu CURP en este momento")
+    expect(result.locator("a")).to_have_attribute("href", backend + "/curp")
+    assert_no_axe_violations(phone)

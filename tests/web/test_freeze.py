@@ -182,6 +182,23 @@ def test_exported_faq_filters_through_the_backend(build: Path) -> None:
     assert len(doc.xpath('//div[@id="resultados-faq"]/h2')) == len(LIBRARY.faq_entries)
 
 
+def test_exported_curp_guide_checks_a_curp_through_the_backend(build: Path) -> None:
+    doc = lxml_html.fromstring((build / "guias/que-es-la-curp/index.html").read_text("utf-8"))
+    form = doc.xpath('//section[@aria-labelledby="revisa-tu-curp"]//form')[0]
+    assert form.get("action") == f"{BACKEND}/curp" and form.get("method") == "get"
+    assert form.get("hx-get") == f"{BACKEND}/curp/resultado"
+    assert form.get("hx-request") == '{"noHeaders": true}'  # a simple CORS request
+    field = form.xpath('.//input[@name="curp"]')[0]
+    assert field.get("hx-get") == f"{BACKEND}/curp/resultado"
+    assert doc.xpath(f'//label[@for="{field.get("id")}"]')
+    assert doc.get_element_by_id("resultado-curp").get("aria-live") == "polite"
+    # With the backend unreachable, site.js shows this: a plain link to the backend's check.
+    fallback = doc.get_element_by_id(form.get("data-sin-conexion"))
+    assert fallback.tag == "template" and fallback.xpath(".//a/@href") == [f"{BACKEND}/curp"]
+    config = doc.xpath('//meta[@name="htmx-config"]/@content')[0]
+    assert '"selfRequestsOnly":false' in config
+
+
 def test_exported_start_page_choice_works_without_the_backend(build: Path) -> None:
     doc = lxml_html.fromstring((build / "index.html").read_text("utf-8"))
     assert not doc.xpath("//form")  # nothing that needs the backend to answer
