@@ -44,8 +44,13 @@ BENCHMARKS := curp import_registry registry_scale pageweight widget_weight pdf l
 bench: $(STAMP)
 	@for name in $(BENCHMARKS); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py || exit 1; done
 
+# The static export in build/ (see blueprints/freeze.py). DEMO_MODE comes from the environment
+# like everywhere else: without it the pages carry no demo banner and no links to /demo. The
+# export signs nothing (its pages hold no session, form token or signed link), so it needs no
+# SECRET_KEY: when none is set it runs with a throwaway one rather than asking for it.
 freeze: $(STAMP)
-	DEMO_MODE=1 $(FLASK) freeze
+	SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))')}" \
+		$(FLASK) freeze
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -26,7 +26,14 @@ from blueprints import guides
 
 BUDGET_KB = 40.0
 BUDGET_REQUESTS = 5
-PAGES = ("/guias/carnet-digital-issste", "/", "/preguntas-frecuentes", "/aviso-de-privacidad")
+# The heaviest guide (the CURP guide carries the CURP check), the start page, the FAQ, a legal page.
+PAGES = (
+    "/guias/carnet-digital-issste",
+    "/guias/que-es-la-curp",
+    "/",
+    "/preguntas-frecuentes",
+    "/aviso-de-privacidad",
+)
 RENDERS = 200
 TARGET_MS = 5.0
 
@@ -144,7 +151,8 @@ def main() -> int:
         print("Page weight (first load, empty cache)")
         verdicts = [weigh(client, path)[2] for path in PAGES]
         server_times(app, client, PAGES[0])
-        print("\nGuide page budget:", "met" if verdicts[0] else "NOT met")
+        guides_ok = all(ok for path, ok in zip(PAGES, verdicts, strict=True) if "/guias/" in path)
+        print("\nGuide page budget:", "met" if guides_ok else "NOT met")
     return 0
 
 

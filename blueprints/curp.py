@@ -1,20 +1,29 @@
-"""/curp: check a CURP as you type; /curp/no-la-conozco: the first 16 characters from your data."""
+"""/curp: check a CURP as you type; /curp/resultado: the same check for the static export's
+guides on another origin; /curp/no-la-conozco: the first 16 characters from your data."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from blueprints.extensions import limiter
-from blueprints.htmx_util import page_or_fragment, trigger_name, wants_fragment
+from blueprints.htmx_util import (
+    for_other_origins,
+    opened_as_page,
+    page_or_fragment,
+    trigger_name,
+    wants_fragment,
+)
 from blueprints.traduccion import traducir_todos
 from domain import curp, curp_generate
 from domain.curp_tables import SEX_LABELS, STATES
 
 bp = Blueprint("curp", __name__)
+
+CHECK_LIMIT = "120 per minute"
 
 SEXOS = tuple(SEX_LABELS.items())  # the labels are marked for the catalog; the page translates
 GENERATE_FIELDS = (
@@ -54,11 +63,26 @@ def check_context(value: str, typing: bool) -> dict[str, Any]:
 
 
 @bp.get("/curp")
-@limiter.limit("120 per minute")
+@limiter.limit(CHECK_LIMIT)
 def check() -> ResponseReturnValue:
     value = request.args.get("curp", "")[:256]
     typing = trigger_name() == "curp" or request.args.get("typing") == "1"
     return page_or_fragment("curp/check.html", "curp/_result.html", **check_context(value, typing))
+
+
+@bp.get("/curp/resultado")
+@for_other_origins
+@limiter.limit(CHECK_LIMIT)
+def result_fragment() -> ResponseReturnValue:
+    """/curp's answer for the CURP check in the static export's guides: always the fragment,
+    with links absolute to this portal, since it lands on another origin."""
+    value = request.args.get("curp", "")[:256]
+    if opened_as_page():
+        return redirect(url_for(".check", curp=value or None))
+    context = check_context(value, typing=request.args.get("typing") == "1")
+    return render_template(
+        "curp/_result.html", portal=current_app.config["PUBLIC_BASE_URL"], **context
+    )
 
 
 @bp.route("/curp/no-la-conozco", methods=["GET", "POST"])

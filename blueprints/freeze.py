@@ -7,6 +7,10 @@ templates; the Markdown bodies and base.html also hold root-relative links, and 
 portal (procedures, the language switch) exists only on the backend. So every exported page is
 then rewritten: links to exported files become relative file paths (which work on any host,
 under any folder, even opened from disk), and every other link becomes absolute to the backend.
+
+DEMO_MODE decides, as everywhere, whether pages carry the demo banner: an institution exports
+without it. The export signs nothing, so any SECRET_KEY will do (`make freeze` passes a
+throwaway one when none is set); create_app still asks for one, as for every other command.
 """
 
 from __future__ import annotations
@@ -132,6 +136,15 @@ def freeze_command(destination: Path) -> None:
         click.echo(
             f"Aviso: PUBLIC_BASE_URL es {backend}. Los formularios y enlaces a trámites de las "
             "páginas exportadas apuntarán ahí; define PUBLIC_BASE_URL con la dirección pública.",
+            err=True,
+        )
+    if app.config["DEMO_MODE"]:
+        # base.html shows the demo banner, with links to /demo and /dev/correos, which only a
+        # demo backend answers. An institution's export runs without DEMO_MODE.
+        click.echo(
+            "Aviso: exportación de demostración (DEMO_MODE activo). Cada página lleva el aviso "
+            "de datos ficticios y enlaza /demo y /dev/correos; para publicar, exporta sin "
+            "DEMO_MODE.",
             err=True,
         )
     files = export_site(app, destination)

@@ -27,37 +27,28 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_cors import cross_origin
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from blueprints.extensions import limiter
-from blueprints.htmx_util import page_or_fragment, wants_fragment
+from blueprints.htmx_util import (
+    for_other_origins,
+    opened_as_page,
+    page_or_fragment,
+    wants_fragment,
+)
 from blueprints.templating import current_lang
-from domain.eleccion import DOCUMENTOS, elegir
+from domain.eleccion import DOCUMENTOS, arbol, elegir
 from domain.guides import FaqEntry, Library, Page, load_library
 
 bp = Blueprint("guides", __name__)
 
 LEGAL_SLUGS = ("aviso-de-privacidad", "terminos-de-uso", "accesibilidad")
+# Guides that end with a working tool, not only a link to it: slug -> the template included.
+HERRAMIENTAS = {"que-es-la-curp": "guides/_revisar_curp.html"}
 ROBOTS_DISALLOW = ("/oficina", "/cuenta", "/api/", "/embed/")
 SEARCH_LIMIT = "120 per minute"
 _ROOT_RELATIVE_HREF = re.compile(r'href="/(?!/)')
-# htmx reads these on every response; unexposed, each read logs a console error cross-origin.
-HTMX_RESPONSE_HEADERS = [
-    "HX-Location",
-    "HX-Push",
-    "HX-Push-Url",
-    "HX-Redirect",
-    "HX-Refresh",
-    "HX-Replace-Url",
-    "HX-Reselect",
-    "HX-Reswap",
-    "HX-Retarget",
-    "HX-Trigger",
-    "HX-Trigger-After-Settle",
-    "HX-Trigger-After-Swap",
-]
 
 
 # --- Content, loaded once ------------------------------------------------------------------
@@ -166,6 +157,7 @@ def index() -> ResponseReturnValue:
         documentos=DOCUMENTOS.values(),
         pages=guide_site().library.pages,
         oob=wants_fragment(),
+        arbol=arbol() if is_frozen() else None,
     )
     return with_vary(body)
 
@@ -214,6 +206,7 @@ def render_content(page: Page) -> Response:
             before=before,
             after=after,
             meta=meta,
+            herramienta=HERRAMIENTAS.get(page.slug),
             posts_nothing=True,
         ).encode()
         if keep:
@@ -246,22 +239,12 @@ def faq() -> ResponseReturnValue:
 
 
 @bp.get("/preguntas-frecuentes/buscar")
-@cross_origin(
-    origins="*",
-    send_wildcard=True,
-    methods=["GET"],
-    supports_credentials=False,
-    expose_headers=HTMX_RESPONSE_HEADERS,
-)
+@for_other_origins
 @limiter.limit(SEARCH_LIMIT)
 def faq_search() -> ResponseReturnValue:
-    """The FAQ filter of the static export: always a fragment, open to any origin, no cookies.
-
-    The exported page sends no htmx headers (so the browser needs no CORS preflight), so this
-    endpoint cannot recognise htmx by ``HX-Request``: it answers only fragments.
-    """
+    """The FAQ filter of the static export: always a fragment, open to any origin, no cookies."""
     q = request.args.get("q", "")[:100]
-    if request.headers.get("Sec-Fetch-Dest") == "document":
+    if opened_as_page():
         # Opened in the address bar: the real page rather than a bare fragment.
         return redirect(url_for(".faq", q=q or None))
     base = current_app.config["PUBLIC_BASE_URL"]

@@ -75,3 +75,22 @@ def elegir(args: Mapping[str, str]) -> Paso:
     if (para, detalle) not in RESPUESTAS:
         return Paso(segunda, {"para": para}, error=args.get("paso") == segunda)
     return Paso(documentos=tuple(DOCUMENTOS[c] for c in RESPUESTAS[(para, detalle)]))
+
+
+def arbol() -> dict[str, tuple[str, dict[str, tuple[Documento, ...]]]]:
+    """Every answer at once, for a page that cannot ask the server (the static export).
+
+    First answer -> (the second question, or "" when there is none; second answer -> documents).
+
+    >>> [d.clave for d in arbol()["no-tengo"][1]["issste"]]
+    ['no-afiliacion']
+    >>> segunda, salidas = arbol()["nss"]
+    >>> segunda, [d.clave for d in salidas[""]]
+    ('', ['nss'])
+    """
+    tree: dict[str, tuple[str, dict[str, tuple[Documento, ...]]]] = {}
+    for para, detalle in RESPUESTAS:
+        segunda = SEGUNDA.get(para, "")
+        _pregunta, salidas = tree.setdefault(para, (segunda, {}))
+        salidas[detalle] = elegir({"para": para, segunda: detalle}).documentos
+    return tree

@@ -16,6 +16,7 @@
     var xhr = event.detail.xhr;
     if (xhr.status >= 400 && xhr.getResponseHeader("HX-Retarget") === "#aviso") {
       event.detail.shouldSwap = true;
+      event.detail.isError = false; // shown as the server meant: no fallback below on top
     }
   });
   // A new request makes the last alert stale; an unreachable server gets one of its own.
@@ -23,16 +24,28 @@
     var aviso = document.getElementById("aviso");
     if (aviso) aviso.textContent = "";
   });
-  document.addEventListener("htmx:sendError", function () {
+  document.addEventListener("htmx:sendError", function (event) {
     var aviso = document.getElementById("aviso");
-    if (!aviso || !aviso.getAttribute("data-sin-conexion")) return;
+    var own = event.target.closest && event.target.closest("[data-sin-conexion]");
+    if (own || !aviso || !aviso.getAttribute("data-texto-sin-conexion")) return;
     var box = document.createElement("div");
     box.className = "panel panel--error";
     var text = document.createElement("p");
-    text.textContent = aviso.getAttribute("data-sin-conexion");
+    text.textContent = aviso.getAttribute("data-texto-sin-conexion");
     box.appendChild(text);
     aviso.replaceChildren(box);
   });
+  // A form whose answer comes from the backend (the static export asks it across origins) names
+  // a <template> in data-sin-conexion: when the backend cannot be reached or fails, that text
+  // (a plain link) goes into the result region, whose aria-live announces it.
+  function sinConexion(event) {
+    var form = event.target.closest && event.target.closest("[data-sin-conexion]");
+    var fallback = form && document.getElementById(form.getAttribute("data-sin-conexion"));
+    var target = event.detail && event.detail.target;
+    if (fallback && target) target.replaceChildren(fallback.content.cloneNode(true));
+  }
+  document.addEventListener("htmx:sendError", sinConexion);
+  document.addEventListener("htmx:responseError", sinConexion);
   // Buttons that copy a snippet to the clipboard (integration page).
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-copy-target]");

@@ -3,8 +3,10 @@ origin calling the backend."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -170,29 +172,59 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def static_host(directory: Path) -> Iterator[str]:
+    """A plain static file server for `directory` on its own port (its own origin)."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def backend_app(tmp: Path) -> Any:
+    """The portal as an institution runs it (no demo mode), on an empty SQLite database."""
+    url = f"sqlite:///{tmp / 'backend.sqlite3'}"
+    engine = sa.create_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return make_app(tmp, url, WTF_CSRF_ENABLED=True, TESTING=False, ENV={"DEMO_MODE": "0"})
+
+
+def freeze(app: Any, public_base_url: str, destination: Path) -> Path:
+    app.config["PUBLIC_BASE_URL"] = public_base_url
+    result = app.test_cli_runner().invoke(args=["freeze", "--destination", str(destination)])
+    assert result.exit_code == 0, result.output
+    return destination
+
+
 @pytest.fixture(scope="module")
 def export_and_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A backend whose PUBLIC_BASE_URL is its real address, and its static export served from
     another port (another origin)."""
     tmp = tmp_path_factory.mktemp("export")
-    url = f"sqlite:///{tmp / 'backend.sqlite3'}"
-    engine = sa.create_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-    app = make_app(tmp, url, WTF_CSRF_ENABLED=True, TESTING=False)
+    app = backend_app(tmp)
     backend = LiveServer(app)  # binds its port now, serves once entered
-    app.config["PUBLIC_BASE_URL"] = backend.url
-    result = app.test_cli_runner().invoke(args=["freeze", "--destination", str(tmp / "build")])
-    assert result.exit_code == 0, result.output
-    handler = functools.partial(QuietHandler, directory=str(tmp / "build"))
-    static = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=static.serve_forever, daemon=True)
-    thread.start()
-    with backend:
-        yield f"http://127.0.0.1:{static.server_port}", backend.url
-    static.shutdown()
-    static.server_close()
-    thread.join(timeout=5)
+    build = freeze(app, backend.url, tmp / "build")
+    with static_host(build) as static, backend:
+        yield static, backend.url
+
+
+@pytest.fixture(scope="module")
+def export_without_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The static export of a backend that cannot be reached: its port refuses connections."""
+    tmp = tmp_path_factory.mktemp("export-down")
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        backend = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    build = freeze(backend_app(tmp), backend, tmp / "build")
+    with static_host(build) as static:
+        yield static, backend
 
 
 def test_exported_faq_filters_through_the_backend(
@@ -220,7 +252,75 @@ def test_exported_pages_are_accessible_and_degrade_to_the_backend(
     assert_no_axe_violations(phone)
     phone.locator(".breadcrumbs a").click()  # back to the exported start page
     expect(phone).to_have_url(static + "/index.html")
-    phone.locator('input[name="para"][value="nss"]').check()
-    phone.locator("button", has_text="Continuar").click()  # the backend answers
-    expect(phone.locator("#respuesta")).to_be_visible()
-    assert phone.url.startswith(backend + "/?")
+    assert_no_axe_violations(phone)
+    phone.locator(".eleccion-arbol a", has_text="Número de Seguridad Social").click()
+    expect(phone).to_have_url(static + "/index.html#documento-nss")
+    start = phone.locator("#documento-nss + p + ul a").first
+    assert start.get_attribute("href") == backend + "/imss/nss"  # procedures stay on the backend
+
+
+def test_exported_start_page_works_without_the_backend(
+    desktop: Any, export_without_backend: tuple[str, str]
+) -> None:
+    static, _backend = export_without_backend
+    errors = watch_errors(desktop)
+    desktop.goto(static + "/index.html")
+    assert_no_axe_violations(desktop)
+    tab_to(desktop, '.eleccion-arbol a[href="#documento-no-afiliacion"]')
+    desktop.keyboard.press("Enter")
+    expect(desktop).to_have_url(static + "/index.html#documento-no-afiliacion")
+    guide = desktop.locator("#documento-no-afiliacion + p + ul a").nth(1)
+    guide.click()  # the guide is a static page too
+    expect(desktop).to_have_url(static + "/guias/no-afiliacion-issste/index.html")
+    expect(desktop.locator("h1")).to_have_count(1)
+    assert errors == []
+
+
+VALID_CURP = "PXNE660720HMCXTN06"
+
+
+def test_curp_guide_checks_as_you_type(desktop: Any, live_server: Any) -> None:
+    errors = watch_errors(desktop)
+    desktop.goto(live_server.url + "/guias/que-es-la-curp")
+    desktop.get_by_label("CURP", exact=True).press_sequentially(VALID_CURP, delay=20)
+    expect(desktop.locator("#resultado-curp")).to_contain_text(f"{VALID_CURP} está bien formada")
+    assert_no_axe_violations(desktop)
+    assert errors == []
+
+
+def test_exported_curp_check_asks_the_backend(
+    phone: Any, export_and_backend: tuple[str, str]
+) -> None:
+    static, backend = export_and_backend
+    errors = watch_errors(phone)
+    asked: list[str] = []
+    phone.on("request", lambda r: asked.append(r.url) if "/curp" in r.url else None)
+    phone.goto(static + "/guias/que-es-la-curp/index.html")
+    field = phone.get_by_label("CURP", exact=True)
+    field.press_sequentially(VALID_CURP[:6], delay=20)
+    result = phone.locator("#resultado-curp")
+    expect(result).to_have_text("Llevas 6 de 18 caracteres.")  # typing: progress, not an error
+    field.press_sequentially(VALID_CURP[6:], delay=20)
+    field.press("Enter")
+    expect(result).to_contain_text(f"{VALID_CURP} está bien formada")
+    assert asked and all(u.startswith(backend + "/curp/resultado?") for u in asked)
+    hrefs = result.locator("a").evaluate_all("els => els.map(e => e.href)")
+    assert hrefs and all(h.startswith(backend + "/") for h in hrefs)
+    assert_no_horizontal_scroll(phone)
+    assert_no_axe_violations(phone)
+    assert phone.evaluate("window.__csp") == []
+    assert errors == []
+
+
+def test_exported_curp_check_without_the_backend_offers_the_plain_link(
+    phone: Any, export_without_backend: tuple[str, str]
+) -> None:
+    static, backend = export_without_backend
+    phone.goto(static + "/guias/que-es-la-curp/index.html")
+    field = phone.get_by_label("CURP", exact=True)
+    field.fill(VALID_CURP)
+    field.press("Enter")
+    result = phone.locator("#resultado-curp")
+    expect(result).to_contain_text("No pudimos revisar tu CURP en este momento")
+    expect(result.locator("a")).to_have_attribute("href", backend + "/curp")
+    assert_no_axe_violations(phone)

@@ -63,6 +63,38 @@ def test_typing_a_short_value_is_progress_not_an_error(client) -> None:
     assert "problema" not in html
 
 
+def test_cross_origin_result_is_the_fragment_with_absolute_links(client) -> None:
+    """What the CURP check of the static export's guides asks, from another origin."""
+    response = client.get(
+        "/curp/resultado?curp=PXNE660720HMCXTN06", headers={"Origin": "https://guias.example"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response.headers
+    assert "HX-Trigger" in response.headers["Access-Control-Expose-Headers"]
+    assert "Set-Cookie" not in response.headers
+    assert "<html" not in html and "PXNE660720HMCXTN06 está bien formada" in html
+    links = re.findall(r'href="([^"]+)"', html)
+    assert links and all(link.startswith("http://127.0.0.1:5000/") for link in links), links
+
+
+def test_cross_origin_result_says_typing_in_the_query(client) -> None:
+    # No HX-Trigger-Name crosses origins: the exported input sends typing=1 itself.
+    typing = client.get("/curp/resultado?curp=PXNE66&typing=1").get_data(as_text=True)
+    assert "Llevas 6 de 18 caracteres" in typing and "problema" not in typing
+    submitted = client.get("/curp/resultado?curp=PXNE66").get_data(as_text=True)
+    assert "La CURP tiene un problema" in submitted
+
+
+def test_cross_origin_result_opened_directly_shows_the_page(client) -> None:
+    response = client.get(
+        "/curp/resultado?curp=PXNE660720HMCXTN06", headers={"Sec-Fetch-Dest": "document"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/curp?curp=PXNE660720HMCXTN06"
+
+
 def test_garbage_never_breaks_the_page(client) -> None:
     for junk in ("🙂" * 30, "\x00\x01", "<script>alert(1)</script>", "A" * 5000, "%"):
         response = client.get("/curp", query_string={"curp": junk})

@@ -16,6 +16,7 @@ import pytest
 from lxml import html as lxml_html
 
 from blueprints.freeze import static_link
+from domain.eleccion import arbol
 from domain.guides import load_library
 from tests.conftest import make_app
 
@@ -40,9 +41,11 @@ def export(tmp: Path, destination: Path, **env: str) -> Any:
 
 @pytest.fixture(scope="module")
 def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An institution's export: DEMO_MODE off, as an operator runs it."""
     tmp = tmp_path_factory.mktemp("freeze")
-    result = export(tmp, tmp / "build")
+    result = export(tmp, tmp / "build", DEMO_MODE="0")
     assert result.exit_code == 0, result.output
+    assert "demostración" not in result.output
     return tmp / "build"
 
 
@@ -100,6 +103,36 @@ def test_nothing_points_at_a_development_server(build: Path) -> None:
             assert needle not in text, (file, needle)
 
 
+def demo_links(doc: Any) -> list[str]:
+    paths = (urlsplit(href).path for href in doc.xpath("//a/@href"))
+    return [path for path in paths if path == "/demo" or path.startswith("/dev/")]
+
+
+def test_an_institution_export_has_no_demo_chrome(build: Path) -> None:
+    for file in html_files(build):
+        doc = lxml_html.fromstring(file.read_text("utf-8"))
+        assert not doc.xpath('//*[contains(@class, "demo-banner")]'), file
+        assert "ficticios y los documentos no tienen validez" not in doc.text_content(), file
+        assert demo_links(doc) == [], file
+
+
+def test_a_demo_export_keeps_the_demo_chrome_and_says_so(tmp_path: Path) -> None:
+    result = export(tmp_path, tmp_path / "build", DEMO_MODE="1")
+    assert result.exit_code == 0, result.output
+    assert "exportación de demostración" in result.output
+    doc = lxml_html.fromstring((tmp_path / "build" / "index.html").read_text("utf-8"))
+    assert doc.xpath('//*[contains(@class, "demo-banner")]')
+    assert demo_links(doc) == ["/demo", "/dev/correos"]
+
+
+def test_make_freeze_takes_demo_mode_from_the_environment() -> None:
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text("utf-8")
+    recipe = makefile.split("\nfreeze:", 1)[1].split("\n\n", 1)[0]
+    assert "freeze" in recipe and "DEMO_MODE" not in recipe
+    # A throwaway key only when the operator set none: the export signs nothing.
+    assert 'SECRET_KEY="$${SECRET_KEY:-' in recipe
+
+
 def test_exported_pages_hold_no_session_forms(build: Path) -> None:
     for file in html_files(build):
         doc = lxml_html.fromstring(file.read_text("utf-8"))
@@ -149,13 +182,37 @@ def test_exported_faq_filters_through_the_backend(build: Path) -> None:
     assert len(doc.xpath('//div[@id="resultados-faq"]/h2')) == len(LIBRARY.faq_entries)
 
 
-def test_exported_start_page_asks_the_backend(build: Path) -> None:
+def test_exported_curp_guide_checks_a_curp_through_the_backend(build: Path) -> None:
+    doc = lxml_html.fromstring((build / "guias/que-es-la-curp/index.html").read_text("utf-8"))
+    form = doc.xpath('//section[@aria-labelledby="revisa-tu-curp"]//form')[0]
+    assert form.get("action") == f"{BACKEND}/curp" and form.get("method") == "get"
+    assert form.get("hx-get") == f"{BACKEND}/curp/resultado"
+    assert form.get("hx-request") == '{"noHeaders": true}'  # a simple CORS request
+    field = form.xpath('.//input[@name="curp"]')[0]
+    assert field.get("hx-get") == f"{BACKEND}/curp/resultado"
+    assert doc.xpath(f'//label[@for="{field.get("id")}"]')
+    assert doc.get_element_by_id("resultado-curp").get("aria-live") == "polite"
+    # With the backend unreachable, site.js shows this: a plain link to the backend's check.
+    fallback = doc.get_element_by_id(form.get("data-sin-conexion"))
+    assert fallback.tag == "template" and fallback.xpath(".//a/@href") == [f"{BACKEND}/curp"]
+    config = doc.xpath('//meta[@name="htmx-config"]/@content')[0]
+    assert '"selfRequestsOnly":false' in config
+
+
+def test_exported_start_page_choice_works_without_the_backend(build: Path) -> None:
     doc = lxml_html.fromstring((build / "index.html").read_text("utf-8"))
-    form = doc.xpath('//div[@id="eleccion"]//form')[0]
-    assert form.get("action") == f"{BACKEND}/" and form.get("method") == "get"
-    assert form.get("hx-get") is None
-    guides = doc.xpath('//a[starts-with(@href, "guias/")]/@href')
-    assert "guias/carnet-digital-issste/index.html" in guides
+    assert not doc.xpath("//form")  # nothing that needs the backend to answer
+    choice = doc.xpath('//ul[@class="eleccion-arbol"]')[0]
+    # Every answer the live form accepts, each leading to its documents on this very page.
+    outcomes = [docs for _second, answers in arbol().values() for docs in answers.values()]
+    leaves = choice.xpath(".//li[not(.//li)][a] | .//li/p[a]")
+    assert len(leaves) == len(outcomes) == 7
+    for leaf, docs in zip(leaves, outcomes, strict=True):
+        assert leaf.xpath("a/@href") == [f"#documento-{d.clave}" for d in docs]
+    for key in {d.clave for docs in outcomes for d in docs}:
+        heading = doc.get_element_by_id(f"documento-{key}")
+        guide = heading.xpath("following-sibling::ul[1]//a/@href")[1]
+        assert guide.startswith("guias/") and (build / guide).is_file(), key
 
 
 def test_exported_feeds_name_the_backend(build: Path) -> None:

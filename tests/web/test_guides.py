@@ -242,6 +242,30 @@ def test_cross_origin_faq_fragment_opened_directly_shows_the_page(client: FlaskC
     assert response.headers["Location"] == "/preguntas-frecuentes?q=curp"
 
 
+def test_curp_guide_checks_a_curp_in_place(client: FlaskClient) -> None:
+    doc = page(client, "/guias/que-es-la-curp")
+    form = doc.xpath('//section[@aria-labelledby="revisa-tu-curp"]//form')[0]
+    # Without JavaScript a plain GET to /curp; with htmx, /curp's own fragment.
+    assert (form.get("action"), form.get("method"), form.get("hx-get")) == ("/curp", "get", "/curp")
+    assert form.get("hx-target") == "#resultado-curp" and not form.get("hx-request")
+    field = form.xpath('.//input[@name="curp"]')[0]
+    assert doc.xpath(f'//label[@for="{field.get("id")}"]/text()') == ["CURP"]
+    assert doc.get_element_by_id(field.get("aria-describedby")).text.startswith("Ejemplo:")
+    assert field.get("hx-get") == "/curp" and json.loads(field.get("hx-vals")) == {"typing": "1"}
+    result = doc.get_element_by_id("resultado-curp")
+    assert result.get("aria-live") == "polite"
+    fallback = doc.get_element_by_id(form.get("data-sin-conexion"))
+    assert fallback.tag == "template" and fallback.xpath(".//a/@href") == ["/curp"]
+    answer = client.get(form.get("hx-get"), query_string={"curp": "PXNE660720HMCXTN06"}, headers=HX)
+    assert "bien formada" in answer.get_data(as_text=True)
+
+
+def test_other_guides_carry_no_curp_check(client: FlaskClient) -> None:
+    for url in GUIDE_URLS:
+        if url != "/guias/que-es-la-curp":
+            assert not page(client, url).xpath('//input[@name="curp"]'), url
+
+
 def test_live_pages_keep_htmx_on_their_own_origin(client: FlaskClient) -> None:
     for url in ["/", "/preguntas-frecuentes", GUIDE_URLS[0]]:
         doc = page(client, url)

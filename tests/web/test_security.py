@@ -138,7 +138,7 @@ def test_an_htmx_request_that_fails_gets_an_alert_for_the_page_not_a_page(
 
 def test_every_page_has_the_alert_region_htmx_errors_go_to(client) -> None:
     html = client.get("/curp").get_data(as_text=True)
-    assert '<div id="aviso" aria-live="assertive"' in html and "data-sin-conexion=" in html
+    assert '<div id="aviso" aria-live="assertive"' in html and "data-texto-sin-conexion=" in html
 
 
 @pytest.mark.parametrize(
