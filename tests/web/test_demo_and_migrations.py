@@ -46,6 +46,25 @@ def test_beneficiaries_point_at_their_titular() -> None:
     assert all(r["titular_curp"] in titulares and r["parentesco"] for r in beneficiaries)
 
 
+def test_families_of_lapsed_titulares_are_flagged_vigente_but_have_no_rights() -> None:
+    rows = list(demo.generate_rows(count=30, seed=1))
+    by_curp: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_curp.setdefault(row["curp"], []).append(row)
+    for institucion, other in (("IMSS", "ISSSTE"), ("ISSSTE", "IMSS")):
+        titulares = [
+            r["titular_curp"]
+            for r in rows
+            if r["institucion"] == institucion and r["tipo"] == "beneficiario"
+            if not any(t["vigente"] == "1" for t in by_curp[r["titular_curp"]]
+                       if t["institucion"] == institucion)
+        ]  # fmt: skip
+        assert titulares, institucion
+        for titular in titulares:  # they moved to the other institution, vigente there
+            moved = [t for t in by_curp[titular] if t["institucion"] == other]
+            assert [t["vigente"] for t in moved] == ["1"]
+
+
 def test_seed_command_fills_every_case_and_prints_curps(app: Flask, runner) -> None:
     result = runner.invoke(args=["demo", "seed", "--count", "40", "--seed", "3"])
     assert result.exit_code == 0, result.output
