@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from blueprints.constancias_servicio import ahora, descargar_pdf, servicio
 from blueprints.cuenta_forms import CURP_SHAPE, contar
 from blueprints.extensions import db
-from domain import constancias, registry
+from domain import constancias, derechos, registry
 from domain.curp import compact, today_in_mexico
 from domain.models import Afiliacion, Cuenta
 
@@ -52,17 +52,17 @@ def _cuenta() -> Cuenta:
 def _revision(curp: str, today: dt.date) -> dict[str, Any]:
     """The titular and their beneficiaries, with what each may download today."""
     estado = registry.situacion(db.session, curp, today)
-    # A beneficiary's rights come from the titular's: emitir_carnet checks the same thing.
-    titular_vigente = estado.issste_vigente is not None
+    # A beneficiary's rights come from the titular's, whose rows are the account's own:
+    # derechos.tiene_derecho is the rule emitir_carnet applies too.
     propia = estado.issste_titular
     titular = None
     if propia is not None:
         vigente = registry.vigente(propia, today)
-        titular = Derechohabiente(propia, vigente, vigente)
+        titular = Derechohabiente(propia, derechos.tiene_derecho(propia, today, ()), vigente)
     familia = []
     for afiliacion in registry.beneficiarios(db.session, curp, "ISSSTE"):
-        vigente = registry.vigente(afiliacion, today)
-        familia.append(Derechohabiente(afiliacion, vigente and titular_vigente, vigente))
+        puede = derechos.tiene_derecho(afiliacion, today, estado.issste)
+        familia.append(Derechohabiente(afiliacion, puede, registry.vigente(afiliacion, today)))
     return {"persona": estado.persona, "titular": titular, "familia": familia}
 
 

@@ -55,6 +55,10 @@ def import_command(archivo: Path, skip_invalid: bool) -> None:
         click.echo("Errores:", err=True)
         for line in summary.error_lines():
             click.echo(f"  {line}", err=True)
+    if summary.warning_count:
+        click.echo("Avisos (no rechazan la fila, que se importa igual):", err=True)
+        for line in summary.warning_lines():
+            click.echo(f"  {line}", err=True)
     click.echo(f"Filas leídas: {summary.rows}")
     if not summary.written:
         verb = "tiene" if summary.rejected == 1 else "tienen"

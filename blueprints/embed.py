@@ -181,7 +181,8 @@ def with_status_limits(view: Any) -> Any:
 
 
 def afiliacion_vigente(result: curp.CurpReport | None) -> dict[str, bool] | None:
-    """Yes or no per institution; only booleans leave here, never a name."""
+    """Yes or no per institution (rights today, ``domain.derechos``); only booleans leave
+    here, never a name."""
     if not (result and result.valid and result.curp):
         return None
     situacion = registry.situacion(db.session, result.curp, curp.today_in_mexico())

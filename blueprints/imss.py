@@ -102,7 +102,9 @@ def _emitir(curp_value: str, nss_value: str, email: str) -> dict[str, Any]:
 @limiter.limit(ISSUE_LIMIT, methods=["POST"])
 def vigencia() -> ResponseReturnValue:
     page, fragment = "imss/vigencia.html", "imss/_vigencia.html"
-    context: dict[str, Any] = {"form": {}, "errors": {}, "report": None, "nss_report": None}
+    context: dict[str, Any] = {
+        "form": {}, "errors": {}, "report": None, "nss_report": None, "nss_aviso": None,
+    }  # fmt: skip
     if request.method == "GET":
         return render_template(page, resultado=None, **context)
     errors: dict[str, str] = {}
@@ -111,7 +113,10 @@ def vigencia() -> ResponseReturnValue:
     email = leer_email(errors)
     leer_captcha(errors)
     form = {"curp": curp_value, "nss": nss_value, "email": email}
-    context.update(form=form, errors=errors, report=report, nss_report=nss_report)
+    # Issue 9: a year of birth that disagrees with the CURP's is a warning beside the NSS, never
+    # an error; it is drawn wherever the form is (the document, once sent, replaces the form).
+    aviso = nss.birth_year_mismatch(nss_value, curp_value)
+    context.update(form=form, errors=errors, report=report, nss_report=nss_report, nss_aviso=aviso)
     if errors:
         return responder(page, fragment, 422, resultado=None, **context)
     resultado = _emitir(curp_value, nss_value, email)

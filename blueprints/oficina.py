@@ -22,7 +22,7 @@ from blueprints.cuenta_forms import (
 )
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
-from domain import accounts, contrasenas, registry
+from domain import accounts, contrasenas, derechos, registry
 from domain.curp import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -56,7 +56,7 @@ def inicio() -> ResponseReturnValue:
     estado = situacion_de(cuenta)
     afiliacion = estado.issste_titular
     beneficiarios = [
-        (b, registry.vigente(b, today))
+        (b, derechos.tiene_derecho(b, today, estado.issste))  # only while the titular's hold
         for b in registry.beneficiarios(db.session, cuenta.curp, "ISSSTE")
     ]
     return render_template(

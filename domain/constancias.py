@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from domain import registry
+from domain import derechos, registry
 from domain.cadena_original import FORMATO, cadena
 from domain.constancia_tipos import (
     NO_AFILIACION,
@@ -121,7 +121,8 @@ def emitir(
 def emitir_no_afiliacion(
     session: Session, signer: Signer, curp: str, now: dt.datetime, *, emisor: str
 ) -> Constancia:
-    """ISSSTE: no current affiliation. A CURP the registry does not know gets no name."""
+    """ISSSTE: no rights today (``domain.derechos``). A CURP the registry does not know gets
+    no name."""
     situacion = registry.situacion(session, curp, local(now).date())
     if situacion.issste_vigente:
         raise Afiliado("Esta CURP tiene una afiliación vigente al ISSSTE.")
@@ -147,7 +148,8 @@ def emitir_no_derechohabiencia(
     emisor: str,
     entrega: str | None = None,
 ) -> Constancia:
-    """IMSS: no right to medical service today; valid only until the end of that day."""
+    """IMSS: no right to medical service today (``domain.derechos``); valid only until the end
+    of that day."""
     situacion = registry.situacion(session, curp, local(now).date())
     if situacion.imss_vigente:
         raise Afiliado("Esta CURP tiene derechos vigentes en el IMSS.")
@@ -178,17 +180,16 @@ def emitir_carnet(
     """ISSSTE Constancia de Vigencia de Derechos for a titular, pensionado or beneficiary.
 
     With ``titular_curp``, the affiliation must be that person's own or a beneficiary's
-    registered under them (else NoCorresponde). Not current today: NoVigente.
+    registered under them (else NoCorresponde). No rights today (``domain.derechos``: for a
+    beneficiary, their titular's too): NoVigente.
     """
     today = local(now).date()
     if titular_curp is not None and titular_curp not in (afiliacion.curp, afiliacion.titular_curp):
         raise NoCorresponde("Esta persona no está registrada como tu beneficiaria.")
-    if afiliacion.institucion != "ISSSTE" or not registry.vigente(afiliacion, today):
+    if afiliacion.institucion != "ISSSTE" or not derechos.vigente(afiliacion, today):
         raise NoVigente("Esta afiliación al ISSSTE no está vigente hoy.")
-    if afiliacion.titular_curp and afiliacion.titular_curp != afiliacion.curp:
-        titular = registry.situacion(session, afiliacion.titular_curp, today)
-        if titular.persona and not titular.issste_vigente:
-            raise NoVigente("Los derechos de quien te registró como familiar no están vigentes.")
+    if not derechos.tiene_derecho(afiliacion, today, registry.titulares(session, [afiliacion])):
+        raise NoVigente("Los derechos de quien te registró como familiar no están vigentes.")
     hasta = afiliacion.vigente_hasta
     return emitir(
         session,
@@ -240,20 +241,16 @@ def emitir_vigencia_imss(
 ) -> Constancia:
     """IMSS Constancia de Vigencia de Derechos for the affiliation with this CURP and NSS.
 
-    Issued whether or not there is a medical right today: the document says which. When the
-    CURP and the NSS are not one affiliation, NoCorresponde, with the same words whichever of
-    the two is wrong, so the refusal reveals nothing about either.
+    Issued whether or not there is a medical right today (``domain.derechos``): the document
+    says which. When the CURP and the NSS are not one affiliation, NoCorresponde, with the same
+    words whichever of the two is wrong, so the refusal reveals nothing about either.
     """
     today = local(now).date()
     mismas = registry.por_numero(session, "IMSS", nss)
     afiliacion = next((a for a in mismas if a.curp == curp), None)
     if afiliacion is None:
         raise NoCorresponde("La CURP y el NSS no corresponden a una misma afiliación al IMSS.")
-    derecho = registry.vigente(afiliacion, today)
-    titular = afiliacion.titular_curp
-    if derecho and titular and titular != afiliacion.curp:
-        # A relative's right lasts only while the titular's does.
-        derecho = any(a.curp == titular and registry.vigente(a, today) for a in mismas)
+    derecho = derechos.tiene_derecho(afiliacion, today, registry.titulares(session, [afiliacion]))
     extra = {
         "nss": nss,
         "tipo_derechohabiente": afiliacion.tipo,

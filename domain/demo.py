@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Exists, and_, exists, not_, select
 from sqlalchemy.orm import Session, aliased
 
-from domain import curp, curp_generate, nss
+from domain import curp, curp_generate, derechos, nss
 from domain.curp_tables import STATES
 from domain.mensajes import N_
 from domain.models import Afiliacion, Persona
@@ -66,6 +66,23 @@ CASES = (
         N_("Familiar registrado por un titular."),
     ),
     Case("issste_baja", N_("ISSSTE no vigente"), N_("Estuvo en el ISSSTE; ya no está vigente.")),
+    # Rights hold only while the titular's do (domain.derechos): every flow must agree.
+    Case(
+        "imss_familiar_titular_baja",
+        N_("IMSS: familiar de un titular dado de baja"),
+        N_(
+            "Sigue registrado como beneficiario vigente, pero su titular dejó el IMSS: no tiene"
+            " derecho a servicio médico."
+        ),
+    ),
+    Case(
+        "issste_familiar_titular_baja",
+        N_("ISSSTE: familiar de un titular no vigente"),
+        N_(
+            "Sigue registrado como beneficiario vigente, pero su titular ya no está vigente en el"
+            " ISSSTE: no tiene derechos."
+        ),
+    ),
     Case("ambas", N_("IMSS e ISSSTE"), N_("Afiliación vigente en las dos instituciones.")),
     Case("sin_afiliacion", N_("Sin afiliación"), N_("No aparece en ninguna institución.")),
 )
@@ -167,23 +184,29 @@ def _issste(b: _Builder, row: dict[str, str], tipo: str, vigente: bool = True) -
     )
 
 
+def _relative(
+    b: _Builder, titular: dict[str, str], parentesco: str, born_from: int, born_to: int
+) -> dict[str, str]:
+    """A beneficiary flagged vigente under ``titular``'s number, whatever the titular's state."""
+    return _affiliate(
+        b.person(born_from, born_to),
+        institucion=titular["institucion"],
+        numero_afiliacion=titular["numero_afiliacion"],
+        tipo="beneficiario",
+        vigente="1",
+        vigente_desde="2012-05-01",
+        dependencia=titular["dependencia"],
+        clinica=titular["clinica"],
+        titular_curp=titular["curp"],
+        parentesco=parentesco,
+    )
+
+
 def _family(b: _Builder, titular: dict[str, str]) -> Iterator[dict[str, str]]:
     """Beneficiaries of an ISSSTE titular: a spouse and one or two children born after 2000."""
     relatives = [("cónyuge", 1960, 1990)] + [("hijo(a)", 2001, 2020)] * b.rng.randint(1, 2)
     for parentesco, start, end in relatives:
-        person = b.person(start, end)
-        yield _affiliate(
-            person,
-            institucion="ISSSTE",
-            numero_afiliacion=titular["numero_afiliacion"],
-            tipo="beneficiario",
-            vigente="1",
-            vigente_desde="2012-05-01",
-            dependencia=titular["dependencia"],
-            clinica=titular["clinica"],
-            titular_curp=titular["curp"],
-            parentesco=parentesco,
-        )
+        yield _relative(b, titular, parentesco, start, end)
 
 
 def generate_rows(count: int = 120, seed: int = 2026) -> Iterator[dict[str, str]]:
@@ -217,6 +240,20 @@ def generate_rows(count: int = 120, seed: int = 2026) -> Iterator[dict[str, str]
                 yield _issste(b, row, "pensionado")
             elif case.key == "issste_baja":
                 yield _issste(b, row, "titular", vigente=False)
+            elif case.key == "imss_familiar_titular_baja":
+                # Left a company for a government job; the spouse is still flagged in the IMSS.
+                titular = _imss(b, row, vigente=False)
+                yield titular
+                yield _issste(b, row, "titular")
+                people += 1
+                yield _relative(b, titular, "cónyuge", 1960, 1990)
+            elif case.key == "issste_familiar_titular_baja":
+                # Left the government for a company; the child is still flagged in the ISSSTE.
+                titular = _issste(b, row, "titular", vigente=False)
+                yield titular
+                yield _imss(b, row, vigente=True)
+                people += 1
+                yield _relative(b, titular, "hijo(a)", 2001, 2020)
             elif case.key == "ambas":
                 yield _imss(b, row, vigente=True)
                 yield _issste(b, row, "titular")
@@ -234,15 +271,37 @@ def _has(inst: str, vigente: bool | None = None, tipo: str | None = None) -> Exi
     return exists().where(and_(*cond))
 
 
+def _familiar(inst: str, titular_vigente: bool) -> Exists:
+    """A beneficiary flagged vigente whose titular is (or is not) a current titular or
+    pensionado in ``inst``. The demo's flags and dates agree, so flags are enough to pick
+    examples; the flows themselves decide with ``domain.derechos``."""
+    a, t = aliased(Afiliacion), aliased(Afiliacion)
+    titular = exists().where(
+        t.curp == a.titular_curp,
+        t.institucion == inst,
+        t.tipo.in_(derechos.HOLDERS),
+        t.vigente.is_(True),
+    )
+    return exists().where(
+        a.curp == Persona.curp,
+        a.institucion == inst,
+        a.tipo == "beneficiario",
+        a.vigente.is_(True),
+        titular if titular_vigente else not_(titular),
+    )
+
+
 def _case_filter(key: str) -> ColumnElement[bool]:
     imss_v, issste_v = _has("IMSS", True), _has("ISSSTE", True)
     return {
-        "imss_vigente": and_(imss_v, not_(_has("ISSSTE"))),
+        "imss_vigente": and_(_has("IMSS", True, "titular"), not_(_has("ISSSTE"))),
         "imss_baja": and_(_has("IMSS", False), not_(imss_v), not_(_has("ISSSTE"))),
         "issste_titular": and_(_has("ISSSTE", True, "titular"), not_(_has("IMSS"))),
         "issste_pensionado": _has("ISSSTE", True, "pensionado"),
-        "issste_beneficiario": _has("ISSSTE", True, "beneficiario"),
+        "issste_beneficiario": _familiar("ISSSTE", titular_vigente=True),
         "issste_baja": and_(_has("ISSSTE", False), not_(issste_v), not_(_has("IMSS"))),
+        "imss_familiar_titular_baja": _familiar("IMSS", titular_vigente=False),
+        "issste_familiar_titular_baja": _familiar("ISSSTE", titular_vigente=False),
         "ambas": and_(imss_v, issste_v),
         "sin_afiliacion": not_(exists().where(Afiliacion.curp == Persona.curp)),
     }[key]

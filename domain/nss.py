@@ -35,6 +35,7 @@ _RAW_CAP = 256  # a longer input is reported as `length` without being scanned
 _DIGITS = frozenset("0123456789")
 # Luhn with weights 1, 2, 1, 2...: the digit sum of each product, looked up.
 _DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+_UNRECORDED_YEAR = "00"  # what many NSS carry in 5-6 when the year of birth was not captured
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,18 +174,23 @@ def is_valid(value: object) -> bool:
 def birth_year_mismatch(nss: str, curp: str) -> Problem | None:
     """A ``birth_year`` warning when the NSS's year of birth (5-6) differs from the CURP's.
 
-    None when they agree or when either value is invalid (their own checks report that).
+    A warning, never an error: those two digits are often 00 (not recorded) or simply wrong
+    in real data, and a family member may use their titular's NSS. So 00 gives no warning,
+    and neither does an invalid NSS or CURP (their own checks report that).
 
-    >>> birth_year_mismatch("12345678903", "LOOA531113HTCPBN07").message
-    'El año de nacimiento de tu NSS (56) no coincide con el de tu CURP (53): revisa los dos.'
+    >>> found = birth_year_mismatch("12345678903", "LOOA531113HTCPBN07")
+    >>> found.code, found.positions, found.message.startswith("El año de nacimiento de tu NSS (56)")
+    ('birth_year', (5, 6), True)
+    >>> birth_year_mismatch("12340078901", "LOOA531113HTCPBN07") is None  # 00: not recorded
+    True
     """
     if not is_valid(nss) or not is_valid_curp(curp):
         return None
     nss_year, curp_year = compact(nss)[4:6], compact_curp(curp)[4:6]
-    if nss_year == curp_year:
+    if nss_year in (curp_year, _UNRECORDED_YEAR):
         return None
     text = N_(
-        "El año de nacimiento de tu NSS (%(nss)s) no coincide con el de tu CURP (%(curp)s):"
-        " revisa los dos."
+        "El año de nacimiento de tu NSS (%(nss)s) no coincide con el de tu CURP (%(curp)s)."
+        " A veces el NSS trae otro año y no pasa nada, pero revisa que lo copiaste bien."
     )
     return Problem("birth_year", (5, 6), Mensaje(text, nss=nss_year, curp=curp_year))

@@ -2,19 +2,35 @@
 
 Every flow of the portal asks through these functions, so each lookup path has one query and
 one index behind it (persona by primary key; afiliacion by curp, by titular_curp, by number).
+Whether an affiliation gives rights today is ``domain.derechos``' rule; the lookups here bring
+it what it needs, a beneficiary's titular included, in a fixed number of queries.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, bindparam, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
+from domain import derechos
+from domain.derechos import HOLDERS as ISSSTE_HOLDERS
+from domain.derechos import Fila, vigente
 from domain.models import Afiliacion, Persona
 
-ISSSTE_HOLDERS = ("titular", "pensionado")
+__all__ = [
+    "ISSSTE_HOLDERS",
+    "Situacion",
+    "beneficiarios",
+    "estado_issste",
+    "persona",
+    "por_numero",
+    "situacion",
+    "titulares",
+    "vigente",
+]
 
 
 def persona(session: Session, curp: str) -> Persona | None:
@@ -23,56 +39,69 @@ def persona(session: Session, curp: str) -> Persona | None:
     return session.scalars(query).first()
 
 
-def vigente(afiliacion: Afiliacion, today: dt.date) -> bool:
-    """Current on ``today``: flagged vigente and inside its desde/hasta dates, when given."""
-    return _current(afiliacion.vigente, afiliacion.vigente_desde, afiliacion.vigente_hasta, today)
+def titulares(session: Session, afiliaciones: Iterable[Afiliacion]) -> tuple[Afiliacion, ...]:
+    """The affiliations of the titulares these rows name, in the same institutions: what a
+    beneficiary's rights depend on. One query for all of them; none when no row names one."""
+    wanted = {(a.titular_curp, a.institucion) for a in afiliaciones if a.titular_curp}
+    if not wanted:
+        return ()
+    curps = {curp for curp, _ in wanted}
+    query = select(Afiliacion).where(Afiliacion.curp.in_(curps)).order_by(Afiliacion.id)
+    return tuple(a for a in session.scalars(query) if (a.curp, a.institucion) in wanted)
 
 
-def _current(flag: bool, desde: dt.date | None, hasta: dt.date | None, today: dt.date) -> bool:
-    if not flag:
-        return False
-    if desde and desde > today:
-        return False
-    return not (hasta and hasta < today)
-
-
-# Columns only, no entities: the public search runs this on every request.
+# Columns only, no entities: the public search runs this on every request. Each ISSSTE row of
+# the person comes with the rows of the titular it names (none for a titular's own row).
+_PROPIA, _TITULAR = aliased(Afiliacion, name="propia"), aliased(Afiliacion, name="titular")
 _ISSSTE_STATUS = (
-    select(Afiliacion.vigente, Afiliacion.vigente_desde, Afiliacion.vigente_hasta)
+    select(
+        *(getattr(_PROPIA, f) for f in Fila._fields), *(getattr(_TITULAR, f) for f in Fila._fields)
+    )
     .select_from(Persona)
+    .outerjoin(_PROPIA, and_(_PROPIA.curp == Persona.curp, _PROPIA.institucion == "ISSSTE"))
     .outerjoin(
-        Afiliacion, and_(Afiliacion.curp == Persona.curp, Afiliacion.institucion == "ISSSTE")
+        _TITULAR, and_(_TITULAR.curp == _PROPIA.titular_curp, _TITULAR.institucion == "ISSSTE")
     )
     .where(Persona.curp == bindparam("curp"))
 )
+_WIDTH = len(Fila._fields)
 
 
 def estado_issste(connection: Connection, curp: str, today: dt.date) -> str:
-    """``afiliado`` (a current ISSSTE affiliation), ``sin_afiliacion`` (known, none current) or
+    """``afiliado`` (rights in the ISSSTE today), ``sin_afiliacion`` (known, no rights) or
     ``sin_registro`` (not in the registry), in one indexed query on a plain connection."""
     rows = connection.execute(_ISSSTE_STATUS, {"curp": curp}).all()
     if not rows:
         return "sin_registro"
-    current = any(row.vigente is not None and _current(*row, today) for row in rows)
+    propias = [Fila(*row[:_WIDTH]) for row in rows if row[0] is not None]
+    de_titulares = [Fila(*row[_WIDTH:]) for row in rows if row[_WIDTH] is not None]
+    current = derechos.con_derecho(propias, "ISSSTE", today, de_titulares)
     return "afiliado" if current else "sin_afiliacion"
 
 
 @dataclass(frozen=True, slots=True)
 class Situacion:
-    """What the registry says about one CURP today, per institution."""
+    """What the registry says about one CURP today, per institution.
+
+    ``titulares`` are the affiliations of the titulares the person's beneficiary rows name:
+    with them, ``imss_vigente`` and ``issste_vigente`` apply ``domain.derechos``' rule.
+    """
 
     persona: Persona | None
     imss: tuple[Afiliacion, ...]
     issste: tuple[Afiliacion, ...]
     today: dt.date
+    titulares: tuple[Afiliacion, ...] = ()
 
     @property
     def imss_vigente(self) -> Afiliacion | None:
-        return next((a for a in self.imss if vigente(a, self.today)), None)
+        """The affiliation that gives rights in the IMSS today, if any."""
+        return derechos.con_derecho(self.imss, "IMSS", self.today, self.titulares)
 
     @property
     def issste_vigente(self) -> Afiliacion | None:
-        return next((a for a in self.issste if vigente(a, self.today)), None)
+        """The affiliation that gives rights in the ISSSTE today, if any."""
+        return derechos.con_derecho(self.issste, "ISSSTE", self.today, self.titulares)
 
     @property
     def issste_titular(self) -> Afiliacion | None:
@@ -84,7 +113,8 @@ class Situacion:
 
 
 def situacion(session: Session, curp: str, today: dt.date) -> Situacion:
-    """The person (if known) and their IMSS and ISSSTE affiliations."""
+    """The person (if known), their IMSS and ISSSTE affiliations and their titulares' (two
+    queries, a third only when the person is someone's beneficiary)."""
     found = persona(session, curp)
     afiliaciones = tuple(found.afiliaciones) if found else ()
     return Situacion(
@@ -92,6 +122,7 @@ def situacion(session: Session, curp: str, today: dt.date) -> Situacion:
         imss=tuple(a for a in afiliaciones if a.institucion == "IMSS"),
         issste=tuple(a for a in afiliaciones if a.institucion == "ISSSTE"),
         today=today,
+        titulares=titulares(session, afiliaciones),
     )
 
 

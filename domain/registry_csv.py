@@ -55,6 +55,11 @@ class RowError:
         return f"{where}: {self.message}"
 
 
+@dataclass(frozen=True, slots=True)
+class RowWarning(RowError):
+    """Something worth a look that does not reject the row: it is imported all the same."""
+
+
 class PersonaData(NamedTuple):
     """A person as stored: the fields of ``Persona``, in its column order."""
 
@@ -83,11 +88,13 @@ class AfiliacionData(NamedTuple):
 
 
 class Registro(NamedTuple):
-    """A valid row: its line, the person and (unless the person has none) the affiliation."""
+    """A valid row: its line, the person, the affiliation (unless the person has none) and what
+    is worth a look without rejecting it."""
 
     line: int
     persona: PersonaData
     afiliacion: AfiliacionData | None
+    warnings: tuple[RowWarning, ...] = ()
 
 
 class RawRow(NamedTuple):
@@ -184,6 +191,7 @@ class _Cells:
         self.line = row.line
         self.cells = {column: " ".join(value.split()) for column, value in row.cells.items()}
         self.errors: list[RowError] = []
+        self.warnings: list[RowWarning] = []
 
     def text(self, column: str) -> str:
         """The cell without leading, trailing or repeated spaces ("" when the column is absent)."""
@@ -191,6 +199,9 @@ class _Cells:
 
     def fail(self, column: str, message: str) -> None:
         self.errors.append(RowError(self.line, column, message))
+
+    def warn(self, column: str, message: str) -> None:
+        self.warnings.append(RowWarning(self.line, column, message))
 
     def wrong(self, column: str, value: str, expected: str) -> None:
         self.fail(
@@ -282,6 +293,19 @@ def _numero(c: _Cells, institucion: str) -> str:
     return value
 
 
+def _nss_birth_year(c: _Cells, numero: str, own: str, titular: str | None) -> None:
+    """Issue 9: an NSS whose year of birth (5-6) disagrees with the CURP's is a warning, not an
+    error (``nss.birth_year_mismatch``: those digits are often unreliable; 00 is not checked).
+    A beneficiary may carry their titular's NSS, so either CURP's year will do."""
+    if nss.birth_year_mismatch(numero, own) is None:
+        return
+    if titular is not None and nss.birth_year_mismatch(numero, titular) is None:
+        return
+    message = f"El año de nacimiento del NSS ({numero[4:6]}) no coincide con el de la CURP"
+    message += f" ({own[4:6]})" + (f" ni con el del titular ({titular[4:6]})" if titular else "")
+    c.warn("numero_afiliacion", message + "; se importa igual.")
+
+
 def _afiliacion(c: _Cells, own: str | None, today: dt.date) -> AfiliacionData | None:
     institucion = c.text("institucion").upper()
     if institucion not in INSTITUCIONES:
@@ -310,13 +334,16 @@ def _afiliacion(c: _Cells, own: str | None, today: dt.date) -> AfiliacionData | 
                 c.fail(column, "Debe quedar vacía: solo se llena para beneficiarios.")
     if c.errors or vigente is None:
         return None
+    if institucion == "IMSS" and own is not None:
+        _nss_birth_year(c, numero, own, titular)
     return AfiliacionData(
         institucion, numero, tipo, vigente, desde, hasta, dependencia, clinica, titular, parentesco
     )
 
 
 def parse_row(row: RawRow, today: dt.date) -> Registro | list[RowError]:
-    """The normalised row, or every problem found in it (each with line and column)."""
+    """The normalised row (with its warnings), or every error found in it (each with line and
+    column)."""
     if row.problem:
         return [RowError(row.line, None, row.problem)]
     c = _Cells(row)
@@ -330,4 +357,4 @@ def parse_row(row: RawRow, today: dt.date) -> Registro | list[RowError]:
                 c.fail(column, "Debe quedar vacía: la fila no tiene institución.")
     if persona is None or c.errors:
         return c.errors
-    return Registro(row.line, persona, afiliacion)
+    return Registro(row.line, persona, afiliacion, tuple(c.warnings))

@@ -27,6 +27,7 @@ from domain.registry_csv import (
     RawRow,
     Registro,
     RowError,
+    RowWarning,
     UnusableFile,
     parse_row,
     read_csv,
@@ -43,7 +44,7 @@ __all__ = [
     "validate_file",
 ]
 
-MAX_LISTED = 100  # errors kept for display; all of them are counted
+MAX_LISTED = 100  # errors (and, apart, warnings) kept for display; all of them are counted
 
 Row = Mapping[str, str] | tuple[int, Mapping[str, str]]
 
@@ -52,14 +53,24 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+def _listed(found: tuple[RowError, ...], count: int, one: str, many: str) -> list[str]:
+    lines = [str(problem) for problem in found]
+    if count > len(found):
+        lines.append(f"… y {_plural(count - len(found), one, many)}.")
+    return lines
+
+
 @dataclass(frozen=True, slots=True)
 class ValidationResult:
-    """What checking the rows found: rows read, rows rejected, errors (the first 100 kept)."""
+    """What checking the rows found: rows read, rows rejected, errors, and warnings (rows that
+    pass but are worth a look; they never reject a row). The first 100 of each are kept."""
 
     rows: int
     rejected: int
     error_count: int
     errors: tuple[RowError, ...]
+    warning_count: int
+    warnings: tuple[RowWarning, ...]
 
     @property
     def valid(self) -> bool:
@@ -67,16 +78,18 @@ class ValidationResult:
 
     def error_lines(self) -> list[str]:
         """The kept errors as Spanish lines, plus how many more there were."""
-        lines = [str(error) for error in self.errors]
-        if self.error_count > len(self.errors):
-            more = self.error_count - len(self.errors)
-            lines.append(f"… y {_plural(more, 'error más', 'errores más')}.")
-        return lines
+        return _listed(self.errors, self.error_count, "error más", "errores más")
+
+    def warning_lines(self) -> list[str]:
+        """The kept warnings as Spanish lines, plus how many more there were."""
+        return _listed(self.warnings, self.warning_count, "aviso más", "avisos más")
 
 
 @dataclass(frozen=True, slots=True)
 class ImportSummary(ValidationResult):
-    """Rows added, updated and unchanged (zero unless ``written``) besides the checks' result."""
+    """Rows added, updated and unchanged (zero unless ``written``) besides the checks' result.
+
+    A row with warnings counts like any other: it is imported."""
 
     added: int
     updated: int
@@ -111,14 +124,18 @@ def _check_and_write(
     rows: Iterable[RawRow], today: dt.date, skip_invalid: bool, writer: Writer | None
 ) -> ValidationResult:
     checks = FileChecks()
-    count = rejected = error_count = 0
+    count = rejected = error_count = warning_count = 0
     listed: list[RowError] = []
+    warned: list[RowWarning] = []
     for raw in rows:
         count += 1
         errors = parse_row(raw, today)
         if isinstance(errors, Registro):
             row, errors = errors, checks.check(errors)
             if not errors:
+                if row.warnings:  # only a passing row's: a rejected one lists its errors
+                    warning_count += len(row.warnings)
+                    warned.extend(row.warnings[: MAX_LISTED - len(warned)])
                 if writer is not None:
                     writer.add(row)
                 continue
@@ -129,7 +146,9 @@ def _check_and_write(
             writer.discard()  # the import is lost; keep checking to list every error
     if writer is not None and writer.active:
         writer.flush()
-    return ValidationResult(count, rejected, error_count, tuple(listed))
+    return ValidationResult(
+        count, rejected, error_count, tuple(listed), warning_count, tuple(warned)
+    )
 
 
 def import_rows(
@@ -159,7 +178,11 @@ def import_rows(
         raise
     return ImportSummary(
         *(result.rows, result.rejected, result.error_count, result.errors),
-        *(writer.added, writer.updated, writer.unchanged, writer.active),
+        *(result.warning_count, result.warnings),
+        added=writer.added,
+        updated=writer.updated,
+        unchanged=writer.unchanged,
+        written=writer.active,
     )
 
 

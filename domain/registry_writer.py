@@ -49,7 +49,7 @@ class Writer:
         changed_p: list[dict[str, object]] = []
         new_a: list[dict[str, object]] = []
         changed_a: list[dict[str, object]] = []
-        for persona, afiliacion in (row[1:] for row in rows):
+        for persona, afiliacion in ((row.persona, row.afiliacion) for row in rows):
             before, found = personas.get(persona.curp), None
             if before != persona:
                 (changed_p if before else new_p).append(dict(zip(_P_KEYS, persona, strict=True)))

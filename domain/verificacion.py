@@ -63,7 +63,7 @@ class Verificacion:
     valida_hasta: dt.datetime | None = None
     estado: str = ""
     revocada: dt.datetime | None = None
-    vigente_hoy: bool | None = None  # carnet only: still current in the registry today
+    vigente_hoy: bool | None = None  # carnet only: rights in the ISSSTE today (domain.derechos)
 
 
 NO_AUTENTICA = Verificacion(autentica=False)

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.curp import Problem
+from domain.curp import check_digit as curp_check_digit
 from domain.nss import (
     InvalidNss,
     NssReport,
@@ -139,9 +140,18 @@ def test_birth_year_mismatch() -> None:
     assert problem == Problem(
         "birth_year",
         (5, 6),
-        "El año de nacimiento de tu NSS (56) no coincide con el de tu CURP (53): revisa los dos.",
+        "El año de nacimiento de tu NSS (56) no coincide con el de tu CURP (53). A veces el NSS"
+        " trae otro año y no pasa nada, pero revisa que lo copiaste bien.",
     )
     matching = "1234" + "53" + "7890"
     assert birth_year_mismatch(matching + check_digit(matching), "LOOA531113HTCPBN07") is None
+    # Spaces, hyphens and lower case are the same values.
+    assert birth_year_mismatch("12 34-56 7890 3", "looa531113htcpbn07") == problem
+    # 00 is what many NSS carry when the year of birth was not captured: nothing to check.
+    unrecorded = "1234" + "00" + "7890"
+    assert birth_year_mismatch(unrecorded + check_digit(unrecorded), "LOOA531113HTCPBN07") is None
+    born_2000 = "PXNE000720HMCXTNA" + curp_check_digit("PXNE000720HMCXTNA")
+    assert birth_year_mismatch(unrecorded + check_digit(unrecorded), born_2000) is None
+    assert birth_year_mismatch(nss, born_2000) is not None
     assert birth_year_mismatch("12345678904", "LOOA531113HTCPBN07") is None  # invalid NSS
     assert birth_year_mismatch(nss, "LOOA531113HTCPBN08") is None  # invalid CURP

@@ -1,10 +1,12 @@
 """The registry's lookups, on SQLite and PostgreSQL: the one-query ISSSTE status agrees with the
-full situation the other flows use, for every kind of record."""
+full situation the other flows use, for every kind of record (beneficiaries of lapsed titulares
+included), and each lookup sends a fixed number of queries."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -41,6 +43,10 @@ def _afiliacion(curp: str, institucion: str, **fields: object) -> Afiliacion:
     return Afiliacion(**values)
 
 
+def _familiar(titular: str, **fields: object) -> dict[str, object]:
+    return {"tipo": "beneficiario", "titular_curp": titular, "parentesco": "hija", **fields}
+
+
 CASES = {
     # curp: (affiliations, expected ISSSTE status)
     "AAAA800101MDFXXX01": ((), "sin_afiliacion"),
@@ -54,7 +60,26 @@ CASES = {
         (("ISSSTE", {"vigente": False}), ("ISSSTE", {"vigente_desde": TODAY})),
         "afiliado",
     ),
+    # Beneficiaries: rights only while their titular's hold (domain.derechos).
+    "IIII100101MDFXXX09": ((("ISSSTE", _familiar("BBBB800101MDFXXX02")),), "afiliado"),
+    "JJJJ100101MDFXXX10": ((("ISSSTE", _familiar("DDDD800101MDFXXX04")),), "sin_afiliacion"),
+    "KKKK100101MDFXXX11": ((("ISSSTE", _familiar("EEEE800101MDFXXX05")),), "sin_afiliacion"),
+    "LLLL100101MDFXXX12": ((("ISSSTE", _familiar("ZZZZ800101MDFXXX99")),), "sin_afiliacion"),
+    "MMMM100101MDFXXX13": ((("ISSSTE", _familiar("CCCC800101MDFXXX03")),), "sin_afiliacion"),
+    "NNNN100101MDFXXX14": ((("ISSSTE", _familiar("HHHH800101MDFXXX08")),), "afiliado"),
+    "OOOO100101MDFXXX15": ((("ISSSTE", _familiar("IIII100101MDFXXX09")),), "sin_afiliacion"),
+    "PPPP100101MDFXXX16": (
+        (("ISSSTE", _familiar("BBBB800101MDFXXX02", vigente=False)),),
+        "sin_afiliacion",
+    ),
+    "QQQQ100101MDFXXX17": (
+        (("ISSSTE", _familiar("DDDD800101MDFXXX04")), ("ISSSTE", {})),
+        "afiliado",  # a lapsed titular's relative with a job of their own
+    ),
+    "RRRR100101MDFXXX18": ((("IMSS", _familiar("CCCC800101MDFXXX03")),), "sin_afiliacion"),
+    "SSSS100101MDFXXX19": ((("IMSS", _familiar("BBBB800101MDFXXX02")),), "sin_afiliacion"),
 }
+IMSS_VIGENTE = {"CCCC800101MDFXXX03", "RRRR100101MDFXXX18"}  # SSSS's titular is ISSSTE only
 
 
 @pytest.fixture
@@ -78,6 +103,44 @@ def test_issste_status_in_one_query_agrees_with_the_situation(session: Session) 
         assert registry.estado_issste(connection, curp, TODAY) == expected, curp
         situacion = registry.situacion(session, curp, TODAY)
         assert bool(situacion.issste_vigente) == (expected == "afiliado"), curp
+
+
+def test_imss_rights_follow_the_same_rule(session: Session) -> None:
+    for curp in CASES:
+        situacion = registry.situacion(session, curp, TODAY)
+        assert bool(situacion.imss_vigente) == (curp in IMSS_VIGENTE), curp
+
+
+@contextmanager
+def statements(session: Session) -> Iterator[list[str]]:
+    """The SQL statements sent while the block runs, from a session with nothing loaded."""
+    session.expunge_all()
+    sent: list[str] = []
+
+    def record(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    engine = session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def test_lookups_send_a_fixed_number_of_queries(session: Session) -> None:
+    connection = session.connection()
+    with statements(session) as sent:
+        registry.estado_issste(connection, "NNNN100101MDFXXX14", TODAY)  # two titular rows
+    assert len(sent) == 1
+    with statements(session) as sent:
+        registry.situacion(session, "BBBB800101MDFXXX02", TODAY)  # a titular: no titulares
+    assert len(sent) == 2
+    with statements(session) as sent:
+        situacion = registry.situacion(session, "QQQQ100101MDFXXX17", TODAY)
+        assert situacion.issste_vigente and situacion.titulares
+        assert situacion.imss_vigente is None
+    assert len(sent) == 3  # person, affiliations, every titular's rows at once
 
 
 def test_unknown_curp_has_no_record(session: Session) -> None:

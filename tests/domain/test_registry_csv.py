@@ -345,6 +345,71 @@ def test_errors_are_counted_but_only_100_listed() -> None:
     assert result.error_lines()[-1] == "… y 50 errores más."
 
 
+# --- warnings: the NSS's year of birth (issue 9) -----------------------------------------------
+
+
+def nss_born(row: dict[str, str], n: int = 1) -> str:
+    """An NSS whose year of birth (5-6) is the CURP's in ``row``."""
+    first10 = f"1215{row['curp'][4:6]}{n:04d}"
+    return first10 + nss.check_digit(first10)
+
+
+def other_year(value: str) -> str:
+    first10 = value[:4] + f"{(int(value[4:6]) + 1) % 100 or 1:02d}" + value[6:10]
+    return first10 + nss.check_digit(first10)
+
+
+def test_an_nss_born_another_year_is_a_warning_and_the_row_is_imported(
+    session: Session, tmp_path: Path
+) -> None:
+    agrees, disagrees, unrecorded = good_row(1), good_row(2), good_row(3)
+    agrees["numero_afiliacion"] = nss_born(agrees)
+    disagrees["numero_afiliacion"] = other_year(nss_born(disagrees))
+    unrecorded["numero_afiliacion"] = make_nss(3)  # 5-6 are 00: not recorded, not checked
+    assert unrecorded["numero_afiliacion"][4:6] == "00"
+    path = write_csv(tmp_path / "p.csv", [agrees, disagrees, unrecorded])
+    summary = import_file(session, path, today=TODAY)
+    assert summary.written and summary.valid and summary.error_lines() == []
+    assert (summary.added, summary.rejected, summary.warning_count) == (3, 0, 1)
+    nss_year, curp_year = disagrees["numero_afiliacion"][4:6], disagrees["curp"][4:6]
+    assert summary.warning_lines() == [
+        f"Línea 3, columna numero_afiliacion: El año de nacimiento del NSS ({nss_year}) no "
+        f"coincide con el de la CURP ({curp_year}); se importa igual."
+    ]
+    assert len(dump(session)[1]) == 3
+    # validate_file reports the same, and the warnings never make the file invalid.
+    result = validate_file(io.BytesIO(path.read_bytes()), today=TODAY)
+    assert result.valid and result.warning_lines() == summary.warning_lines()
+
+
+def test_a_beneficiary_may_carry_the_titular_nss() -> None:
+    titular = good_row(1)
+    titular["numero_afiliacion"] = nss_born(titular)
+    relative = good_row(22, tipo="beneficiario", titular_curp=titular["curp"], parentesco="hija")
+    assert relative["curp"][4:6] != titular["curp"][4:6]
+    relative["numero_afiliacion"] = titular["numero_afiliacion"]  # the titular's year: fine
+    stranger = good_row(23, tipo="beneficiario", titular_curp=titular["curp"], parentesco="hijo")
+    stranger["numero_afiliacion"] = other_year(titular["numero_afiliacion"])  # neither year
+    result = validate_file(io.BytesIO(csv_bytes([titular, relative, stranger])), today=TODAY)
+    assert result.valid and result.warning_count == 1
+    [line] = result.warning_lines()
+    assert line.startswith("Línea 4, columna numero_afiliacion: ")
+    assert f"ni con el del titular ({titular['curp'][4:6]}); se importa igual." in line
+
+
+def test_a_rejected_row_lists_its_errors_only_and_warnings_are_capped() -> None:
+    rejected = good_row(1, sexo="F")
+    rejected["numero_afiliacion"] = other_year(nss_born(rejected))
+    result = validate_file(io.BytesIO(csv_bytes([rejected])), today=TODAY)
+    assert (result.rejected, result.warning_count) == (1, 0)
+    rows = [good_row(n) for n in range(1, 151)]
+    for n, row in enumerate(rows, 1):
+        row["numero_afiliacion"] = other_year(nss_born(row, n))
+    result = validate_file(io.BytesIO(csv_bytes(rows)), today=TODAY)
+    assert result.valid and (result.warning_count, len(result.warnings)) == (150, 100)
+    assert result.warning_lines()[-1] == "… y 50 avisos más."
+
+
 def test_ten_thousand_rows_after_a_late_failure(session: Session, tmp_path: Path) -> None:
     rows = [good_row(n) for n in range(10_000)]
     progress: list[int] = []

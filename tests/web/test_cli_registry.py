@@ -11,7 +11,14 @@ from flask.testing import FlaskCliRunner
 from blueprints.extensions import db
 from domain.models import Afiliacion, Persona
 from domain.registry_csv import COLUMNS
-from tests.domain.test_registry_csv import csv_bytes, family, good_row, write_csv
+from tests.domain.test_registry_csv import (
+    csv_bytes,
+    family,
+    good_row,
+    nss_born,
+    other_year,
+    write_csv,
+)
 
 
 def counts(app: Flask) -> tuple[int, int]:
@@ -62,6 +69,24 @@ def test_skip_invalid_imports_the_rest_and_exits_0(
     assert "  añadidas: 4" in result.stdout and "  rechazadas: 2" in result.stdout
     assert "Línea 6, columna vigente" in result.stderr
     assert "Línea 7, columna sexo" in result.stderr
+    assert counts(app) == (3, 3)
+
+
+def test_warnings_are_listed_and_the_rows_imported(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    rows = family()
+    titular = rows[0]
+    titular["numero_afiliacion"] = other_year(nss_born(titular))
+    result = runner.invoke(args=["registry", "import", str(write_csv(tmp_path / "p.csv", rows))])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Filas leídas: 4", "  añadidas: 4", "  actualizadas: 0", "  sin cambios: 0",
+        "  rechazadas: 0",
+    ]  # fmt: skip
+    assert "Avisos (no rechazan la fila, que se importa igual):" in result.stderr
+    assert "  Línea 2, columna numero_afiliacion: El año de nacimiento del NSS" in result.stderr
+    assert "Errores:" not in result.stderr
     assert counts(app) == (3, 3)
 
 

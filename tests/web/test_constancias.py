@@ -126,6 +126,7 @@ def test_english_interface_explains_the_curp_in_english(client: FlaskClient) -> 
         ("issste_titular", "Tienes afiliación vigente al ISSSTE"),
         ("issste_pensionado", "Tienes afiliación vigente al ISSSTE"),
         ("issste_beneficiario", "Tienes afiliación vigente al ISSSTE"),
+        ("issste_familiar_titular_baja", "No tienes afiliación vigente al ISSSTE"),
     ],
 )
 def test_search_outcomes(
@@ -443,6 +444,9 @@ def test_resend_refusals(app: Flask, client: FlaskClient) -> None:
         ("ambas", "Tienes derechos vigentes en el IMSS", "Tienes afiliación vigente al ISSSTE", 0),
         ("issste_titular", "Te enviamos tu constancia", "Tienes afiliación vigente al ISSSTE", 1),
         ("imss_vigente", "Tienes derechos vigentes en el IMSS", "No tienes afiliación", 0),
+        # Flagged vigente, but their titular is not: no rights, so documents in both.
+        ("imss_familiar_titular_baja", "Te enviamos tu constancia", "No tienes afiliación", 1),
+        ("issste_familiar_titular_baja", "Te enviamos tu constancia", "No tienes afiliación", 1),
     ],
 )
 def test_both_institutions_at_once(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from pathlib import Path
 
@@ -12,9 +13,10 @@ from alembic.migration import MigrationContext
 from flask import Flask
 
 from blueprints.extensions import db
-from domain import curp, demo
+from domain import curp, demo, registry_import
 from domain.models import Afiliacion, Base, Persona
 from tests.conftest import PG_URL, make_app, service_missing
+from tests.domain.test_registry_csv import csv_bytes
 
 
 def test_generated_rows_are_valid_deterministic_and_cover_every_case() -> None:
@@ -44,6 +46,32 @@ def test_beneficiaries_point_at_their_titular() -> None:
     beneficiaries = [r for r in rows if r["tipo"] == "beneficiario"]
     assert beneficiaries
     assert all(r["titular_curp"] in titulares and r["parentesco"] for r in beneficiaries)
+
+
+def test_families_of_lapsed_titulares_are_flagged_vigente_but_have_no_rights() -> None:
+    rows = list(demo.generate_rows(count=30, seed=1))
+    by_curp: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_curp.setdefault(row["curp"], []).append(row)
+    for institucion, other in (("IMSS", "ISSSTE"), ("ISSSTE", "IMSS")):
+        titulares = [
+            r["titular_curp"]
+            for r in rows
+            if r["institucion"] == institucion and r["tipo"] == "beneficiario"
+            if not any(t["vigente"] == "1" for t in by_curp[r["titular_curp"]]
+                       if t["institucion"] == institucion)
+        ]  # fmt: skip
+        assert titulares, institucion
+        for titular in titulares:  # they moved to the other institution, vigente there
+            moved = [t for t in by_curp[titular] if t["institucion"] == other]
+            assert [t["vigente"] for t in moved] == ["1"]
+
+
+def test_demo_rows_pass_the_import_without_warnings() -> None:
+    """Every NSS carries its holder's year of birth (a beneficiary's, their titular's)."""
+    rows = list(demo.generate_rows(count=60, seed=5))
+    result = registry_import.validate_file(io.BytesIO(csv_bytes(rows)))
+    assert result.valid and result.warning_lines() == []
 
 
 def test_seed_command_fills_every_case_and_prints_curps(app: Flask, runner) -> None:
