@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from blueprints.constancias_forms import leer_captcha, leer_curp, leer_email
+from blueprints.constancias_forms import enviado, leer_captcha, leer_curp, leer_email
 from blueprints.constancias_servicio import (
     Servicio,
     ahora,
@@ -98,11 +98,6 @@ def no_afiliacion() -> ResponseReturnValue:
     # Errors, or a form that asked for everything: the form and the answer, in their place.
     fragment = render_template("constancias/_no_afiliacion.html", **context)
     return fragment, {"HX-Retarget": "#tramite", "HX-Reswap": "innerHTML"}
-
-
-def enviado(field: str) -> str:
-    """What another site's form sent in ``field``, fit to show back in our form."""
-    return "".join(c for c in request.form.get(field, "")[:254] if c.isprintable()).strip()
 
 
 @confirmar_sin_token("constancias.no_afiliacion", "constancias.descargar_no_afiliacion")

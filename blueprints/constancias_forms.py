@@ -70,3 +70,8 @@ def leer_captcha(errors: dict[str, str]) -> None:
     message = check_captcha(request.form)
     if message:
         errors["captcha"] = message
+
+
+def enviado(field: str) -> str:
+    """What another site's form sent in ``field``, fit to show back in our form."""
+    return "".join(c for c in request.form.get(field, "")[:254] if c.isprintable()).strip()

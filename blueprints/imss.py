@@ -16,7 +16,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from blueprints.constancias import ISSUE_LIMIT, RESEND_LIMIT
-from blueprints.constancias_forms import leer_captcha, leer_codigo, leer_curp, leer_email
+from blueprints.constancias_forms import (
+    enviado,
+    leer_captcha,
+    leer_codigo,
+    leer_curp,
+    leer_email,
+)
 from blueprints.constancias_servicio import (
     ahora,
     enviar_constancia,
@@ -24,6 +30,7 @@ from blueprints.constancias_servicio import (
     servicio,
     token_reenvio,
 )
+from blueprints.errors import confirmar_sin_token
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import wants_fragment
 from blueprints.mail import queue_email
@@ -122,6 +129,13 @@ def vigencia() -> ResponseReturnValue:
     resultado = _emitir(curp_value, nss_value, email)
     status = 422 if resultado["estado"] == "no_corresponde" else 200
     return responder(page, fragment, status, resultado=resultado, **context)
+
+
+@confirmar_sin_token("imss.vigencia")
+def _confirmar_vigencia() -> ResponseReturnValue:
+    form = {"curp": enviado("curp"), "nss": enviado("nss"), "email": enviado("email")}
+    context = {"report": None, "nss_report": None, "nss_aviso": None, "resultado": None}
+    return render_template("imss/vigencia.html", form=form, errors={}, confirmar=True, **context)
 
 
 @bp.post("/constancias/vigencia-imss/reenviar")

@@ -232,6 +232,7 @@ def test_download_refused_when_affiliated_or_invalid(
         ("/constancias/no-afiliacion/descargar", ("curp",)),
         ("/constancias/no-derechohabiencia", ("curp", "email")),
         ("/constancias/sin-seguridad-social", ("curp", "email")),
+        ("/constancias/vigencia-imss", ("curp", "nss", "email")),
     ],
 )
 def test_another_site_s_form_lands_on_ours_filled_in_and_nothing_is_done(
@@ -240,7 +241,7 @@ def test_another_site_s_form_lands_on_ours_filled_in_and_nothing_is_done(
     # The fields are named curp and email so that other sites can post to these flows; without
     # this site's token the post is only shown back, to be confirmed here.
     app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
-    sent = {"curp": UNKNOWN.lower(), "email": ADDRESS}
+    sent = {"curp": UNKNOWN.lower(), "nss": "1234 5678 901", "email": ADDRESS}
     response = app.test_client().post(path, data={k: sent[k] for k in fields})
     assert response.status_code == 400
     doc = lxml_html.fromstring(body(response))
