@@ -6,8 +6,11 @@ Exit codes of ``import``: 0 imported, 1 rows with errors and nothing written (wi
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -15,7 +18,7 @@ from flask.cli import AppGroup
 
 from blueprints.extensions import db
 from domain import registry_import, registry_stats
-from domain.registry_csv import UnusableFile
+from domain.registry_csv import RowError, RowWarning, UnusableFile
 
 registry_cli = AppGroup("registry", help="Padrón de afiliados: importar y contar.")
 
@@ -34,7 +37,15 @@ def _size(path: Path) -> int:
     is_flag=True,
     help="Importa las filas válidas y lista las rechazadas (sin esto, un error detiene todo).",
 )
-def import_command(archivo: Path, skip_invalid: bool) -> None:
+@click.option(
+    "--errores",
+    "errores",
+    metavar="REPORTE.csv",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Escribe aquí cada error y aviso (linea, columna, tipo, mensaje); en pantalla se "
+    f"muestran solo los primeros {registry_import.MAX_LISTED} de cada uno.",
+)
+def import_command(archivo: Path, skip_invalid: bool, errores: Path | None) -> None:
     """Importa el padrón desde un CSV UTF-8 con los encabezados del contrato.
 
     Columnas: curp, nombre, primer_apellido, segundo_apellido, fecha_nacimiento, sexo,
@@ -42,15 +53,21 @@ def import_command(archivo: Path, skip_invalid: bool) -> None:
     dependencia, clinica, titular_curp, parentesco. Importar el mismo archivo dos veces no
     cambia nada; una fila cambiada actualiza su registro.
     """
-    try:
-        bar_file = sys.stderr  # the summary alone goes to stdout
-        with click.progressbar(length=_size(archivo), label="Importando", file=bar_file) as bar:
-            summary = registry_import.import_file(
-                db.session(), archivo, skip_invalid=skip_invalid, progress=bar.update
-            )
-    except UnusableFile as exc:
-        click.echo(f"No se puede importar {archivo}:\n{exc}", err=True)
-        raise SystemExit(2) from None
+    with contextlib.ExitStack() as stack:
+        report = _open_report(errores, stack) if errores else None
+        try:
+            bar_file = sys.stderr  # the summary alone goes to stdout
+            with click.progressbar(length=_size(archivo), label="Importando", file=bar_file) as bar:
+                summary = registry_import.import_file(
+                    db.session(),
+                    archivo,
+                    skip_invalid=skip_invalid,
+                    progress=bar.update,
+                    report=report,
+                )
+        except UnusableFile as exc:
+            click.echo(f"No se puede importar {archivo}:\n{exc}", err=True)
+            raise SystemExit(2) from None
     if summary.error_count:
         click.echo("Errores:", err=True)
         for line in summary.error_lines():
@@ -59,6 +76,10 @@ def import_command(archivo: Path, skip_invalid: bool) -> None:
         click.echo("Avisos (no rechazan la fila, que se importa igual):", err=True)
         for line in summary.warning_lines():
             click.echo(f"  {line}", err=True)
+    if errores and (summary.error_count or summary.warning_count):
+        click.echo(f"Todos los errores y avisos, con su línea: {errores}", err=True)
+    elif len(summary.errors) < summary.error_count or len(summary.warnings) < summary.warning_count:
+        click.echo("Para guardarlos todos con su línea, usa --errores REPORTE.csv.", err=True)
     click.echo(f"Filas leídas: {summary.rows}")
     if not summary.written:
         verb = "tiene" if summary.rejected == 1 else "tienen"
@@ -72,6 +93,24 @@ def import_command(archivo: Path, skip_invalid: bool) -> None:
     click.echo(f"  actualizadas: {summary.updated}")
     click.echo(f"  sin cambios: {summary.unchanged}")
     click.echo(f"  rechazadas: {summary.rejected}")
+
+
+def _open_report(path: Path, stack: contextlib.ExitStack) -> registry_import.Report:
+    """A CSV of every error and warning, written as they are found (a big file's may be long)."""
+    try:
+        out = stack.enter_context(path.open("w", encoding="utf-8", newline=""))
+    except OSError as exc:
+        click.echo(f"No se puede escribir el reporte {path}: {exc.strerror or exc}", err=True)
+        raise SystemExit(2) from None
+    writer = csv.writer(out)
+    writer.writerow(("linea", "columna", "tipo", "mensaje"))
+
+    def report(problems: Sequence[RowError]) -> None:
+        for problem in problems:
+            kind = "aviso" if isinstance(problem, RowWarning) else "error"
+            writer.writerow((problem.line, problem.column or "", kind, problem.message))
+
+    return report
 
 
 @registry_cli.command("stats")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -47,6 +47,9 @@ __all__ = [
 MAX_LISTED = 100  # errors (and, apart, warnings) kept for display; all of them are counted
 
 Row = Mapping[str, str] | tuple[int, Mapping[str, str]]
+# Called with every error and warning as they are found, for a full report of a big file (the
+# result keeps only the first MAX_LISTED of each, so that memory stays flat).
+Report = Callable[[Sequence[RowError]], None]
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -121,7 +124,11 @@ def _numbered(rows: Iterable[Row | RawRow]) -> Iterator[RawRow]:
 
 
 def _check_and_write(
-    rows: Iterable[RawRow], today: dt.date, skip_invalid: bool, writer: Writer | None
+    rows: Iterable[RawRow],
+    today: dt.date,
+    skip_invalid: bool,
+    writer: Writer | None,
+    report: Report | None = None,
 ) -> ValidationResult:
     checks = FileChecks()
     count = rejected = error_count = warning_count = 0
@@ -136,12 +143,16 @@ def _check_and_write(
                 if row.warnings:  # only a passing row's: a rejected one lists its errors
                     warning_count += len(row.warnings)
                     warned.extend(row.warnings[: MAX_LISTED - len(warned)])
+                    if report is not None:
+                        report(row.warnings)
                 if writer is not None:
                     writer.add(row)
                 continue
         rejected += 1
         error_count += len(errors)
         listed.extend(errors[: MAX_LISTED - len(listed)])
+        if report is not None:
+            report(errors)
         if writer is not None and not skip_invalid:
             writer.discard()  # the import is lost; keep checking to list every error
     if writer is not None and writer.active:
@@ -157,6 +168,7 @@ def import_rows(
     *,
     today: dt.date | None = None,
     skip_invalid: bool = False,
+    report: Report | None = None,
 ) -> ImportSummary:
     """Check and write ``rows``; commit if all passed (or ``skip_invalid``), else roll back.
 
@@ -167,7 +179,7 @@ def import_rows(
     writer = Writer(session)
     try:
         result = _check_and_write(
-            _numbered(rows), today or curp.today_in_mexico(), skip_invalid, writer
+            _numbered(rows), today or curp.today_in_mexico(), skip_invalid, writer, report
         )
         if writer.active:
             session.commit()
@@ -207,11 +219,16 @@ def import_file(
     today: dt.date | None = None,
     skip_invalid: bool = False,
     progress: Progress | None = None,
+    report: Report | None = None,
 ) -> ImportSummary:
     """Import a registry CSV streamed from disk; raises ``UnusableFile`` (nothing written)."""
     with _open(path) as stream:
         return import_rows(
-            session, read_csv(stream, progress), today=today, skip_invalid=skip_invalid
+            session,
+            read_csv(stream, progress),
+            today=today,
+            skip_invalid=skip_invalid,
+            report=report,
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -70,6 +71,45 @@ def test_skip_invalid_imports_the_rest_and_exits_0(
     assert "Línea 6, columna vigente" in result.stderr
     assert "Línea 7, columna sexo" in result.stderr
     assert counts(app) == (3, 3)
+
+
+def test_every_error_of_a_big_file_names_its_line_in_the_report(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    # 150 bad rows: the screen shows the first 100 and says how to get them all.
+    rows = [*family(), *(good_row(100 + i, vigente="quizá") for i in range(150))]
+    path = write_csv(tmp_path / "padron.csv", rows)
+    shown = runner.invoke(args=["registry", "import", "--skip-invalid", str(path)])
+    assert shown.exit_code == 0 and "… y 50 errores más." in shown.stderr
+    assert "usa --errores REPORTE.csv" in shown.stderr
+    report = tmp_path / "reporte.csv"
+    result = runner.invoke(
+        args=["registry", "import", "--skip-invalid", "--errores", str(report), str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Todos los errores y avisos, con su línea: {report}" in result.stderr
+    with report.open(encoding="utf-8", newline="") as out:
+        listed = list(csv.DictReader(out))
+    assert [int(r["linea"]) for r in listed] == list(range(6, 156))
+    assert {(r["columna"], r["tipo"]) for r in listed} == {("vigente", "error")}
+    assert listed[0]["mensaje"] == "Debe ser 1 (vigente) o 0 (no vigente), no «quizá»."
+
+
+def test_the_report_lists_warnings_too_and_an_unwritable_one_stops_first(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    rows = family()
+    rows[0]["numero_afiliacion"] = other_year(nss_born(rows[0]))
+    path = write_csv(tmp_path / "p.csv", rows)
+    report = tmp_path / "r.csv"
+    result = runner.invoke(args=["registry", "import", "--errores", str(report), str(path)])
+    assert result.exit_code == 0, result.output
+    with report.open(encoding="utf-8", newline="") as out:
+        [row] = list(csv.DictReader(out))
+    assert (row["linea"], row["columna"], row["tipo"]) == ("2", "numero_afiliacion", "aviso")
+    nowhere = tmp_path / "no-existe" / "r.csv"
+    refused = runner.invoke(args=["registry", "import", "--errores", str(nowhere), str(path)])
+    assert refused.exit_code == 2 and "No se puede escribir el reporte" in refused.stderr
 
 
 def test_warnings_are_listed_and_the_rows_imported(
