@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session  # noqa: E402
 import app  # noqa: E402, F401  # registers the SQLite pragmas the portal runs with
 from domain import curp, nss  # noqa: E402
 from domain.models import Base  # noqa: E402
-from domain.registry_csv import COLUMNS  # noqa: E402
 from domain.registry_import import import_file  # noqa: E402
+from domain.registry_reader import COLUMNS  # noqa: E402
 
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/bench"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -31,7 +31,7 @@ import app  # noqa: E402, F401  # the SQLite pragmas the portal runs with
 from bench.import_registry import PG_DEFAULT, affiliated, person, pg_ready  # noqa: E402
 from domain import registry  # noqa: E402
 from domain.models import Base  # noqa: E402
-from domain.registry_csv import COLUMNS  # noqa: E402
+from domain.registry_reader import COLUMNS  # noqa: E402
 
 
 def generate(path: Path, people: int) -> tuple[int, int]:

@@ -18,7 +18,8 @@ from flask.cli import AppGroup
 
 from blueprints.extensions import db
 from domain import registry_import, registry_stats
-from domain.registry_csv import RowError, RowWarning, UnusableFile
+from domain.registry_csv import RowError, RowWarning
+from domain.registry_reader import UnusableFile
 
 registry_cli = AppGroup("registry", help="Padrón de afiliados: importar y contar.")
 

@@ -18,7 +18,7 @@ from domain import curp, curp_generate, derechos, nss
 from domain.curp_tables import STATES
 from domain.mensajes import N_
 from domain.models import Afiliacion, Persona
-from domain.registry_csv import COLUMNS
+from domain.registry_reader import COLUMNS
 
 NOMBRES_H = ("JUAN", "PEDRO", "LUIS", "CARLOS", "JORGE", "MIGUEL", "RAUL", "TOMAS", "SERGIO")
 NOMBRES_M = ("ANA", "LAURA", "SOFIA", "ELENA", "ROSA", "LUCIA", "MARTA", "NORMA", "PAULA")

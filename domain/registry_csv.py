@@ -1,41 +1,28 @@
-"""The registry CSV: read it as a stream of lines and check each row, in Spanish.
+"""The registry CSV's rows, each checked on its own, in Spanish.
 
-Pure: no Flask, no database. ``registry_file_checks`` adds the checks that need earlier rows,
+Pure: no Flask, no database. ``registry_reader`` reads the file into rows,
+``registry_file_checks`` adds the checks that need earlier rows,
 ``registry_writer`` writes what passes, and ``registry_import`` runs both over a whole file. A
 row is a mapping from the column names in ``COLUMNS`` to text.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import difflib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from domain import curp, nss
 from domain.curp_tables import SEX_LABELS, STATE_LOOKALIKES, STATES
 from domain.models import INSTITUCIONES, TIPOS
+from domain.registry_reader import COLUMNS, RawRow, show
 
-COLUMNS = (
-    "curp", "nombre", "primer_apellido", "segundo_apellido", "fecha_nacimiento", "sexo",
-    "entidad", "institucion", "numero_afiliacion", "tipo", "vigente", "vigente_desde",
-    "vigente_hasta", "dependencia", "clinica", "titular_curp", "parentesco",
-)  # fmt: skip
 AFILIACION_COLUMNS = COLUMNS[COLUMNS.index("institucion") :]
 # The contract says 1/0; spreadsheets also write sí/no or TRUE/FALSE, which mean the same.
 VIGENTE = {"1": True, "0": False, "sí": True, "si": True, "no": False, "true": True, "false": False}
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ISSSTE_NUMBER = re.compile(r"[A-Z0-9-]{1,20}")
-_PROGRESS_STEP = 1 << 16  # report progress every 64 KiB, not every line
-
-Progress = Callable[[int], None]  # receives the number of bytes read since the last call
-
-
-class UnusableFile(Exception):
-    """The file cannot be read as a registry CSV at all: nothing in it is checked or written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,93 +84,6 @@ class Registro(NamedTuple):
     warnings: tuple[RowWarning, ...] = ()
 
 
-class RawRow(NamedTuple):
-    """A row as read: its line, its cells by column, and a problem with its shape, if any."""
-
-    line: int
-    cells: Mapping[str, str]
-    problem: str | None = None
-
-
-def _show(value: str) -> str:
-    return f"«{value[:40]}…»" if len(value) > 40 else f"«{value}»"
-
-
-def _check_header(header: list[str]) -> list[str]:
-    names = [name.strip().lower() for name in header]
-    missing = [c for c in COLUMNS if c not in names]
-    repeated = sorted({n for n in names if n and names.count(n) > 1})
-    extra = []
-    for position, name in enumerate(names, 1):
-        if not name:
-            extra.append(f"una sin nombre en la posición {position}")
-        elif name not in COLUMNS:
-            guess = difflib.get_close_matches(name, missing or COLUMNS, n=1)
-            extra.append(_show(name) + (f" (¿quisiste decir «{guess[0]}»?)" if guess else ""))
-    if not (missing or extra or repeated):
-        return names
-    problems = ["Los encabezados no son los esperados."]
-    if len(names) == 1 and ";" in names[0]:
-        problems.append("El archivo usa «;» como separador: guárdalo separado por comas.")
-    if missing:
-        problems.append("Faltan las columnas: " + ", ".join(missing) + ".")
-    if extra:
-        problems.append("Sobran las columnas: " + ", ".join(extra) + ".")
-    if repeated:
-        problems.append("Se repiten las columnas: " + ", ".join(repeated) + ".")
-    problems.append("La primera fila debe ser exactamente: " + ",".join(COLUMNS))
-    raise UnusableFile("\n".join(problems))
-
-
-def _decoded_lines(lines: Iterable[bytes], progress: Progress | None) -> Iterator[str]:
-    # Decoding line by line (rather than through TextIOWrapper) names the exact bad line.
-    unreported = 0
-    for number, raw in enumerate(lines, 1):
-        unreported += len(raw)
-        if progress is not None and unreported >= _PROGRESS_STEP:
-            progress(unreported)
-            unreported = 0
-        if b"\x00" in raw:  # PostgreSQL refuses NUL in text; it means a binary or UTF-16 file
-            raise UnusableFile(f"Línea {number}: tiene un carácter nulo; ¿es de verdad un CSV?")
-        try:
-            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError:
-            raise UnusableFile(
-                f"Línea {number}: el archivo no está en UTF-8. Guárdalo como «CSV UTF-8»."
-            ) from None
-    if progress is not None and unreported:
-        progress(unreported)
-
-
-def read_csv(lines: Iterable[bytes], progress: Progress | None = None) -> Iterator[RawRow]:
-    """Rows of a registry CSV given as binary lines (an open file); raises ``UnusableFile``.
-
-    Blank rows are skipped; the order of the columns is free, their names are not.
-    """
-    reader = csv.reader(_decoded_lines(lines, progress), strict=True)
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise UnusableFile("El archivo está vacío: falta la fila de encabezados.")
-        names = _check_header(header)
-        end = reader.line_num
-        for values in reader:
-            start, end = end + 1, reader.line_num
-            if not any(value.strip() for value in values):
-                continue
-            problem = None
-            if len(values) != len(names):
-                problem = f"La fila tiene {len(values)} columnas y deben ser {len(names)}."
-            yield RawRow(start, dict(zip(names, values, strict=False)), problem)
-    except csv.Error:
-        raise UnusableFile(
-            f"Línea {reader.line_num}: no se puede leer como CSV (comillas sin cerrar o mal "
-            "puestas, o un campo enorme)."
-        ) from None
-    except OSError as exc:
-        raise UnusableFile(f"No se pudo terminar de leer el archivo ({exc.errno}).") from None
-
-
 class _Cells:
     """One row's cells and the problems found while reading them."""
 
@@ -205,7 +105,7 @@ class _Cells:
 
     def wrong(self, column: str, value: str, expected: str) -> None:
         self.fail(
-            column, f"Debe ser {expected}, no {_show(value)}." if value else f"Falta: {expected}."
+            column, f"Debe ser {expected}, no {show(value)}." if value else f"Falta: {expected}."
         )
 
     def words(self, column: str, limit: int, missing: str | None = None) -> str | None:
@@ -223,7 +123,7 @@ class _Cells:
                 self.fail(column, missing)
             return None
         if not _DATE.fullmatch(value):
-            self.fail(column, f"{_show(value)} no es una fecha AAAA-MM-DD (como 1985-07-23).")
+            self.fail(column, f"{show(value)} no es una fecha AAAA-MM-DD (como 1985-07-23).")
             return None
         try:
             return dt.date.fromisoformat(value)
@@ -239,7 +139,7 @@ class _Cells:
         try:
             return curp.validate(value, today)
         except curp.InvalidCurp as exc:
-            self.fail(column, f"{_show(value)}: " + " ".join(p.message for p in exc.report.errors))
+            self.fail(column, f"{show(value)}: " + " ".join(p.message for p in exc.report.errors))
             return None
 
 
@@ -265,7 +165,7 @@ def _persona(c: _Cells, today: dt.date) -> PersonaData | None:
     elif entidad not in STATES:
         alt = STATE_LOOKALIKES.get(entidad)
         hint = f"¿quisiste decir {alt}?" if alt else "son dos letras, como DF o NE."
-        c.fail("entidad", f"{_show(entidad)} no es una clave de entidad; {hint}")
+        c.fail("entidad", f"{show(entidad)} no es una clave de entidad; {hint}")
     if clave is not None:
         in_curp = _curp_birth_date(clave)
         if born is not None and born != in_curp:

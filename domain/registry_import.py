@@ -22,17 +22,9 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session
 
 from domain import curp
-from domain.registry_csv import (
-    Progress,
-    RawRow,
-    Registro,
-    RowError,
-    RowWarning,
-    UnusableFile,
-    parse_row,
-    read_csv,
-)
+from domain.registry_csv import Registro, RowError, RowWarning, parse_row
 from domain.registry_file_checks import FileChecks
+from domain.registry_reader import Progress, RawRow, UnusableFile, read_csv
 from domain.registry_writer import Writer
 
 __all__ = [

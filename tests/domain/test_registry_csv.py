@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from domain import curp, nss, registry_file_checks
 from domain.models import Afiliacion, Persona
-from domain.registry_csv import COLUMNS, UnusableFile
 from domain.registry_import import import_file, import_rows, validate_file
+from domain.registry_reader import COLUMNS, UnusableFile
 from domain.registry_stats import registry_stats
 
 TODAY = dt.date(2026, 1, 15)

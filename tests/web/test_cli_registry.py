@@ -11,7 +11,7 @@ from flask.testing import FlaskCliRunner
 
 from blueprints.extensions import db
 from domain.models import Afiliacion, Persona
-from domain.registry_csv import COLUMNS
+from domain.registry_reader import COLUMNS
 from tests.domain.test_registry_csv import (
     csv_bytes,
     family,
