@@ -1,7 +1,8 @@
 """Structured JSON logs with a request id, and Prometheus metrics at /metrics.
 
 Logs never carry a full CURP, email, token or password: every record passes through
-``domain.redact`` before it is written, whichever library emitted it (werkzeug included).
+``domain.redact`` before it is written, whichever library emitted it (werkzeug included); the
+access line is built masked (``blueprints.edge``).
 """
 
 from __future__ import annotations
@@ -72,13 +73,9 @@ class JsonFormatter(logging.Formatter):
         self._stamp = ""
 
     def format(self, record: logging.LogRecord) -> str:
-        line = self.line(
-            record.created,
-            record.levelname,
-            record.name,
-            record.getMessage(),
-            getattr(record, "request_id", None),
-        )
+        message = redact(record.getMessage())
+        request_id = getattr(record, "request_id", None)
+        line = self.line(record.created, record.levelname, record.name, message, request_id)
         if record.exc_info:
             exception = _text(redact(self.formatException(record.exc_info)))
             line = f'{line[:-1]},"exception":{exception}}}'
@@ -87,20 +84,21 @@ class JsonFormatter(logging.Formatter):
     def line(
         self, created: float, level: str, logger: str, message: str, request_id: object
     ) -> str:
-        """The JSON line (without exception) for a message; callers hold the handler's lock."""
+        """The JSON line (without exception) for a masked message; callers hold the handler's
+        lock."""
         second = int(created)
         if second != self._second:
             self._stamp = time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(created))
             self._second = second
         return (
             f'{{"time":"{self._stamp}","level":{_text(level)},'
-            f'"logger":{_text(logger)},"message":{_text(redact(message))},'
+            f'"logger":{_text(logger)},"message":{_text(message)},'
             f'"request_id":{"null" if request_id is None else _text(str(request_id))}}}'
         )
 
 
 def write_access(access: logging.Logger, message: str, request_id: str) -> None:
-    """Log the access line of one request at INFO.
+    """Log the access line of one request, already masked, at INFO.
 
     Every request writes one, so when logging is as ``configure_logging`` set it up (our JSON
     handler alone on the root, nothing on the access logger) the line goes straight to that

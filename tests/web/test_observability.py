@@ -119,8 +119,14 @@ def test_access_line_shows_unicode_paths_and_masks_the_api_path(client, logs) ->
     with logs() as stream:
         client.get("/guias/ñandú")
         client.options(f"/api/v1/curp/{CURP}")
+        # The API drops spaces and hyphens: this is a CURP, and its whole segment is masked.
+        client.get("/api/v1/curp/loo%20a531113-htcpbn07")
+        client.get("/api/v1/estatus/loo%20a531113-htcpbn07")
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     messages = [e["message"] for e in lines if e["logger"] == "portal.access"]
     assert messages[0].startswith("GET /guias/ñandú 404 ")
     assert messages[1].startswith("OPTIONS /api/v1/curp/*** 200 ")
+    assert messages[2].startswith("GET /api/v1/curp/*** 200 ")
+    assert messages[3].startswith("GET /api/v1/estatus/*** ")
+    assert "htcpbn07" not in stream.getvalue().lower()
     assert all(e["request_id"] for e in lines if e["logger"] == "portal.access")
