@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from blueprints import ratelimit, security
-from blueprints.observability import REQUEST_ID_KEY, record_request, write_access
+from blueprints.observability import ACCESS_LOGGER, REQUEST_ID_KEY, record_request, write_access
 from domain.redact import redact_request
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from domain.settings import Settings
 
-access = logging.getLogger("portal.access")
+access = logging.getLogger(ACCESS_LOGGER)
 REQUEST_ID = re.compile(r"[A-Za-z0-9\-]{8,64}")
 
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 _QUERY = re.compile(
@@ -66,3 +67,28 @@ def redact_request(method: str, path: str, query: str) -> str:
     if prefix and prefix.end() < len(path):
         path = path[: prefix.end()] + "***"
     return redact(f"{method} {path}?{query}" if query else f"{method} {path}")
+
+
+_FORMATTER = logging.Formatter()
+
+
+def redact_record(record: logging.LogRecord) -> None:
+    """Mask a log record in place: its message (arguments merged in), exception and stack.
+
+    >>> record = logging.makeLogRecord({"msg": "alta de %s", "args": ("ana@example.org",)})
+    >>> redact_record(record)
+    >>> record.msg, record.args
+    ('alta de a***@example.org', ())
+    """
+    try:
+        message = record.getMessage()
+    except Exception:  # what a bad argument's __str__ or the % operator raise
+        # Arguments that do not fit the message: logging would print both, unmasked, in its
+        # "--- Logging error ---" report, so the line shows them instead, masked.
+        message = f"{record.msg} {record.args}"
+    record.msg, record.args = redact(message), ()
+    if record.exc_info and not record.exc_text:
+        # Formatters use this text rather than format the exception again (logging.Formatter).
+        record.exc_text = redact(_FORMATTER.formatException(record.exc_info))
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)

@@ -1,14 +1,16 @@
-"""domain.redact: a CURP however it is written, the API's segment whatever it holds."""
+"""domain.redact: a CURP however it is written, the API's segment whatever it holds, records."""
 
 from __future__ import annotations
 
+import logging
 import re
+import sys
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.palabras_comunes import PALABRAS
-from domain.redact import redact, redact_request
+from domain.redact import redact, redact_record, redact_request
 
 GAPS = [" ", "-", "_", "+", "%20", "%2D", "%2d"]
 _GAPS = re.compile(r"[\s_+-]|%2[0Dd]")
@@ -72,3 +74,28 @@ def test_other_paths_keep_what_they_show() -> None:
     query = "curp=LOOA531113HTCPBN07&x=2"
     assert redact_request("POST", "/curp", query) == "POST /curp?curp=***&x=2"
     assert redact_request("GET", "/api/v1/curp/", "") == "GET /api/v1/curp/"
+
+
+def _record(msg: str, *args: object) -> logging.LogRecord:
+    return logging.LogRecord("portal", logging.INFO, __file__, 1, msg, args, None)
+
+
+def test_a_record_is_masked_with_its_arguments_exception_and_stack() -> None:
+    record = _record("alta de %s con %s", "LOOA531113HTCPBN07", "ana@example.org")
+    try:
+        raise ValueError("CURP LOOA-531113-HTCPBN07")
+    except ValueError:
+        record.exc_info = sys.exc_info()
+    record.stack_info = "Stack (most recent call last):\n  curp = 'LOOA531113HTCPBN07'"
+    redact_record(record)
+    assert (record.msg, record.args) == ("alta de LOOA************** con a***@example.org", ())
+    assert record.exc_text and "ValueError: CURP LOOA**************" in record.exc_text
+    assert "HTCPBN07" not in record.stack_info
+    # What any formatter, logging's own included, then writes.
+    assert "HTCPBN07" not in logging.Formatter().format(record)
+
+
+def test_arguments_that_do_not_fit_are_shown_masked() -> None:
+    record = _record("alta de %s y %s", "LOOA531113HTCPBN07")
+    redact_record(record)
+    assert record.getMessage() == "alta de %s y %s ('LOOA**************',)"
