@@ -41,6 +41,13 @@ def post_worker_init(worker):
     # reference cycles, which otherwise wait for a full pass over every object to be freed
     # (~2 MiB less RSS after 1,000 documents, bench/pdf.py).
     gc.freeze()
+    # From here on the worker's own lines (a request that broke the worker, with its URL; the
+    # worker's exit) are JSON like the app's, and masked. Imported here, in the worker, which
+    # has just loaded the app: a module the master imported would outlive a reload (HUP).
+    from blueprints.observability import JsonFormatter
+
+    for handler in worker.log.error_log.handlers:
+        handler.setFormatter(JsonFormatter())
 
 
 def child_exit(server, worker):

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -51,13 +52,16 @@ class Server:
         return sizes
 
 
-def bench_environment(database_url: str | None = None) -> dict[str, str]:
-    """A demo instance with data, in a temp folder, behind one trusted proxy (see ``clients``)."""
-    instance = tempfile.mkdtemp(prefix="bench-instance-")
+def bench_environment(
+    database_url: str | None = None, instance: Path | None = None
+) -> dict[str, str]:
+    """A demo instance with data, in ``instance`` or a temp folder, behind one trusted proxy
+    (see ``clients``)."""
+    instance = instance or Path(tempfile.mkdtemp(prefix="bench-instance-"))
     env = dict(os.environ)
     env.update(
         DEMO_MODE="1",
-        INSTANCE_PATH=instance,
+        INSTANCE_PATH=str(instance),
         SECRET_KEY="bench-secret",
         PROXY_COUNT="1",
         DATABASE_URL=database_url or f"sqlite:///{instance}/bench.sqlite3",
@@ -74,7 +78,10 @@ def bench_environment(database_url: str | None = None) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2) -> Iterator[Server]:
+def gunicorn(
+    app_spec: str, env: dict[str, str], workers: int = 2, stderr: IO[bytes] | None = None
+) -> Iterator[Server]:
+    """The server on a free port, its log (stderr) to ``stderr`` or nowhere."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -85,12 +92,14 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2) -> Iterator[S
             str(workers),
             "--bind",
             f"127.0.0.1:{port}",
+            # Its default path is one per user: a second server would take it from the first.
+            "--no-control-socket",
             app_spec,
         ],
         cwd=ROOT,
         env={**env, "GUNICORN_MAX_REQUESTS": "0"},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr or subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from blueprints import ratelimit, security
-from blueprints.observability import REQUEST_ID_KEY, record_request, write_access
+from blueprints.observability import ACCESS_LOGGER, REQUEST_ID_KEY, record_request, write_access
+from domain.redact import redact_request
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
     from domain.settings import Settings
 
-access = logging.getLogger("portal.access")
+access = logging.getLogger(ACCESS_LOGGER)
 REQUEST_ID = re.compile(r"[A-Za-z0-9\-]{8,64}")
 
 
@@ -66,14 +67,16 @@ class Edge:
         method = environ.get("REQUEST_METHOD", "")
         record_request(method, endpoint, status, elapsed)
         if access.isEnabledFor(logging.INFO):
-            write_access(access, f"{method} {_path(environ)} {status} {elapsed * 1000:.1f}ms", rid)
+            line = f"{_request(method, environ)} {status} {elapsed * 1000:.1f}ms"
+            write_access(access, line, rid)
 
 
-def _path(environ: WSGIEnvironment) -> str:
+def _request(method: str, environ: WSGIEnvironment) -> str:
+    # Masked here, where the path and the query are still apart, so that every handler on the
+    # access logger (an operator's syslog or file handler too) gets the line masked.
     # WSGI gives the path as latin-1 text; the log shows what the client typed.
     path: str = environ.get("PATH_INFO", "").encode("latin-1", "replace").decode("utf-8", "replace")
-    query: str = environ.get("QUERY_STRING", "")
-    return f"{path}?{query}" if query else path
+    return redact_request(method, path, environ.get("QUERY_STRING", ""))
 
 
 def install(app: Flask, settings: Settings) -> None:

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from blueprints.observability import JsonFormatter, RequestIdFilter
+from domain.tokens import Contenido, emitir
 from tests.conftest import make_app
 
 CURP = "PXNE660720HMCXTN06"
+EMAIL = "ana.lopez@example.org"
 
 
 @pytest.fixture(params=["through logging", "straight to the stream"])
@@ -119,8 +121,61 @@ def test_access_line_shows_unicode_paths_and_masks_the_api_path(client, logs) ->
     with logs() as stream:
         client.get("/guias/ñandú")
         client.options(f"/api/v1/curp/{CURP}")
+        # The API drops spaces and hyphens: this is a CURP, and its whole segment is masked.
+        client.get("/api/v1/curp/loo%20a531113-htcpbn07")
+        client.get("/api/v1/estatus/loo%20a531113-htcpbn07")
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     messages = [e["message"] for e in lines if e["logger"] == "portal.access"]
     assert messages[0].startswith("GET /guias/ñandú 404 ")
     assert messages[1].startswith("OPTIONS /api/v1/curp/*** 200 ")
+    assert messages[2].startswith("GET /api/v1/curp/*** 200 ")
+    assert messages[3].startswith("GET /api/v1/estatus/*** ")
+    assert "htcpbn07" not in stream.getvalue().lower()
     assert all(e["request_id"] for e in lines if e["logger"] == "portal.access")
+
+
+@pytest.fixture
+def configured_logging() -> Iterator[None]:
+    """Logging's process-wide state, as a normal app's configure_logging changes it, put back."""
+    root = logging.getLogger()
+    handlers, level, factory = root.handlers[:], root.level, logging.getLogRecordFactory()
+    multiprocessing = logging.logMultiprocessing
+    # So that this test's app sets up its own, whatever an earlier one left.
+    root.handlers = [h for h in handlers if not isinstance(h.formatter, JsonFormatter)]
+    yield
+    root.handlers = handlers
+    root.setLevel(level)
+    logging.setLogRecordFactory(factory)
+    logging.logMultiprocessing = multiprocessing
+
+
+def test_an_operators_own_handler_never_gets_personal_data(
+    tmp_path: Path, database_url: str, configured_logging: None
+) -> None:
+    app = make_app(tmp_path, database_url, TESTING=False)
+
+    def explode() -> str:
+        raise RuntimeError(f"boom: {CURP} de {EMAIL}")
+
+    app.add_url_rule("/_explota", view_func=explode)
+    # A plain handler as an operator adds one (syslog, a file), with a common format.
+    stream = io.StringIO()
+    extra = logging.StreamHandler(stream)
+    extra.setFormatter(logging.Formatter("%(process)d %(thread)d %(name)s: %(message)s"))
+    logging.getLogger().addHandler(extra)
+    client = app.test_client()
+    token = emitir("test-secret", "activar", Contenido(7, 0, EMAIL))
+    client.get("/api/v1/curp/loo%20a531113-htcpbn07")
+    client.get(f"/curp?curp={CURP}&email={EMAIL}")
+    client.get(f"/cuenta/activar/{token}")
+    logging.getLogger("blueprints.cuenta").info("Enlace /cuenta/activar/%s para %s", token, EMAIL)
+    logging.getLogger("blueprints.curp").info("Consulta de %s", "LOOA-531113-HTCPBN07")
+    assert client.get("/_explota").status_code == 500
+    text = stream.getvalue()
+    for secret in (CURP, "htcpbn07", "HTCPBN07", EMAIL, token):
+        assert secret not in text
+    assert "portal.access: GET /api/v1/curp/*** 200 " in text
+    assert "portal.access: GET /curp?curp=***&email=*** 200 " in text
+    assert "blueprints.cuenta: Enlace /cuenta/activar/*** para a***@example.org" in text
+    assert "blueprints.curp: Consulta de LOOA**************" in text
+    assert "RuntimeError: boom: PXNE************** de a***@example.org" in text
