@@ -190,6 +190,9 @@ def configure_logging(level: int = logging.INFO) -> None:
     # as numbers fails, gunicorn's own "[%(process)d]" first, with "--- Logging error ---" at
     # each worker exit. A missing process name prints as "None" and breaks nothing.
     logging.logMultiprocessing = False
+    # Alembic names each of its plugins at INFO whenever it loads (`db upgrade`, `make run`):
+    # setup chatter, not something an operator acts on.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 # Clients choose the method: anything unusual is counted as one label value, so a scanner

@@ -179,3 +179,17 @@ def test_an_operators_own_handler_never_gets_personal_data(
     assert "blueprints.cuenta: Enlace /cuenta/activar/*** para a***@example.org" in text
     assert "blueprints.curp: Consulta de LOOA**************" in text
     assert "RuntimeError: boom: PXNE************** de a***@example.org" in text
+
+
+def test_alembic_setup_chatter_stays_out_of_the_log(
+    tmp_path: Path, database_url: str, configured_logging: None
+) -> None:
+    plugins = logging.getLogger("alembic.runtime.plugins")
+    level = plugins.level
+    try:
+        plugins.setLevel(logging.NOTSET)
+        make_app(tmp_path, database_url, TESTING=False)
+        assert not plugins.isEnabledFor(logging.INFO)  # `make run` opened with seven such lines
+        assert logging.getLogger("alembic.runtime.migration").isEnabledFor(logging.INFO)
+    finally:
+        plugins.setLevel(level)
