@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -362,12 +361,12 @@ def test_emoji_and_control_characters_are_named_by_position() -> None:
     assert "carácter invisible" in problem.message
 
 
-def test_huge_input_is_cheap() -> None:
+def test_huge_input_is_cut_before_any_work() -> None:
+    # Cheap by construction (speed lives in bench/curp.py, not in timed tests): the input is
+    # capped before any rule reads it.
     huge = "A" * 10_000_000
-    start = time.perf_counter()
     assert not is_valid(huge)
     result = report(huge)
-    assert time.perf_counter() - start < 0.05
     assert [p.code for p in result.errors] == ["length"] and len(result.input) == 256
 
 
