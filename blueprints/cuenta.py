@@ -43,11 +43,13 @@ from blueprints.cuenta_forms import (
     minutos_restantes,
     now,
     por_curp,
+    recordar_pendiente,
 )
 from blueprints.destino import destino_seguro
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
 from domain import bloqueo, contrasenas, tokens
+from domain.curp import compact
 from domain.models import Cuenta
 from domain.outbox import mask_email
 
@@ -157,7 +159,7 @@ def entrar() -> ResponseReturnValue:
             cuenta.token_version += 1
             enviar_activacion(cuenta)
         db.session.commit()
-        session["pendiente"] = cuenta.email
+        recordar_pendiente(cuenta.email)
         flash("no_activa", "no_activa")
         return see_other(".correo_enviado")
     db.session.commit()
@@ -171,7 +173,9 @@ def _fallo_sin_cuenta(form: dict[str, str], password: str) -> Response:
     """A CURP without an account fails, and locks, exactly as an account would (domain/bloqueo):
     five failures within 15 minutes of the first lock it for 15 minutes from the fifth, with the
     same countdown, so nobody can tell from the answers which CURPs have an account."""
-    curp = form["curp"]
+    # Counted as accounts are looked up (por_curp): spaces, hyphens or lower case must not
+    # start a fresh count, or the CURPs that never lock would be those without an account.
+    curp = compact(form["curp"])
     if minutos := minutos_restantes("bloqueo", curp, LOCK_RULE):
         return _locked(form, minutos)
     _check_dummy(password)

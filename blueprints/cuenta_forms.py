@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -191,3 +191,22 @@ def bloqueo_mensaje(minutos: int) -> str:
         "fallidos. Vuelve a intentarlo en %(num)d minutos o recupera tu contraseña.",
         minutos,
     )
+
+
+# Who "revisa tu correo" is about when an activation link, not this browser, named the account.
+PENDIENTE_CUENTA = "pendiente_cuenta"
+
+
+def recordar_pendiente(email: str) -> None:
+    """The address this person typed (or proved with the password), for "revisa tu correo"."""
+    session.pop(PENDIENTE_CUENTA, None)
+    session["pendiente"] = email
+
+
+def pendiente() -> str:
+    """The address remembered for this browser, or that of the account a link named."""
+    cuenta_id = session.get(PENDIENTE_CUENTA)
+    if isinstance(cuenta_id, int):
+        cuenta = db.session.get(Cuenta, cuenta_id)
+        return cuenta.email if cuenta else ""
+    return str(session.get("pendiente", ""))

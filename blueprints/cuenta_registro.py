@@ -15,14 +15,17 @@ from werkzeug.security import generate_password_hash
 from blueprints.captcha import check_captcha
 from blueprints.cuenta import RESEND_RULE, bp, leer_enlace, see_other
 from blueprints.cuenta_forms import (
+    PENDIENTE_CUENTA,
     contar,
     enviar,
     enviar_activacion,
     enviar_aviso_registro,
     form_values,
     now,
+    pendiente,
     por_curp,
     por_email,
+    recordar_pendiente,
 )
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import wants_fragment
@@ -64,7 +67,7 @@ def registro() -> ResponseReturnValue:
     if not revision.ok:
         return _registro_page(form, revision.errors, revision.aviso)
     _registrar(solicitud)
-    session["pendiente"] = solicitud.email
+    recordar_pendiente(solicitud.email)
     return see_other(".correo_enviado")
 
 
@@ -100,7 +103,7 @@ def _registrar(solicitud: accounts.Solicitud) -> None:
 
 @bp.get("/cuenta/registro/revisa-tu-correo")
 def correo_enviado() -> ResponseReturnValue:
-    email = session.get("pendiente")
+    email = pendiente()
     if not email:
         return see_other(".registro")
     return render_template("cuenta/correo_enviado.html", email=mask_email(email))
@@ -167,17 +170,22 @@ def reenviar() -> ResponseReturnValue:
         if cuenta is None:
             return render_template("cuenta/reenviar.html", form={}, errors={}), 400
         destino = cuenta.email
+        # The link may be years old and the address changed since: whoever holds it learns
+        # no more than its mask. Flask's session cookie is signed, not encrypted, so it keeps
+        # the account's number here, never the address.
+        session.pop("pendiente", None)
+        session[PENDIENTE_CUENTA] = cuenta.id
     elif "email" in request.form:
         destino, error = accounts.email_problem(form["email"])
         if error:
             return render_template("cuenta/reenviar.html", form=form, errors={"email": error}), 422
         cuenta = por_email(destino)
+        recordar_pendiente(destino)
     else:
-        destino = session.get("pendiente", "")
+        destino = pendiente()
         if not destino:
             return see_other(".reenviar")
         cuenta = por_email(destino)
-    session["pendiente"] = destino
     if not contar("reenviar", destino, RESEND_RULE):
         html = render_template("cuenta/correo_enviado.html", email=mask_email(destino), limite=True)
         return html, 429

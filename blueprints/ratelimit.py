@@ -17,6 +17,7 @@ there all along (``blueprints.ratelimit_memory``).
 from __future__ import annotations
 
 import functools
+import ipaddress
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,8 +42,21 @@ class RateLimitExceeded(TooManyRequests):
 
 
 def remote_address() -> str:
-    # Behind ProxyFix this is the client's address; the edge proxy sets it.
-    return request.remote_addr or "127.0.0.1"
+    """Whose budget a request spends: the client's IPv4 address, or its IPv6 /64.
+
+    Behind ProxyFix this is the client's address, as the edge proxy passed it on. One IPv6
+    subscriber is given a whole /64 (RFC 6177) and may use any address in it: counted one
+    address at a time, a single client would have 2**64 budgets.
+    """
+    address = request.remote_addr or "127.0.0.1"
+    return prefix_64(address) if ":" in address else address
+
+
+def prefix_64(address: str) -> str:
+    try:
+        return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
+    except ValueError:  # not an address (a proxy passing on junk): counted as it came
+        return address
 
 
 @dataclass(frozen=True)

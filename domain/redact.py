@@ -32,8 +32,10 @@ _CURP = re.compile(
     rf"[A-Za-z0-9]{_GAP}\d(?![A-Za-z0-9])"
 )
 _EMAIL = re.compile(r"([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)")
-# itsdangerous tokens and other long opaque path segments (activation and recovery links).
-_TOKEN = re.compile(r"/[A-Za-z0-9_\-]{12,}\.[A-Za-z0-9_\-.]{12,}")
+# itsdangerous tokens and other long opaque path segments (activation and recovery links). A
+# token whose content itsdangerous compressed starts with a dot (an email-change link with a
+# repetitive address does).
+_TOKEN = re.compile(r"/\.?[A-Za-z0-9_\-]{12,}\.[A-Za-z0-9_\-.]{12,}")
 
 
 def redact(text: str) -> str:

@@ -63,7 +63,7 @@ class Settings:
     demo_mode: bool
     secret_key: str = field(repr=False)
     database_url: str = field(repr=False)  # may hold a password
-    redis_url: str | None
+    redis_url: str | None = field(repr=False)  # may hold a password
     mail_server: str | None
     mail_port: int
     mail_username: str | None

@@ -130,6 +130,22 @@ def test_api_is_rate_limited_with_json_429(tmp_path: Path) -> None:
     assert int(last.headers["Retry-After"]) > 0
 
 
+def test_ipv6_clients_are_limited_by_their_64_prefix(tmp_path: Path) -> None:
+    # One subscriber may use any address of its /64: each one apart would be a fresh budget.
+    app = make_app(tmp_path, f"sqlite:///{tmp_path}/l.sqlite3", RATELIMIT_ENABLED=True)
+    client = app.test_client()
+
+    def status(address: str) -> int:
+        response = client.get("/api/v1/curp/X", environ_base={"REMOTE_ADDR": address})
+        return response.status_code
+
+    statuses = [status(f"2001:db8:1:2::{i:x}") for i in range(1, 122)]
+    assert statuses[:120] == [200] * 120 and statuses[120] == 429
+    assert status("2001:db8:1:2:ffff:ffff:ffff:ffff") == 429
+    assert status("2001:db8:1:3::1") == 200  # the next /64 is someone else
+    assert status("192.0.2.7") == 200
+
+
 def test_cors_preflight_allows_get_with_the_asked_headers(client) -> None:
     response = client.options(
         "/api/v1/curp/PXNE660720HMCXTN06",

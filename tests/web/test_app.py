@@ -67,6 +67,7 @@ def test_settings_never_print_their_secrets(tmp_path: Path) -> None:
         {
             "SECRET_KEY": "clave-de-sesion",
             "DATABASE_URL": "postgresql://portal:contrasena-bd@db/portal",
+            "REDIS_URL": "redis://:contrasena-redis@cache:6379/0",
             "MAIL_PASSWORD": "contrasena-smtp",
             "METRICS_TOKEN": "token-metricas",
             "SECRET_KEY_FALLBACKS": "clave-anterior",

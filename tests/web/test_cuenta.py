@@ -489,6 +489,28 @@ def test_an_expired_link_explains_and_offers_a_new_one(app: Flask, pendiente: st
     assert cuenta(app, pendiente).activa
 
 
+def test_an_old_link_shows_the_current_address_only_masked(app: Flask, pendiente: str) -> None:
+    # Whoever can read an old mailbox may hold an old link; the account may have moved to
+    # another address since. The session cookie is signed, not encrypted: no address in it.
+    token = token_para(app, "activar", pendiente, age_hours=24 * 400)
+    with app.app_context():
+        found = db.session.scalars(select(Cuenta).where(Cuenta.curp == pendiente)).one()
+        found.email = "nueva.direccion@example.org"
+        db.session.commit()
+    client = app.test_client()
+    resent = client.post("/cuenta/activar/reenviar", data={"token": token})
+    assert resent.status_code == 303
+    serializer = app.session_interface.inner.get_signing_serializer(app)  # type: ignore[attr-defined]
+    session = serializer.loads(client.get_cookie("session").value)
+    assert "nueva.direccion" not in repr(session)
+    page = client.get(resent.headers["Location"]).get_data(as_text=True)
+    assert "n***@example.org" in page
+    # "Enviar otra vez" from that page still reaches the account's address.
+    before = len(correos(app, "nueva.direccion@example.org"))
+    assert client.post("/cuenta/activar/reenviar").status_code == 303
+    assert len(correos(app, "nueva.direccion@example.org")) == before + 1
+
+
 def test_a_used_link_says_the_account_is_already_active(app: Flask, pendiente: str) -> None:
     client = app.test_client()
     path = enlace(correos(app)[0])
@@ -619,6 +641,38 @@ def test_unknown_curps_lock_the_same_way(tmp_path: Any, database_url: str) -> No
     fake_page = fake[-1].get_data(as_text=True).replace(desconocida, titular)
     assert normalise(real[-1].get_data(as_text=True)) == normalise(fake_page)
     assert "Vuelve a intentarlo en 15 minutos" in fake_page
+
+
+def test_a_curp_written_differently_each_time_still_locks(tmp_path: Any, database_url: str) -> None:
+    # Accounts are found by the CURP as the forms read it (spaces, hyphens, case aside); an
+    # unknown CURP counted as typed would never lock, and so tell that it has no account.
+    app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
+    titular, desconocida = seed(app)["issste_titular"][:2]
+    crear_cuenta(app, titular, "real@example.org")
+
+    def variants(curp: str) -> list[str]:
+        return [
+            curp,
+            curp.lower(),
+            f" {curp}",
+            f"{curp[:4]}-{curp[4:]}",
+            f"{curp[:10]}_{curp[10:]}",
+        ]
+
+    statuses = [
+        [
+            app.test_client()
+            .post(
+                "/cuenta/entrar",
+                data={"curp": typed, "password": "x"},
+                environ_base={"REMOTE_ADDR": ip},
+            )
+            .status_code
+            for typed in variants(curp)
+        ]
+        for curp, ip in ((titular, "10.0.0.1"), (desconocida, "10.0.0.2"))
+    ]
+    assert statuses == [[422, 422, 422, 422, 429]] * 2
 
 
 def test_unknown_curps_count_down_and_unlock_as_accounts_do(
