@@ -51,7 +51,12 @@ def post_worker_init(worker):
 
 
 def child_exit(server, worker):
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
         from prometheus_client import multiprocess
 
+        from blueprints.metrics_files import fold_dead_worker
+
         multiprocess.mark_process_dead(worker.pid)
+        # Recycled workers (max_requests) would otherwise leave two files each, for good.
+        fold_dead_worker(directory, worker.pid)

@@ -97,7 +97,7 @@ def gunicorn(
             app_spec,
         ],
         cwd=ROOT,
-        env={**env, "GUNICORN_MAX_REQUESTS": "0"},
+        env={"GUNICORN_MAX_REQUESTS": "0", **env},  # no recycling, unless the caller asks
         stdout=subprocess.DEVNULL,
         stderr=stderr or subprocess.DEVNULL,
     )

@@ -1,4 +1,5 @@
-"""`flask --app app outbox deliver [--watch]`: send the messages waiting in the outbox.
+"""`flask --app app outbox deliver [--watch]`: send the messages waiting in the outbox;
+`flask --app app outbox retry`: put those given up on back in line.
 
 Each message is tried right after the commit that created it; this worker retries the rest
 with exponential backoff. Run as many as you like: a message is claimed by one worker only.
@@ -75,6 +76,13 @@ def deliver_command(watch: bool, interval: float, limit: int) -> None:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     click.echo("Detenido.")
+
+
+@outbox_cli.command("retry")
+def retry_command() -> None:
+    """Vuelve a poner en espera los correos abandonados (tras corregir lo que los detuvo)."""
+    requeued = outbox.requeue_abandoned(db.session, utcnow())
+    click.echo(f"De nuevo en espera: {requeued}. Los entrega `outbox deliver`.")
 
 
 def _deliver_round(

@@ -43,8 +43,19 @@ Window = tuple[str, int]  # key, length in seconds
 T = TypeVar("T")
 
 
+# A Redis that takes connections but never answers (hung, or a network that drops packets)
+# would hold each limited request until gunicorn killed the worker, and the fallback to memory
+# would never start. One on the same network answers in about a millisecond. A value in the
+# URL (?socket_timeout=…) wins: redis-py lets the query string override these.
+REDIS_TIMEOUTS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+
+
 def open_storage(uri: str) -> Storage | MemoryCounter:
-    return MemoryCounter() if uri.startswith("memory://") else storage_from_string(uri)
+    if uri.startswith("memory://"):
+        return MemoryCounter()
+    if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        return storage_from_string(uri, **REDIS_TIMEOUTS)
+    return storage_from_string(uri)
 
 
 @dataclass

@@ -202,22 +202,33 @@ class SmtpTransport:
         try:
             if self.use_tls:
                 smtp.starttls(context=self.tls_context)
+        except smtplib.SMTPNotSupportedError:
+            smtp.close()
+            raise DeliveryError("El servidor no ofrece STARTTLS: revisa MAIL_USE_TLS") from None
         except BaseException:
             smtp.close()
             raise
         return smtp
 
     def send(self, to: str, message: bytes, message_id: str) -> None:
+        # Configuration problems (no STARTTLS, no AUTH, a refused login) are retried like an
+        # outage: someone can fix them, and every message waiting must still go out. Only
+        # what this one message asks for and the server can never do is given up.
         try:
             with self._connect() as smtp:
                 if self.username and self.password:
-                    smtp.login(self.username, self.password)
+                    try:
+                        smtp.login(self.username, self.password)
+                    except smtplib.SMTPNotSupportedError:
+                        reason = "El servidor no ofrece autenticación: revisa MAIL_USERNAME"
+                        raise DeliveryError(reason) from None
                 # A non-ASCII local part (josé@…) needs a server that offers SMTPUTF8.
                 options = [] if to.isascii() else ["SMTPUTF8"]
-                smtp.sendmail(self.envelope_from, [to], message, mail_options=options)
-        except smtplib.SMTPNotSupportedError:
-            reason = "El servidor no acepta direcciones con acentos (SMTPUTF8)"
-            raise DeliveryError(reason, permanent=True) from None
+                try:
+                    smtp.sendmail(self.envelope_from, [to], message, mail_options=options)
+                except smtplib.SMTPNotSupportedError:
+                    reason = "El servidor no acepta direcciones con acentos (SMTPUTF8)"
+                    raise DeliveryError(reason, permanent=True) from None
         except smtplib.SMTPRecipientsRefused as exc:
             codes = sorted({code for code, _ in exc.recipients.values()})
             permanent = all(code >= 500 for code in codes)

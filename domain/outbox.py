@@ -223,6 +223,21 @@ def _attempt(
     return "sent"
 
 
+def requeue_abandoned(session: Session, now: dt.datetime) -> int:
+    """Put the messages given up on back in line, with their attempts anew; how many.
+
+    For after an operator fixed what stopped them (a wrong password, a server refusing us).
+    A link inside one may have expired meanwhile: the page it opens says so and offers a new one.
+    """
+    result = session.execute(
+        update(Correo)
+        .where(Correo.enviado.is_(False), Correo.intentos >= MAX_ATTEMPTS)
+        .values(intentos=0, siguiente_intento=now)
+    )
+    session.commit()
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
 def _record(session_factory: SessionFactory, correo_id: int, values: dict[str, Any]) -> None:
     with session_factory() as session:
         session.execute(update(Correo).where(Correo.id == correo_id).values(**values))

@@ -255,6 +255,26 @@ def test_smtp_down_is_a_temporary_error() -> None:
     assert not down.value.permanent and "ConnectionRefusedError" in str(down.value)
 
 
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"mail_use_tls": True}, "STARTTLS"),
+        ({"mail_username": "portal", "mail_password": "secreta"}, "autenticación"),
+    ],
+)
+def test_a_server_without_starttls_or_auth_is_a_setting_to_fix_not_a_lost_message(
+    smtp_server: SmtpServer, change: dict[str, Any], words: str
+) -> None:
+    # aiosmtpd as set up here offers neither: what the settings ask for cannot happen. That is
+    # the operator's to fix, and every message waiting must still go out once it is fixed.
+    transport = outbox.SmtpTransport(replace(settings_for(smtp_server), **change))
+    with pytest.raises(mailer.DeliveryError) as refused:
+        transport.send("juana@example.org", mailer.message_bytes(message()), "<x@y>")
+    assert not refused.value.permanent and words in str(refused.value)
+    assert "secreta" not in str(refused.value)
+    assert smtp_server.messages == []
+
+
 def test_transport_for_chooses_by_mail_server(tmp_path: Path) -> None:
     settings = Settings.from_env({"SECRET_KEY": "x"}, tmp_path)
     file_transport = outbox.transport_for(settings)

@@ -13,7 +13,8 @@ from flask import Flask
 from jinja2 import ChoiceLoader, DictLoader
 
 from blueprints.extensions import db
-from blueprints.mail import queue_email, wait_for_deliveries
+from blueprints.mail import queue_email, utcnow, wait_for_deliveries
+from domain import outbox
 from domain.models import Correo
 from tests.conftest import make_app
 from tests.smtp import SmtpServer, html_part, mail_app, text_part
@@ -264,6 +265,34 @@ def test_deliver_exit_code_and_watch_mode(
     assert watched.exit_code == 0, watched.output
     assert "Enviados: 1" in watched.output and watched.output.rstrip().endswith("Detenido.")
     assert len(rounds) == 3 and len(smtp_server.wait_for(1)) == 1
+
+
+def test_abandoned_messages_go_back_in_line_with_retry(
+    tmp_path: Path, database_url: str, smtp_server: SmtpServer
+) -> None:
+    app = register_routes(mail_app(tmp_path, database_url, smtp_server))
+    smtp_server.stop()
+    app.test_client().post("/prueba/correo")
+    assert wait_for_deliveries()
+    with app.app_context():  # a message given up on (its attempts spent), and one sent
+        db.session.execute(sa.update(Correo).values(intentos=outbox.MAX_ATTEMPTS))
+        db.session.add(
+            Correo(
+                message_id="<enviado@x>", destinatario="ya@example.org", asunto="x",
+                mensaje=b"x", creado=utcnow(), enviado=True, intentos=1,
+                siguiente_intento=utcnow(),
+            )
+        )  # fmt: skip
+        db.session.commit()
+    runner = app.test_cli_runner()
+    assert "en espera: 0" in runner.invoke(args=["outbox", "deliver"]).output
+    smtp_server.start()
+    retried = runner.invoke(args=["outbox", "retry"])
+    assert retried.exit_code == 0 and "De nuevo en espera: 1" in retried.output
+    delivered = runner.invoke(args=["outbox", "deliver"])
+    assert delivered.exit_code == 0 and "Enviados: 1" in delivered.output
+    assert len(smtp_server.wait_for(1)) == 1
+    assert "De nuevo en espera: 0" in runner.invoke(args=["outbox", "retry"]).output
 
 
 def test_queue_outside_a_request_and_several_in_one_commit(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import time
 import urllib.request
@@ -42,3 +43,33 @@ def test_worker_reload_and_shutdown_log_json_without_logging_errors(tmp_path: Pa
     assert [e["logger"] for e in exits] == ["gunicorn.error", "gunicorn.error"]
     access = [json.loads(line)["message"] for line in text.splitlines() if "portal.access" in line]
     assert any(message.startswith("GET /curp?curp=*** 200 ") for message in access)
+
+
+def test_recycled_workers_leave_their_counts_but_not_their_files(tmp_path: Path) -> None:
+    # Workers recycled after max_requests (plus up to 500 of gunicorn's jitter): 1,200
+    # requests to one worker see at least two of them die. Their counts must stay in the
+    # totals, and their files must not pile up in the folder a scrape reads whole.
+    metrics = tmp_path / "metrics"
+    env = bench_environment(instance=tmp_path / "instance")
+    env.update(
+        PROMETHEUS_MULTIPROC_DIR=str(metrics), METRICS_TOKEN="s3creto", GUNICORN_MAX_REQUESTS="5"
+    )
+    with gunicorn("app:create_app()", env, 1) as server:
+        first = server.worker_pids()
+        for _ in range(1200):
+            urllib.request.urlopen(server.url + "/healthz", timeout=10).read()
+        assert not set(first) & set(server.worker_pids()), "no worker was recycled"
+        files = sorted(path.name for path in metrics.glob("*.db"))
+        scrape = urllib.request.Request(
+            server.url + "/metrics", headers={"Authorization": "Bearer s3creto"}
+        )
+        body = urllib.request.urlopen(scrape, timeout=10).read().decode()
+    # The archive and the one live worker's files: two of each kind at most.
+    assert sum(name.startswith("counter_") for name in files) <= 2, files
+    assert sum(name.startswith("histogram_") for name in files) <= 2, files
+    counted = re.search(
+        r'portal_http_requests_total\{endpoint="core.healthz",method="GET",status="200"\} (\S+)',
+        body,
+    )
+    # The harness's own start-up probes of /healthz are counted too.
+    assert counted and 1200 <= float(counted.group(1)) < 1300, body

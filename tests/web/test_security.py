@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -226,6 +229,45 @@ def test_site_stays_up_when_redis_is_unreachable(tmp_path: Path) -> None:
     )
     client = app.test_client()
     codes = [client.get("/_limitado").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]  # the in-memory fallback still limits
+
+
+def test_site_stays_up_when_redis_takes_connections_but_never_answers(tmp_path: Path) -> None:
+    # A hung Redis: the connection opens, no reply ever comes. Without a socket timeout the
+    # request would wait until gunicorn killed the worker (30 s) and never fall back.
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                held.append(listener.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    port = listener.getsockname()[1]
+    app = make_app(
+        tmp_path,
+        f"sqlite:///{tmp_path}/x.sqlite3",
+        RATELIMIT_ENABLED=True,
+        ENV={"REDIS_URL": f"redis://127.0.0.1:{port}/0"},
+    )
+    app.add_url_rule(
+        "/_limitado", view_func=limiter.limit("2 per minute")(lambda: "ok"), endpoint="lim"
+    )
+    codes: list[int] = []
+
+    def requests() -> None:
+        client = app.test_client()
+        codes.extend(client.get("/_limitado").status_code for _ in range(3))
+
+    worker = threading.Thread(target=requests, daemon=True)
+    worker.start()
+    worker.join(timeout=20)  # a deadline for an answer at all, far above the 0.5 s timeout
+    answered = not worker.is_alive()
+    listener.close()
+    for connection in held:
+        connection.close()
+    assert answered, "a Redis that never answers held the request"
     assert codes == [200, 200, 429]  # the in-memory fallback still limits
 
 
