@@ -34,8 +34,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Production-style serving; configure it with the environment (see docs/despliegue.md).
-serve: $(STAMP)
+# Production-style serving; configure it with the environment (see docs/despliegue.md). Only
+# what the portal needs to run: no test tools on a server.
+RUNTIME := $(VENV)/.runtime
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME)
+
+serve: $(RUNTIME)
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py "app:create_app()"
 

@@ -23,6 +23,14 @@ max_requests_jitter = 500
 accesslog = None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket (for gunicornc) is one path per user by default: a second master on
+# the same host (a blue/green switch, two sites) would take it from the first. One per bind
+# address instead, in the folder gunicorn would use.
+_runtime = os.environ.get("XDG_RUNTIME_DIR")
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or os.path.join(
+    _runtime if _runtime and os.path.isdir(_runtime) else os.path.expanduser("~/.gunicorn"),
+    "gunicorn-" + "".join(c if c.isalnum() else "-" for c in bind) + ".ctl",
+)
 preload_app = False
 
 

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from blueprints.constancias_servicio import ahora, servicio
@@ -82,4 +83,22 @@ def nueva_clave_command(salida: Path | None) -> None:
         fd = os.open(salida, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(signer.private_pem())
+    click.echo(f"Identificador de la clave: {signer.kid}", err=True)
+
+
+@constancias_cli.command("clave-publica")
+@click.argument("archivo", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def clave_publica_command(archivo: Path | None) -> None:
+    """Muestra la clave pública (PEM) de SIGNING_KEY, o la del archivo PEM privado dado.
+
+    Al rotar, guárdala en SIGNING_OLD_PUBLIC_KEYS: con ella se siguen verificando las
+    constancias que firmó, sin conservar la privada.
+    """
+    app = current_app
+    configured = str(archivo) if archivo else app.extensions["settings"].signing_key
+    try:
+        signer = signing.load_signer(configured, Path(app.instance_path), demo=False)
+    except (signing.SigningKeyMissing, signing.SigningKeyInvalid) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(signer.public.pem, nl=False)
     click.echo(f"Identificador de la clave: {signer.kid}", err=True)

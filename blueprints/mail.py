@@ -25,6 +25,7 @@ from flask import (
     current_app,
     has_request_context,
     render_template,
+    request,
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, get_locale
@@ -32,6 +33,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from blueprints.extensions import db
+from blueprints.observability import REQUEST_ID_KEY, REQUEST_ID_OUTSIDE
 from domain import mailer, outbox
 from domain.models import Correo
 
@@ -111,13 +113,15 @@ def _after_commit(session: Session) -> None:
 
 
 def _start_delivery(app: Flask, ids: list[int]) -> None:
-    thread = threading.Thread(target=_deliver, args=(app, ids), name="correo", daemon=True)
+    rid = request.environ.get(REQUEST_ID_KEY) if has_request_context() else None
+    thread = threading.Thread(target=_deliver, args=(app, ids, rid), name="correo", daemon=True)
     with _threads_lock:
         _threads.add(thread)
     thread.start()
 
 
-def _deliver(app: Flask, ids: list[int]) -> None:
+def _deliver(app: Flask, ids: list[int], request_id: str | None = None) -> None:
+    REQUEST_ID_OUTSIDE.set(request_id)  # this thread's own context: its lines name the request
     try:
         with app.app_context():
             factory = sessionmaker(db.engine)

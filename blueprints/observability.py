@@ -15,6 +15,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from json.encoder import encode_basestring as _text  # as dumps(ensure_ascii=False)
 from typing import Any
 
@@ -37,6 +38,9 @@ from domain.redact import redact, redact_record
 
 bp = Blueprint("observability", __name__)
 REQUEST_ID_KEY = "portal.request_id"  # in the WSGI environ, set by blueprints.edge
+# Work a request started that goes on outside it (the email sent right after its commit, in a
+# thread of its own) logs under that request's id.
+REQUEST_ID_OUTSIDE: ContextVar[str | None] = ContextVar("request_id", default=None)
 ACCESS_LOGGER = "portal.access"  # blueprints.edge writes its lines already masked
 
 REGISTRY = CollectorRegistry()
@@ -142,8 +146,10 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "request_id", None) is None:
             # The edge puts the id in the WSGI environ; the access line passes it explicitly.
-            environ = request.environ if has_request_context() else {}
-            record.request_id = environ.get(REQUEST_ID_KEY)
+            if has_request_context():
+                record.request_id = request.environ.get(REQUEST_ID_KEY)
+            else:
+                record.request_id = REQUEST_ID_OUTSIDE.get()
         return True
 
 

@@ -14,6 +14,7 @@ from jinja2 import ChoiceLoader, DictLoader
 
 from blueprints.extensions import db
 from blueprints.mail import queue_email, utcnow, wait_for_deliveries
+from blueprints.observability import RequestIdFilter
 from domain import outbox
 from domain.models import Correo
 from tests.conftest import make_app
@@ -218,6 +219,32 @@ def test_logs_never_show_the_address(
     assert "j***@example.org" in logged  # the failure and the delivery were logged, masked
     assert ADDRESS not in logged and "juana" not in logged
     assert "abc.DEF-123" not in logged  # nor the token in the link
+
+
+def test_the_delivery_right_after_a_request_logs_under_its_id(
+    tmp_path: Path, database_url: str, smtp_server: SmtpServer
+) -> None:
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    keep = Keep()
+    keep.addFilter(RequestIdFilter())  # as our JSON handler has it
+    outbox_log = logging.getLogger(outbox.__name__)
+    outbox_log.addHandler(keep)
+    level = outbox_log.level
+    outbox_log.setLevel(logging.INFO)
+    try:
+        app = register_routes(mail_app(tmp_path, database_url, smtp_server))
+        app.test_client().post("/prueba/correo", headers={"X-Request-ID": "correo-prueba-0001"})
+        assert wait_for_deliveries()
+    finally:
+        outbox_log.removeHandler(keep)
+        outbox_log.setLevel(level)
+    [delivered] = [r for r in records if "entregado" in r.getMessage()]
+    assert delivered.request_id == "correo-prueba-0001"  # type: ignore[attr-defined]
 
 
 def test_url_publica_builds_absolute_links_without_a_request(

@@ -303,3 +303,34 @@ def test_cli_makes_a_new_key(runner, tmp_path: Path) -> None:  # type: ignore[no
     assert result.exit_code == 0 and path.stat().st_mode & 0o077 == 0
     kid = signing.load_signer(str(path), tmp_path, False).kid
     assert kid in result.output
+
+
+def test_rotating_the_key_with_the_cli_keeps_old_documents_verifiable(
+    tmp_path: Path, database_url: str
+) -> None:
+    # docs/despliegue.md, section 5, step by step: the current key's public half is kept, a
+    # new key signs from now on, and what the old one signed still verifies.
+    old_key, new_key = tmp_path / "actual.pem", tmp_path / "nueva.pem"
+    runner = make_app(tmp_path / "a", database_url).test_cli_runner()
+    nueva = ["constancias", "nueva-clave", "--salida", str(old_key)]
+    assert runner.invoke(args=nueva).exit_code == 0
+    before = make_app(tmp_path / "b", database_url, ENV={"SIGNING_KEY": str(old_key)})
+    data, _ = download(before.test_client())
+    public = before.test_cli_runner().invoke(args=["constancias", "clave-publica"])
+    assert public.exit_code == 0 and public.stdout.startswith("-----BEGIN PUBLIC KEY-----")
+    assert "PRIVATE" not in public.stdout
+    nueva = ["constancias", "nueva-clave", "--salida", str(new_key)]
+    assert runner.invoke(args=nueva).exit_code == 0
+    after = make_app(
+        tmp_path / "c",
+        database_url,
+        ENV={"SIGNING_KEY": str(new_key), "SIGNING_OLD_PUBLIC_KEYS": public.stdout},
+    )
+    document = tmp_path / "doc.pdf"
+    document.write_bytes(data)
+    checked = after.test_cli_runner().invoke(args=["constancias", "verificar", str(document)])
+    assert checked.exit_code == 0 and checked.output.startswith("auténtica"), checked.output
+    same = runner.invoke(args=["constancias", "clave-publica", str(old_key)])
+    assert same.stdout == public.stdout
+    missing = runner.invoke(args=["constancias", "clave-publica", str(tmp_path / "no.pem")])
+    assert missing.exit_code == 1 and "No se pudo leer la clave de firma" in missing.output
