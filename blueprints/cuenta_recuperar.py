@@ -34,12 +34,19 @@ def recuperar() -> ResponseReturnValue:
     email, error = accounts.email_problem(form["email"])
     if error:
         return render_template("cuenta/recuperar.html", form=form, errors={"email": error}), 422
-    # Same page whether or not the address has an account; over the limit, silently no mail.
+    # Same page whether or not the address has an account, and the same work behind it: an
+    # email either way (the link, or word that no account has this address, which also helps
+    # someone who forgot which address they used), so the time taken tells nothing either.
+    # Over the limit, silently no mail.
     cuenta = por_email(email)
-    if contar("recuperar", email, RECOVER_RULE) and cuenta is not None:
-        enlace = url_publica("cuenta.nueva_contrasena", token=emitir("recuperar", cuenta))
-        asunto = _("Recupera tu cuenta de la Oficina Virtual")
-        enviar(cuenta.email, "recuperar", asunto, enlace=enlace)
+    if contar("recuperar", email, RECOVER_RULE):
+        if cuenta is not None:
+            enlace = url_publica("cuenta.nueva_contrasena", token=emitir("recuperar", cuenta))
+            asunto = _("Recupera tu cuenta de la Oficina Virtual")
+            enviar(cuenta.email, "recuperar", asunto, enlace=enlace)
+        else:
+            asunto = _("Nadie tiene una cuenta con este correo")
+            enviar(email, "recuperar_sin_cuenta", asunto, registro=url_publica("cuenta.registro"))
         db.session.commit()
     session["recuperar"] = email
     return see_other(".recuperar_enviado")

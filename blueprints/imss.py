@@ -1,8 +1,11 @@
 """IMSS services without an account: the Constancia de Vigencia de Derechos (CURP + NSS, sent
 by email, with its own resend) and the NSS lookup (sent by email, never shown).
 
-The NSS lookup answers every CURP alike on screen, and is limited per address and per CURP
-(keyed by a hash, never the CURP itself), so it cannot be used to learn who is affiliated.
+The NSS lookup answers every CURP alike on screen. Like IMSS's own service, it sends the
+answer to the address typed, so whoever types a CURP and their own address learns that CURP's
+NSS (or that it has none): the NSS is no secret, and the vigencia asks for it beside the CURP
+only to catch mistakes. What keeps it from being a directory is its limits: per client address,
+per CURP and per destination mailbox (keyed by hashes, never the CURP or the address).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ log = logging.getLogger(__name__)
 
 NSS_LIMIT = "5 per minute;30 per day"
 NSS_CURP_LIMIT = "3 per hour;6 per day"
+NSS_EMAIL_LIMIT = "10 per day"  # a family's CURPs, not a list of strangers'
 RESEND_SALT = "reenvio-vigencia-imss"
 
 
@@ -171,6 +175,18 @@ def _curp_key() -> str:
     return "nss-curp:" + hashlib.sha256(normal.encode()).hexdigest()[:24]
 
 
+def _email_key() -> str:
+    """The limiter key for one mailbox: a hash prefix of the address, never the address."""
+    value = request.form.get("email", "")[:320].strip().lower()
+    return "nss-correo:" + hashlib.sha256(value.encode()).hexdigest()[:24]
+
+
+def _sin_correo() -> bool:
+    # Nothing is sent without an address: such posts only get the form's messages back, and
+    # must not share one budget among everyone who left the field empty.
+    return "@" not in request.form.get("email", "")
+
+
 def _enviar_nss(curp_value: str, email: str) -> None:
     situacion = registry.situacion(db.session, curp_value, curp.today_in_mexico())
     numeros = sorted({a.numero_afiliacion for a in situacion.imss})
@@ -185,6 +201,7 @@ def _enviar_nss(curp_value: str, email: str) -> None:
 @bp.route("/imss/nss", methods=["GET", "POST"])
 @limiter.limit(NSS_LIMIT, methods=["POST"])
 @limiter.limit(NSS_CURP_LIMIT, methods=["POST"], key_func=_curp_key)
+@limiter.limit(NSS_EMAIL_LIMIT, methods=["POST"], key_func=_email_key, exempt_when=_sin_correo)
 def consulta_nss() -> ResponseReturnValue:
     page, fragment = "imss/nss.html", "imss/_nss.html"
     if request.method == "GET":

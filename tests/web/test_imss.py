@@ -441,6 +441,27 @@ def test_nss_is_limited_per_address(tmp_path: Path, database_url: str) -> None:
     assert codes == [422] * 5 + [429]
 
 
+def test_nss_is_limited_per_destination_mailbox(tmp_path: Path, database_url: str) -> None:
+    # Many CURPs from many client addresses, all to one mailbox: a directory in the making.
+    app = limited_app(tmp_path, database_url)
+    client = app.test_client()
+    curps = [curp_rules.validate(c) for c in _valid_curps(10)] + [UNKNOWN]
+    codes = [
+        client.post(NSS_URL, data={"curp": c, "email": f"Recolector@Example.org{' ' * (n % 2)}"},
+                    environ_base={"REMOTE_ADDR": f"10.0.4.{n}"}).status_code
+        for n, c in enumerate(curps)
+    ]  # fmt: skip
+    assert codes == [422] * 10 + [429]
+    other = client.post(NSS_URL, data={"curp": UNKNOWN, "email": "otra@example.org"},
+                        environ_base={"REMOTE_ADDR": "10.0.4.99"})  # fmt: skip
+    assert other.status_code == 422
+    # Posts without an address send nothing and share no budget.
+    empty = [client.post(NSS_URL, data={"curp": f"{UNKNOWN[:5]}{n}"},
+                         environ_base={"REMOTE_ADDR": f"10.0.5.{n}"}).status_code
+             for n in range(12)]  # fmt: skip
+    assert empty == [422] * 12
+
+
 def _valid_curps(count: int) -> list[str]:
     prefix = "PXNE660720HMCXTN"
     out = []
