@@ -141,6 +141,52 @@ def test_script_embed_resizes_to_its_content_and_tells_the_host(desktop: Any, ho
     assert set(types) == {"derechohabiencia:height", "derechohabiencia:checked"}
 
 
+# A plain iframe that names its parent: the listener comes first, so nothing is missed.
+DECLARED_PAGE = """<!doctype html>
+<html lang="es"><head><meta charset="utf-8"><title>Sitio anfitrión</title></head>
+<body><main>
+<h1>Sitio anfitrión</h1>
+<script>
+  window.received = [];
+  window.addEventListener("message", function (event) {{
+    if (event.data === "widget-done") window.done = true;
+    else window.received.push({{origin: event.origin, type: event.data.type}});
+  }});
+</script>
+<iframe id="declarado" src="{widget}/embed/curp?events=1&amp;origin={origin}"
+        title="Revisa tu CURP" width="100%" height="400"></iframe>
+</main></body></html>
+"""
+
+
+def messages_to_host(
+    page: Any, host: Any, widget: str, name: str, declared: str
+) -> list[dict[str, str]]:
+    """What a host page at ``host.url`` hears from the widget told its parent is ``declared``."""
+    html = DECLARED_PAGE.format(widget=widget, origin=declared)
+    (host.directory / name).write_text(html, encoding="utf-8")
+    page.goto(f"{host.url}/{name}")
+    frame = widget_frame(page, "#declarado")
+    type_curp(frame, VALID)  # the height (on load) and the answer have been posted by now
+    # Messages from one frame to one window arrive in order: once this one is in, so are those.
+    frame.evaluate("parent.postMessage('widget-done', '*')")
+    page.wait_for_function("window.done === true")
+    received: list[dict[str, str]] = page.evaluate("window.received")
+    return received
+
+
+def test_the_widget_posts_only_to_the_origin_its_parent_declared(
+    desktop: Any, host: Any, live_server: LiveServer
+) -> None:
+    heard = messages_to_host(desktop, host, live_server.url, "declarado.html", host.url)
+    assert {m["type"] for m in heard} == {"derechohabiencia:height", "derechohabiencia:checked"}
+    assert {m["origin"] for m in heard} == {live_server.url}
+    # The same page, but the widget was told its parent is another origin (as a page that
+    # framed it under a false ``origin`` would): the browser drops every message.
+    lied = messages_to_host(desktop, host, live_server.url, "mentido.html", host.foreign)
+    assert lied == []
+
+
 def test_the_curp_reaches_the_host_only_when_shared(desktop: Any, host: Any) -> None:
     desktop.goto(host.url + "/compartir.html")
     frame = widget_frame(desktop)

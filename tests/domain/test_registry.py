@@ -111,6 +111,20 @@ def test_imss_rights_follow_the_same_rule(session: Session) -> None:
         assert bool(situacion.imss_vigente) == (curp in IMSS_VIGENTE), curp
 
 
+def test_the_oficina_virtual_sees_the_current_titular_row_before_a_lapsed_one(
+    session: Session,
+) -> None:
+    # HHHH: a lapsed ISSSTE titular row, then (a later id) one current from today.
+    situacion = registry.situacion(session, "HHHH800101MDFXXX08", TODAY)
+    lapsed, current = situacion.issste
+    assert not registry.vigente(lapsed, TODAY) and lapsed.id < current.id
+    assert situacion.issste_titular is current
+    # With none current, the lapsed row still opens an account, whose pages say so.
+    situacion = registry.situacion(session, "DDDD800101MDFXXX04", TODAY)
+    assert situacion.issste_titular is situacion.issste[0]
+    assert registry.situacion(session, "IIII100101MDFXXX09", TODAY).issste_titular is None
+
+
 @contextmanager
 def statements(session: Session) -> Iterator[list[str]]:
     """The SQL statements sent while the block runs, from a session with nothing loaded."""

@@ -240,6 +240,40 @@ def test_beneficiaries_lose_their_carnet_when_the_titular_is_not_vigente(
     assert ledger(app) == []
 
 
+def test_a_titular_with_a_lapsed_row_and_a_current_one_gets_the_current_one(
+    app: Flask, curps: Any
+) -> None:
+    curp = curps["issste_titular"][0]
+    with app.app_context():
+        [anterior] = registry.situacion(db.session, curp, today_in_mexico()).issste
+        anterior.vigente, anterior.dependencia = False, "DEPENDENCIA ANTERIOR"
+        numero_anterior = anterior.numero_afiliacion
+        db.session.add(  # a later row (a higher id): a new job, current today
+            Afiliacion(
+                curp=curp,
+                institucion="ISSSTE",
+                numero_afiliacion="NUEVO-0001",
+                tipo="titular",
+                vigente=True,
+                dependencia="DEPENDENCIA ACTUAL",
+                clinica=anterior.clinica,
+            )
+        )
+        db.session.commit()
+    client = signed_in(app, curp)
+    rows = summary(page(client), curp)
+    assert rows["Número ISSSTE"] == "NUEVO-0001"
+    assert rows["Dependencia"] == "DEPENDENCIA ACTUAL"
+    assert rows["Derechos hoy"] == "Vigentes"
+    home = client.get("/oficina").get_data(as_text=True)
+    assert "NUEVO-0001" in home and numero_anterior not in home
+
+    response = download(client, curp)
+    found = assert_carnet(client, response, own(app, curp), ledger(app)[-1].folio)
+    assert "NUEVO-0001" in found and "DEPENDENCIA ACTUAL" in found
+    assert numero_anterior not in found and "DEPENDENCIA ANTERIOR" not in found
+
+
 # --- CSRF and the limit ---------------------------------------------------------------------
 
 
