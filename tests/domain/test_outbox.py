@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import ipaddress
 import itertools
+import ssl
 import threading
 import time
 from collections import Counter
@@ -15,6 +18,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain import mailer, outbox
@@ -71,16 +79,14 @@ def all_rows(factory: sessionmaker[Session]) -> list[Correo]:
 
 
 class Recording:
-    """A transport that remembers what it sent and can fail or dawdle on demand."""
+    """A transport that remembers what it sent and can fail on demand."""
 
-    def __init__(self, fail: Exception | None = None, delay: float = 0.0) -> None:
+    def __init__(self, fail: Exception | None = None) -> None:
         self.sent: list[str] = []
         self.fail = fail
-        self.delay = delay
         self.lock = threading.Lock()
 
     def send(self, to: str, message: bytes, message_id: str) -> None:
-        time.sleep(self.delay)
         if self.fail:
             raise self.fail
         with self.lock:
@@ -160,12 +166,14 @@ def test_failure_backs_off_then_gives_up(factory: sessionmaker[Session]) -> None
     down = Recording(fail=ConnectionRefusedError(111, "Connection refused"))
     now = NOW
     for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
+        started = time.monotonic()
         report = outbox.deliver_pending(factory, down, now, limit=10)
+        run = dt.timedelta(seconds=time.monotonic() - started)
         [row] = all_rows(factory)
         assert row.intentos == attempt and "ConnectionRefusedError" in (row.ultimo_error or "")
+        # The wait counts from the failure: `now` moved on by this run's own time, however long.
         due = row.siguiente_intento.replace(tzinfo=dt.UTC)
-        waited = due - now - outbox.backoff(attempt)  # plus the run's own few milliseconds
-        assert dt.timedelta(0) <= waited < dt.timedelta(seconds=2)
+        assert now + outbox.backoff(attempt) <= due <= now + outbox.backoff(attempt) + run
         # Nothing happens before the retry is due.
         assert outbox.deliver_pending(factory, down, due - dt.timedelta(seconds=1)).failed == 0
         now = due
@@ -182,16 +190,34 @@ def test_permanent_refusal_is_abandoned_at_once(factory: sessionmaker[Session]) 
     assert row.intentos == outbox.MAX_ATTEMPTS and row.ultimo_error == "SMTP 550 <j***@example.org>"
 
 
+class Holding:
+    """A transport that, once it starts sending, waits until the test lets it go."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.sending = threading.Event()
+        self.let_go = threading.Event()
+
+    def send(self, to: str, message: bytes, message_id: str) -> None:
+        self.sending.set()
+        if self.let_go.wait(30):
+            self.sent.append(message_id)
+
+
 def test_a_claimed_message_is_not_sent_by_another_worker(factory: sessionmaker[Session]) -> None:
     queue_many(factory, 1)
-    slow = Recording(delay=1.0)
-    worker = threading.Thread(target=outbox.deliver_pending, args=(factory, slow, NOW))
+    first = Holding()
+    worker = threading.Thread(target=outbox.deliver_pending, args=(factory, first, NOW))
     worker.start()
-    time.sleep(0.3)  # the first worker holds the lease and is still "sending"
-    fast = Recording()
-    outbox.deliver_pending(factory, fast, NOW + dt.timedelta(minutes=5))
-    worker.join()
-    assert fast.sent == [] and len(slow.sent) == 1
+    try:
+        assert first.sending.wait(30)  # the first worker holds the lease and is mid-send
+        second = Recording()
+        report = outbox.deliver_pending(factory, second, NOW + dt.timedelta(minutes=5))
+    finally:
+        first.let_go.set()
+        worker.join(30)
+    assert second.sent == [] and report == outbox.DeliveryReport(pending=1)
+    assert len(first.sent) == 1 and all(row.enviado for row in all_rows(factory))
 
 
 def test_two_concurrent_workers_never_send_a_message_twice(
@@ -230,22 +256,154 @@ class Refusing:
         return "451 4.3.0 Intenta más tarde"
 
 
-def test_smtp_refusals_are_classified_and_masked() -> None:
+@contextlib.contextmanager
+def serving(handler: Any, **options: Any) -> Iterator[int]:
+    """An aiosmtpd server with this handler and these ``SMTP`` options; yields its port."""
     port = free_port()
-    controller = Controller(Refusing(), hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
+        yield port
+    finally:
+        controller.stop()
+
+
+def test_smtp_refusals_are_classified_and_masked() -> None:
+    with serving(Refusing()) as port:
         transport = mailer.SmtpTransport(settings_for(port=port))
         raw = mailer.message_bytes(message())
         with pytest.raises(mailer.DeliveryError) as permanent:
             transport.send("nadie@example.org", raw, "<x@y>")
         with pytest.raises(mailer.DeliveryError) as temporary:
             transport.send("juana@example.org", raw, "<x@y>")
-    finally:
-        controller.stop()
     assert permanent.value.permanent and "550" in str(permanent.value)
     assert not temporary.value.permanent and "451" in str(temporary.value)
     assert "nadie@" not in str(permanent.value) and "juana@" not in str(temporary.value)
+
+
+class RefusingData:
+    """Takes every recipient, then refuses the message itself: too big for good, or busy."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if envelope.rcpt_tos[0].startswith("grande"):
+            return "554 5.3.4 Message too big for system"
+        return "451 4.3.0 Intenta más tarde"
+
+
+def test_a_message_refused_after_data_is_abandoned_if_5xx_and_retried_if_4xx(
+    factory: sessionmaker[Session], smtp_server: SmtpServer
+) -> None:
+    queue_many(factory, 1, to="grande@example.org")
+    queue_many(factory, 1, to="juana@example.org")
+    with serving(RefusingData()) as port:
+        transport = mailer.SmtpTransport(settings_for(port=port))
+        report = outbox.deliver_pending(factory, transport, NOW)
+    assert (report.abandoned, report.retrying, report.pending) == (1, 1, 1)
+    too_big, busy = all_rows(factory)
+    assert too_big.intentos == outbox.MAX_ATTEMPTS and "SMTP 554" in (too_big.ultimo_error or "")
+    assert busy.intentos == 1 and "SMTP 451" in (busy.ultimo_error or "")
+    later = NOW + dt.timedelta(hours=1)
+    report = outbox.deliver_pending(factory, outbox.SmtpTransport(settings_for(smtp_server)), later)
+    assert (report.sent, report.pending) == (1, 0)
+    assert [m["To"] for m in smtp_server.wait_for(1)] == ["juana@example.org"]
+
+
+class Sessions:
+    """Accepts every message and keeps the SMTP session it came in: TLS, who logged in."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[Any, Any]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received.append((session.ssl, session.auth_data))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def server_tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
+    """The server's TLS, with a self-signed certificate for 127.0.0.1 the client trusts.
+
+    Trusted as an operator would a private CA: OpenSSL's ``SSL_CERT_FILE``, which the
+    transport's ``ssl.create_default_context()`` reads.
+    """
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "smtp.pruebas")])
+    today = dt.datetime.now(dt.UTC)  # OpenSSL checks validity against the real clock
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(today - dt.timedelta(days=1))
+        .not_valid_after(today + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "smtp.crt", tmp_path / "smtp.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+def test_mail_use_tls_sends_only_over_starttls(server_tls: ssl.SSLContext) -> None:
+    handler = Sessions()
+    with serving(handler, tls_context=server_tls, require_starttls=True) as port:
+        transport = mailer.SmtpTransport(replace(settings_for(port=port), mail_use_tls=True))
+        transport.send("juana@example.org", mailer.message_bytes(message()), "<x@y>")
+    [(tls, _)] = handler.received
+    assert tls is not None and tls["ssl_object"].version().startswith("TLS")
+
+
+def only_portal(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+    right = data == LoginPassword(b"portal", b"secreta-123")
+    return AuthResult(success=right, handled=False, auth_data=data if right else None)
+
+
+def send_logged_in(server_tls: ssl.SSLContext, handler: Sessions, password: str) -> None:
+    """Send one message as user "portal" to a server that wants STARTTLS, then AUTH."""
+    options = {"tls_context": server_tls, "require_starttls": True, "auth_required": True}
+    with serving(handler, authenticator=only_portal, **options) as port:
+        settings = replace(
+            settings_for(port=port),
+            mail_use_tls=True,
+            mail_username="portal",
+            mail_password=password,
+        )
+        raw = mailer.message_bytes(message())
+        mailer.SmtpTransport(settings).send("juana@example.org", raw, "<x@y>")
+
+
+def test_mail_username_logs_in(server_tls: ssl.SSLContext) -> None:
+    handler = Sessions()
+    send_logged_in(server_tls, handler, "secreta-123")
+    [(_, login)] = handler.received
+    assert login == LoginPassword(b"portal", b"secreta-123")
+
+
+def test_a_refused_login_is_retried_and_its_error_shows_no_password(
+    server_tls: ssl.SSLContext,
+) -> None:
+    # A wrong MAIL_PASSWORD is the operator's to fix; the messages must wait, not be lost.
+    handler = Sessions()
+    with pytest.raises(mailer.DeliveryError) as refused:
+        send_logged_in(server_tls, handler, "otra-456")
+    assert handler.received == []
+    assert not refused.value.permanent and "SMTP 535" in str(refused.value)
+    assert "otra-456" not in str(refused.value)
 
 
 def test_smtp_down_is_a_temporary_error() -> None:
