@@ -14,6 +14,7 @@ After each test the background delivery attempts are awaited, so none outlives i
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -132,3 +133,15 @@ def _await_mail_deliveries(request: pytest.FixtureRequest) -> Iterator[None]:
     from blueprints.mail import wait_for_deliveries
 
     assert wait_for_deliveries(timeout=30), "a background email delivery did not finish"
+
+
+@contextlib.contextmanager
+def serving(handler: Any, **options: Any) -> Iterator[int]:
+    """An aiosmtpd server with this handler and these ``SMTP`` options; yields its port."""
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
