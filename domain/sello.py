@@ -129,7 +129,11 @@ def verificar_pdf(pdf: bytes, keyring: KeyRing) -> ResultadoPdf:
         visible = texto(pdf)
     except (PdfReadError, DependencyError, ValueError, KeyError, TypeError, OSError):
         visible = ""
-    printed = [campos.get("folio", ""), campos.get("curp", ""), *campos.get("nombre", "").split()]
-    if not all(value in visible for value in printed):
+    # The foot of the page prints the cadena original, which holds every sealed value: left in,
+    # it alone would vouch for a page whose body shows another name or CURP. Whitespace is
+    # ignored on both sides because the printed cadena wraps wherever a line ends, mid-word too.
+    cuerpo = "".join(visible.split()).replace("".join(sello.datos.split()), "")
+    printed = [campos.get("folio", ""), campos.get("curp", ""), campos.get("nombre", "")]
+    if not all("".join(value.split()) in cuerpo for value in printed):
         return ResultadoPdf(False, campos, "El texto visible no coincide con los datos sellados.")
     return ResultadoPdf(True, campos, "")

@@ -33,6 +33,16 @@ def test_malformed_signatures_are_false_not_errors(signature: str) -> None:
     assert signing.KeyRing.of(signer).verify(signer.kid, DATA, signature) is False
 
 
+@pytest.mark.parametrize("junk", ["!", " ", "\n", "=", "AAAA"])
+def test_a_valid_signature_with_anything_appended_does_not_verify(junk: str) -> None:
+    # A lenient base64 decoder drops what it does not expect (even whole groups after the
+    # padding), so one seal would have endless spellings and a seal with a message tacked on
+    # would still pass: exactly the 88 characters Signer.sign wrote, or nothing.
+    signer = signing.Signer.generate()
+    signature = signer.sign(DATA)
+    assert signing.KeyRing.of(signer).verify(signer.kid, DATA, signature + junk) is False
+
+
 def test_unknown_key_id_or_other_key_does_not_verify() -> None:
     signer, other = signing.Signer.generate(), signing.Signer.generate()
     signature = other.sign(DATA)

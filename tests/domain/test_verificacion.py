@@ -85,6 +85,25 @@ def test_status_expired_revoked_and_carnet_current_today(
     assert later.estado == "vigente" and later.vigente_hoy is False
 
 
+def test_a_document_is_current_through_its_last_second(
+    session: Session, signer: signing.Signer
+) -> None:
+    # valida_hasta is the last second it is good for (23:59:59 in Mexico City), not the first
+    # one it is not: at that very second it is still vigente.
+    ring = signing.KeyRing.of(signer)
+    nd = constancias.emitir_no_derechohabiencia(
+        session, signer, curp_of(session, "imss_baja"), NOW, emisor=EMISOR
+    )
+    session.commit()
+    last = dt.datetime(2026, 11, 27, 5, 59, 59, tzinfo=dt.UTC)  # 23:59:59 on the 26th, CDMX
+    assert nd.valida_hasta and constancias.local(nd.valida_hasta) == constancias.local(last)
+    on_time = verificacion.verificar(session, ring, nd.folio, nd.codigo, last)
+    late = verificacion.verificar(
+        session, ring, nd.folio, nd.codigo, last + dt.timedelta(seconds=1)
+    )
+    assert (on_time.estado, late.estado) == ("vigente", "vencida")
+
+
 def test_revocation_refusals(session: Session, signer: signing.Signer) -> None:
     row = constancias.emitir_no_afiliacion(
         session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR

@@ -99,7 +99,9 @@ def test_bad_curp_is_a_spanish_422(client: FlaskClient, value: str, message: str
 
 def test_invalid_curp_reuses_the_curp_explanations(client: FlaskClient) -> None:
     page = body(client.post("/constancias/no-afiliacion", data={"curp": "PXNE661320HMCXTN07"}))
-    assert "El mes 13 no existe" in page or "mes" in page
+    assert "Revisa tu CURP: tiene 2 problemas." in page
+    assert "El mes 13 no existe: las posiciones 7 y 8 son tu mes de nacimiento (01 a 12)." in page
+    assert "El dígito verificador debería ser 8: revisa las letras y números anteriores." in page
     assert 'class="curp-chars"' in page
 
 

@@ -264,7 +264,8 @@ def tampered(data: bytes) -> bytes:
 
 
 def test_cli_verifies_a_file_offline(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
-    data, _ = download(client)
+    data, link = download(client)
+    folio = link.removeprefix("/verificar/").partition("?")[0]
     good, bad, junk = tmp_path / "buena.pdf", tmp_path / "alterada.pdf", tmp_path / "basura.pdf"
     good.write_bytes(data)
     bad.write_bytes(tampered(data))
@@ -272,7 +273,9 @@ def test_cli_verifies_a_file_offline(app: Flask, client: FlaskClient, tmp_path: 
     runner = app.test_cli_runner()
     result = runner.invoke(args=["constancias", "verificar", str(good)])
     assert result.exit_code == 0 and result.output.startswith("auténtica")
-    assert UNKNOWN not in result.output or "folio" in result.output
+    # The seal's own fields, not the page's: this CURP is unknown to the registry, so no name.
+    assert f"\n  folio: {folio}\n" in result.output
+    assert "\n  a nombre de: (sin nombre)\n" in result.output
     for path in (bad, junk):
         result = runner.invoke(args=["constancias", "verificar", str(path)])
         assert result.exit_code == 1 and result.output.startswith("no auténtica")
