@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from domain import cadena_original, pdf, sello, signing
-from domain.models import Constancia
+from domain.models import Constancia, Persona
 from tests.domain.test_constancias import issue_all, reseal
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,3 +84,29 @@ def test_a_seal_that_claims_another_algorithm_is_refused(
     assert sello.verificar_pdf(reseal(renderer.pdf(row), genuine_payload(row)), ring).autentica
     result = sello.verificar_pdf(reseal(renderer.pdf(row), payload), ring)
     assert not result.autentica and "clave desconocida" in result.motivo
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        # Long composite names, as people have them: the name wraps on the page.
+        ("MARÍA DE LOS ÁNGELES GUADALUPE DEL CARMEN", "VILLASEÑOR DE LA GARZA", "ÑÚÑEZ DEL VALLE"),
+        # The longest each field allows (120 characters): no spaces to wrap at.
+        ("N" * 120, "P" * 120, "S" * 120),
+    ],
+    ids=["composite", "longest"],
+)
+def test_a_genuine_document_for_a_long_name_still_verifies(
+    session: Session, signer: signing.Signer, renderer: pdf.Renderer, names: tuple[str, ...]
+) -> None:
+    # The check reads the name as one run of text: a name the page wraps must still be found.
+    nombre, primer, segundo = names
+    session.execute(
+        sa.update(Persona).values(nombre=nombre, primer_apellido=primer, segundo_apellido=segundo)
+    )
+    session.flush()
+    ring = signing.KeyRing.of(signer)
+    for row in issue_all(session, signer):
+        assert nombre in row.titular_nombre or row.tipo == "no_afiliacion", row.folio
+        result = sello.verificar_pdf(renderer.pdf(row), ring)
+        assert result.autentica, (row.folio, result.motivo)
