@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from stdnum.mx import curp as stdnum_curp
 
 from domain import curp as curp_module
 from domain.curp import (
@@ -90,12 +91,10 @@ def test_check_digit_worked_example() -> None:
 @settings(max_examples=300, derandomize=True, deadline=None)
 @given(st.text(st.sampled_from(sorted(set(ALPHABET) - {"Ñ"})), min_size=17, max_size=17))
 def test_check_digit_matches_python_stdnum(first17: str) -> None:
-    stdnum_curp = pytest.importorskip("stdnum.mx.curp")
     assert check_digit(first17) == stdnum_curp.calc_check_digit(first17 + "0")
 
 
 def test_agrees_with_python_stdnum_where_stdnum_has_an_opinion() -> None:
-    stdnum_curp = pytest.importorskip("stdnum.mx.curp")
     for curp in PUBLISHED:
         if curp[10] != "X":  # stdnum 2.2 still rejects sex X
             assert stdnum_curp.validate(curp) == validate(curp, TODAY)
@@ -260,6 +259,13 @@ def test_century_when_a_letter_puts_the_date_in_the_future() -> None:
     assert is_valid(complete("PXNE260115HMCXTNA"), TODAY)
     assert codes(complete("PXNE260116HMCXTNA")) == [("century", (5, 6, 17))]
     assert is_valid(complete("PXNE260116HMCXTNA"), date(2026, 1, 16))
+
+
+def test_an_invalid_curp_born_today_has_no_century_error() -> None:
+    # Valid CURPs take the fast path; only an invalid one reaches the full report's date rule.
+    born_today = complete("PXNE260115HMCXTNA")
+    wrong_digit = born_today[:17] + str((int(born_today[17]) + 1) % 10)
+    assert codes(wrong_digit) == [("check_digit", (18,))]
 
 
 def test_sex_x_is_valid_and_other_letters_are_not() -> None:

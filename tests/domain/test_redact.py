@@ -78,6 +78,29 @@ def test_other_paths_keep_what_they_show() -> None:
     assert redact_request("GET", "/api/v1/curp/", "") == "GET /api/v1/curp/"
 
 
+# Written out, not read from the pattern: a name dropped from it must fail here.
+QUERY_NAMES = [
+    "curp",
+    "email",
+    "c",
+    "token",
+    "nss",
+    "password",
+    "q",
+    "nombre",
+    "primer_apellido",
+    "segundo_apellido",
+    "fecha_nacimiento",
+]
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_every_personal_query_value_is_masked(name: str) -> None:
+    # A value that no other pattern would catch (not a CURP, an email or a token).
+    assert redact(f"GET /x?{name}=valor1&y=2") == f"GET /x?{name}=***&y=2"
+    assert redact(f"GET /x?y=2&{name.upper()}=valor1") == f"GET /x?y=2&{name.upper()}=***"
+
+
 @pytest.mark.parametrize("email", ["ana@example.org", "rodrigo.rodriguez@rodriguez.mx"])
 @pytest.mark.parametrize("proposito", ["activar", "recuperar", "correo"])
 def test_every_link_token_is_masked_compressed_or_not(proposito: str, email: str) -> None:

@@ -141,6 +141,10 @@ def test_language_switch_keeps_spanish_default_and_offers_english(client) -> Non
         "javascript:x",
         "/\\evil.example",
         "/\r\nSet-Cookie:x=1",  # a header in the Location would be a 500, or worse
+        "/\t/evil.example",  # browsers drop tabs and newlines: "//evil.example", off site
+        "/\n/evil.example",
+        "/\r/evil.example",
+        "/\x0b/evil.example",  # other control characters have no place in a Location either
     ],
 )
 def test_language_switch_never_redirects_off_site(client, target: str) -> None:

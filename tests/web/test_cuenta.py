@@ -738,6 +738,15 @@ def test_next_only_goes_to_this_site(app: Flask, activa: str) -> None:
         ("//evil.example", "/oficina"),
         ("https://evil.example/", "/oficina"),
         ("/\\evil.example", "/oficina"),
+        # Browsers drop tabs and newlines inside a URL, making "//evil.example" of these
+        # (urlsplit drops them too, and finds the host).
+        ("/\t/evil.example", "/oficina"),
+        ("/\n/evil.example", "/oficina"),
+        ("/\r/evil.example", "/oficina"),
+        # No control character is passed on: CR LF would split the Location header (werkzeug
+        # refuses it with a 500), and the others have no place in a URL or a header.
+        ("/\r\nSet-Cookie:x=1", "/oficina"),
+        ("/\x0b/evil.example", "/oficina"),
     ):
         response = entrar(app.test_client(), activa, next=target)
         assert response.headers["Location"] == expected
@@ -754,19 +763,27 @@ def test_signing_out_ends_every_session(app: Flask, activa: str) -> None:
     assert app.test_client().get("/cuenta/salir").status_code == 405
 
 
-def test_sessions_expire_after_idle_time(tmp_path: Any, database_url: str) -> None:
-    app = make_app(tmp_path, database_url)
+def test_sessions_expire_after_idle_time(
+    app: Flask, activa: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One clock, moved by hand, for itsdangerous (which signs the cookie) and the session
+    # interface (which judges its age). Idle, not absolute: each visit renews the 30 minutes.
+    clock = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
     assert app.config["PERMANENT_SESSION_LIFETIME"] == dt.timedelta(minutes=30)
-    curp = seed(app)["issste_titular"][0]
-    crear_cuenta(app, curp, "idle@example.org")
     client = app.test_client()
-    response = entrar(client, curp)
-    cookie = response.headers["Set-Cookie"]
+    cookie = entrar(client, activa).headers["Set-Cookie"]
     assert "Expires=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(seconds=1)
-    assert client.get("/oficina").status_code == 200  # each request renews the cookie
-    time.sleep(2.1)
-    assert client.get("/oficina").status_code == 302
+    clock[0] += 60  # the first page stores its CSRF secret: a changed session, signed again
+    assert client.get("/oficina").status_code == 200
+    clock[0] += 19 * 60
+    assert client.get("/oficina").status_code == 200  # changes nothing, still renews the cookie
+    clock[0] += 25 * 60  # 45 minutes after signing in, 25 after the last visit
+    assert client.get("/oficina").status_code == 200
+    clock[0] += 31 * 60
+    response = client.get("/oficina")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/cuenta/entrar")
 
 
 # --- Recovery ------------------------------------------------------------------------------

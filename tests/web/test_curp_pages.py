@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from lxml import html as lxml_html
 
 from domain import curp
 
@@ -29,10 +30,17 @@ def test_check_page_without_javascript_shows_the_form(client) -> None:
 def test_valid_curp_shows_its_facts_and_next_steps(client) -> None:
     html = client.get("/curp?curp=pxne660720hmcxtn06").get_data(as_text=True)
     assert "PXNE660720HMCXTN06 está bien formada" in html
-    assert "20 de julio de 1966" in html
-    assert "Estado de México" in html or "México" in html
-    assert "Hombre" in html
-    assert "/constancias/no-afiliacion" in html
+    doc = lxml_html.fromstring(html)
+    facts = {
+        term.text_content(): term.getnext().text_content()
+        for term in doc.xpath('//dl[@class="summary-list"]/dt')
+    }
+    assert facts["Fecha de nacimiento"] == "20 de julio de 1966"
+    # MC, not DF: "Ciudad de México" must not pass for "Estado de México".
+    assert facts["Entidad de nacimiento"] == "Estado de México (MC)"
+    assert facts["Sexo"] == "Hombre (H)"
+    assert facts["Siglo de nacimiento"] == "1900–1999"
+    assert doc.xpath('//a[@href="/constancias/no-afiliacion"]')
 
 
 def test_invalid_curp_marks_the_wrong_characters(client) -> None:

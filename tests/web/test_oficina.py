@@ -157,6 +157,25 @@ def test_an_address_taken_meanwhile_is_refused_clearly(app: Flask, curps: Any) -
     assert cuenta(app, titular).email == "titular@example.org"
 
 
+def test_a_confirmed_new_email_ends_recovery_links_sent_to_the_old_one(
+    app: Flask, curps: Any
+) -> None:
+    # Whoever still reads the old mailbox (the reason to move, often) must not get back in.
+    curp = curps["issste_titular"][0]
+    client = signed_in(app, curp)
+    app.test_client().post("/cuenta/recuperar", data={"email": "titular@example.org"})
+    [recuperar] = correos(app, "titular@example.org")
+    old_link = enlace(recuperar)
+    assert old_link.startswith("/cuenta/recuperar/")
+    assert app.test_client().get(old_link).status_code == 200  # live until the address moves
+    client.post("/oficina/correo", data={"email": "nuevo@example.org", "actual": PASSWORD})
+    confirmed = app.test_client().post(enlace(correos(app, "nuevo@example.org")[0]))
+    assert confirmed.status_code == 200
+    refused = app.test_client().post(old_link, data={"password": "una frase nueva"})
+    assert refused.status_code == 410
+    assert entrar(app.test_client(), curp).status_code == 303  # the password did not change
+
+
 def test_email_change_links_expire_and_keep_to_their_purpose(app: Flask, curps: Any) -> None:
     curp = curps["issste_titular"][0]
     client = signed_in(app, curp)

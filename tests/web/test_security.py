@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from werkzeug.test import TestResponse
 
 from blueprints.extensions import limiter
 from tests.conftest import make_app
+from tests.web.test_cuenta import PASSWORD, crear_cuenta, entrar, seed
 
 
 def simple_get_routes(app: Flask) -> list[str]:
@@ -291,3 +295,95 @@ def test_htmx_responses_vary_on_the_htmx_header_once(client) -> None:
     response = client.get("/preguntas-frecuentes?q=curp", headers={"HX-Request": "true"})
     assert response.headers.get_all("Vary").count("HX-Request") <= 1
     assert "HX-Request" in response.headers["Vary"]
+
+
+# --- Every form behind CSRF, every costly form behind a per-address limit ----------------------
+
+# POST routes meant to work without a CSRF token, each with its reason. None today: the API and
+# the verification pages are exempt, but they answer only GETs.
+TOKEN_FREE: dict[str, str] = {}
+# Path parameters of POST routes, filled with plausible values (a new one must be named here).
+PATH_VALUES = {"token": "x.y.z", "campo": "curp"}
+PARAMETER = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
+
+
+def test_every_unsafe_route_refuses_a_request_without_a_csrf_token(
+    tmp_path: Path, database_url: str
+) -> None:
+    # Walked from the URL map, so a new form, or a blueprint exempted by mistake, can't escape.
+    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    unsafe = set(app.config["WTF_CSRF_METHODS"])
+    rules = list(app.url_map.iter_rules())
+    assert set(TOKEN_FREE) <= {r.rule for r in rules}  # no reason left for a route gone
+    checked = []
+    for rule in rules:
+        methods = sorted((rule.methods or set()) & unsafe)
+        if not methods or rule.rule in TOKEN_FREE:
+            continue
+        missing = rule.arguments - PATH_VALUES.keys()
+        assert not missing, f"{rule.rule}: give {missing} a value in PATH_VALUES"
+        path = PARAMETER.sub(lambda m: PATH_VALUES[m.group(1)], rule.rule)
+        for method in methods:
+            # As htmx: a plain post to some flows gets its form back to confirm, also a 400,
+            # which a bad link or a bad field could answer too; the htmx alert is CSRF's own.
+            data = {"curp": "X", "email": "a@example.org"}
+            response = client.open(path, method=method, data=data, headers=HX)
+            assert response.status_code == 400, (method, path)
+            assert "El formulario caducó" in response.get_data(as_text=True), (method, path)
+        checked.append(rule.rule)
+    assert {"/curp/no-la-conozco", "/imss/nss", "/oficina/correo"} <= set(checked)
+
+
+LIMITED = [
+    # path, method, requests an address may make before a 429, seconds between them
+    ("/cuenta/entrar", "POST", 10, 0),  # 10 per minute
+    ("/cuenta/entrar", "POST", 60, 7),  # 60 per hour: 7 s apart, never 10 in one minute
+    ("/cuenta/recuperar", "POST", 10, 0),  # 10 per hour
+    ("/oficina/contrasena", "POST", 10, 0),  # 10 per hour
+    ("/oficina/correo", "POST", 10, 0),  # 10 per hour
+]
+# Each form filled so that it changes no account and locks none (a locked sign-in is a 429
+# too), with its answer while under the limit.
+FORMS: dict[str, tuple[dict[str, str], int]] = {
+    "/cuenta/entrar": ({}, 422),
+    "/cuenta/recuperar": ({"email": "nadie@example.org"}, 303),
+    "/oficina/contrasena": ({"actual": PASSWORD, "password": ""}, 422),
+    "/oficina/correo": ({"email": "", "actual": PASSWORD}, 422),
+}
+
+
+@pytest.mark.parametrize(("path", "method", "allowed", "spacing"), LIMITED)
+def test_each_costly_form_is_limited_per_address(
+    tmp_path: Path,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    path: str,
+    method: str,
+    allowed: int,
+    spacing: int,
+) -> None:
+    clock = [time.time()]  # the limiter's windows, moved by hand
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    if path.startswith("/oficina/"):
+        curp = seed(app)["issste_titular"][0]
+        crear_cuenta(app, curp, "titular@example.org")
+        assert entrar(client, curp).status_code == 303
+
+    data, answer = FORMS[path]
+
+    def send(address: str) -> TestResponse:
+        environ = {"REMOTE_ADDR": address}
+        return client.open(path, method=method, data=data, environ_base=environ)
+
+    for i in range(allowed):
+        assert send("10.0.0.1").status_code == answer, i
+        clock[0] += spacing
+    refused = send("10.0.0.1")
+    assert refused.status_code == 429
+    assert "Demasiadas solicitudes" in refused.get_data(as_text=True)
+    assert send("10.0.0.2").status_code == answer  # another address has its own budget
+    # Only posts count: the page itself still opens.
+    assert client.get(path, environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200
