@@ -9,12 +9,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from blueprints.destino import destino_seguro
 from blueprints.extensions import LANGUAGES, db, limiter
+from blueprints.parentescos import parentesco
 from blueprints.traduccion import traducir
 from domain import demo
 
 bp = Blueprint("core", __name__)
 # Every page that shows a domain message (CURP explanation, NSS problems, demo cases) uses it.
 bp.add_app_template_filter(traducir, "traducir")
+# A beneficiary's relationship, as /oficina and the carnet page show it.
+bp.add_app_template_filter(parentesco, "parentesco")
 
 
 @bp.get("/healthz")

@@ -72,16 +72,21 @@ def inicio() -> ResponseReturnValue:
     )
 
 
-def _password_problem(cuenta: Cuenta, password: str, message: str) -> str | None:
-    """None when ``password`` is the account's; wrong ones are counted per account."""
+def _password_problem(cuenta: Cuenta, password: str, vacia: str, incorrecta: str) -> str | None:
+    """None when ``password`` is the account's; wrong ones are counted per account.
+
+    A blank one is a slip, not a guess: it is asked for again and never counted.
+    """
     if agotado("cambio", str(cuenta.id), CHANGE_RULE):
         return _(
             "Escribiste mal tu contraseña varias veces. Espera una hora y vuelve a intentarlo."
         )
+    if not password:
+        return vacia
     if check_password_hash(cuenta.password_hash, password):
         return None
     contar("cambio", str(cuenta.id), CHANGE_RULE)
-    return message
+    return incorrecta
 
 
 @bp.route("/oficina/correo", methods=["GET", "POST"])
@@ -97,7 +102,8 @@ def correo() -> ResponseReturnValue:
     if not error and email == cuenta.email.lower():
         errors["email"] = _("Ese ya es el correo de tu cuenta. Escribe el nuevo.")
     actual = request.form.get("actual", "")[: contrasenas.MAX_PASSWORD]
-    if wrong := _password_problem(cuenta, actual, _("Tu contraseña no es correcta.")):
+    vacia, incorrecta = _("Escribe tu contraseña."), _("Tu contraseña no es correcta.")
+    if wrong := _password_problem(cuenta, actual, vacia, incorrecta):
         errors["actual"] = wrong
     if errors:
         html = render_template("oficina/correo.html", cuenta=cuenta, form=form, errors=errors)
@@ -128,7 +134,9 @@ def contrasena() -> ResponseReturnValue:
         return render_template("oficina/contrasena.html", errors={})
     errors: dict[str, str] = {}
     actual = request.form.get("actual", "")[: contrasenas.MAX_PASSWORD]
-    if wrong := _password_problem(cuenta, actual, _("Tu contraseña actual no es correcta.")):
+    vacia = _("Escribe tu contraseña actual.")
+    incorrecta = _("Tu contraseña actual no es correcta.")
+    if wrong := _password_problem(cuenta, actual, vacia, incorrecta):
         errors["actual"] = wrong
     nueva = request.form.get("password", "")[: contrasenas.MAX_PASSWORD + 1]
     problem = contrasenas.password_problem(nueva, cuenta.curp, nombres_de(cuenta))
@@ -141,5 +149,5 @@ def contrasena() -> ResponseReturnValue:
     session.clear()
     login_user(Sesion(cuenta))  # this session goes on, with the new session_version
     session.permanent = True
-    flash(_("Tu contraseña cambió. Cerramos tu cuenta en los demás dispositivos."), "ok")
+    flash(_("Tu contraseña cambió. Cerramos tu sesión en los demás dispositivos."), "ok")
     return redirect(url_for(".inicio"), 303)

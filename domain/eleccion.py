@@ -20,12 +20,19 @@ class Documento:
     clave: str
     tramite: str  # where the procedure starts
     guia: str  # the slug of its guide
+    # When only the titular starts it: the guide's section that tells family members what to do.
+    familiares: str = ""
 
 
 DOCUMENTOS = {
     d.clave: d
     for d in (
-        Documento("carnet-issste", "/cuenta/registro", "carnet-digital-issste"),
+        Documento(
+            "carnet-issste",
+            "/cuenta/registro",
+            "carnet-digital-issste",
+            familiares="constancias-para-tus-beneficiarios",  # the titular's account issues it
+        ),
         Documento("vigencia-imss", "/constancias/vigencia-imss", "vigencia-imss"),
         Documento(
             "no-derechohabiencia", "/constancias/no-derechohabiencia", "no-derechohabiencia-imss"

@@ -19,7 +19,7 @@ from domain.models import Afiliacion
 from tests.conftest import make_app
 from tests.web.test_constancias import ledger, published_keys
 from tests.web.test_cuenta import PASSWORD, crear_cuenta, seed
-from tests.web.test_oficina import signed_in
+from tests.web.test_oficina import con_traducciones, signed_in
 
 URL = "/oficina/constancia-vigencia"
 SIGN_IN = "/cuenta/entrar?next=%2Foficina%2Fconstancia-vigencia"
@@ -120,7 +120,7 @@ def test_page_lists_the_titular_and_each_beneficiary_with_every_field(
         assert rows["Nombre"] == b.persona.nombre_completo
         assert rows["Número ISSSTE"] == b.numero_afiliacion
         assert rows["Tipo de derechohabiente"] == "Familiar derechohabiente"
-        assert rows["Parentesco"] == b.parentesco.capitalize()
+        assert rows["Parentesco"] == {"cónyuge": "Cónyuge", "hijo(a)": "Hijo o hija"}[b.parentesco]
         assert (rows["Dependencia"], rows["Clínica de adscripción"]) == (b.dependencia, b.clinica)
         assert rows["Vigencia"] == "Desde el 1 de mayo de 2012, sin fecha de término"
         assert rows["Derechos hoy"] == "Vigentes"
@@ -131,6 +131,19 @@ def test_page_lists_the_titular_and_each_beneficiary_with_every_field(
     assert len(doc.xpath("//form[@action='/oficina/constancia-vigencia']")) == 1 + len(
         beneficiarios
     )
+
+
+def test_relationships_are_shown_in_english_too(
+    app: Flask, curps: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    curp = curps["issste_titular"][0]
+    client = signed_in(app, curp)
+    con_traducciones(monkeypatch, {"cónyuge": "spouse", "hijo o hija": "son or daughter"})
+    client.set_cookie("lang", "en")
+    doc = page(client)
+    english = {"cónyuge": "Spouse", "hijo(a)": "Son or daughter"}
+    for b in family(app, curp):
+        assert summary(doc, b.curp)["Relationship"] == english[b.parentesco]
 
 
 def test_a_titular_no_longer_vigente_sees_no_button_and_what_to_do(app: Flask, curps: Any) -> None:

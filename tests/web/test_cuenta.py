@@ -247,6 +247,18 @@ def test_htmx_checks_the_curp_and_the_password_inline(client: FlaskClient) -> No
     assert client.post("/cuenta/registro/revisar/email", headers=HX).status_code == 404
 
 
+def test_family_members_learn_before_the_form_that_the_titular_gets_their_carnet(
+    client: FlaskClient,
+) -> None:
+    doc = lxml_html.fromstring(client.get("/cuenta/registro").get_data(as_text=True))
+    [intro] = doc.xpath('//h1/following-sibling::p[contains(., "familiar (beneficiario)")]')
+    words = " ".join(intro.text_content().split())
+    assert "no necesitas una cuenta" in words and "(el titular) saca tu carnet" in words
+    links = intro.xpath(".//a/@href")
+    assert links == ["/guias/carnet-digital-issste#constancias-para-tus-beneficiarios"]
+    assert intro.getparent().index(intro) < intro.getparent().index(doc.xpath("//main//form")[0])
+
+
 def test_a_beneficiary_is_told_the_titular_requests_their_constancia(
     app: Flask, curps: Any
 ) -> None:
@@ -270,6 +282,11 @@ def test_someone_outside_the_issste_is_told_their_dependencia_must_register_them
     assert "No encontramos tu CURP entre los trabajadores y pensionados del ISSSTE" in html
     assert "Primero te debe registrar tu dependencia" in html
     assert "recursos humanos" in html
+    # Whether the CURP is in the IMSS is not said (anyone may type it), so everyone gets the way.
+    doc = lxml_html.fromstring(html)
+    [imss] = doc.xpath('//div[contains(@class, "panel")]//a[@href="/constancias/vigencia-imss"]')
+    assert "Constancia de Vigencia de Derechos del IMSS" in imss.text_content()
+    assert "Si tu servicio médico es del IMSS, no necesitas una cuenta." in html
 
 
 def test_a_typo_in_the_surname_is_explained_with_the_cotejo(app: Flask, curps: Any) -> None:
@@ -836,6 +853,29 @@ def test_recovery_sets_a_new_password_once_and_ends_every_session(app: Flask, ac
     assert used.status_code == 410
     assert 'href="/cuenta/recuperar"' in used.get_data(as_text=True)
     assert "Tu contraseña cambió" in str(correos(app)[-1]["Subject"])
+
+
+def test_signing_out_everywhere_is_not_called_closing_the_account(app: Flask, activa: str) -> None:
+    client = app.test_client()
+    for path in ("/cuenta/recuperar", "/cuenta/activar/reenviar"):
+        doc = lxml_html.fromstring(client.get(path).get_data(as_text=True))
+        assert doc.xpath('//a[@href="/cuenta/entrar"][normalize-space()="Volver a entrar"]')
+    posted = client.post("/cuenta/recuperar", data={"email": "activa@example.org"})
+    enviado = client.get(posted.headers["Location"]).get_data(as_text=True)
+    assert "Al usarlo, se cierra tu sesión en todos los dispositivos." in enviado
+    [mensaje] = correos(app, "activa@example.org")
+    html = mensaje.get_body(preferencelist=("html",))
+    assert html is not None
+    for body in (texto(mensaje), html.get_content()):
+        assert "Al usarlo, cerramos tu sesión en todos los dispositivos." in body
+    path = enlace(mensaje)
+    nueva = client.get(path).get_data(as_text=True)
+    assert "Al guardarla, cerramos tu sesión en todos los dispositivos." in nueva
+    assert client.post(path, data={"password": "una frase nueva"}).status_code == 303
+    cambiada = correos(app, "activa@example.org")[-1]
+    assert "Cerramos tu sesión en los demás dispositivos." in texto(cambiada)
+    pages = (enviado, nueva, *(texto(m) for m in correos(app)))
+    assert not [p for p in pages if re.search(r"cerramos tu cuenta|se cierra tu cuenta", p, re.I)]
 
 
 def test_recovery_links_expire_after_an_hour(app: Flask, activa: str) -> None:

@@ -151,6 +151,28 @@ def test_each_answer_leads_to_its_documents(
     assert "Nada. Es gratis." in answer.text_content()
 
 
+@pytest.mark.parametrize(
+    ("detalle", "dicho"), [("gobierno", True), ("no-se", True), ("empresa", False)]
+)
+def test_family_members_learn_the_titular_gets_their_carnet_before_starting(
+    client: FlaskClient, detalle: str, dicho: bool
+) -> None:
+    doc = page(client, f"/?para=tengo&trabajo={detalle}")
+    answer = doc.xpath('//div[@id="eleccion"]')[0]
+    notes = answer.xpath('.//p[contains(., "familiar (beneficiario)")]')
+    assert len(notes) == int(dicho)
+    if dicho:
+        words = " ".join(notes[0].text_content().split())
+        assert "no necesitas una cuenta" in words and "(el titular) saca tu carnet" in words
+        guide = LIBRARY.pages["carnet-digital-issste"].url
+        assert notes[0].xpath(".//a/@href") == [f"{guide}#constancias-para-tus-beneficiarios"]
+        [start] = answer.xpath('.//a[@href="/cuenta/registro"]')
+        order = list(answer.iter())
+        assert order.index(notes[0]) < order.index(start)
+    entry = doc.xpath('//h3[@id="documento-carnet-issste"]/following-sibling::*[position()<=2]')
+    assert "familiar (beneficiario)" in entry[-1].text_content()  # the full list, as exported
+
+
 def test_every_document_starts_at_a_known_procedure() -> None:
     for documento in eleccion.DOCUMENTOS.values():
         assert documento.tramite in PORTAL_PATHS

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+import flask_babel
 import pytest
+from babel import support
 from flask import Flask
 from flask.testing import FlaskClient
+from lxml import html as lxml_html
 
 from blueprints.extensions import db
+from blueprints.parentescos import parentesco
 from domain import registry
 from tests.conftest import make_app
 from tests.web.test_cuenta import (
@@ -28,6 +33,25 @@ from tests.web.test_cuenta import (
 @pytest.fixture
 def curps(app: Flask) -> dict[str, tuple[str, ...]]:
     return seed(app)
+
+
+def con_traducciones(monkeypatch: pytest.MonkeyPatch, extra: Mapping[str, str]) -> None:
+    """Translate ``extra`` too, on top of the catalog: shows a value goes through gettext
+    before its English is in translations/."""
+    original = flask_babel.Domain.get_translations
+
+    class Con(support.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return extra.get(message) or super().gettext(message)
+
+        ugettext = gettext
+
+    def get_translations(domain: flask_babel.Domain) -> support.NullTranslations:
+        translations = Con()
+        translations.add_fallback(original(domain))
+        return translations
+
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", get_translations)
 
 
 def signed_in(app: Flask, curp: str, email: str = "titular@example.org") -> FlaskClient:
@@ -73,6 +97,40 @@ def test_home_shows_registry_data_beneficiaries_and_links(app: Flask, curps: Any
     assert "titular@example.org" in html
     client.set_cookie("lang", "en")
     assert "Active worker" in client.get("/oficina").get_data(as_text=True)
+
+
+def test_relationships_are_plain_words_in_either_language(
+    app: Flask, curps: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    curp = curps["issste_titular"][0]
+    client = signed_in(app, curp)
+    with app.app_context():
+        rows = registry.beneficiarios(db.session, curp, "ISSSTE")
+        family = {b.persona.nombre_completo: b.parentesco for b in rows}
+    assert set(family.values()) <= {"cónyuge", "hijo(a)"}  # the demo registry's words
+
+    def shown(client: FlaskClient) -> dict[str, str]:
+        doc = lxml_html.fromstring(client.get("/oficina").get_data(as_text=True))
+        items = doc.xpath('//ul[@class="curp-list"]/li')
+        return {li.findtext("strong"): li.text_content() for li in items}
+
+    es = {"cónyuge": ", cónyuge", "hijo(a)": ", hijo o hija"}
+    assert all(es[family[name]] in line for name, line in shown(client).items())
+    con_traducciones(monkeypatch, {"cónyuge": "spouse", "hijo o hija": "son or daughter"})
+    client.set_cookie("lang", "en")
+    en = {"cónyuge": ", spouse", "hijo(a)": ", son or daughter"}
+    lines = shown(client)
+    assert lines.keys() == family.keys()
+    assert all(en[family[name]] in line for name, line in lines.items())
+
+
+def test_registry_relationships_are_matched_loosely_and_unknown_ones_kept() -> None:
+    assert parentesco(" CONYUGE ") == parentesco("Cónyuge") == "cónyuge"
+    assert parentesco("Hijo (a)") == parentesco("hijo/a") == "hijo o hija"
+    assert parentesco("HIJA") == "hija"
+    assert parentesco("Concubinario") == "concubino"
+    assert parentesco("abuela") == "abuela"  # the registry's own word, as it came
+    assert parentesco(None) == parentesco("") == ""
 
 
 def test_a_pensionado_without_family_sees_so(app: Flask, curps: Any) -> None:
@@ -198,6 +256,8 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(
     client = signed_in(app, curp)
     other = app.test_client()
     entrar(other, curp)
+    form = client.get("/oficina/contrasena").get_data(as_text=True)
+    assert "Al cambiarla, cerramos tu sesión en los demás dispositivos." in form
     wrong = client.post("/oficina/contrasena", data={"actual": "otra", "password": "qwerty123"})
     assert wrong.status_code == 422
     html = wrong.get_data(as_text=True)
@@ -206,7 +266,7 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(
     assert ok.status_code == 303
     home = client.get("/oficina")
     assert home.status_code == 200
-    assert "Cerramos tu cuenta en los demás dispositivos" in home.get_data(as_text=True)
+    assert "Cerramos tu sesión en los demás dispositivos" in home.get_data(as_text=True)
     assert other.get("/oficina").status_code == 302
     assert entrar(app.test_client(), curp).status_code == 422
     assert entrar(app.test_client(), curp, "río de plata").status_code == 303
@@ -253,3 +313,29 @@ def test_wrong_current_passwords_are_limited_per_account(tmp_path: Any, database
     )
     assert blocked.status_code == 422
     assert "Espera una hora" in blocked.get_data(as_text=True)
+
+
+def test_a_blank_current_password_is_asked_for_and_never_counted(
+    tmp_path: Any, database_url: str
+) -> None:
+    app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
+    client = signed_in(app, seed(app)["issste_titular"][0])
+    pages = (
+        ("/oficina/correo", {"email": "nuevo@example.org"}, "Escribe tu contraseña."),
+        ("/oficina/contrasena", {"password": "río de plata"}, "Escribe tu contraseña actual."),
+    )
+    for path, data, message in pages:
+        for i in range(5):  # ten blanks in all, twice the limit of wrong ones
+            response = client.post(
+                path, data={**data, "actual": ""}, environ_base={"REMOTE_ADDR": f"10.0.1.{i}"}
+            )
+            assert response.status_code == 422
+            doc = lxml_html.fromstring(response.get_data(as_text=True))
+            error = doc.xpath('//*[@id="error-actual"]')[0].text_content()
+            assert message in error and "no es correcta" not in error
+            assert doc.xpath('//*[@class="error-summary"]//a[@href="#campo-actual"]')
+    for path, data, _message in pages:
+        done = client.post(
+            path, data={**data, "actual": PASSWORD}, environ_base={"REMOTE_ADDR": "10.0.1.9"}
+        )
+        assert done.status_code == 303  # the right password still works at once
