@@ -19,7 +19,7 @@ from domain.models import Afiliacion
 from tests.conftest import make_app
 from tests.web.test_constancias import ledger, published_keys
 from tests.web.test_cuenta import PASSWORD, crear_cuenta, seed
-from tests.web.test_oficina import con_traducciones, signed_in
+from tests.web.test_oficina import signed_in
 
 URL = "/oficina/constancia-vigencia"
 SIGN_IN = "/cuenta/entrar?next=%2Foficina%2Fconstancia-vigencia"
@@ -133,12 +133,9 @@ def test_page_lists_the_titular_and_each_beneficiary_with_every_field(
     )
 
 
-def test_relationships_are_shown_in_english_too(
-    app: Flask, curps: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_relationships_are_shown_in_english_too(app: Flask, curps: Any) -> None:
     curp = curps["issste_titular"][0]
     client = signed_in(app, curp)
-    con_traducciones(monkeypatch, {"cónyuge": "spouse", "hijo o hija": "son or daughter"})
     client.set_cookie("lang", "en")
     doc = page(client)
     english = {"cónyuge": "Spouse", "hijo(a)": "Son or daughter"}
