@@ -8,8 +8,9 @@ from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 
-from blueprints.extensions import limiter
+from blueprints.extensions import htmx, limiter
 from blueprints.htmx_util import (
     for_other_origins,
     opened_as_page,
@@ -25,6 +26,7 @@ bp = Blueprint("curp", __name__)
 
 CHECK_LIMIT = "120 per minute"
 
+BLANK_CURP = _l("Escribe tu CURP.")
 SEXOS = tuple(SEX_LABELS.items())  # the labels are marked for the catalog; the page translates
 GENERATE_FIELDS = (
     "nombre",
@@ -48,9 +50,12 @@ def generate_from(fields: Mapping[str, str]) -> curp_generate.GeneratedCurp:
     )
 
 
-def check_context(value: str, typing: bool) -> dict[str, Any]:
-    """What /curp and the widget show: while typing, a short value is progress, not an error."""
-    result = curp.report(value) if value.strip() else None
+def check_context(value: str, typing: bool, submitted: bool = False) -> dict[str, Any]:
+    """What /curp and the widget show: while typing, a short value is progress, not an error;
+    an empty field sent with "Revisar" is one (a first visit, with no ``curp`` at all, is not)."""
+    blank = not value.strip()
+    result = None if blank else curp.report(value)
+    errors = {"curp": BLANK_CURP} if blank and submitted and not typing else {}
     in_progress = bool(
         typing
         and result
@@ -59,15 +64,36 @@ def check_context(value: str, typing: bool) -> dict[str, Any]:
         and all(p.code == "length" for p in result.errors)
     )
     facts = result.facts() if result and result.valid else None
-    return {"value": value, "result": result, "facts": facts, "in_progress": in_progress}
+    return {
+        "value": value,
+        "result": result,
+        "facts": facts,
+        "in_progress": in_progress,
+        "errors": errors,
+    }
+
+
+def submitted_curp() -> tuple[str, bool]:
+    """The ``curp`` query value, and whether the form sent it (even empty)."""
+    return request.args.get("curp", "")[:256], "curp" in request.args
 
 
 @bp.get("/curp")
 @limiter.limit(CHECK_LIMIT)
 def check() -> ResponseReturnValue:
-    value = request.args.get("curp", "")[:256]
+    value, submitted = submitted_curp()
     typing = trigger_name() == "curp" or request.args.get("typing") == "1"
-    return page_or_fragment("curp/check.html", "curp/_result.html", **check_context(value, typing))
+    context = check_context(value, typing, submitted)
+    # This page's form (not the check inside a guide, which has only a result region): an error
+    # marks the field itself, so the form comes back whole; and a form showing an error is
+    # swapped whole again, which clears it (htmx keeps the focus and the caret).
+    target = htmx.target if wants_fragment() else None
+    if target == "revision" or (target == "resultado" and context["errors"]):
+        fragment = render_template("curp/_revision.html", **context)
+        headers = {"HX-Retarget": "#revision", "HX-Reswap": "innerHTML", "Vary": "HX-Target"}
+        return fragment, headers
+    html = page_or_fragment("curp/check.html", "curp/_result.html", **context)
+    return html, {"Vary": "HX-Target"}
 
 
 @bp.get("/curp/resultado")
@@ -76,10 +102,10 @@ def check() -> ResponseReturnValue:
 def result_fragment() -> ResponseReturnValue:
     """/curp's answer for the CURP check in the static export's guides: always the fragment,
     with links absolute to this portal, since it lands on another origin."""
-    value = request.args.get("curp", "")[:256]
+    value, submitted = submitted_curp()
     if opened_as_page():
-        return redirect(url_for(".check", curp=value or None))
-    context = check_context(value, typing=request.args.get("typing") == "1")
+        return redirect(url_for(".check", curp=value if submitted else None))
+    context = check_context(value, request.args.get("typing") == "1", submitted)
     return render_template(
         "curp/_result.html", portal=current_app.config["PUBLIC_BASE_URL"], **context
     )
@@ -103,7 +129,12 @@ def generate() -> ResponseReturnValue:
         sexos=SEXOS,
         entidades=sorted(STATES.items(), key=lambda item: item[1]),
     )
-    if wants_fragment():
+    if not wants_fragment():
+        status = 422 if errors else 200
+        return render_template("curp/generate.html", **context), status
+    if generated and htmx.target == "resultado":
         return render_template("curp/_generated.html", **context)
-    status = 422 if errors else 200
-    return render_template("curp/generate.html", **context), status
+    # Errors mark each field, so the form comes back whole, as without JavaScript (and a form
+    # showing errors asks for everything, which clears them).
+    fragment = render_template("curp/_calculo.html", **context)
+    return fragment, {"HX-Retarget": "#calculo", "HX-Reswap": "innerHTML"}

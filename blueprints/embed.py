@@ -33,7 +33,7 @@ from flask_babel import force_locale
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from blueprints.curp import check_context
+from blueprints.curp import check_context, submitted_curp
 from blueprints.errors import cuanto_esperar, problem
 from blueprints.extensions import LANGUAGES, db, limiter
 from blueprints.htmx_util import page_or_fragment
@@ -207,7 +207,8 @@ def _render(template: str, opts: WidgetOptions, **context: Any) -> str:
 @limiter.limit(CHECK_LIMIT)
 def widget() -> ResponseReturnValue:
     opts = WidgetOptions.from_args(request.args)
-    context = check_context(request.args.get("curp", "")[:256], typing=False)
+    value, submitted = submitted_curp()
+    context = check_context(value, typing=False, submitted=submitted)
     estatus = None if _status_not_asked() else afiliacion_vigente(context["result"])
     return _render("embed/curp.html", opts, estatus=estatus, **context)
 
@@ -217,8 +218,8 @@ def widget() -> ResponseReturnValue:
 def result_fragment() -> ResponseReturnValue:
     """What widget.js swaps in as the person types (the widget page works without it)."""
     opts = WidgetOptions.from_args(request.args)
-    typing = request.args.get("typing") == "1"
-    context = check_context(request.args.get("curp", "")[:256], typing=typing)
+    value, submitted = submitted_curp()
+    context = check_context(value, request.args.get("typing") == "1", submitted)
     return _render("embed/_result.html", opts, **context)
 
 

@@ -19,6 +19,8 @@ CODIGO_ALFABETO = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, 
 CODIGO_LARGO = 12
 FOLIO_RE = re.compile(r"^(?P<prefijo>[A-Z]{2})-(?P<anio>\d{4})-(?P<numero>\d{6,9})$")
 _LOOKALIKES = str.maketrans("OIL", "011")  # letters the code never uses, read as the digits
+_GUIONES = str.maketrans(dict.fromkeys("-\u2010\u2011\u2012\u2013\u2014\u2212"))  # all dropped
+_FOLIO_JUNTO_RE = re.compile(r"^([A-Z]{2})([0-9]{4})([0-9]{6,9})$")
 
 
 def normalizar_codigo(value: str) -> str:
@@ -28,7 +30,24 @@ def normalizar_codigo(value: str) -> str:
 
 
 def normalizar_folio(value: str) -> str:
-    return "".join(value.split()).upper()[:32]
+    """The folio as typed, in its printed form: case and spaces ignored, and the hyphens put
+    back when they are missing (two letters, the year's four digits and the number can only
+    be read one way).
+
+    >>> normalizar_folio(" na-2026-000001 "), normalizar_folio("NA2026000001")
+    ('NA-2026-000001', 'NA-2026-000001')
+    >>> normalizar_folio("na 2026 000123"), normalizar_folio("NA-2026000123")
+    ('NA-2026-000123', 'NA-2026-000123')
+    >>> normalizar_folio("NA–2026–000123")  # an en dash, as some phones write it
+    'NA-2026-000123'
+    >>> normalizar_folio("N2026000001")  # not a folio: left for the format check to refuse
+    'N2026000001'
+    """
+    text = "".join(value.split()).upper()[:32]
+    if FOLIO_RE.match(text):
+        return text
+    compact = _FOLIO_JUNTO_RE.match(text.translate(_GUIONES))
+    return "-".join(compact.groups()) if compact else text
 
 
 def siguiente_folio(session: Session, prefijo: str, anio: int) -> int:

@@ -55,11 +55,20 @@
     tell(message);
   }
 
+  // An empty field sent with "Revisar" comes back as #error-curp: the field says so too.
+  function markField() {
+    var error = document.getElementById("error-curp");
+    input.setAttribute("aria-describedby", error ? "ayuda-curp error-curp" : "ayuda-curp");
+    if (error) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+
   function check(typing) {
     clearTimeout(timer);
     lastValue = input.value;
     status.innerHTML = "";
-    load(form.getAttribute("data-fragment") + "?" + query(form) + (typing ? "&typing=1" : ""), result, announce);
+    var url = form.getAttribute("data-fragment") + "?" + query(form) + (typing ? "&typing=1" : "");
+    load(url, result, function () { markField(); announce(); });
   }
 
   input.addEventListener("input", function () {

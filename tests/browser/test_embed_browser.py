@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from blueprints.extensions import db
 from domain.models import Afiliacion, Base, Persona
@@ -357,3 +358,24 @@ def test_integration_page_has_no_axe_violations_and_a_live_preview(
     preview = widget_frame(desktop, ".vista-previa")
     assert preview.locator("h1").inner_text() == "Check your CURP"
     assert_no_axe_violations(desktop)
+
+
+def test_copy_buttons_only_where_they_can_copy(browser: Any, live_server: LiveServer) -> None:
+    for javascript in (True, False):
+        context = browser.new_context(java_script_enabled=javascript)
+        try:
+            page = context.new_page()
+            page.goto(live_server.url + "/integracion")
+            button = page.get_by_role("button", name="Copiar el código con script")
+            if not javascript:
+                expect(button).to_be_hidden()
+                continue
+            expect(button).to_be_visible()
+            page.check("input[name=idioma][value=en]")  # again after htmx redraws the snippets
+            page.wait_for_function(
+                "document.querySelector('#codigo-script').textContent"
+                ".indexOf('data-lang=\"en\"') > 0"
+            )
+            expect(button).to_be_visible()
+        finally:
+            context.close()

@@ -279,3 +279,14 @@ def test_every_generated_curp_validates(
     assert validate(result.hint, TODAY) == result.hint
     assert report(result.hint, TODAY).warnings == ()  # censored: no inconvenient word left
     assert cotejar(result.hint, nombre, primer, segundo, born, sexo, entidad, TODAY) == ()
+
+
+def test_entity_missing_asks_to_choose_and_unknown_says_how_to_write_it() -> None:
+    """The page offers a list; the API and the CLI also take a name or a code as written."""
+    for missing in (None, "", "  "):
+        with pytest.raises(CurpDataError) as caught:
+            generate("Ana", "Ruiz", None, BORN, "M", missing, TODAY)
+        assert caught.value.errors["entidad"].startswith("Elige tu entidad de nacimiento.")
+    with pytest.raises(CurpDataError) as caught:
+        generate("Ana", "Ruiz", None, BORN, "M", "Atlantis", TODAY)
+    assert caught.value.errors["entidad"].startswith("No reconocemos esa entidad: escribe su")

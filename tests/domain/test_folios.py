@@ -1,16 +1,17 @@
 """Folios on the ledger: numbered per kind and year in Mexico City time, given back by a
-rollback, distinct and without gaps under one hundred concurrent issues."""
+rollback, distinct and without gaps under one hundred concurrent issues; and read back as typed."""
 
 from __future__ import annotations
 
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from domain import constancia_tipos, constancias, signing
-from domain.folios import siguiente_folio
+from domain.folios import FOLIO_RE, normalizar_folio, siguiente_folio
 from tests.domain.conftest import EMISOR, NOW, curp_of
 
 
@@ -54,3 +55,25 @@ def test_one_hundred_concurrent_issues_get_distinct_folios_without_gaps(
     assert sorted(folios) == [f"NA-2026-{n:06d}" for n in range(1, 101)]
     with Session(engine) as session:
         assert constancias.contar(session, constancia_tipos.NO_AFILIACION) == 100
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "NA-2026-000001",
+        "na-2026-000001",
+        " NA 2026 000001 ",
+        "NA2026000001",
+        "na2026000001",
+        "NA-2026000001",
+        "NA2026-000001",
+        "NA\u20132026\u2013000001",
+    ],
+)
+def test_a_folio_is_read_as_typed(typed: str) -> None:
+    assert normalizar_folio(typed) == "NA-2026-000001"
+
+
+@pytest.mark.parametrize("typed", ["N2026000001", "NA202600001", "NA20260000000001", "hola", ""])
+def test_what_cannot_be_a_folio_is_left_for_the_format_check(typed: str) -> None:
+    assert not FOLIO_RE.match(normalizar_folio(typed))

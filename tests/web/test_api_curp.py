@@ -104,6 +104,22 @@ def test_generation_with_bad_data_is_422_problem_in_spanish(client) -> None:
     assert {"primer_apellido", "fecha_nacimiento", "sexo", "entidad"} <= set(body["errors"])
 
 
+def test_generation_with_an_unknown_entity_says_how_to_write_one(client) -> None:
+    # The API takes names and codes as written, unlike the page's list.
+    response = client.get(
+        "/api/v1/curp/generar",
+        query_string={
+            "nombre": "Ana",
+            "primer_apellido": "Ruiz",
+            "fecha_nacimiento": "1990-01-02",
+            "sexo": "M",
+            "entidad": "Atlantis",
+        },
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["entidad"].startswith("No reconocemos esa entidad")
+
+
 def test_openapi_describes_every_api_route(app, client) -> None:
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.1")

@@ -10,6 +10,7 @@ from lxml import html as lxml_html
 from domain import curp
 
 HX = {"HX-Request": "true"}
+VALID = "PXNE660720HMCXTN06"
 
 
 def test_check_page_without_javascript_shows_the_form(client) -> None:
@@ -188,3 +189,123 @@ def test_invalid_curp_is_explained_in_english_on_the_page_and_the_fragment(
     for html in (page, fragment.get_data(as_text=True)):
         assert english in html
         assert not [message for message in spanish if message in html]
+
+
+# --- an empty field sent with "Revisar" -------------------------------------------------------
+
+
+def field_input(html: str) -> str:
+    match = re.search(r'<input[^>]*id="campo-curp"[^>]*>', html)
+    assert match, html
+    return match.group()
+
+
+def test_first_visit_shows_no_error(client) -> None:
+    html = client.get("/curp").get_data(as_text=True)
+    assert "Escribe tu CURP." not in html and "Hay un problema" not in html
+    assert "aria-invalid" not in field_input(html)
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_empty_check_without_javascript_marks_the_field(client, blank: str) -> None:
+    response = client.get("/curp", query_string={"curp": blank})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Hay un problema" in html and 'href="#campo-curp"' in html
+    assert '<span class="error-message" id="error-curp">' in html and "Escribe tu CURP." in html
+    field = field_input(html)
+    assert 'aria-invalid="true"' in field and "error-curp" in field
+
+
+def test_empty_check_with_htmx_brings_the_form_back_marked(client) -> None:
+    response = client.get("/curp?curp=", headers={**HX, "HX-Target": "resultado"})
+    html = response.get_data(as_text=True)
+    assert response.headers["HX-Retarget"] == "#revision"
+    assert response.headers["HX-Reswap"] == "innerHTML"
+    assert "<html" not in html and "Hay un problema" in html and "data-focus-on-swap" in html
+    assert 'aria-invalid="true"' in field_input(html)
+    assert 'hx-target="#revision"' in html  # so the next answer clears the error
+    assert "HX-Target" in response.headers["Vary"] and "HX-Request" in response.headers["Vary"]
+
+
+def test_emptying_the_field_while_typing_is_no_error(client) -> None:
+    headers = {**HX, "HX-Target": "resultado", "HX-Trigger-Name": "curp"}
+    response = client.get("/curp?curp=", headers=headers)
+    assert "HX-Retarget" not in response.headers
+    assert response.get_data(as_text=True).strip() == ""
+
+
+def test_the_page_input_says_it_is_typing(client) -> None:
+    # htmx names the element that asks (HX-Trigger-Name): the input, not the form.
+    field = field_input(client.get("/curp").get_data(as_text=True))
+    assert 'hx-trigger="input changed delay:400ms"' in field and 'hx-get="/curp"' in field
+
+
+def test_after_an_error_the_next_answer_clears_it(client) -> None:
+    response = client.get(f"/curp?curp={VALID}", headers={**HX, "HX-Target": "revision"})
+    html = response.get_data(as_text=True)
+    assert response.headers["HX-Retarget"] == "#revision"
+    assert "bien formada" in html and "Hay un problema" not in html
+    assert "aria-invalid" not in field_input(html) and 'hx-target="#resultado"' in html
+
+
+def test_empty_check_in_a_guide_answers_in_its_result_region(client) -> None:
+    response = client.get("/curp?curp=", headers={**HX, "HX-Target": "resultado-curp"})
+    html = response.get_data(as_text=True)
+    assert "HX-Retarget" not in response.headers
+    assert "Escribe tu CURP." in html and "<form" not in html
+    exported = client.get("/curp/resultado?curp=").get_data(as_text=True)
+    assert "Escribe tu CURP." in exported
+    assert "Escribe tu CURP." not in client.get("/curp/resultado?curp=&typing=1").get_data(
+        as_text=True
+    )
+    client.set_cookie("lang", "en")
+    assert "Enter your CURP." in client.get("/curp/resultado?curp=").get_data(as_text=True)
+
+
+def test_empty_check_opened_as_a_page_keeps_the_question(client) -> None:
+    response = client.get("/curp/resultado?curp=", headers={"Sec-Fetch-Dest": "document"})
+    assert response.headers["Location"] == "/curp?curp="
+
+
+# --- /curp/no-la-conozco with htmx: errors on each field, as without JavaScript -------------
+
+
+def test_generate_errors_with_htmx_bring_the_form_back_marked(client) -> None:
+    response = client.post(
+        "/curp/no-la-conozco", data={"nombre": "Ana"}, headers={**HX, "HX-Target": "resultado"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200  # htmx swaps only 2xx answers
+    assert response.headers["HX-Retarget"] == "#calculo"
+    assert response.headers["HX-Reswap"] == "innerHTML"
+    assert "<html" not in html and "Hay un problema" in html
+    assert re.search(r'<input[^>]*id="campo-primer_apellido"[^>]*aria-invalid="true"', html)
+    assert re.search(r'<select[^>]*id="campo-entidad"[^>]*aria-invalid="true"', html)
+    assert 'id="error-primer_apellido"' in html and 'id="error-sexo"' in html
+    assert 'value="Ana"' in html and 'hx-target="#calculo"' in html
+
+
+def test_generate_after_errors_swaps_the_whole_form_clean(client) -> None:
+    response = client.post(
+        "/curp/no-la-conozco", data=OFELIA, headers={**HX, "HX-Target": "calculo"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.headers["HX-Retarget"] == "#calculo"
+    assert "PXDO800405MJCDMF" in html and "aria-invalid" not in html
+    assert 'hx-target="#resultado"' in html
+
+
+def test_generate_from_a_clean_form_swaps_only_the_answer(client) -> None:
+    response = client.post(
+        "/curp/no-la-conozco", data=OFELIA, headers={**HX, "HX-Target": "resultado"}
+    )
+    html = response.get_data(as_text=True)
+    assert "HX-Retarget" not in response.headers
+    assert "PXDO800405MJCDMF" in html and "<form" not in html
+
+
+def test_generate_asks_to_choose_an_entity_from_the_list(client) -> None:
+    html = client.post("/curp/no-la-conozco", data={"nombre": "Ana"}).get_data(as_text=True)
+    assert "Elige tu entidad de nacimiento." in html
+    assert "escribe su nombre (Jalisco)" not in html

@@ -220,6 +220,30 @@ def test_fragment_is_progress_while_typing_and_an_error_on_submit(client) -> Non
     assert 'data-valid="false"' in submitted
 
 
+def widget_input(html: str) -> str:
+    match = re.search(r'<input[^>]*id="campo-curp"[^>]*>', html)
+    assert match, html
+    return match.group()
+
+
+def test_an_empty_check_asks_for_the_curp_with_and_without_javascript(client) -> None:
+    first = html_of(client, "/embed/curp")
+    assert "Escribe tu CURP." not in first and "aria-invalid" not in widget_input(first)
+    page = html_of(client, "/embed/curp?curp=&theme=dark")
+    assert '<p class="panel panel--error" id="error-curp">' in page and "Escribe tu CURP." in page
+    field = widget_input(page)
+    assert 'aria-invalid="true"' in field and 'aria-describedby="ayuda-curp error-curp"' in field
+    fragment = html_of(client, "/embed/curp/resultado?curp=+")
+    assert 'id="error-curp"' in fragment and "data-valid" not in fragment  # no event to the host
+    assert "Escribe tu CURP." not in html_of(client, "/embed/curp/resultado?curp=&typing=1")
+    assert "Enter your CURP." in html_of(client, "/embed/curp/resultado?curp=&lang=en")
+
+
+def test_widget_script_marks_the_field_from_the_answer() -> None:
+    source = (Path(__file__).resolve().parents[2] / "static/js/widget.js").read_text()
+    assert 'getElementById("error-curp")' in source and '"aria-invalid"' in source
+
+
 def test_valid_fragment_shows_facts(client) -> None:
     html = html_of(client, f"/embed/curp/resultado?curp={VALID.lower()}")
     assert f"La CURP {VALID} está bien formada" in html
@@ -378,6 +402,9 @@ def test_builder_default_snippets(client) -> None:
         "&lt;iframe src=&#34;http://localhost/embed/curp&#34;\n  title=&#34;Revisa tu CURP" in html
     )
     assert 'data-copy-target="codigo-script"' in html and 'data-copy-target="codigo-iframe"' in html
+    # They copy with JavaScript only: hidden until integracion.js shows them.
+    assert html.count("<div data-copiar hidden>") == 2
+    assert 'src="/static/js/integracion.js" defer' in html
     assert '<iframe class="vista-previa" src="/embed/curp"' in html
     assert "Cualquier sitio con https" in html
     assert "explica los errores de la CURP en el mismo idioma" in html

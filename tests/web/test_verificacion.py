@@ -79,6 +79,17 @@ def test_typed_folio_and_code_work_like_the_qr(app: Flask, client: FlaskClient) 
     assert "Sin nombre: la CURP no tenía registro" in typed.get_data(as_text=True)
 
 
+def test_a_folio_typed_without_hyphens_is_found(app: Flask, client: FlaskClient) -> None:
+    _, path = download(client)
+    folio = path.split("/")[2].split("?")[0]
+    code = stored(app, folio).codigo
+    for typed in (folio.replace("-", ""), folio.replace("-", " ").lower()):
+        response = client.get("/verificar", query_string={"folio": typed, "c": code})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "Documento auténtico" in page, typed
+        assert f'value="{folio}"' in page
+
+
 def test_wrong_code_and_unknown_folio_say_the_same(app: Flask, client: FlaskClient) -> None:
     _, path = download(client)
     folio = path.split("/")[2].split("?")[0]
