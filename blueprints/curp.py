@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import limiter
 from blueprints.htmx_util import (
     for_other_origins,
@@ -96,14 +97,26 @@ def generate() -> ResponseReturnValue:
             generated = generate_from(form)
         except curp_generate.CurpDataError as exc:
             errors = traducir_todos(exc.errors)  # the API shares the domain's Spanish
-    context = dict(
-        form=form,
-        errors=errors,
-        generated=generated,
-        sexos=SEXOS,
-        entidades=sorted(STATES.items(), key=lambda item: item[1]),
-    )
+    context = _generate_context(form, errors, generated)
     if wants_fragment():
         return render_template("curp/_generated.html", **context)
     status = 422 if errors else 200
     return render_template("curp/generate.html", **context), status
+
+
+def _generate_context(
+    form: dict[str, str], errors: dict[str, str], generated: curp_generate.GeneratedCurp | None
+) -> dict[str, Any]:
+    entidades = sorted(STATES.items(), key=lambda item: item[1])
+    return {
+        "form": form, "errors": errors, "generated": generated,
+        "sexos": SEXOS, "entidades": entidades,
+    }  # fmt: skip
+
+
+@confirmar_sin_token("curp.generate")
+def _confirmar_generate() -> ResponseReturnValue:
+    # Sent without a good token (left open over an hour): the data comes back, not calculated.
+    form = {name: enviado(name)[:120] for name in GENERATE_FIELDS}
+    context = _generate_context(form, {}, None)
+    return render_template("curp/generate.html", confirmar=True, **context)
