@@ -46,6 +46,7 @@ PURGE_ONE_IN = 20  # purge expired rows on about one check in twenty
 SOLVE = _l("Resuelve la verificación para continuar")
 EXPIRED = _l("La verificación caducó, vuelve a intentarlo")
 WRONG = _l("La respuesta no es correcta: escribe el resultado de la suma, por ejemplo 12 o doce")
+EMPTY = _l("Escribe el resultado de la suma, con cifras o con letras.")
 MESSAGES = {
     Resultado.FALTA: SOLVE,
     Resultado.INVALIDO: SOLVE,
@@ -85,6 +86,10 @@ def check_captcha(form: Mapping[str, str]) -> str | None:
         )
     elif token:
         answer = (form.get("captcha_respuesta") or "")[:40]
+        if not answer.strip():
+            # Nothing was answered, so nothing was guessed: the question is not spent, and the
+            # page asks for the answer rather than saying it is wrong.
+            return str(EMPTY)
         verdict = _any_key(
             lambda key: captcha.check_answer(key, token, answer, now), Resultado.INCORRECTO
         )

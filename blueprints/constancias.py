@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from blueprints.constancias_forms import enviado, leer_captcha, leer_curp, leer_email
+from blueprints.constancias_forms import leer_captcha, leer_curp, leer_email
 from blueprints.constancias_servicio import (
     Servicio,
     ahora,
@@ -24,7 +24,7 @@ from blueprints.constancias_servicio import (
     servicio,
     token_reenvio,
 )
-from blueprints.errors import confirmar_sin_token, render_error, wants_json
+from blueprints.errors import confirmar_sin_token, enviado, render_error, wants_json
 from blueprints.extensions import db, htmx, limiter
 from blueprints.htmx_util import wants_fragment
 from domain import constancias, curp, registry, signing, verificacion

@@ -3,7 +3,7 @@ captcha): each reader fills ``errors`` with a message per field, in the person's
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from blueprints.captcha import check_captcha
+from blueprints.traduccion import traducir
 from domain import curp, nss
 
 
@@ -26,7 +27,8 @@ def leer_codigo(
 
     ``validar`` is the module's ``validate``: its fast path settles a good code, and only a bad
     one pays for the full report (carried by the error). ``vacio`` gives the message for an
-    empty field, looked up only when it is shown.
+    empty field, looked up only when it is shown. The field's message (which the error summary
+    repeats) is the first problem itself; the report beside the field explains every one.
     """
     value = request.form.get(field, "")[:256]
     if not value.strip():
@@ -36,13 +38,22 @@ def leer_codigo(
         return validar(value), None
     except (curp.InvalidCurp, nss.InvalidNss) as invalid:
         result = invalid.report
-    errors[field] = ngettext(
-        "Revisa tu %(nombre)s: tiene un problema.",
-        "Revisa tu %(nombre)s: tiene %(num)d problemas.",
-        len(result.errors),
+    errors[field] = problema_del_campo(result.errors, nombre)
+    return value, result
+
+
+def problema_del_campo(problemas: Sequence[Any], nombre: str) -> str:
+    """The first problem's message, in the person's language, and how many more there are."""
+    primero = traducir(problemas[0].message)
+    if len(problemas) == 1:
+        return primero
+    return ngettext(
+        "%(problema)s Tu %(nombre)s tiene %(num)d problema más: lo explicamos junto al campo.",
+        "%(problema)s Tu %(nombre)s tiene %(num)d problemas más: los explicamos junto al campo.",
+        len(problemas) - 1,
+        problema=primero,
         nombre=nombre,
     )
-    return value, result
 
 
 def leer_curp(errors: dict[str, str]) -> tuple[str, curp.CurpReport | None]:
@@ -70,8 +81,3 @@ def leer_captcha(errors: dict[str, str]) -> None:
     message = check_captcha(request.form)
     if message:
         errors["captcha"] = message
-
-
-def enviado(field: str) -> str:
-    """What another site's form sent in ``field``, fit to show back in our form."""
-    return "".join(c for c in request.form.get(field, "")[:254] if c.isprintable()).strip()

@@ -46,6 +46,7 @@ from blueprints.cuenta_forms import (
     recordar_pendiente,
 )
 from blueprints.destino import destino_seguro
+from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
 from domain import bloqueo, contrasenas, tokens
@@ -167,6 +168,16 @@ def entrar() -> ResponseReturnValue:
     login_user(Sesion(cuenta))
     session.permanent = True  # 30 idle minutes (PERMANENT_SESSION_LIFETIME), renewed per request
     return redirect(form["next"] or url_for("oficina.inicio"), 303)
+
+
+@confirmar_sin_token("cuenta.entrar")
+def _confirmar_entrar() -> ResponseReturnValue:
+    # The CURP comes back, the password never: nothing is checked or counted until it is sent
+    # again with this page's token.
+    form = {"curp": enviado("curp"), "next": destino_seguro(request.values.get("next"), "")}
+    return render_template(
+        "cuenta/entrar.html", form=form, errors={}, confirmar=True, confirmar_contrasena=True
+    )
 
 
 def _fallo_sin_cuenta(form: dict[str, str], password: str) -> Response:

@@ -17,6 +17,7 @@ from blueprints.cuenta_forms import (
     poner_contrasena,
     por_email,
 )
+from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
 from domain import accounts, contrasenas
@@ -50,6 +51,12 @@ def recuperar() -> ResponseReturnValue:
         db.session.commit()
     session["recuperar"] = email
     return see_other(".recuperar_enviado")
+
+
+@confirmar_sin_token("cuenta.recuperar")
+def _confirmar_recuperar() -> ResponseReturnValue:
+    form = {"email": enviado("email")}  # nothing sent until it comes back with a token
+    return render_template("cuenta/recuperar.html", form=form, errors={}, confirmar=True)
 
 
 @bp.get("/cuenta/recuperar/revisa-tu-correo")

@@ -27,6 +27,7 @@ from blueprints.cuenta_forms import (
     por_email,
     recordar_pendiente,
 )
+from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import wants_fragment
 from blueprints.secretos import secretos
@@ -69,6 +70,16 @@ def registro() -> ResponseReturnValue:
     _registrar(solicitud)
     recordar_pendiente(solicitud.email)
     return see_other(".correo_enviado")
+
+
+@confirmar_sin_token("cuenta.registro")
+def _confirmar_registro() -> ResponseReturnValue:
+    # Every field comes back but the password (and the captcha, a new question): nothing is
+    # looked up, saved or sent until the form is sent again with this page's token.
+    form = {name: enviado(name) for name in accounts.FIELDS if name != "password"}
+    return render_template(
+        "cuenta/registro.html", form=form, errors={}, confirmar=True, confirmar_contrasena=True
+    )
 
 
 def _registrar(solicitud: accounts.Solicitud) -> None:
@@ -195,3 +206,12 @@ def reenviar() -> ResponseReturnValue:
         db.session.commit()
     flash("reenviado", "reenviado")
     return see_other(".correo_enviado")
+
+
+@confirmar_sin_token("cuenta.reenviar")
+def _confirmar_reenviar() -> ResponseReturnValue:
+    # The address typed comes back. A button that carried an activation link (the expired-link
+    # page) or nothing (the "revisa tu correo" page) had nothing typed: this form asks for the
+    # address, and reopening the link from the email still works.
+    form = {"email": enviado("email")}
+    return render_template("cuenta/reenviar.html", form=form, errors={}, confirmar=True)

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
+from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import htmx, limiter
 from blueprints.htmx_util import (
     for_other_origins,
@@ -122,13 +123,7 @@ def generate() -> ResponseReturnValue:
             generated = generate_from(form)
         except curp_generate.CurpDataError as exc:
             errors = traducir_todos(exc.errors)  # the API shares the domain's Spanish
-    context = dict(
-        form=form,
-        errors=errors,
-        generated=generated,
-        sexos=SEXOS,
-        entidades=sorted(STATES.items(), key=lambda item: item[1]),
-    )
+    context = _generate_context(form, errors, generated)
     if not wants_fragment():
         status = 422 if errors else 200
         return render_template("curp/generate.html", **context), status
@@ -138,3 +133,21 @@ def generate() -> ResponseReturnValue:
     # showing errors asks for everything, which clears them).
     fragment = render_template("curp/_calculo.html", **context)
     return fragment, {"HX-Retarget": "#calculo", "HX-Reswap": "innerHTML"}
+
+
+def _generate_context(
+    form: dict[str, str], errors: dict[str, str], generated: curp_generate.GeneratedCurp | None
+) -> dict[str, Any]:
+    entidades = sorted(STATES.items(), key=lambda item: item[1])
+    return {
+        "form": form, "errors": errors, "generated": generated,
+        "sexos": SEXOS, "entidades": entidades,
+    }  # fmt: skip
+
+
+@confirmar_sin_token("curp.generate")
+def _confirmar_generate() -> ResponseReturnValue:
+    # Sent without a good token (left open over an hour): the data comes back, not calculated.
+    form = {name: enviado(name)[:120] for name in GENERATE_FIELDS}
+    context = _generate_context(form, {}, None)
+    return render_template("curp/generate.html", confirmar=True, **context)

@@ -102,9 +102,13 @@ def handle_http(exc: HTTPException) -> Response:
     return response
 
 
-# Flows other sites may post to (their fields are named curp and email for that): a post that
-# comes without this site's token (another site's form, or a form left open too long) gets the
-# flow's own form back, filled in with what came, to confirm here. Nothing is done with it.
+# A form posted without a good token (another site's form, a form left open over the token's
+# hour, a session lost) gets its own page back, filled in with what came, to confirm here:
+# nothing is done with it, and nothing typed is lost. The constancias flows take posts from
+# other sites (their fields are named curp and email for that); the account, NSS and CURP forms
+# are here for the expired case. A password or a captcha answer is never written back: the page
+# asks for them again (``confirmar_contrasena``). An htmx post, or a form not registered here,
+# is told only that the form expired (its page is still on screen, with what was typed).
 _CONFIRMAR: dict[str, Callable[[], ResponseReturnValue]] = {}
 
 
@@ -118,6 +122,11 @@ def confirmar_sin_token(
         return render
 
     return register
+
+
+def enviado(field: str) -> str:
+    """What a form without token sent in ``field``, fit to show back in our form."""
+    return "".join(c for c in request.form.get(field, "")[:254] if c.isprintable()).strip()
 
 
 def handle_csrf(_exc: CSRFError) -> Response:

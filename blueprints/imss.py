@@ -19,13 +19,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from blueprints.constancias import ISSUE_LIMIT, RESEND_LIMIT
-from blueprints.constancias_forms import (
-    enviado,
-    leer_captcha,
-    leer_codigo,
-    leer_curp,
-    leer_email,
-)
+from blueprints.constancias_forms import leer_captcha, leer_codigo, leer_curp, leer_email
 from blueprints.constancias_servicio import (
     ahora,
     enviar_constancia,
@@ -33,7 +27,7 @@ from blueprints.constancias_servicio import (
     servicio,
     token_reenvio,
 )
-from blueprints.errors import confirmar_sin_token
+from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import wants_fragment
 from blueprints.mail import queue_email
@@ -222,3 +216,12 @@ def consulta_nss() -> ResponseReturnValue:
     log.info("Consulta de NSS atendida")  # the same line whatever the answer
     return responder(page, fragment, 200, form={}, errors={}, report=None,
                      entrega=mask_email(email))  # fmt: skip
+
+
+@confirmar_sin_token("imss.consulta_nss")
+def _confirmar_nss() -> ResponseReturnValue:
+    # Nothing looked up, sent or counted against the limits until it comes back with a token.
+    form = {"curp": enviado("curp"), "email": enviado("email")}
+    return render_template(
+        "imss/nss.html", form=form, errors={}, report=None, entrega=None, confirmar=True
+    )

@@ -9,6 +9,11 @@
     var focus = target.querySelector("[data-focus-on-swap]");
     if (focus) { focus.setAttribute("tabindex", "-1"); focus.focus(); }
   });
+  // A form sent as a whole page (no htmx) that comes back with errors: start at the summary,
+  // as after a swap, so the first thing read is what to fix (the script is deferred: the page
+  // is parsed by now).
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.setAttribute("tabindex", "-1"); summary.focus(); }
   // htmx leaves an error answer (4xx/5xx) unswapped, so a person who hit a limit or whose form
   // expired would see nothing happen. The server sends the ones meant to be read to the page's
   // alert region (blueprints/errors.py): draw exactly those.

@@ -71,6 +71,20 @@ def test_typed_verification_and_a_wrong_code(phone: Any, live_server: Any) -> No
     assert_no_axe_violations(phone)
 
 
+def test_a_page_sent_whole_with_errors_starts_at_the_summary(phone: Any, live_server: Any) -> None:
+    from playwright.sync_api import expect
+
+    phone.goto(live_server.url + "/verificar")
+    expect(phone.locator(".error-summary")).to_have_count(0)
+    phone.get_by_label("Folio").fill("NA")
+    phone.get_by_role("button", name="Verificar").click()  # a plain GET form: a new page
+    summary = phone.locator(".error-summary")
+    expect(summary).to_be_focused()
+    assert phone.title().startswith("Error: Verificar un documento")
+    summary.get_by_role("link").first.click()
+    assert phone.evaluate("document.activeElement.id") == "campo-folio"
+
+
 def test_affiliated_answer_and_invalid_curp_are_accessible(
     phone: Any, live_server: Any, live_app: Any
 ) -> None:

@@ -81,6 +81,7 @@ def test_from_registration_to_the_signed_in_home(
     phone.get_by_role("button", name="Crear cuenta").click()
     summary = phone.locator(".error-summary")
     summary.wait_for()
+    expect(summary).to_be_focused()  # a whole new page: it starts at what to fix, not the top
     assert "Escribe tu CURP." in summary.inner_text()
     assert phone.title().startswith("Error: ")
     check(phone)

@@ -138,6 +138,19 @@ def test_answer_in_words_and_wrong_answer(tmp_path: Path, database_url: str) -> 
     assert status == 422 and "caducó" in html
 
 
+def test_an_empty_answer_asks_for_one_and_keeps_the_question(
+    tmp_path: Path, database_url: str
+) -> None:
+    client = form_app(tmp_path, database_url).test_client()
+    token, answer = question_answer(page(client))
+    for blank in ("", "   "):
+        status, html = post(client, {"captcha_reto": token, "captcha_respuesta": blank})
+        assert status == 422 and "Escribe el resultado de la suma" in html
+        assert "La respuesta no es correcta" not in html and 'href="#campo-captcha"' in html
+    # Nothing was guessed, so the question was not spent: its answer still passes.
+    assert post(client, {"captcha_reto": token, "captcha_respuesta": str(answer)})[0] == 200
+
+
 def test_english_page_asks_in_english_and_accepts_either_language(
     tmp_path: Path, database_url: str
 ) -> None:

@@ -83,7 +83,11 @@ def test_form_asks_for_the_curp(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("", "Escribe tu CURP"), ("PXNE661320HMCXTN07", "Revisa tu CURP"), ("<b>x</b>" * 50, "CURP")],
+    [
+        ("", "Escribe tu CURP"),
+        ("PXNE661320HMCXTN07", "El mes 13 no existe"),
+        ("<b>x</b>" * 50, "CURP"),
+    ],
 )
 def test_bad_curp_is_a_spanish_422(client: FlaskClient, value: str, message: str) -> None:
     response = client.post("/constancias/no-afiliacion", data={"curp": value})
@@ -99,8 +103,12 @@ def test_bad_curp_is_a_spanish_422(client: FlaskClient, value: str, message: str
 
 def test_invalid_curp_reuses_the_curp_explanations(client: FlaskClient) -> None:
     page = body(client.post("/constancias/no-afiliacion", data={"curp": "PXNE661320HMCXTN07"}))
-    assert "Revisa tu CURP: tiene 2 problemas." in page
-    assert "El mes 13 no existe: las posiciones 7 y 8 son tu mes de nacimiento (01 a 12)." in page
+    # The summary names the first problem and counts the rest; beside the field, all of them.
+    summary = (
+        '<a href="#campo-curp">El mes 13 no existe: las posiciones 7 y 8 son tu mes de nacimiento'
+        " (01 a 12). Tu CURP tiene 1 problema más: lo explicamos junto al campo.</a>"
+    )
+    assert summary in page
     assert "El dígito verificador debería ser 8: revisa las letras y números anteriores." in page
     assert 'class="curp-chars"' in page
 
@@ -113,7 +121,7 @@ def test_english_interface_explains_the_curp_in_english(client: FlaskClient) -> 
                 "/constancias/no-afiliacion", data={"curp": "PXNE661320HMCXTN07"}, headers=headers
             )
         )
-        assert "Check your CURP: there are 2 problems with it." in page
+        assert '<a href="#campo-curp">There is no month 13: positions 7 and 8' in page  # summary
         assert "There is no month 13: positions 7 and 8 are your month of birth" in page
         assert "The check digit should be 8: check the letters and numbers before it." in page
         assert "El mes 13" not in page and "dígito verificador" not in page
@@ -178,7 +186,7 @@ def test_htmx_errors_redraw_the_whole_form(client: FlaskClient) -> None:
     htmx = {"HX-Request": "true", "HX-Target": "resultado"}
     wrong = client.post("/constancias/no-afiliacion", data={"curp": "PXNE661320"}, headers=htmx)
     assert wrong.headers["HX-Retarget"] == "#tramite"
-    assert "Revisa tu CURP" in body(wrong) and "Buscar" in body(wrong)
+    assert "A tu CURP le faltan 8 caracteres" in body(wrong) and "Buscar" in body(wrong)
     # A form showing errors is swapped whole next time, so a good answer clears them.
     assert 'hx-target="#tramite"' in body(wrong)
     fixed = client.post(
@@ -186,7 +194,7 @@ def test_htmx_errors_redraw_the_whole_form(client: FlaskClient) -> None:
         data={"curp": UNKNOWN},
         headers={"HX-Request": "true", "HX-Target": "tramite"},
     )
-    assert "Revisa tu CURP" not in body(fixed) and "No hay registro" in body(fixed)
+    assert "Hay un problema" not in body(fixed) and "No hay registro" in body(fixed)
     assert 'hx-target="#resultado"' in body(fixed)
 
 
@@ -223,7 +231,7 @@ def test_download_refused_when_affiliated_or_invalid(
     )
     assert refused.status_code == 409 and "Tienes afiliación vigente" in body(refused)
     invalid = client.post("/constancias/no-afiliacion/descargar", data={"curp": "ABC"})
-    assert invalid.status_code == 422 and "Revisa tu CURP" in body(invalid)
+    assert invalid.status_code == 422 and "A tu CURP le faltan 15" in body(invalid)
     assert ledger(app) == []
 
 
@@ -330,7 +338,7 @@ def test_prepare_hook_creates_the_demo_key(app: Flask) -> None:
     ("fields", "field", "message"),
     [
         ({"email": ADDRESS}, "curp", "Escribe tu CURP"),
-        ({"curp": "PXNE660720HMCXTN07", "email": ADDRESS}, "curp", "Revisa tu CURP"),
+        ({"curp": "PXNE660720HMCXTN07", "email": ADDRESS}, "curp", "debería ser 6"),
         ({"curp": UNKNOWN}, "email", "Escribe tu correo electrónico"),
         ({"curp": UNKNOWN, "email": "no-es-correo"}, "email", "correo electrónico válido"),
     ],
@@ -465,11 +473,33 @@ def test_both_institutions_at_once(
     assert offers is issste.startswith("No tienes")
 
 
+def title(response: Any) -> str:
+    return str(lxml_html.fromstring(body(response)).findtext(".//title"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/constancias/no-afiliacion",
+        "/constancias/no-afiliacion/descargar",
+        "/constancias/no-derechohabiencia",
+        "/constancias/sin-seguridad-social",
+    ],
+)
+def test_a_page_with_errors_says_so_first_in_its_title(client: FlaskClient, path: str) -> None:
+    # Screen readers read the title first: as on the account pages, "Error: " leads.
+    wrong = client.post(path, data={"curp": "X", "email": "x@"})
+    assert wrong.status_code == 422 and title(wrong).startswith("Error: Constancia")
+    if path.endswith("/descargar"):
+        return
+    assert not title(client.get(path)).startswith("Error")
+
+
 def test_both_with_bad_input(client: FlaskClient) -> None:
     response = client.post("/constancias/sin-seguridad-social", data={"curp": "X"})
     page = body(response)
     assert response.status_code == 422
-    assert "Revisa tu CURP" in page and "Escribe tu correo electrónico" in page
+    assert "A tu CURP le faltan 17" in page and "Escribe tu correo electrónico" in page
 
 
 # --- limits -------------------------------------------------------------------------------

@@ -914,6 +914,84 @@ def test_every_form_refuses_a_post_without_csrf_token(tmp_path: Any, database_ur
         assert "El formulario caducó" in response.get_data(as_text=True), path
 
 
+def sin_token(html: str) -> Any:
+    """The page a form posted without token gets back: its form, to confirm, parsed."""
+    doc = lxml_html.fromstring(html)
+    assert "Confirma tus datos" in doc.get_element_by_id("aviso").text_content()
+    [token] = doc.xpath('//form[@method="post"]//input[@name="csrf_token"]/@value')
+    assert token  # a fresh one: sending this form again works
+    return doc
+
+
+def valor(doc: Any, name: str) -> str | None:
+    [field] = doc.xpath(f'//form[@method="post"]//input[@name="{name}"]')
+    if field.get("type") == "checkbox":
+        return field.get("value") if "checked" in field.attrib else None
+    return field.get("value")
+
+
+def test_registration_without_token_comes_back_filled_in_but_the_password(
+    tmp_path: Any, database_url: str
+) -> None:
+    # The form left open over the token's hour, or the session lost: nine fields typed are
+    # not thrown away. Nothing is looked up, saved or sent; the password is asked again.
+    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    form = formulario(app, seed(app)["issste_titular"][0], "nueva@example.org")
+    captcha = solve_captcha(client, client.get("/cuenta/registro").get_data(as_text=True))
+    response = client.post("/cuenta/registro", data={**form, **captcha})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    doc = sin_token(html)
+    for name in (*registry_fields(), "acepto"):
+        if name != "password":
+            assert valor(doc, name) == form[name], name
+    assert not valor(doc, "password") and PASSWORD not in html
+    assert not valor(doc, "captcha_respuesta")
+    assert "escríbela otra vez" in doc.get_element_by_id("aviso").text_content()
+    assert "<title>Error" not in html and not doc.xpath('//*[@class="error-summary"]')
+    with app.app_context():
+        assert db.session.scalars(select(Cuenta)).all() == []
+    assert correos(app) == []
+
+
+def test_sign_in_without_token_keeps_the_curp_and_counts_nothing(
+    tmp_path: Any, database_url: str
+) -> None:
+    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
+    curp = seed(app)["issste_titular"][0]
+    crear_cuenta(app, curp, "activa@example.org")
+    client = app.test_client()
+    for password in ("no-es-esta", PASSWORD):
+        data = {"curp": curp.lower(), "password": password, "next": "/oficina/correo"}
+        response = client.post("/cuenta/entrar", data=data)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400
+        doc = sin_token(html)
+        assert valor(doc, "curp") == curp.lower() and valor(doc, "next") == "/oficina/correo"
+        assert not valor(doc, "password") and password not in html
+    assert cuenta(app, curp).intentos_fallidos == 0  # a wrong password was not even tried
+    assert client.get("/oficina").status_code == 302  # nor was the right one
+    foreign = client.post("/cuenta/entrar", data={"curp": curp, "next": "https://otro.example"})
+    assert not sin_token(foreign.get_data(as_text=True)).xpath('//input[@name="next"]')
+
+
+@pytest.mark.parametrize("path", ["/cuenta/recuperar", "/cuenta/activar/reenviar"])
+def test_asking_for_a_link_without_token_keeps_the_address_and_sends_nothing(
+    tmp_path: Any, database_url: str, path: str
+) -> None:
+    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
+    curp = seed(app)["issste_titular"][0]
+    crear_cuenta(app, curp, "dueña@example.org")
+    with app.app_context():
+        db.session.execute(db.update(Cuenta).values(activa=False))  # a resend would go out
+        db.session.commit()
+    response = app.test_client().post(path, data={"email": " dueña@example.org "})
+    assert response.status_code == 400
+    assert valor(sin_token(response.get_data(as_text=True)), "email") == "dueña@example.org"
+    assert correos(app) == []
+
+
 def test_the_csrf_token_in_the_page_is_accepted(tmp_path: Any, database_url: str) -> None:
     app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
     client = app.test_client()

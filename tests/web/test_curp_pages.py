@@ -8,6 +8,7 @@ import pytest
 from lxml import html as lxml_html
 
 from domain import curp
+from tests.conftest import make_app
 
 HX = {"HX-Request": "true"}
 VALID = "PXNE660720HMCXTN06"
@@ -153,6 +154,29 @@ def test_generate_with_missing_data_lists_each_field(client) -> None:
     assert "Hay un problema" in html
     for name in ("primer_apellido", "fecha_nacimiento", "sexo", "entidad"):
         assert f'href="#campo-{name}"' in html
+
+
+def test_generate_with_errors_says_so_first_in_its_title(client) -> None:
+    html = client.post("/curp/no-la-conozco", data={"nombre": "Ana"}).get_data(as_text=True)
+    assert "<title>Error: Calcula tu CURP" in html
+    assert "<title>Calcula tu CURP" in client.get("/curp/no-la-conozco").get_data(as_text=True)
+
+
+def test_generate_without_token_comes_back_filled_in_not_calculated(tmp_path, database_url) -> None:
+    # The form left open over the token's hour: the data comes back to confirm, not calculated.
+    client = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True).test_client()
+    response = client.post("/curp/no-la-conozco", data=OFELIA)
+    assert response.status_code == 400
+    doc = lxml_html.fromstring(response.get_data(as_text=True))
+    assert "Confirma tus datos" in doc.get_element_by_id("aviso").text_content()
+    for name in ("nombre", "primer_apellido", "segundo_apellido", "fecha_nacimiento"):
+        assert doc.xpath(f'//input[@name="{name}"]/@value') == [OFELIA[name]], name
+    assert doc.xpath('//input[@name="sexo"][@checked]/@value') == [OFELIA["sexo"]]
+    assert doc.xpath('//select[@name="entidad"]/option[@selected]/@value') == [OFELIA["entidad"]]
+    assert doc.xpath('//input[@name="csrf_token"]/@value') != [""]
+    assert "PXDO800405MJCDMF" not in response.get_data(as_text=True)
+    htmx = client.post("/curp/no-la-conozco", data=OFELIA, headers=HX)
+    assert htmx.status_code == 400 and htmx.headers["HX-Retarget"] == "#aviso"
 
 
 # The rules' messages follow the interface language; what the person typed stays as typed.

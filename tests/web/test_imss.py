@@ -98,9 +98,9 @@ def test_form_asks_for_curp_nss_email_and_captcha(client: FlaskClient) -> None:
     [
         ({"nss": "12345678903", "email": ADDRESS}, "curp", "Escribe tu CURP"),
         ({"curp": "PXNE660720HMCXTN07", "nss": "12345678903", "email": ADDRESS}, "curp",
-         "Revisa tu CURP"),
+         "El dígito verificador debería ser 6"),
         ({"curp": UNKNOWN, "email": ADDRESS}, "nss", "Escribe tu NSS"),
-        ({"curp": UNKNOWN, "nss": "12345678904", "email": ADDRESS}, "nss", "Revisa tu NSS"),
+        ({"curp": UNKNOWN, "nss": "12345678904", "email": ADDRESS}, "nss", "debería ser 3"),
         ({"curp": UNKNOWN, "nss": "12345678903"}, "email", "Escribe tu correo electrónico"),
         ({"curp": UNKNOWN, "nss": "12345678903", "email": "x@"}, "email", "válido"),
     ],
@@ -138,6 +138,47 @@ def test_nss_and_curp_rules_are_english_in_the_english_interface(client: FlaskCl
     page = body(post(client, VIGENCIA, curp="PXNE660720FMCXTN06", nss="12345678903"))
     assert "Position 11 is your sex: H (man), M (woman) or X (non-binary)" in page
     assert "For a woman, it is M." in page and "La posición 11" not in page
+
+
+def summary_and_fields(response: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The error summary's links (field -> text) and each field's own message."""
+    doc = lxml_html.fromstring(body(response))
+    links = doc.xpath('//div[@class="error-summary"]//a')
+    summary = {a.get("href").removeprefix("#campo-"): a.text_content().strip() for a in links}
+    inline = {
+        span.get("id").removeprefix("error-"): span.text_content().strip().removeprefix("Error: ")
+        for span in doc.xpath('//span[@class="error-message"]')
+    }
+    return summary, inline
+
+
+def test_the_error_summary_repeats_each_code_s_own_problem(client: FlaskClient) -> None:
+    # GOV.UK: the summary says what the field says, not "check your CURP: it has a problem".
+    response = post(client, VIGENCIA, curp="PXNE661320HMCXTN07", nss="12345678904", email=ADDRESS)
+    summary, inline = summary_and_fields(response)
+    assert summary["nss"] == "El dígito verificador debería ser 3: revisa los números anteriores."
+    assert summary["curp"] == (
+        "El mes 13 no existe: las posiciones 7 y 8 son tu mes de nacimiento (01 a 12)."
+        " Tu CURP tiene 1 problema más: lo explicamos junto al campo."
+    )
+    assert {k: inline[k] for k in summary} == summary
+    client.set_cookie("lang", "en")
+    response = post(client, VIGENCIA, curp=UNKNOWN, nss="12345678904", email=ADDRESS)
+    summary, inline = summary_and_fields(response)
+    assert summary == inline == {"nss": "The check digit should be 3: check the digits before it."}
+
+
+def test_a_page_with_errors_says_so_first_in_its_title(app: Flask, client: FlaskClient) -> None:
+    def title(response: Any) -> str:
+        return str(lxml_html.fromstring(body(response)).findtext(".//title"))
+
+    assert not title(client.get(VIGENCIA)).startswith("Error")
+    assert title(post(client, VIGENCIA, curp="X")).startswith("Error: Constancia de Vigencia")
+    curps = seed(app)
+    refused = post(client, VIGENCIA, curp=curps["imss_vigente"], nss=unused_nss(), email=ADDRESS)
+    assert refused.status_code == 422 and title(refused).startswith("Error: ")
+    assert not title(client.get(NSS_URL)).startswith("Error")
+    assert title(post(client, NSS_URL, curp="X")).startswith("Error: Consultar mi NSS")
 
 
 def test_vigencia_bad_captcha_is_a_spanish_422(app: Flask, client: FlaskClient) -> None:
@@ -351,6 +392,29 @@ def test_nss_form(client: FlaskClient) -> None:
     assert 'name="nss"' not in page and f'hx-post="{NSS_URL}"' in page
 
 
+def test_nss_without_token_comes_back_filled_in_and_nothing_is_sent(
+    tmp_path: Path, database_url: str
+) -> None:
+    # The form left open over the token's hour: what was typed comes back to confirm; no
+    # lookup, no email, no limit counted. An htmx post still hears that the form expired.
+    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
+    curp = seed(app)["imss_vigente"]
+    client = app.test_client()
+    captcha = imss_form(client, NSS_URL)
+    response = client.post(NSS_URL, data={"curp": curp, "email": ADDRESS, **captcha})
+    assert response.status_code == 400
+    doc = lxml_html.fromstring(body(response))
+    assert "Confirma tus datos" in doc.get_element_by_id("aviso").text_content()
+    for name, sent in (("curp", curp), ("email", ADDRESS)):
+        assert doc.xpath(f'//form[@method="post"]//input[@name="{name}"]/@value') == [sent]
+    assert doc.xpath('//form[@method="post"]//input[@name="csrf_token"]/@value') != [""]
+    assert not doc.xpath('//input[@name="captcha_respuesta"]/@value')  # a new question
+    assert "Revisa tu correo" not in body(response) and outbox(app) == 0
+    htmx = client.post(NSS_URL, data={"curp": curp}, headers={"HX-Request": "true"})
+    assert htmx.status_code == 400 and htmx.headers["HX-Retarget"] == "#aviso"
+    assert "El formulario caducó" in body(htmx) and curp not in body(htmx)
+
+
 def test_nss_is_emailed_never_shown(mail: tuple[Flask, SmtpServer]) -> None:
     app, smtp = mail
     curp = seed(app)["imss_vigente"]
@@ -395,7 +459,7 @@ def test_nss_page_cannot_tell_who_is_affiliated(app: Flask, client: FlaskClient)
     ("fields", "field", "message"),
     [
         ({"email": ADDRESS}, "curp", "Escribe tu CURP"),
-        ({"curp": "PXNE660720HMCXTN07", "email": ADDRESS}, "curp", "Revisa tu CURP"),
+        ({"curp": "PXNE660720HMCXTN07", "email": ADDRESS}, "curp", "debería ser 6"),
         ({"curp": UNKNOWN}, "email", "Escribe tu correo electrónico"),
     ],
 )

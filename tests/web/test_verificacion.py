@@ -53,6 +53,13 @@ def test_page_asks_for_folio_and_code(client: FlaskClient) -> None:
     assert 'name="folio"' in page and 'name="c"' in page and "panel" not in page
 
 
+def test_a_page_with_errors_says_so_first_in_its_title(client: FlaskClient) -> None:
+    wrong = client.get("/verificar", query_string={"folio": "x", "c": ""})
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "<title>Error: Verificar un documento" in html
+    assert "<title>Verificar un documento" in client.get("/verificar").get_data(as_text=True)
+
+
 def test_qr_link_shows_an_authentic_current_document(app: Flask, client: FlaskClient) -> None:
     seeded = app.test_cli_runner().invoke(args=["demo", "seed", "--count", "40", "--seed", "7"])
     assert seeded.exit_code == 0
