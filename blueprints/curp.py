@@ -19,6 +19,7 @@ from blueprints.htmx_util import (
     trigger_name,
     wants_fragment,
 )
+from blueprints.templating import entidad
 from blueprints.traduccion import traducir_todos
 from domain import curp, curp_generate
 from domain.curp_tables import SEX_LABELS, STATES
@@ -138,7 +139,8 @@ def generate() -> ResponseReturnValue:
 def _generate_context(
     form: dict[str, str], errors: dict[str, str], generated: curp_generate.GeneratedCurp | None
 ) -> dict[str, Any]:
-    entidades = sorted(STATES.items(), key=lambda item: item[1])
+    # Named as the pages name them, in the page's language ("Fuera de México").
+    entidades = sorted(((code, entidad(code)) for code in STATES), key=lambda item: item[1])
     return {
         "form": form, "errors": errors, "generated": generated,
         "sexos": SEXOS, "entidades": entidades,

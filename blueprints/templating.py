@@ -1,24 +1,33 @@
-"""Template globals shared by every page (navigation, language, issuer)."""
+"""Template globals shared by every page (navigation, language, issuer and its contact)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import logging
+from typing import Any, NamedTuple
 
-from flask import Flask, current_app
-from flask_babel import format_date, get_locale, get_translations
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
-# (endpoint, label): entries whose feature is not installed are left out, so the menu never
-# links to a page that does not exist.
-MAIN_NAV = (
-    ("guides.index", _l("Inicio")),
-    ("curp.check", _l("Revisar CURP")),
-    ("constancias.indice", _l("Constancias")),
-    ("verificacion.verificar", _l("Verificar documento")),
-    ("guides.faq", _l("Preguntas frecuentes")),
-    ("cuenta.entrar", _l("Oficina Virtual")),
+from domain.curp_tables import STATE_LABELS, STATES
+from domain.settings import Settings, contact_href
+
+log = logging.getLogger(__name__)
+
+# (endpoint, label, section): entries whose feature is not installed are left out, so the menu
+# never links to a page that does not exist. An entry is current on its own page and on every
+# page of the blueprints in its section: the Oficina Virtual links to the sign-in page for
+# everyone (guide pages are the same for everyone), which sends a signed-in person to /oficina.
+MAIN_NAV: tuple[tuple[str, Any, frozenset[str]], ...] = (
+    ("guides.index", _l("Inicio"), frozenset()),
+    ("curp.check", _l("Revisar CURP"), frozenset()),
+    ("constancias.indice", _l("Constancias"), frozenset()),
+    ("verificacion.verificar", _l("Verificar documento"), frozenset()),
+    ("guides.faq", _l("Preguntas frecuentes"), frozenset()),
+    ("cuenta.entrar", _l("Oficina Virtual"), frozenset({"cuenta", "oficina", "carnet"})),
 )
 FOOTER = (
     ("/aviso-de-privacidad", _l("Aviso de privacidad")),
@@ -33,9 +42,32 @@ def current_lang() -> str:
     return locale.language if locale else "es"
 
 
-def main_nav() -> list[tuple[str, str]]:
+class NavItem(NamedTuple):
+    endpoint: str
+    label: str
+    current: str | None  # aria-current: "page" on its own page, "true" elsewhere in its section
+
+
+def main_nav() -> list[NavItem]:
     endpoints = current_app.view_functions
-    return [(e, str(label)) for e, label in MAIN_NAV if e in endpoints]
+    here, section = request.endpoint, request.blueprint
+    return [
+        NavItem(e, str(label), "page" if here == e else "true" if section in sections else None)
+        for e, label, sections in MAIN_NAV
+        if e in endpoints
+    ]
+
+
+def signed_in() -> bool:
+    """Whether an account is signed in on this request: the header then offers "Salir".
+
+    Anonymous sessions answer from the cookie alone; only a session holding an account loads it
+    (once per request, flask-login keeps it), so an ended session is not offered "Salir".
+    Pages that others share (guides, errors, the export) must never ask: see base.html.
+    """
+    if "_user_id" not in session or "cuenta.salir" not in current_app.view_functions:
+        return False
+    return bool(current_user.is_authenticated)
 
 
 def footer_links() -> list[tuple[str, str]]:
@@ -48,6 +80,35 @@ def footer_links() -> list[tuple[str, str]]:
 
 def issuer_name() -> str:
     return str(current_app.extensions["settings"].issuer_name)
+
+
+class Contacto(NamedTuple):
+    """The footer's address and contact links (None: not configured, so not shown)."""
+
+    domicilio: str | None
+    contacto: tuple[str, str] | None  # (href, text)
+    datos_personales: tuple[str, str] | None  # the same as contacto when PRIVACY_CONTACT is unset
+
+
+def issuer_contact() -> Contacto:
+    settings: Settings = current_app.extensions["settings"]
+
+    def link(value: str | None) -> tuple[str, str] | None:
+        return (contact_href(value), value) if value else None
+
+    return Contacto(
+        settings.issuer_address, link(settings.issuer_contact), link(settings.privacy_contact)
+    )
+
+
+def entidad(code: str) -> str:
+    """The entity of birth as the pages name it, in the page's language: "Fuera de México".
+
+    STATES keeps RENAPO's catalogue names (the API returns them); names English writes the
+    same way (Jalisco) have no label of their own.
+    """
+    label = STATE_LABELS.get(code)
+    return gettext(label) if label else STATES.get(code, code)
 
 
 def fecha(value: dt.date | None) -> str:
@@ -70,11 +131,23 @@ def request_gettext() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
+    settings: Settings = app.extensions["settings"]
+    if settings.missing_contact:
+        # Once per process: the privacy notice and the accessibility statement tell people the
+        # footer shows these, and without them it cannot (nothing made up is shown instead).
+        log.warning(
+            "Falta definir %s: el aviso de privacidad dice que el pie de página muestra el "
+            "domicilio y el medio de contacto de la institución (docs/despliegue.md, sección 2).",
+            " y ".join(settings.missing_contact),
+        )
     app.context_processor(request_gettext)
     app.jinja_env.filters["fecha"] = fecha
+    app.jinja_env.filters["entidad"] = entidad
     app.jinja_env.globals.update(
         current_lang=current_lang,
         main_nav=main_nav,
+        signed_in=signed_in,
         footer_links=footer_links,
         issuer_name=issuer_name,
+        issuer_contact=issuer_contact,
     )

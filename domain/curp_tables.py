@@ -58,6 +58,15 @@ STATES: dict[str, str] = {
     "NE": "Nacido en el extranjero",
 }
 
+# How the pages name an entity where that differs from the catalogue, marked for translation
+# (|entidad): RENAPO's "Nacido en el extranjero" reads as masculine, so the pages say where,
+# not who. The catalogue names above stay as they are: the API returns them.
+STATE_LABELS: dict[str, str] = {
+    "DF": N_("Ciudad de México"),
+    "MC": N_("Estado de México"),
+    "NE": N_("Fuera de México"),
+}
+
 # Codes people type by mistake, with the code they most likely meant.
 STATE_LOOKALIKES: dict[str, str] = {
     "CX": "DF",
@@ -101,6 +110,7 @@ _STATE_ALIASES: dict[str, str] = {
     "EXTRANJERO": "NE",
     "NACIDO EN EL EXTRANJERO": "NE",
     "NACIDA EN EL EXTRANJERO": "NE",
+    "FUERA DE MEXICO": "NE",
 }
 STATE_BY_NAME: dict[str, str] = {fold(name): code for code, name in STATES.items()}
 STATE_BY_NAME.update(_STATE_ALIASES)

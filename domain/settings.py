@@ -6,6 +6,7 @@ same way. Secrets have no fallback outside demo mode.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,6 +39,40 @@ def _env_int(environ: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} debe ser un número entero, no {raw!r}") from exc
+
+
+# Obviously fictitious, so that nobody takes a demo portal's footer for a real institution's.
+DEMO_ADDRESS = "Calle Ficticia 123, Colonia Ejemplo, 00000 Ciudad de México (domicilio ficticio)"
+DEMO_CONTACT = "contacto@derechohabiencia.example"
+_EMAIL = re.compile(r"[^@\s/:]+@[^@\s/:]+\.[^@\s/:]+")
+
+
+def contact_value(environ: Mapping[str, str], name: str) -> str | None:
+    """An email address or an https URL where people can write; None when unset.
+
+    >>> contact_value({"C": " mailto:datos@inst.example "}, "C"), contact_value({}, "C")
+    ('datos@inst.example', None)
+    >>> contact_value({"C": "https://inst.example/contacto"}, "C")
+    'https://inst.example/contacto'
+    """
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return None
+    value = raw.removeprefix("mailto:")
+    if _EMAIL.fullmatch(value) or (value.startswith("https://") and " " not in value):
+        return value
+    raise ConfigError(
+        f"{name} debe ser un correo (datos@institucion.gob.mx) o una dirección https://, no {raw!r}"
+    )
+
+
+def contact_href(value: str) -> str:
+    """The link for a contact setting: mailto: for an email, the URL itself otherwise.
+
+    >>> contact_href("datos@inst.example"), contact_href("https://inst.example/arco")
+    ('mailto:datos@inst.example', 'https://inst.example/arco')
+    """
+    return value if value.startswith("https://") else f"mailto:{value}"
 
 
 def load_or_create_secret(path: Path) -> str:
@@ -74,6 +109,11 @@ class Settings:
     embed_allowed_origins: tuple[str, ...]
     embed_status_lookup: bool
     issuer_name: str
+    # Where the footer says the institution is and how to reach it; the privacy notice and the
+    # accessibility statement send people there. None: unset outside demo, and not shown.
+    issuer_address: str | None
+    issuer_contact: str | None
+    privacy_contact: str | None  # for personal data (ARCO rights); ISSUER_CONTACT if unset
     proxy_count: int
     metrics_token: str | None = field(repr=False)
     secret_key_fallbacks: tuple[str, ...] = field(repr=False)
@@ -91,6 +131,17 @@ class Settings:
     def https(self) -> bool:
         return self.public_base_url.startswith("https://")
 
+    @property
+    def missing_contact(self) -> tuple[str, ...]:
+        """The variables whose absence leaves the footer without what the privacy notice promises.
+
+        >>> production = {"SECRET_KEY": "k", "ISSUER_CONTACT": "datos@inst.example"}
+        >>> Settings.from_env(production, Path("instance")).missing_contact
+        ('ISSUER_ADDRESS',)
+        """
+        missing = {"ISSUER_ADDRESS": self.issuer_address, "ISSUER_CONTACT": self.issuer_contact}
+        return tuple(name for name, value in missing.items() if value is None)
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str], instance_path: Path) -> Settings:
         demo = env_flag(environ, "DEMO_MODE")
@@ -104,6 +155,8 @@ class Settings:
             secret = load_or_create_secret(instance_path / "secret_key")
         default_db = f"sqlite:///{instance_path / 'derechohabiencia.sqlite3'}"
         origins = environ.get("EMBED_ALLOWED_ORIGINS", "")
+        address = environ.get("ISSUER_ADDRESS", "").strip() or (DEMO_ADDRESS if demo else None)
+        contact = contact_value(environ, "ISSUER_CONTACT") or (DEMO_CONTACT if demo else None)
         return cls(
             demo_mode=demo,
             secret_key=secret,
@@ -122,6 +175,9 @@ class Settings:
             embed_allowed_origins=tuple(o for o in origins.replace(",", " ").split() if o),
             embed_status_lookup=env_flag(environ, "EMBED_STATUS_LOOKUP"),
             issuer_name=environ.get("ISSUER_NAME", "").strip() or "Portal Derechohabiencia",
+            issuer_address=address,
+            issuer_contact=contact,
+            privacy_contact=contact_value(environ, "PRIVACY_CONTACT") or contact,
             proxy_count=_env_int(environ, "PROXY_COUNT", 0),
             metrics_token=environ.get("METRICS_TOKEN", "").strip() or None,
             secret_key_fallbacks=tuple(

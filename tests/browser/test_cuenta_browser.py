@@ -140,7 +140,7 @@ def test_from_registration_to_the_signed_in_home(
     assert persona["curp"] in phone.locator("main").inner_text()
     check(phone)
 
-    phone.get_by_role("button", name="Salir").click()
+    phone.locator("header").get_by_role("button", name="Salir").click()
     phone.get_by_text("Saliste de tu cuenta.").wait_for()
     check(phone)
     phone.goto(server.url + "/oficina")

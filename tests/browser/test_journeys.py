@@ -351,7 +351,7 @@ def test_registration_email_activation_carnets_and_sign_out(
 
     page.get_by_role("link", name="Volver a la Oficina Virtual").click()
     check(page, "Oficina Virtual")
-    page.get_by_role("button", name="Salir").click()
+    page.locator("header").get_by_role("button", name="Salir").click()
     expect(page.get_by_text("Saliste de tu cuenta.")).to_be_visible()
     check(page)
     page.goto(portal.url + "/oficina")

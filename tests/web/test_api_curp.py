@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale, gettext
+from lxml import html as lxml_html
 
 from tests.conftest import make_app
 
@@ -131,6 +133,27 @@ def test_openapi_describes_every_api_route(app, client) -> None:
     docs = client.get("/api/docs").get_data(as_text=True)
     assert "/api/v1/curp/{curp}" in docs
     assert "cdn" not in docs.lower()
+
+
+def test_docs_in_english_say_the_reference_is_in_spanish(app, client) -> None:
+    with app.test_request_context(), force_locale("en"):
+        notice = gettext(
+            "Esta referencia de la API está en español, como los mensajes que la API devuelve."
+        )
+    spanish = lxml_html.fromstring(client.get("/api/docs").get_data(as_text=True))
+    assert notice not in spanish.text_content()
+    client.set_cookie("lang", "en")
+    doc = lxml_html.fromstring(client.get("/api/docs").get_data(as_text=True))
+    assert doc.get("lang") == "en"
+    assert notice in doc.xpath("string(//main)")
+    # Every part taken from the OpenAPI document is marked Spanish, for screen readers.
+    lead = doc.xpath('//p[@class="lead"]')[0]
+    assert lead.get("lang") == "es" and "CURP" in lead.text_content()
+    spec = client.get("/api/v1/openapi.json").get_json()
+    summaries = [op["summary"] for item in spec["paths"].values() for op in item.values()]
+    marked = " ".join(p.text_content() for p in doc.xpath('//section//*[@lang="es"]'))
+    assert all(summary in marked for summary in summaries)
+    assert doc.xpath('//td[@lang="es"]') and doc.xpath('//li/span[@lang="es"]')
 
 
 def test_api_is_rate_limited_with_json_429(tmp_path: Path) -> None:

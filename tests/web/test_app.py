@@ -86,6 +86,65 @@ def test_bad_number_in_environment_is_explained(tmp_path: Path) -> None:
         Settings.from_env({"DEMO_MODE": "1", "MAIL_PORT": "veinticinco"}, tmp_path)
 
 
+NO_CONTACT = {"ISSUER_ADDRESS": "", "ISSUER_CONTACT": "", "PRIVACY_CONTACT": ""}
+
+
+def test_demo_footer_contact_is_obviously_fictitious(tmp_path: Path) -> None:
+    settings = Settings.from_env({"DEMO_MODE": "1", **NO_CONTACT}, tmp_path)
+    assert settings.issuer_address and "ficticio" in settings.issuer_address
+    assert settings.issuer_contact and settings.issuer_contact.endswith(".example")
+    assert settings.privacy_contact == settings.issuer_contact
+    assert settings.missing_contact == ()
+
+
+def test_outside_demo_the_contact_is_the_operators_or_none(tmp_path: Path) -> None:
+    unset = Settings.from_env({"SECRET_KEY": "x", **NO_CONTACT}, tmp_path)
+    assert (unset.issuer_address, unset.issuer_contact, unset.privacy_contact) == (None,) * 3
+    assert unset.missing_contact == ("ISSUER_ADDRESS", "ISSUER_CONTACT")
+    settings = Settings.from_env(
+        {
+            "SECRET_KEY": "x",
+            "ISSUER_ADDRESS": " Av. Siempre Viva 742, 06000 Ciudad de México ",
+            "ISSUER_CONTACT": "mailto:contacto@inst.example.gob.mx",
+        },
+        tmp_path,
+    )
+    assert settings.issuer_address == "Av. Siempre Viva 742, 06000 Ciudad de México"
+    assert settings.issuer_contact == "contacto@inst.example.gob.mx"
+    assert settings.privacy_contact == "contacto@inst.example.gob.mx"  # ISSUER_CONTACT's
+    own = Settings.from_env(
+        {"SECRET_KEY": "x", "PRIVACY_CONTACT": "https://inst.example.gob.mx/arco"}, tmp_path
+    )
+    assert own.privacy_contact == "https://inst.example.gob.mx/arco"
+
+
+@pytest.mark.parametrize(
+    "value", ["contacto", "http://inst.example/contacto", "tel:5555555555", "a b@inst.example"]
+)
+def test_a_contact_must_be_an_email_or_an_https_address(tmp_path: Path, value: str) -> None:
+    for name in ("ISSUER_CONTACT", "PRIVACY_CONTACT"):
+        with pytest.raises(ConfigError, match=name):
+            Settings.from_env({"DEMO_MODE": "1", name: value}, tmp_path)
+
+
+def test_missing_contact_is_one_warning_at_start_outside_demo(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    production = {"DEMO_MODE": "0", **NO_CONTACT}
+    with caplog.at_level("WARNING", logger="blueprints.templating"):
+        make_app(tmp_path, "sqlite://", ENV=production)
+    warnings = [r for r in caplog.records if r.name == "blueprints.templating"]
+    assert len(warnings) == 1
+    assert "ISSUER_ADDRESS" in warnings[0].getMessage()
+    assert "ISSUER_CONTACT" in warnings[0].getMessage()
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="blueprints.templating"):
+        make_app(tmp_path, "sqlite://", ENV={**NO_CONTACT})  # demo: fictitious ones
+        configured = {"ISSUER_ADDRESS": "Calle 1", "ISSUER_CONTACT": "a@inst.example"}
+        make_app(tmp_path, "sqlite://", ENV={"DEMO_MODE": "0", **configured})
+    assert [r for r in caplog.records if r.name == "blueprints.templating"] == []
+
+
 def test_https_public_url_makes_cookies_secure(tmp_path: Path) -> None:
     app = make_app(tmp_path, "sqlite://", ENV={"PUBLIC_BASE_URL": "https://x.example"})
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from lxml import html as lxml_html
 
 from blueprints.extensions import db
 from domain.models import Afiliacion, Persona
@@ -210,6 +211,26 @@ def test_english_widget_explains_the_problems_in_english(client) -> None:
         assert english in html and "The check digit should be 8" in html
         assert "El mes 13" not in html and "dígito verificador" not in html
     assert "El mes 13 no existe" in html_of(client, f"/embed/curp?curp={INVALID}")
+
+
+def test_english_widget_opens_the_portal_in_english(client) -> None:
+    for url in (f"/embed/curp?curp={VALID}&lang=en", f"/embed/curp/resultado?curp={VALID}&lang=en"):
+        doc = lxml_html.fromstring(html_of(client, url))
+        hrefs = doc.xpath('//a[@target="_blank"]/@href')
+        assert "http://localhost/idioma?lang=en&next=%2Fconstancias%2Fno-afiliacion" in hrefs
+        assert len(hrefs) >= 4 and all(
+            h.startswith("http://localhost/idioma?lang=en&next=%2F") for h in hrefs
+        ), hrefs
+    assert 'href="http://localhost/idioma?lang=en&amp;next=%2Fcurp"' in html_of(
+        client, "/embed/curp?lang=en"
+    )  # the credit line too
+    # The language switch keeps English for the rest of the visit, not only the first page.
+    opened = client.get("/idioma?lang=en&next=%2Fconstancias%2Fno-afiliacion")
+    assert (opened.status_code, opened.headers["Location"]) == (302, "/constancias/no-afiliacion")
+    assert "lang=en" in opened.headers["Set-Cookie"]
+    spanish = lxml_html.fromstring(html_of(client, f"/embed/curp?curp={VALID}"))
+    assert "http://localhost/constancias/no-afiliacion" in spanish.xpath("//a/@href")
+    assert not [h for h in spanish.xpath("//a/@href") if "idioma" in h]
 
 
 def test_fragment_is_progress_while_typing_and_an_error_on_submit(client) -> None:

@@ -21,7 +21,13 @@ from domain.guides import load_library
 from tests.conftest import make_app
 
 BACKEND = "https://derechohabiencia.example.gob.mx"
-EXTERNAL = {"https://www.gob.mx/curp/"}
+PRIVACY = "https://transparencia.example.gob.mx/datos-personales"
+EXTERNAL = {"https://www.gob.mx/curp/", PRIVACY}
+CONTACT = {
+    "ISSUER_ADDRESS": "Av. Siempre Viva 742, Col. Centro, 06000 Ciudad de México",
+    "ISSUER_CONTACT": "contacto@example.gob.mx",
+    "PRIVACY_CONTACT": PRIVACY,
+}
 LIBRARY = load_library(Path(__file__).resolve().parents[2] / "content")
 PAGES = frozenset({"/", *(p.url for p in LIBRARY.pages.values())})
 URL_ATTRIBUTES = ("href", "src", "action", "hx-get")
@@ -43,7 +49,7 @@ def export(tmp: Path, destination: Path, **env: str) -> Any:
 def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An institution's export: DEMO_MODE off, as an operator runs it."""
     tmp = tmp_path_factory.mktemp("freeze")
-    result = export(tmp, tmp / "build", DEMO_MODE="0")
+    result = export(tmp, tmp / "build", DEMO_MODE="0", **CONTACT)
     assert result.exit_code == 0, result.output
     assert "demostración" not in result.output
     return tmp / "build"
@@ -140,6 +146,15 @@ def test_exported_pages_hold_no_session_forms(build: Path) -> None:
         assert not doc.xpath('//input[@name="csrf_token"]'), file
 
 
+def test_every_exported_page_shows_where_and_how_to_reach_the_institution(build: Path) -> None:
+    # The privacy notice and the accessibility statement send people to the footer.
+    for file in html_files(build):
+        address = lxml_html.fromstring(file.read_text("utf-8")).xpath("//footer//address")
+        assert len(address) == 1, file
+        assert CONTACT["ISSUER_ADDRESS"] in address[0].text_content()
+        assert address[0].xpath(".//a/@href") == ["mailto:contacto@example.gob.mx", PRIVACY]
+
+
 def test_every_link_of_every_page_works_on_the_static_host(static_host: str) -> None:
     seen: dict[str, int] = {}
     for url in sorted(PAGES):
@@ -154,7 +169,7 @@ def test_every_link_of_every_page_works_on_the_static_host(static_host: str) -> 
                     if link not in seen:
                         seen[link] = fetch(link)[0]
                     assert seen[link] == 200, (url, attribute, value)
-                else:
+                elif not link.startswith("mailto:"):
                     assert link.startswith(BACKEND + "/") or link in EXTERNAL, (url, value)
     assert any(link.endswith("/static/css/site.css") for link in seen)
 
