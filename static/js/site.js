@@ -9,6 +9,16 @@
     var focus = target.querySelector("[data-focus-on-swap]");
     if (focus) { focus.setAttribute("tabindex", "-1"); focus.focus(); }
   });
+  // The CURP check inside a guide has only a result region: an empty field said there is
+  // marked on the field too, as /curp's own form marks it, and the next answer unmarks it.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || target.id !== "resultado-curp") return;
+    var input = document.getElementById("campo-curp");
+    if (!input) return;
+    if (target.querySelector(".panel--error")) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  });
   // A form sent as a whole page (no htmx) that comes back with errors: start at the summary,
   // as after a swap, so the first thing read is what to fix (the script is deferred: the page
   // is parsed by now).

@@ -35,6 +35,19 @@ def test_empty_check_with_javascript_marks_the_field(phone: Any, live_server: Li
     expect(phone.locator("#campo-curp")).to_be_focused()
 
 
+def test_empty_check_inside_the_curp_guide_marks_the_field(
+    phone: Any, live_server: LiveServer
+) -> None:
+    phone.goto(live_server.url + "/guias/que-es-la-curp")
+    phone.get_by_role("button", name="Revisar").click()
+    expect(phone.locator("#resultado-curp")).to_contain_text("Escribe tu CURP.")
+    expect(phone.locator("#campo-curp")).to_have_attribute("aria-invalid", "true")
+    assert_no_axe_violations(phone)
+    phone.locator("#campo-curp").press_sequentially(VALID, delay=20)
+    expect(phone.locator("#resultado-curp")).to_contain_text(f"{VALID} está bien formada")
+    expect(phone.locator("#campo-curp")).not_to_have_attribute("aria-invalid", "true")
+
+
 def test_empty_check_without_javascript_marks_the_field(
     browser: Any, live_server: LiveServer
 ) -> None:
