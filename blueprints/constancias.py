@@ -100,7 +100,9 @@ def no_afiliacion() -> ResponseReturnValue:
     return fragment, {"HX-Retarget": "#tramite", "HX-Reswap": "innerHTML"}
 
 
-@confirmar_sin_token("constancias.no_afiliacion", "constancias.descargar_no_afiliacion")
+@confirmar_sin_token(
+    "constancias.no_afiliacion", "constancias.descargar_no_afiliacion", otros_sitios=True
+)
 def _confirmar_no_afiliacion() -> ResponseReturnValue:
     context = {"value": enviado("curp"), "errors": {}, "report": None, "resultado": None}
     return render_template("constancias/no_afiliacion.html", confirmar=True, **context)
@@ -190,7 +192,7 @@ def no_derechohabiencia() -> ResponseReturnValue:
     return render_template(page, form=form, errors={}, report=None, imss=imss)
 
 
-@confirmar_sin_token("constancias.no_derechohabiencia")
+@confirmar_sin_token("constancias.no_derechohabiencia", otros_sitios=True)
 def _confirmar_no_derechohabiencia() -> ResponseReturnValue:
     form = {"curp": enviado("curp"), "email": enviado("email")}
     page = "constancias/no_derechohabiencia.html"
@@ -213,7 +215,7 @@ def sin_seguridad_social() -> ResponseReturnValue:
     return render_template(page, form=form, errors={}, report=None, imss=imss, issste=issste)
 
 
-@confirmar_sin_token("constancias.sin_seguridad_social")
+@confirmar_sin_token("constancias.sin_seguridad_social", otros_sitios=True)
 def _confirmar_sin_seguridad_social() -> ResponseReturnValue:
     form = {"curp": enviado("curp"), "email": enviado("email")}
     page = "constancias/sin_seguridad_social.html"

@@ -74,9 +74,10 @@ def registro() -> ResponseReturnValue:
 
 @confirmar_sin_token("cuenta.registro")
 def _confirmar_registro() -> ResponseReturnValue:
-    # Every field comes back but the password (and the captcha, a new question): nothing is
+    # Every field comes back but the password and the consent (and the captcha, a new
+    # question), to a post from our own pages (blueprints/errors.py): nothing is
     # looked up, saved or sent until the form is sent again with this page's token.
-    form = {name: enviado(name) for name in accounts.FIELDS if name != "password"}
+    form = {name: enviado(name) for name in accounts.FIELDS if name not in ("password", "acepto")}
     return render_template(
         "cuenta/registro.html", form=form, errors={}, confirmar=True, confirmar_contrasena=True
     )

@@ -5,8 +5,17 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -105,23 +114,43 @@ def handle_http(exc: HTTPException) -> Response:
 # A form posted without a good token (another site's form, a form left open over the token's
 # hour, a session lost) gets its own page back, filled in with what came, to confirm here:
 # nothing is done with it, and nothing typed is lost. The constancias flows take posts from
-# other sites (their fields are named curp and email for that); the account, NSS and CURP forms
-# are here for the expired case. A password or a captcha answer is never written back: the page
-# asks for them again (``confirmar_contrasena``). An htmx post, or a form not registered here,
-# is told only that the form expired (its page is still on screen, with what was typed).
-_CONFIRMAR: dict[str, Callable[[], ResponseReturnValue]] = {}
+# other sites (their fields are named curp and email for that: ``otros_sitios``); the account,
+# NSS and CURP forms are refilled only for a post from our own pages (the expired case), since
+# a look-alike site could otherwise hand a person our registration form with its own address
+# in it. A password, a captcha answer or a consent is never written back: the page asks for
+# them again (``confirmar_contrasena``). An htmx post, or a form not registered here, is told
+# only that the form expired (its page is still on screen, with what was typed).
+_CONFIRMAR: dict[str, tuple[Callable[[], ResponseReturnValue], bool]] = {}
 
 
 def confirmar_sin_token(
-    *endpoints: str,
+    *endpoints: str, otros_sitios: bool = False
 ) -> Callable[[Callable[[], ResponseReturnValue]], Callable[[], ResponseReturnValue]]:
-    """Register the view that renders ``endpoints``' form, filled in, for a post without token."""
+    """Register the view that renders ``endpoints``' form, filled in, for a post without token
+    (from any site when ``otros_sitios``, else only from this site's own pages)."""
 
     def register(render: Callable[[], ResponseReturnValue]) -> Callable[[], ResponseReturnValue]:
-        _CONFIRMAR.update(dict.fromkeys(endpoints, render))
+        _CONFIRMAR.update(dict.fromkeys(endpoints, (render, otros_sitios)))
         return render
 
     return register
+
+
+def desde_este_sitio() -> bool:
+    """Whether the browser says this post came from one of our own pages.
+
+    Sec-Fetch-Site where the browser sends it (all current ones), else Origin; a post with
+    neither (an old browser, a script) is not taken as ours.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("Origin", "").rstrip("/")
+    if not origin:
+        return False
+    public = urlsplit(current_app.config.get("PUBLIC_BASE_URL") or "")
+    ours = {request.host_url.rstrip("/"), f"{public.scheme}://{public.netloc}"}
+    return origin in ours
 
 
 def enviado(field: str) -> str:
@@ -130,9 +159,9 @@ def enviado(field: str) -> str:
 
 
 def handle_csrf(_exc: CSRFError) -> Response:
-    confirm = _CONFIRMAR.get(request.endpoint or "")
-    if confirm is not None and not wants_fragment():
-        response = make_response(confirm())
+    render, otros_sitios = _CONFIRMAR.get(request.endpoint or "", (None, False))
+    if render is not None and not wants_fragment() and (otros_sitios or desde_este_sitio()):
+        response = make_response(render())
         response.status_code = 400  # not done: the person confirms on this site
         return response
     return render_error(400, "errors/csrf.html", detail=_("El formulario caducó."))

@@ -129,7 +129,7 @@ def vigencia() -> ResponseReturnValue:
     return responder(page, fragment, status, resultado=resultado, **context)
 
 
-@confirmar_sin_token("imss.vigencia")
+@confirmar_sin_token("imss.vigencia", otros_sitios=True)
 def _confirmar_vigencia() -> ResponseReturnValue:
     form = {"curp": enviado("curp"), "nss": enviado("nss"), "email": enviado("email")}
     context = {"report": None, "nss_report": None, "nss_aviso": None, "resultado": None}

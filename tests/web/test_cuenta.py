@@ -923,6 +923,10 @@ def sin_token(html: str) -> Any:
     return doc
 
 
+# What a browser says of a post from one of our own pages: the expired-form refill needs it.
+DESDE_AQUI = {"Sec-Fetch-Site": "same-origin"}
+
+
 def valor(doc: Any, name: str) -> str | None:
     [field] = doc.xpath(f'//form[@method="post"]//input[@name="{name}"]')
     if field.get("type") == "checkbox":
@@ -939,13 +943,14 @@ def test_registration_without_token_comes_back_filled_in_but_the_password(
     client = app.test_client()
     form = formulario(app, seed(app)["issste_titular"][0], "nueva@example.org")
     captcha = solve_captcha(client, client.get("/cuenta/registro").get_data(as_text=True))
-    response = client.post("/cuenta/registro", data={**form, **captcha})
+    response = client.post("/cuenta/registro", data={**form, **captcha}, headers=DESDE_AQUI)
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     doc = sin_token(html)
-    for name in (*registry_fields(), "acepto"):
+    for name in registry_fields():
         if name != "password":
             assert valor(doc, name) == form[name], name
+    assert not valor(doc, "acepto")  # consent is given here, never carried over
     assert not valor(doc, "password") and PASSWORD not in html
     assert not valor(doc, "captcha_respuesta")
     assert "escríbela otra vez" in doc.get_element_by_id("aviso").text_content()
@@ -953,6 +958,24 @@ def test_registration_without_token_comes_back_filled_in_but_the_password(
     with app.app_context():
         assert db.session.scalars(select(Cuenta)).all() == []
     assert correos(app) == []
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://parecido.example"}, {}],
+    ids=["cross-site", "other-origin", "no-word"],
+)
+def test_another_site_cannot_hand_out_our_registration_form_filled_in(
+    tmp_path: Any, database_url: str, headers: dict[str, str]
+) -> None:
+    # A look-alike site posting a person's data with its own address in it: were the form
+    # filled in, a person confirming would send the activation (and the account) there.
+    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
+    form = formulario(app, seed(app)["issste_titular"][0], "ladron@parecido.example")
+    response = app.test_client().post("/cuenta/registro", data=form, headers=headers)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "El formulario caducó" in html
+    assert "ladron@parecido.example" not in html and form["nombre"] not in html
 
 
 def test_sign_in_without_token_keeps_the_curp_and_counts_nothing(
@@ -964,7 +987,7 @@ def test_sign_in_without_token_keeps_the_curp_and_counts_nothing(
     client = app.test_client()
     for password in ("no-es-esta", PASSWORD):
         data = {"curp": curp.lower(), "password": password, "next": "/oficina/correo"}
-        response = client.post("/cuenta/entrar", data=data)
+        response = client.post("/cuenta/entrar", data=data, headers=DESDE_AQUI)
         html = response.get_data(as_text=True)
         assert response.status_code == 400
         doc = sin_token(html)
@@ -972,7 +995,9 @@ def test_sign_in_without_token_keeps_the_curp_and_counts_nothing(
         assert not valor(doc, "password") and password not in html
     assert cuenta(app, curp).intentos_fallidos == 0  # a wrong password was not even tried
     assert client.get("/oficina").status_code == 302  # nor was the right one
-    foreign = client.post("/cuenta/entrar", data={"curp": curp, "next": "https://otro.example"})
+    foreign = client.post(
+        "/cuenta/entrar", data={"curp": curp, "next": "https://otro.example"}, headers=DESDE_AQUI
+    )
     assert not sin_token(foreign.get_data(as_text=True)).xpath('//input[@name="next"]')
 
 
@@ -986,7 +1011,9 @@ def test_asking_for_a_link_without_token_keeps_the_address_and_sends_nothing(
     with app.app_context():
         db.session.execute(db.update(Cuenta).values(activa=False))  # a resend would go out
         db.session.commit()
-    response = app.test_client().post(path, data={"email": " dueña@example.org "})
+    response = app.test_client().post(
+        path, data={"email": " dueña@example.org "}, headers=DESDE_AQUI
+    )
     assert response.status_code == 400
     assert valor(sin_token(response.get_data(as_text=True)), "email") == "dueña@example.org"
     assert correos(app) == []

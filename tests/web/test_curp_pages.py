@@ -165,7 +165,10 @@ def test_generate_with_errors_says_so_first_in_its_title(client) -> None:
 def test_generate_without_token_comes_back_filled_in_not_calculated(tmp_path, database_url) -> None:
     # The form left open over the token's hour: the data comes back to confirm, not calculated.
     client = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True).test_client()
-    response = client.post("/curp/no-la-conozco", data=OFELIA)
+    # From our own page (the browser says so): the expired case, refilled.
+    response = client.post(
+        "/curp/no-la-conozco", data=OFELIA, headers={"Sec-Fetch-Site": "same-origin"}
+    )
     assert response.status_code == 400
     doc = lxml_html.fromstring(response.get_data(as_text=True))
     assert "Confirma tus datos" in doc.get_element_by_id("aviso").text_content()

@@ -401,7 +401,8 @@ def test_nss_without_token_comes_back_filled_in_and_nothing_is_sent(
     curp = seed(app)["imss_vigente"]
     client = app.test_client()
     captcha = imss_form(client, NSS_URL)
-    response = client.post(NSS_URL, data={"curp": curp, "email": ADDRESS, **captcha})
+    data = {"curp": curp, "email": ADDRESS, **captcha}
+    response = client.post(NSS_URL, data=data, headers={"Sec-Fetch-Site": "same-origin"})
     assert response.status_code == 400
     doc = lxml_html.fromstring(body(response))
     assert "Confirma tus datos" in doc.get_element_by_id("aviso").text_content()
