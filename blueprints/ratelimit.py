@@ -54,9 +54,12 @@ def remote_address() -> str:
 
 def prefix_64(address: str) -> str:
     try:
-        return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
+        ip = ipaddress.IPv6Address(address)
     except ValueError:  # not an address (a proxy passing on junk): counted as it came
         return address
+    if ip.ipv4_mapped:  # ::ffff:1.2.3.4 from a dual-stack proxy is that IPv4 client
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
 
 
 @dataclass(frozen=True)

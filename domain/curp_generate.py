@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.curp import check_digit, today_in_mexico
-from domain.curp_mensajes import date_message
+from domain.curp_mensajes import date_message, entity_error
 from domain.curp_tables import (
     CONSONANTS,
     GIVEN_NAME_SKIPS,
@@ -158,30 +158,10 @@ def person_data(
         errors["sexo"] = N_("Elige H (hombre), M (mujer) o X (no binario).")
     state = resolve_state(entidad) if isinstance(entidad, str) else None
     if state is None and not (partial and not entidad):
-        errors["entidad"] = _entity_error(entidad)
+        errors["entidad"] = entity_error(entidad)
     if errors:
         raise CurpDataError(errors)
     return PersonData(names[0], names[1], names[2], born, sex or None, state)
-
-
-def _entity_error(entidad: object) -> str:
-    """Nothing chosen (the page's list) or an entity written that we do not know (the API and
-    the CLI take names and codes too).
-
-    >>> _entity_error(" ")
-    'Elige tu entidad de nacimiento. Si naciste fuera de México, elige «Nacido en el extranjero».'
-    >>> _entity_error("Atlantis").startswith("No reconocemos esa entidad")
-    True
-    """
-    if entidad is None or (isinstance(entidad, str) and not entidad.strip()):
-        return N_(
-            "Elige tu entidad de nacimiento. Si naciste fuera de México,"
-            " elige «Nacido en el extranjero»."
-        )
-    return N_(
-        "No reconocemos esa entidad: escribe su nombre (Jalisco) o su clave (JC);"
-        " si naciste fuera de México, NE."
-    )
 
 
 def _drop_particles(words: list[str]) -> list[str]:

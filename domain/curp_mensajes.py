@@ -219,3 +219,23 @@ def date_message(day: date) -> Mensaje:
     """
     month = Mensaje(MONTHS[day.month - 1])
     return Mensaje(N_("%(dia)s de %(mes)s de %(anio)s"), dia=day.day, mes=month, anio=day.year)
+
+
+def entity_error(entidad: object) -> str:
+    """The calculator's entity problem: nothing chosen (the page's list, whose option for another
+    country is "Fuera de México", domain.curp_tables.STATE_LABELS) or an entity written that we
+    do not know (the API takes names and codes too).
+
+    >>> entity_error(" ")
+    'Elige tu entidad de nacimiento. Si naciste en otro país, elige «Fuera de México».'
+    >>> entity_error("Atlantis").startswith("No reconocemos esa entidad")
+    True
+    """
+    if entidad is None or (isinstance(entidad, str) and not entidad.strip()):
+        return N_(
+            "Elige tu entidad de nacimiento. Si naciste en otro país, elige «Fuera de México»."
+        )
+    return N_(
+        "No reconocemos esa entidad: escribe su nombre (Jalisco) o su clave (JC);"
+        " si naciste fuera de México, NE."
+    )

@@ -183,6 +183,12 @@ def test_ipv6_clients_are_limited_by_their_64_prefix(tmp_path: Path) -> None:
     assert status("2001:db8:1:2:ffff:ffff:ffff:ffff") == 429
     assert status("2001:db8:1:3::1") == 200  # the next /64 is someone else
     assert status("192.0.2.7") == 200
+    # A dual-stack proxy writes IPv4 clients as ::ffff:a.b.c.d: each is its own IPv4 client
+    # (all of them share ::/64), and the same client however it is written.
+    for _ in range(120):
+        status("::ffff:198.51.100.1")
+    assert status("::ffff:198.51.100.1") == 429 and status("198.51.100.1") == 429
+    assert status("::ffff:198.51.100.2") == 200
 
 
 def test_cors_preflight_allows_get_with_the_asked_headers(client) -> None:

@@ -332,7 +332,15 @@ def test_generate_from_a_clean_form_swaps_only_the_answer(client) -> None:
     assert "PXDO800405MJCDMF" in html and "<form" not in html
 
 
-def test_generate_asks_to_choose_an_entity_from_the_list(client) -> None:
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_generate_asks_to_choose_an_entity_from_the_list(client, lang: str) -> None:
+    client.set_cookie("lang", lang)
     html = client.post("/curp/no-la-conozco", data={"nombre": "Ana"}).get_data(as_text=True)
-    assert "Elige tu entidad de nacimiento." in html
+    doc = lxml_html.fromstring(html)
+    [message] = doc.xpath('//*[@id="error-entidad"]')
     assert "escribe su nombre (Jalisco)" not in html
+    # The option it names is the list's own, in the page's language (not RENAPO's name).
+    [abroad] = doc.xpath('//select[@name="entidad"]/option[@value="NE"]')
+    assert f"«{abroad.text_content()}»" in message.text_content() or (
+        f"“{abroad.text_content()}”" in message.text_content()
+    )
