@@ -25,8 +25,8 @@ from blueprints.constancias_servicio import (
     token_reenvio,
 )
 from blueprints.errors import confirmar_sin_token, enviado, render_error, wants_json
-from blueprints.extensions import db, htmx, limiter
-from blueprints.htmx_util import wants_fragment
+from blueprints.extensions import db, limiter
+from blueprints.htmx_util import swap_target, wants_fragment
 from domain import constancias, curp, registry, signing, verificacion
 from domain.models import Constancia
 from domain.outbox import mask_email
@@ -92,7 +92,7 @@ def no_afiliacion() -> ResponseReturnValue:
     if not wants_fragment():
         page = render_template("constancias/no_afiliacion.html", **context)
         return page, 422 if errors else 200
-    if resultado and htmx.target == "resultado":
+    if resultado and swap_target() == "resultado":
         # The form stays as the person left it: only the answer is drawn and swapped.
         return render_template("constancias/_issste_resultado.html", **context)
     # Errors, or a form that asked for everything: the form and the answer, in their place.

@@ -11,11 +11,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from blueprints.errors import confirmar_sin_token, enviado
-from blueprints.extensions import htmx, limiter
+from blueprints.extensions import limiter
 from blueprints.htmx_util import (
     for_other_origins,
     opened_as_page,
     page_or_fragment,
+    swap_target,
     trigger_name,
     wants_fragment,
 )
@@ -89,7 +90,7 @@ def check() -> ResponseReturnValue:
     # This page's form (not the check inside a guide, which has only a result region): an error
     # marks the field itself, so the form comes back whole; and a form showing an error is
     # swapped whole again, which clears it (htmx keeps the focus and the caret).
-    target = htmx.target if wants_fragment() else None
+    target = swap_target()
     if target == "revision" or (target == "resultado" and context["errors"]):
         fragment = render_template("curp/_revision.html", **context)
         headers = {"HX-Retarget": "#revision", "HX-Reswap": "innerHTML", "Vary": "HX-Target"}
@@ -128,7 +129,7 @@ def generate() -> ResponseReturnValue:
     if not wants_fragment():
         status = 422 if errors else 200
         return render_template("curp/generate.html", **context), status
-    if generated and htmx.target == "resultado":
+    if generated and swap_target() == "resultado":
         return render_template("curp/_generated.html", **context)
     # Errors mark each field, so the form comes back whole, as without JavaScript (and a form
     # showing errors asks for everything, which clears them).

@@ -37,6 +37,11 @@ def trigger_name() -> str | None:
     return htmx.trigger_name if htmx else None
 
 
+def swap_target() -> str | None:
+    """The id of the element an htmx swap will replace (HX-Target); None outside a swap."""
+    return htmx.target if wants_fragment() else None
+
+
 def page_or_fragment(page: str, fragment: str, **context: Any) -> str:
     """Render the fragment for an htmx swap and the whole page otherwise (same context)."""
     return render_template(fragment if wants_fragment() else page, **context)

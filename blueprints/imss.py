@@ -170,9 +170,13 @@ def _curp_key() -> str:
 
 
 def _email_key() -> str:
-    """The limiter key for one mailbox: a hash prefix of the address, never the address."""
-    value = request.form.get("email", "")[:320].strip().lower()
-    return "nss-correo:" + hashlib.sha256(value.encode()).hexdigest()[:24]
+    """The limiter key for one mailbox: a hash prefix of the address, never the address.
+
+    Subaddresses (ana+1@, ana+2@) land in one mailbox, so they count as one.
+    """
+    local, _at, domain = request.form.get("email", "")[:320].strip().lower().rpartition("@")
+    mailbox = f"{local.split('+', 1)[0]}@{domain}"
+    return "nss-correo:" + hashlib.sha256(mailbox.encode()).hexdigest()[:24]
 
 
 def _sin_correo() -> bool:

@@ -16,7 +16,8 @@
     if (!target || target.id !== "resultado-curp") return;
     var input = document.getElementById("campo-curp");
     if (!input) return;
-    if (target.querySelector(".panel--error")) input.setAttribute("aria-invalid", "true");
+    var empty = target.querySelector("#error-curp"); // a CURP with problems is not a field error
+    if (empty) input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
   });
   // A form sent as a whole page (no htmx) that comes back with errors: start at the summary,

@@ -46,6 +46,11 @@ def test_empty_check_inside_the_curp_guide_marks_the_field(
     phone.locator("#campo-curp").press_sequentially(VALID, delay=20)
     expect(phone.locator("#resultado-curp")).to_contain_text(f"{VALID} está bien formada")
     expect(phone.locator("#campo-curp")).not_to_have_attribute("aria-invalid", "true")
+    # A CURP with problems is an answer about the CURP, not an error in filling the field.
+    phone.locator("#campo-curp").fill("PXNE661320HMCXTN07")
+    phone.get_by_role("button", name="Revisar").click()
+    expect(phone.locator("#resultado-curp")).to_contain_text("El mes 13 no existe")
+    expect(phone.locator("#campo-curp")).not_to_have_attribute("aria-invalid", "true")
 
 
 def test_empty_check_without_javascript_marks_the_field(

@@ -344,3 +344,8 @@ def test_generate_asks_to_choose_an_entity_from_the_list(client, lang: str) -> N
     assert f"«{abroad.text_content()}»" in message.text_content() or (
         f"“{abroad.text_content()}”" in message.text_content()
     )
+
+
+def test_an_empty_check_says_so_first_in_the_title(client) -> None:
+    assert "<title>Error: Revisa tu CURP" in client.get("/curp?curp=").get_data(as_text=True)
+    assert "<title>Revisa tu CURP" in client.get("/curp").get_data(as_text=True)

@@ -507,12 +507,14 @@ def test_nss_is_limited_per_address(tmp_path: Path, database_url: str) -> None:
 
 
 def test_nss_is_limited_per_destination_mailbox(tmp_path: Path, database_url: str) -> None:
-    # Many CURPs from many client addresses, all to one mailbox: a directory in the making.
+    # Many CURPs from many client addresses, all to one mailbox (one subaddress each): a
+    # directory in the making.
     app = limited_app(tmp_path, database_url)
     client = app.test_client()
     curps = [curp_rules.validate(c) for c in _valid_curps(10)] + [UNKNOWN]
+    mailbox = [f"Recolector+{n}@Example.org{' ' * (n % 2)}" for n in range(len(curps))]
     codes = [
-        client.post(NSS_URL, data={"curp": c, "email": f"Recolector@Example.org{' ' * (n % 2)}"},
+        client.post(NSS_URL, data={"curp": c, "email": mailbox[n]},
                     environ_base={"REMOTE_ADDR": f"10.0.4.{n}"}).status_code
         for n, c in enumerate(curps)
     ]  # fmt: skip
