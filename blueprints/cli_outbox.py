@@ -8,6 +8,7 @@ Exit code of a single run: 0 when nothing failed, 1 when some message could not 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 import threading
@@ -79,9 +80,17 @@ def deliver_command(watch: bool, interval: float, limit: int) -> None:
 
 
 @outbox_cli.command("retry")
-def retry_command() -> None:
-    """Vuelve a poner en espera los correos abandonados (tras corregir lo que los detuvo)."""
-    requeued = outbox.requeue_abandoned(db.session, utcnow())
+@click.option(
+    "--horas",
+    type=click.IntRange(min=1),
+    default=int(outbox.RETRY_WINDOW.total_seconds() // 3600),
+    show_default=True,
+    help="Solo los correos creados en estas últimas horas.",
+)
+def retry_command(horas: int) -> None:
+    """Vuelve a poner en espera los correos que agotaron sus intentos (tras corregir lo que los
+    detuvo). Los que el servidor rechazó para siempre no vuelven."""
+    requeued = outbox.requeue_abandoned(db.session, utcnow(), dt.timedelta(hours=horas))
     click.echo(f"De nuevo en espera: {requeued}. Los entrega `outbox deliver`.")
 
 

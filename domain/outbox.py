@@ -50,6 +50,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12  # 30 s, 1 min, 2 min … then hourly: about six hours in all
+# Given up for good (the server refused this message or its recipient): past MAX_ATTEMPTS, so
+# nothing claims it, and apart from the messages whose attempts ran out, which `outbox retry`
+# puts back in line once an operator fixed what stopped them.
+REFUSED = MAX_ATTEMPTS + 1
+# How far back `outbox retry` looks: older mail (a recovery link, an activation) is stale.
+RETRY_WINDOW = dt.timedelta(days=1)
 FIRST_RETRY = dt.timedelta(seconds=30)
 LONGEST_WAIT = dt.timedelta(hours=1)
 # Longer than any send can take (SMTP timeout 15 s per step): a claim that outlives it is dead.
@@ -204,7 +210,7 @@ def _attempt(
             "siguiente_intento": now + backoff(claim.attempt),
         }
         if abandoned:
-            values["intentos"] = MAX_ATTEMPTS
+            values["intentos"] = REFUSED if permanent else MAX_ATTEMPTS
         _record(session_factory, claim.id, values)
         level = logging.ERROR if abandoned else logging.WARNING
         log.log(
@@ -223,15 +229,23 @@ def _attempt(
     return "sent"
 
 
-def requeue_abandoned(session: Session, now: dt.datetime) -> int:
-    """Put the messages given up on back in line, with their attempts anew; how many.
+def requeue_abandoned(
+    session: Session, now: dt.datetime, window: dt.timedelta = RETRY_WINDOW
+) -> int:
+    """Put back in line, with their attempts anew, the messages of the last ``window`` whose
+    attempts ran out; how many.
 
-    For after an operator fixed what stopped them (a wrong password, a server refusing us).
-    A link inside one may have expired meanwhile: the page it opens says so and offers a new one.
+    For after an operator fixed what stopped them (a wrong password, a server that was away
+    for hours). Messages a server refused for good stay given up, and older ones stay too: a
+    link inside may have expired, and a day-old "tu contraseña cambió" would only alarm.
     """
     result = session.execute(
         update(Correo)
-        .where(Correo.enviado.is_(False), Correo.intentos >= MAX_ATTEMPTS)
+        .where(
+            Correo.enviado.is_(False),
+            Correo.intentos == MAX_ATTEMPTS,
+            Correo.creado >= now - window,
+        )
         .values(intentos=0, siguiente_intento=now)
     )
     session.commit()

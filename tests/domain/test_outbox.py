@@ -179,7 +179,7 @@ def test_permanent_refusal_is_abandoned_at_once(factory: sessionmaker[Session]) 
     report = outbox.deliver_pending(factory, refused, NOW)
     assert report.abandoned == 1
     [row] = all_rows(factory)
-    assert row.intentos == outbox.MAX_ATTEMPTS and row.ultimo_error == "SMTP 550 <j***@example.org>"
+    assert row.intentos == outbox.REFUSED and row.ultimo_error == "SMTP 550 <j***@example.org>"
 
 
 class Holding:
@@ -256,7 +256,7 @@ def test_a_message_refused_after_data_is_abandoned_if_5xx_and_retried_if_4xx(
         report = outbox.deliver_pending(factory, transport, NOW)
     assert (report.abandoned, report.retrying, report.pending) == (1, 1, 1)
     too_big, busy = all_rows(factory)
-    assert too_big.intentos == outbox.MAX_ATTEMPTS and "SMTP 554" in (too_big.ultimo_error or "")
+    assert too_big.intentos == outbox.REFUSED and "SMTP 554" in (too_big.ultimo_error or "")
     assert busy.intentos == 1 and "SMTP 451" in (busy.ultimo_error or "")
     later = NOW + dt.timedelta(hours=1)
     report = outbox.deliver_pending(factory, outbox.SmtpTransport(settings_for(smtp_server)), later)

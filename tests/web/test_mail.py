@@ -301,15 +301,21 @@ def test_abandoned_messages_go_back_in_line_with_retry(
     smtp_server.stop()
     app.test_client().post("/prueba/correo")
     assert wait_for_deliveries()
-    with app.app_context():  # a message given up on (its attempts spent), and one sent
-        db.session.execute(sa.update(Correo).values(intentos=outbox.MAX_ATTEMPTS))
-        db.session.add(
-            Correo(
-                message_id="<enviado@x>", destinatario="ya@example.org", asunto="x",
-                mensaje=b"x", creado=utcnow(), enviado=True, intentos=1,
-                siguiente_intento=utcnow(),
-            )
+
+    def correo(n: str, intentos: int, hace: dt.timedelta, enviado: bool = False) -> Correo:
+        return Correo(
+            message_id=f"<{n}@x>", destinatario=f"{n}@example.org", asunto="x", mensaje=b"x",
+            creado=utcnow() - hace, enviado=enviado, intentos=intentos,
+            siguiente_intento=utcnow(),
         )  # fmt: skip
+
+    with app.app_context():  # the request's message, its attempts spent; and others that stay
+        db.session.execute(sa.update(Correo).values(intentos=outbox.MAX_ATTEMPTS))
+        db.session.add_all([
+            correo("enviado", 1, dt.timedelta(0), enviado=True),
+            correo("rechazado", outbox.REFUSED, dt.timedelta(0)),  # refused for good
+            correo("viejo", outbox.MAX_ATTEMPTS, dt.timedelta(hours=30)),  # stale by now
+        ])  # fmt: skip
         db.session.commit()
     runner = app.test_cli_runner()
     assert "en espera: 0" in runner.invoke(args=["outbox", "deliver"]).output
@@ -318,8 +324,11 @@ def test_abandoned_messages_go_back_in_line_with_retry(
     assert retried.exit_code == 0 and "De nuevo en espera: 1" in retried.output
     delivered = runner.invoke(args=["outbox", "deliver"])
     assert delivered.exit_code == 0 and "Enviados: 1" in delivered.output
-    assert len(smtp_server.wait_for(1)) == 1
+    assert [m["To"] for m in smtp_server.wait_for(1)] == [ADDRESS]
     assert "De nuevo en espera: 0" in runner.invoke(args=["outbox", "retry"]).output
+    # Asked for, an older one comes back too; the refused one never does.
+    older = runner.invoke(args=["outbox", "retry", "--horas", "48"])
+    assert "De nuevo en espera: 1" in older.output
 
 
 def test_queue_outside_a_request_and_several_in_one_commit(
