@@ -893,27 +893,6 @@ def test_recovery_links_expire_after_an_hour(app: Flask, activa: str) -> None:
 # --- CSRF and junk -------------------------------------------------------------------------
 
 
-def test_every_form_refuses_a_post_without_csrf_token(tmp_path: Any, database_url: str) -> None:
-    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
-    client = app.test_client()
-    for path in (
-        "/cuenta/registro",
-        "/cuenta/registro/revisar/curp",
-        "/cuenta/activar/x.y.z",
-        "/cuenta/activar/reenviar",
-        "/cuenta/entrar",
-        "/cuenta/salir",
-        "/cuenta/recuperar",
-        "/cuenta/recuperar/x.y.z",
-        "/cuenta/correo/confirmar/x.y.z",
-        "/oficina/correo",
-        "/oficina/contrasena",
-    ):
-        response = client.post(path, data={"curp": "X", "email": "a@example.org"}, headers=HX)
-        assert response.status_code == 400, path
-        assert "El formulario caducó" in response.get_data(as_text=True), path
-
-
 def sin_token(html: str) -> Any:
     """The page a form posted without token gets back: its form, to confirm, parsed."""
     doc = lxml_html.fromstring(html)
