@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -90,10 +91,16 @@ def render_error(status: int, template: str = "errors/error.html", **context: ob
         return problem(status, title, str(context.get("detail") or title))
     if wants_fragment():
         kind = "csrf" if template == "errors/csrf.html" else "error"
+        headers = dict(AVISO)
+        if kind == "csrf":
+            # The page is still on screen with what was typed: a fresh token for it (site.js
+            # puts it in the page's forms), so sending again works and nothing is retyped. Only
+            # this page's own scripts can read it: htmx's header cannot cross origins.
+            headers["HX-Trigger"] = json.dumps({"token-renovado": {"token": generate_csrf()}})
         html = render_template(
             "errors/_aviso.html", status=status, title=title, kind=kind, **context
         )
-        return Response(html, status=status, headers=AVISO)
+        return Response(html, status=status, headers=headers)
     # posts_nothing: an error page has no form, so no CSRF token and no session to carry one;
     # under the cookie-less widget paths (blueprints/embed.py) there is no session at all.
     html = render_template(template, status=status, title=title, posts_nothing=True, **context)

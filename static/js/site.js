@@ -17,8 +17,15 @@
     var input = document.getElementById("campo-curp");
     if (!input) return;
     var empty = target.querySelector("#error-curp"); // a CURP with problems is not a field error
-    if (empty) input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
+    var hint = document.getElementById("ayuda-curp") ? "ayuda-curp" : "";
+    if (empty) {
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", (hint + " error-curp").trim());
+    } else {
+      input.removeAttribute("aria-invalid");
+      if (hint) input.setAttribute("aria-describedby", hint);
+      else input.removeAttribute("aria-describedby");
+    }
   });
   // A form sent as a whole page (no htmx) that comes back with errors: start at the summary,
   // as after a swap, so the first thing read is what to fix (the script is deferred: the page
@@ -33,6 +40,18 @@
     if (xhr.status >= 400 && xhr.getResponseHeader("HX-Retarget") === "#aviso") {
       event.detail.shouldSwap = true;
       event.detail.isError = false; // shown as the server meant: no fallback below on top
+    }
+  });
+  // A form that expired while open: the alert's answer brings a fresh token (blueprints/
+  // errors.py), put in every form of the page and in htmx's header, so sending again works.
+  document.addEventListener("token-renovado", function (event) {
+    var token = event.detail && event.detail.token;
+    if (!token) return;
+    document.querySelectorAll("input[name=csrf_token]").forEach(function (input) {
+      input.value = token;
+    });
+    if (document.body.hasAttribute("hx-headers")) {
+      document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": token }));
     }
   });
   // A new request makes the last alert stale; an unreachable server gets one of its own.

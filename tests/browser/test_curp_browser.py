@@ -42,6 +42,9 @@ def test_empty_check_inside_the_curp_guide_marks_the_field(
     phone.get_by_role("button", name="Revisar").click()
     expect(phone.locator("#resultado-curp")).to_contain_text("Escribe tu CURP.")
     expect(phone.locator("#campo-curp")).to_have_attribute("aria-invalid", "true")
+    expect(phone.locator("#campo-curp")).to_have_attribute(
+        "aria-describedby", "ayuda-curp error-curp"
+    )
     assert_no_axe_violations(phone)
     phone.locator("#campo-curp").press_sequentially(VALID, delay=20)
     expect(phone.locator("#resultado-curp")).to_contain_text(f"{VALID} está bien formada")
