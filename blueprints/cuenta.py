@@ -218,6 +218,14 @@ def _fallo(cuenta: Cuenta, form: dict[str, str]) -> Response:
     return _wrong(form)
 
 
+@confirmar_sin_token("cuenta.salir")
+def _confirmar_salir() -> ResponseReturnValue:
+    # On a shared phone, a "Salir" that only says the form expired would leave the account open.
+    # posts_nothing: the header's own "Salir" would be a second button for the same thing.
+    abierta = bool(current_user.is_authenticated)
+    return render_template("cuenta/salir.html", sesion_abierta=abierta, posts_nothing=True)
+
+
 @bp.post("/cuenta/salir")
 def salir() -> ResponseReturnValue:
     if current_user.is_authenticated:

@@ -980,6 +980,33 @@ def test_sign_in_without_token_keeps_the_curp_and_counts_nothing(
     assert not sin_token(foreign.get_data(as_text=True)).xpath('//input[@name="next"]')
 
 
+def test_salir_from_a_page_left_open_still_signs_out_with_one_more_press(
+    tmp_path: Any, database_url: str
+) -> None:
+    # A shared phone: "Salir" pressed on a page open past its form's hour must not leave the
+    # account open behind a "form expired" page.
+    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
+    curp = seed(app)["issste_titular"][0]
+    crear_cuenta(app, curp, "activa@example.org")
+    client = app.test_client()
+    page = client.get("/cuenta/entrar").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    data = {"curp": curp, "password": PASSWORD, "csrf_token": token.group(1)}
+    assert client.post("/cuenta/entrar", data=data).status_code == 303
+    stale = client.post("/cuenta/salir", data={"csrf_token": "caducado"}, headers=DESDE_AQUI)
+    assert stale.status_code == 400
+    doc = lxml_html.fromstring(stale.get_data(as_text=True))
+    [form] = doc.xpath('//main//form[@action="/cuenta/salir"]')
+    assert len(doc.xpath('//form[@action="/cuenta/salir"]')) == 1  # not the header's too
+    assert client.get("/oficina").status_code == 200  # nothing done yet
+    fresh = form.xpath('.//input[@name="csrf_token"]/@value')[0]
+    assert client.post("/cuenta/salir", data={"csrf_token": fresh}).status_code == 303
+    assert client.get("/oficina").status_code == 302
+    again = client.post("/cuenta/salir", data={"csrf_token": "caducado"}, headers=DESDE_AQUI)
+    assert "Tu sesión ya está cerrada." in again.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("path", ["/cuenta/recuperar", "/cuenta/activar/reenviar"])
 def test_asking_for_a_link_without_token_keeps_the_address_and_sends_nothing(
     tmp_path: Any, database_url: str, path: str
