@@ -81,15 +81,4 @@
   }
   document.addEventListener("htmx:sendError", sinConexion);
   document.addEventListener("htmx:responseError", sinConexion);
-  // Buttons that copy a snippet to the clipboard (integration page).
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-copy-target]");
-    if (!button || !navigator.clipboard) return;
-    var source = document.getElementById(button.getAttribute("data-copy-target"));
-    if (!source) return;
-    navigator.clipboard.writeText(source.textContent || "").then(function () {
-      var status = document.getElementById(button.getAttribute("data-copy-status"));
-      if (status) status.textContent = button.getAttribute("data-copied-text") || "Copiado";
-    });
-  });
 })();

@@ -362,7 +362,9 @@ def test_integration_page_has_no_axe_violations_and_a_live_preview(
 
 def test_copy_buttons_only_where_they_can_copy(browser: Any, live_server: LiveServer) -> None:
     for javascript in (True, False):
-        context = browser.new_context(java_script_enabled=javascript)
+        context = browser.new_context(
+            java_script_enabled=javascript, permissions=["clipboard-read", "clipboard-write"]
+        )
         try:
             page = context.new_page()
             page.goto(live_server.url + "/integracion")
@@ -377,5 +379,9 @@ def test_copy_buttons_only_where_they_can_copy(browser: Any, live_server: LiveSe
                 ".indexOf('data-lang=\"en\"') > 0"
             )
             expect(button).to_be_visible()
+            button.click()  # and it copies the snippet shown, and says so
+            expect(page.locator("#copiado-script")).to_have_text("Código copiado")
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied == page.locator("#codigo-script").text_content()
         finally:
             context.close()
