@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import time
-import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +38,7 @@ class Edge:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
         incoming = environ.get("HTTP_X_REQUEST_ID", "")
-        rid = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        rid = incoming if REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
         environ[REQUEST_ID_KEY] = rid
         seen: list[tuple[str, str]] = []
 

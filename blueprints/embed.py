@@ -120,10 +120,12 @@ class CookielessWidget(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
         if request.path == COOKIELESS[0] or request.path.startswith(COOKIELESS[1:]):
             return None  # Flask uses a null session instead, and never saves it
-        if app.config["SESSION_COOKIE_NAME"] not in request.cookies and isinstance(
-            self.inner, SecureCookieSessionInterface
+        if isinstance(self.inner, SecureCookieSessionInterface) and (
+            # Most requests carry no cookie: an empty session needs no signing serializer, nor
+            # a parse of the headers for a Cookie that is not there.
+            "HTTP_COOKIE" not in request.environ
+            or app.config["SESSION_COOKIE_NAME"] not in request.cookies
         ):
-            # Most requests carry no cookie: an empty session needs no signing serializer.
             return self.inner.session_class()
         return self.inner.open_session(app, request)
 
