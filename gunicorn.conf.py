@@ -4,8 +4,13 @@ Every value can be overridden from the environment (GUNICORN_WORKERS, GUNICORN_T
 """
 
 import gc
+import json
+import logging
 import multiprocessing
 import os
+import time
+
+from gunicorn import glogging
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers, one per core plus one: steadier p99 than gthread for these short requests, and
@@ -22,6 +27,43 @@ max_requests_jitter = 500
 # Our own JSON access log (with masking) replaces gunicorn's, which would print raw paths.
 accesslog = None
 errorlog = "-"
+
+
+class MasterJson(logging.Formatter):
+    """The master's own lines (start, workers booted and lost, signals) as JSON with the keys of
+    the app's lines, so that a log pipeline parses every line the service writes.
+
+    Defined here rather than imported from blueprints.observability: the master re-reads this
+    file on a reload (HUP) but keeps every module it imported, and workers fork from it, so an
+    imported formatter would pin old code into every new worker. The master sees no request,
+    so there is nothing in its lines to mask; each worker installs the app's masking formatter
+    in post_worker_init below.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created)),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": None,
+        }
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, separators=(",", ":"))
+
+
+class JsonLogger(glogging.Logger):
+    """gunicorn's logger, writing the master's lines with MasterJson (set again on HUP)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(MasterJson())
+
+
+logger_class = JsonLogger
+
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn's control socket (for gunicornc) is one path per user by default: a second master on
 # the same host (a blue/green switch, two sites) would take it from the first. One per bind

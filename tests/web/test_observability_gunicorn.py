@@ -38,8 +38,15 @@ def test_worker_reload_and_shutdown_log_json_without_logging_errors(tmp_path: Pa
     text = log.read_text()
     assert "Logging error" not in text
     assert CURP not in text
-    # Each worker's exit, the one the reload replaced and the last one, is one of our JSON lines.
-    exits = [json.loads(line) for line in text.splitlines() if "Worker exiting" in line]
+    # Every line the service wrote is JSON with the app's keys: the master's own (its start, the
+    # reload, its shutdown) and each worker's exit, the one the reload replaced and the last one.
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert all(set(line) >= {"time", "level", "logger", "message", "request_id"} for line in lines)
+    master = [line["message"] for line in lines if line["logger"] == "gunicorn.error"]
+    assert any(message.startswith("Starting gunicorn") for message in master)
+    assert "Handling signal: hup" in master
+    assert "Shutting down: Master" in master
+    exits = [line for line in lines if "Worker exiting" in line["message"]]
     assert [e["logger"] for e in exits] == ["gunicorn.error", "gunicorn.error"]
     access = [json.loads(line)["message"] for line in text.splitlines() if "portal.access" in line]
     assert any(message.startswith("GET /curp?curp=*** 200 ") for message in access)
