@@ -124,7 +124,7 @@ def bench_http(seconds: int = 5, rounds: int = 3) -> None:
         url = server.url + "/api/v1/curp/PXNE660720HMCXTN06"
         wrk(bare, seconds=1)
         wrk(url, seconds=1)
-        floor, api = paired(bare, url, None, seconds, rounds)
+        floor, api = paired(bare, url, None, seconds, rounds, (bare_server, server))
     print(
         "HTTP under gunicorn (2 sync workers; wrk on the same cores; "
         f"median of {rounds} alternated pairs), target 70 % of bare:"

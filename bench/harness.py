@@ -42,6 +42,14 @@ class Server:
         )
         return [int(pid) for pid in out.stdout.split()]
 
+    def worker_cpu_seconds(self) -> float:
+        """CPU time (user and system) the workers have used so far, from /proc."""
+        total = 0
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+        return total / os.sysconf("SC_CLK_TCK")
+
     def worker_rss_mib(self) -> list[float]:
         sizes = []
         for pid in self.worker_pids():
@@ -128,6 +136,9 @@ class WrkResult:
     p99_ms: float
     errors: int
     requests: int
+    # The workers' CPU time per request, when the server was given: unlike requests per second
+    # it does not depend on how wrk, on the same cores, shares them.
+    cpu_us: float | None = None
 
 
 def _ms(text: str) -> float:
@@ -135,13 +146,22 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, seconds: int = 5, connections: int = 16, lua: str | None = None) -> WrkResult:
-    """``lua`` defaults to ``script()``: GET ``url``, each request from its own address."""
+def wrk(
+    url: str,
+    seconds: int = 5,
+    connections: int = 16,
+    lua: str | None = None,
+    server: Server | None = None,
+) -> WrkResult:
+    """``lua`` defaults to ``script()``: GET ``url``, each request from its own address. With
+    the ``server`` that answers, the result has its workers' CPU time per request too."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed (Debian package wrk): apt-get install wrk")
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     command += ["-s", lua or script()]
+    cpu_before = server.worker_cpu_seconds() if server else 0.0
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    cpu = server.worker_cpu_seconds() - cpu_before if server else None
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"(?m)^\s+50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"(?m)^\s+99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
@@ -155,7 +175,8 @@ def wrk(url: str, seconds: int = 5, connections: int = 16, lua: str | None = Non
     )
     if socket_errors:
         errors += sum(int(x) for x in socket_errors.groups())
-    return WrkResult(rps, p50, p99, errors, requests)
+    cpu_us = cpu * 1e6 / requests if cpu is not None and requests else None
+    return WrkResult(rps, p50, p99, errors, requests, cpu_us)
 
 
 def script(
@@ -199,7 +220,12 @@ def form_session(url: str) -> tuple[dict[str, str], str]:
 
 
 def paired(
-    bare_url: str, url: str, lua: str | None, seconds: int, rounds: int = 3
+    bare_url: str,
+    url: str,
+    lua: str | None,
+    seconds: int,
+    rounds: int = 3,
+    servers: tuple[Server, Server] | None = None,
 ) -> tuple[WrkResult, WrkResult]:
     """The bare endpoint then ``url``, ``rounds`` times; the pair with the median ratio.
 
@@ -207,17 +233,23 @@ def paired(
     machine the speed drifts by 10-20 % within a minute, which a single early figure would
     turn into the ratio. The median pair keeps one lucky or unlucky run from deciding it.
     """
+    bare_server, server = servers or (None, None)
     pairs = []
     for _ in range(rounds):
-        bare = wrk(bare_url, seconds)
-        pairs.append((bare, wrk(url, seconds, lua=lua)))
+        bare = wrk(bare_url, seconds, server=bare_server)
+        pairs.append((bare, wrk(url, seconds, lua=lua, server=server)))
     pairs.sort(key=lambda pair: pair[1].rps / pair[0].rps)
     return pairs[len(pairs) // 2]
 
 
 def line(name: str, result: WrkResult, bare: WrkResult | None = None) -> str:
     ratio = f"  {result.rps / bare.rps:5.0%} of bare ({bare.rps:.0f})" if bare else ""
+    cpu = ""
+    if result.cpu_us is not None:
+        cpu = f"  cpu {result.cpu_us:5.0f} µs/req"
+        if bare and bare.cpu_us:
+            cpu += f" (bare {bare.cpu_us:.0f})"
     return (
         f"{name:<42} {result.rps:8.0f} req/s  p50 {result.p50_ms:6.2f} ms  "
-        f"p99 {result.p99_ms:6.2f} ms  errors {result.errors}{ratio}"
+        f"p99 {result.p99_ms:6.2f} ms  errors {result.errors}{ratio}{cpu}"
     )

@@ -10,8 +10,9 @@ does: CSRF checked, rate limits on (in memory, or in Redis with --redis), behind
 proxy, and every request comes from its own client address (bench.harness.script). The search
 and the download carry the session cookie and CSRF token of the form page, as a browser's do;
 the search is measured as htmx sends it (the result only) and as a browser without JavaScript
-does (the whole page). A bare endpoint answering as many bytes as the guide page shows how much
-of the page's cost is its size.
+does (the whole page). A bare endpoint answering as many bytes as the guide page shows how
+much of the page's cost is its size. Each line also gives the workers' CPU time per request
+(from /proc), which, unlike requests per second, does not move with how wrk shares the cores.
 """
 
 from __future__ import annotations
@@ -78,10 +79,13 @@ def main() -> None:
             ),
         ]
         for name, url, lua in targets:
-            floor, result = paired(bare, url, lua, args.seconds, args.rounds)
+            answering = bare_server if url.startswith(bare) else server
+            servers = (bare_server, answering)
+            floor, result = paired(bare, url, lua, args.seconds, args.rounds, servers)
             print(line(name, result, floor))
         download = search + "/descargar"
-        issued = wrk(server.url + download, args.seconds, 4, script(download, form, cookie))
+        lua = script(download, form, cookie)
+        issued = wrk(server.url + download, args.seconds, 4, lua, server)
         print(line("PDF issuance (4 connections)", issued))
         rss = ", ".join(f"{mib:.1f}" for mib in server.worker_rss_mib())
         print(f"worker RSS after the PDF run (MiB): {rss}")
