@@ -17,8 +17,8 @@ from domain import registry, sello
 from domain.curp import today_in_mexico
 from domain.models import Afiliacion
 from tests.conftest import make_app
+from tests.web.constancias_helpers import ledger, published_keys
 from tests.web.cuenta_helpers import PASSWORD, crear_cuenta, seed
-from tests.web.test_constancias import ledger, published_keys
 from tests.web.test_oficina import signed_in
 
 URL = "/oficina/constancia-vigencia"

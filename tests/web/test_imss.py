@@ -20,8 +20,8 @@ from domain import nss as nss_rules
 from domain import registry, sello
 from domain.models import Afiliacion, Constancia, Correo, Persona
 from tests.conftest import make_app
-from tests.smtp import SmtpServer, mail_app, text_part
-from tests.web.test_constancias import (
+from tests.smtp import SmtpServer, text_part
+from tests.web.constancias_helpers import (
     ADDRESS,
     UNKNOWN,
     body,
@@ -67,11 +67,6 @@ def add_beneficiaria(app: Flask, titular: str) -> str:
         )  # fmt: skip
         db.session.commit()
     return "LUCIA PRUEBA ENSAYO"
-
-
-@pytest.fixture
-def mail(tmp_path: Path, database_url: str, smtp_server: SmtpServer) -> tuple[Flask, SmtpServer]:
-    return mail_app(tmp_path, database_url, smtp_server), smtp_server
 
 
 def post(client: FlaskClient, url: str, **fields: str) -> Any:
