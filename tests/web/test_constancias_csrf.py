@@ -10,12 +10,7 @@ from lxml import html as lxml_html
 from blueprints.extensions import db
 from domain.models import Correo
 from tests.conftest import make_app
-from tests.web.constancias_helpers import (
-    ADDRESS,
-    UNKNOWN,
-    body,
-    ledger,
-)
+from tests.web.constancias_helpers import ADDRESS, UNKNOWN, body, ledger
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,7 @@ from flask import Flask
 
 from domain import sello, signing
 from tests.conftest import make_app
-from tests.web.constancias_helpers import (
-    UNKNOWN,
-    body,
-    ledger,
-)
+from tests.web.constancias_helpers import UNKNOWN, body, ledger
 
 
 def test_without_a_key_outside_demo_mode_nothing_is_issued(

@@ -14,15 +14,7 @@ from blueprints import cuenta as cuenta_views
 from blueprints.extensions import db
 from domain.models import Cuenta
 from tests.conftest import make_app
-from tests.web.cuenta_helpers import (
-    correos,
-    crear_cuenta,
-    cuenta,
-    entrar,
-    normalise,
-    seed,
-    texto,
-)
+from tests.web.cuenta_helpers import correos, crear_cuenta, cuenta, entrar, normalise, seed, texto
 
 CUENTA_ROUTES = {
     ("/cuenta/activar/<token>", ("GET", "POST"), "cuenta.activar"),

@@ -7,14 +7,7 @@ import re
 from flask import Flask
 from lxml import html as lxml_html
 
-from tests.web.cuenta_helpers import (
-    correos,
-    enlace,
-    entrar,
-    normalise,
-    texto,
-    token_para,
-)
+from tests.web.cuenta_helpers import correos, enlace, entrar, normalise, texto, token_para
 
 
 def test_recovery_answers_the_same_whether_or_not_the_address_exists(
