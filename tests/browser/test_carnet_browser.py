@@ -13,7 +13,7 @@ from blueprints.extensions import db
 from domain import registry, sello
 from tests.browser.conftest import assert_no_axe_violations, assert_no_horizontal_scroll
 from tests.browser.test_constancias_browser import example
-from tests.web.test_cuenta import PASSWORD, crear_cuenta
+from tests.web.cuenta_helpers import PASSWORD, crear_cuenta
 
 pytestmark = pytest.mark.browser
 URL = "/oficina/constancia-vigencia"

@@ -14,7 +14,7 @@ from domain.models import Base
 from tests.browser.conftest import LiveServer, assert_no_axe_violations, assert_no_horizontal_scroll
 from tests.conftest import make_app
 from tests.smtp import SmtpServer
-from tests.web.test_cuenta import datos, enlace, seed
+from tests.web.cuenta_helpers import datos, enlace, seed
 
 pytestmark = pytest.mark.browser
 PASSWORD = "lumbre de otoño"

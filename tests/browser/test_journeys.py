@@ -38,7 +38,7 @@ from tests.browser.test_embed_browser import (
 from tests.browser.test_guides_browser import focused, tab_to, watch_errors
 from tests.conftest import make_app
 from tests.smtp import SmtpServer, text_part
-from tests.web.test_cuenta import datos
+from tests.web.cuenta_helpers import datos
 
 pytestmark = pytest.mark.browser
 

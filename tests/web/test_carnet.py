@@ -17,19 +17,14 @@ from domain import registry, sello
 from domain.curp import today_in_mexico
 from domain.models import Afiliacion
 from tests.conftest import make_app
-from tests.web.test_constancias import ledger, published_keys
-from tests.web.test_cuenta import PASSWORD, crear_cuenta, seed
+from tests.web.constancias_helpers import ledger, published_keys
+from tests.web.cuenta_helpers import PASSWORD, crear_cuenta, seed
 from tests.web.test_oficina import signed_in
 
 URL = "/oficina/constancia-vigencia"
 SIGN_IN = "/cuenta/entrar?next=%2Foficina%2Fconstancia-vigencia"
 FILENAME = re.compile(r"^attachment; filename=constancia-vigencia-derechos-VD-\d{4}-\d{6}\.pdf$")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def curps(app: Flask) -> dict[str, tuple[str, ...]]:
-    return seed(app)
 
 
 def family(app: Flask, titular: str) -> list[Afiliacion]:

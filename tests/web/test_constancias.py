@@ -1,9 +1,8 @@
-"""The public constancia flows: every outcome, every bad input, the emailed PDF, the resend,
-the limits, and 100 downloads at once against a live server."""
+"""/constancias/no-afiliacion, no-derechohabiencia, sin-seguridad-social: outcomes, bad input,
+htmx, downloads, the request limit, and 100 downloads at once against a live server."""
 
 from __future__ import annotations
 
-import base64
 import re
 import urllib.error
 import urllib.parse
@@ -13,60 +12,30 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import Flask
 from flask.testing import FlaskClient
 from lxml import html as lxml_html
 
-from blueprints.extensions import db
-from domain import demo, sello, signing
-from domain.models import Constancia, Correo
+from domain import sello
 from tests.browser.conftest import LiveServer
-from tests.captcha_helpers import solve_captcha
 from tests.conftest import make_app
-from tests.smtp import SmtpServer, mail_app, text_part
+from tests.web.constancias_helpers import (
+    ADDRESS,
+    UNKNOWN,
+    body,
+    imss_form,
+    ledger,
+    published_keys,
+    seed,
+)
 
-ADDRESS = "persona.prueba@example.org"
-UNKNOWN = "XEXX010101HNEXXXA4"  # well formed, never in the demo registry
 FOLIO_IN = re.compile(r"NA-\d{4}-\d{6}")
 FILENAME = re.compile(r"^attachment; filename=constancia-no-afiliacion-NA-\d{4}-\d{6}\.pdf$")
-
-
-def seed(app: Flask) -> dict[str, str]:
-    """Demo people; the first CURP of each case."""
-    result = app.test_cli_runner().invoke(args=["demo", "seed", "--count", "40", "--seed", "7"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        return {e.key: e.curps[0] for e in demo.examples(db.session)}
 
 
 @pytest.fixture
 def curps(app: Flask) -> dict[str, str]:
     return seed(app)
-
-
-def published_keys(client: FlaskClient) -> signing.KeyRing:
-    keys = [
-        Ed25519PublicKey.from_public_bytes(base64.b64decode(k["public_key"]))
-        for k in client.get("/api/v1/claves").get_json()
-    ]
-    return signing.KeyRing.of(None, keys)
-
-
-def ledger(app: Flask) -> list[Constancia]:
-    with app.app_context():
-        rows = list(db.session.scalars(db.select(Constancia).order_by(Constancia.folio)))
-        db.session.expunge_all()
-        return rows
-
-
-def imss_form(client: FlaskClient, url: str, **fields: str) -> dict[str, str]:
-    page = client.get(url).get_data(as_text=True)
-    return {**solve_captcha(client, page), **fields}
-
-
-def body(response: Any) -> str:
-    return str(response.get_data(as_text=True))
 
 
 # --- no afiliación -----------------------------------------------------------------------
@@ -235,102 +204,6 @@ def test_download_refused_when_affiliated_or_invalid(
     assert ledger(app) == []
 
 
-@pytest.mark.parametrize(
-    ("path", "fields"),
-    [
-        ("/constancias/no-afiliacion", ("curp",)),
-        ("/constancias/no-afiliacion/descargar", ("curp",)),
-        ("/constancias/no-derechohabiencia", ("curp", "email")),
-        ("/constancias/sin-seguridad-social", ("curp", "email")),
-        ("/constancias/vigencia-imss", ("curp", "nss", "email")),
-    ],
-)
-def test_another_site_s_form_lands_on_ours_filled_in_and_nothing_is_done(
-    tmp_path: Path, database_url: str, path: str, fields: tuple[str, ...]
-) -> None:
-    # The fields are named curp and email so that other sites can post to these flows; without
-    # this site's token the post is only shown back, to be confirmed here.
-    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
-    sent = {"curp": UNKNOWN.lower(), "nss": "1234 5678 901", "email": ADDRESS}
-    response = app.test_client().post(path, data={k: sent[k] for k in fields})
-    assert response.status_code == 400
-    doc = lxml_html.fromstring(body(response))
-    assert "Confirma tus datos" in doc.get_element_by_id("aviso").text_content()
-    for name in fields:
-        [field] = doc.xpath(f'//form[@method="post"]//input[@name="{name}"]')
-        assert field.get("value") == sent[name]
-    assert doc.xpath('//form[@method="post"]//input[@name="csrf_token"]/@value') != [""]
-    assert ledger(app) == []
-    with app.app_context():
-        assert db.session.scalars(db.select(Correo)).all() == []
-
-
-def test_a_post_without_token_elsewhere_is_still_an_expired_form(
-    tmp_path: Path, database_url: str
-) -> None:
-    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
-    client = app.test_client()
-    resend = client.post("/constancias/reenviar", data={"token": "x"})
-    assert resend.status_code == 400 and "caducó" in body(resend)
-    htmx = client.post(
-        "/constancias/no-afiliacion", data={"curp": UNKNOWN}, headers={"HX-Request": "true"}
-    )
-    assert htmx.status_code == 400 and htmx.headers["HX-Retarget"] == "#aviso"
-    assert "El formulario caducó" in body(htmx) and UNKNOWN not in body(htmx)
-
-
-def test_without_a_key_outside_demo_mode_nothing_is_issued(
-    tmp_path: Path, database_url: str
-) -> None:
-    app = make_app(tmp_path, database_url, ENV={"DEMO_MODE": "0"})
-    client = app.test_client()
-    response = client.post("/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN})
-    assert response.status_code == 503 and "No podemos firmar documentos" in body(response)
-    assert ledger(app) == [] and not (tmp_path / "instance" / signing.KEY_FILE).exists()
-    assert client.get("/api/v1/claves").get_json() == []
-
-
-@pytest.mark.parametrize(
-    "bad",
-    [
-        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
-        "/no/existe/clave.pem",  # a path that cannot be read
-    ],
-)
-def test_a_broken_key_is_a_503_not_a_500(tmp_path: Path, database_url: str, bad: str) -> None:
-    app = make_app(tmp_path, database_url, ENV={"SIGNING_KEY": bad})
-    client = app.test_client()
-    response = client.post("/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN})
-    assert response.status_code == 503 and "No podemos firmar documentos" in body(response)
-    assert ledger(app) == []
-    keys = client.get("/api/v1/claves")
-    assert keys.status_code == 503 and keys.mimetype == "application/problem+json"
-    assert keys.get_json()["detail"] == "No podemos firmar ni verificar documentos en este momento."
-    verify = client.get("/verificar/NA-2026-000001?c=AAAAAAAAAAAA")
-    assert verify.status_code == 503 and verify.headers["Retry-After"] == "300"
-
-
-def test_configured_key_outside_demo_mode_has_no_demo_mark(
-    tmp_path: Path, database_url: str
-) -> None:
-    signer = signing.Signer.generate()
-    app = make_app(
-        tmp_path, database_url, ENV={"DEMO_MODE": "0", "SIGNING_KEY": signer.private_pem().decode()}
-    )
-    response = app.test_client().post(
-        "/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN}
-    )
-    assert response.status_code == 200
-    assert "DEMOSTRACIÓN" not in sello.texto(response.data)
-    assert ledger(app)[0].clave_id == signer.kid
-
-
-def test_prepare_hook_creates_the_demo_key(app: Flask) -> None:
-    for hook in app.extensions["prepare_hooks"]:
-        hook()
-    assert (Path(app.instance_path) / signing.KEY_FILE).exists()
-
-
 # --- no derechohabiencia (IMSS) ----------------------------------------------------------------
 
 
@@ -370,79 +243,6 @@ def test_imss_vigente_gets_no_document(
     assert "Tienes derechos vigentes en el IMSS" in page and "/constancias/vigencia-imss" in page
     assert ledger(app) == []
     assert client.get("/constancias/vigencia-imss").status_code == 200
-
-
-@pytest.fixture
-def mail(tmp_path: Path, database_url: str, smtp_server: SmtpServer) -> tuple[Flask, SmtpServer]:
-    return mail_app(tmp_path, database_url, smtp_server), smtp_server
-
-
-def emailed_pdf(message: Any) -> tuple[str, bytes]:
-    [part] = list(message.iter_attachments())
-    return part.get_filename(), part.get_payload(decode=True)
-
-
-def test_imss_document_arrives_by_email(mail: tuple[Flask, SmtpServer]) -> None:
-    app, smtp = mail
-    curp = seed(app)["imss_baja"]
-    client = app.test_client()
-    data = imss_form(client, "/constancias/no-derechohabiencia", curp=curp, email=ADDRESS)
-    page = body(client.post("/constancias/no-derechohabiencia", data=data))
-    [row] = ledger(app)
-    assert "Te enviamos tu constancia" in page and row.folio in page
-    assert "p***@example.org" in page and ADDRESS not in page
-    assert row.entrega == "p***@example.org" and row.valida_hasta is not None
-    [message] = smtp.wait_for(1)
-    assert message["To"] == ADDRESS and row.folio in message["Subject"]
-    filename, data_pdf = emailed_pdf(message)
-    assert filename == f"constancia-no-derechohabiencia-{row.folio}.pdf"
-    text = sello.texto(data_pdf)
-    assert (
-        curp in text and row.titular_nombre in text and row.folio in text and "Válida solo" in text
-    )
-    assert sello.verificar_pdf(data_pdf, published_keys(client)).autentica
-    assert f"/verificar/{row.folio}?c={row.codigo}" in text_part(message)
-
-
-def resend_token(page: str) -> str:
-    match = re.search(r'name="token" value="([^"]+)"', page)
-    assert match
-    return match.group(1)
-
-
-def test_resend_sends_the_same_document_again(mail: tuple[Flask, SmtpServer]) -> None:
-    app, smtp = mail
-    client = app.test_client()
-    data = imss_form(client, "/constancias/no-derechohabiencia", curp=UNKNOWN, email=ADDRESS)
-    token = resend_token(body(client.post("/constancias/no-derechohabiencia", data=data)))
-    again = client.post("/constancias/reenviar", data={"token": token})
-    assert again.status_code == 200 and "Te enviamos la constancia de nuevo" in body(again)
-    first, second = smtp.wait_for(2)
-    assert emailed_pdf(first)[0] == emailed_pdf(second)[0]
-    assert sello.extraer(emailed_pdf(first)[1]) == sello.extraer(emailed_pdf(second)[1])
-    assert len(ledger(app)) == 1
-
-
-def test_resend_refusals(app: Flask, client: FlaskClient) -> None:
-    bad = client.post("/constancias/reenviar", data={"token": "inventado"})
-    assert bad.status_code == 400 and "ya no sirve" in body(bad)
-    data = imss_form(client, "/constancias/no-derechohabiencia", curp=UNKNOWN, email=ADDRESS)
-    token = resend_token(body(client.post("/constancias/no-derechohabiencia", data=data)))
-    [row] = ledger(app)
-    with app.app_context():
-        stored = db.session.get(Constancia, row.folio)
-        stored.valida_hasta = stored.emitida  # as if the day had passed
-        db.session.commit()
-    expired = client.post("/constancias/reenviar", data={"token": token})
-    assert expired.status_code == 410 and "ya venció" in body(expired)
-    result = app.test_cli_runner().invoke(
-        args=["constancias", "revocar", row.folio, "--motivo", "Prueba"]
-    )
-    assert result.exit_code == 0
-    revoked = client.post("/constancias/reenviar", data={"token": token})
-    assert revoked.status_code == 410 and "cancelada" in body(revoked)
-    with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(Correo)) == 1
 
 
 # --- both at once ----------------------------------------------------------------------------
@@ -515,22 +315,6 @@ def test_too_many_requests_get_a_spanish_429(tmp_path: Path, database_url: str) 
     assert codes[:30] == [200] * 30 and codes[30] == 429
     last = client.post("/constancias/no-afiliacion", data={"curp": UNKNOWN})
     assert "Demasiadas solicitudes" in body(last) and last.headers["Retry-After"]
-
-
-def test_resend_is_limited_per_folio(tmp_path: Path, database_url: str) -> None:
-    app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
-    client = app.test_client()
-    data = imss_form(client, "/constancias/no-derechohabiencia", curp=UNKNOWN, email=ADDRESS)
-    token = resend_token(body(client.post("/constancias/no-derechohabiencia", data=data)))
-    codes = [
-        client.post(
-            "/constancias/reenviar",
-            data={"token": token},
-            environ_base={"REMOTE_ADDR": f"10.0.0.{n}"},  # a new address each time
-        ).status_code
-        for n in range(4)
-    ]
-    assert codes == [200, 200, 200, 429]
 
 
 # --- concurrency over HTTP ------------------------------------------------------------------------

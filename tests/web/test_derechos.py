@@ -18,7 +18,7 @@ from domain import cadena_original, constancia_tipos, registry
 from domain.curp import today_in_mexico
 from domain.models import Constancia
 from tests.conftest import make_app
-from tests.web.test_constancias import ADDRESS, body, imss_form, ledger, seed
+from tests.web.constancias_helpers import ADDRESS, body, imss_form, ledger, seed
 from tests.web.test_oficina import signed_in
 
 VIGENCIA_IMSS = "/constancias/vigencia-imss"

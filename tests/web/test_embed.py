@@ -1,63 +1,20 @@
-"""/embed/curp (the widget), its fragments, the status lookup and /integracion (the builder)."""
+"""/embed/curp (the widget) and its fragments: framing, no cookies, options, the CURP check,
+weight, the script, and the error page for unrouted widget paths."""
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from lxml import html as lxml_html
 
-from blueprints.extensions import db
-from domain.models import Afiliacion, Persona
 from tests.conftest import make_app
+from tests.web.embed_helpers import DEMO_ANCESTORS, INVALID, VALID, html_of
 
-VALID = "PXNE660720HMCXTN06"
-INVALID = "PXNE661320HMCXTN07"  # month 13 and a wrong check digit
-DEMO_ANCESTORS = "frame-ancestors 'self' https: http://localhost:* http://127.0.0.1:*"
 BUDGET = 15 * 1024
-
-
-def html_of(client: FlaskClient, url: str, status: int = 200, **kwargs: Any) -> str:
-    response = client.get(url, **kwargs)
-    assert response.status_code == status, response.get_data(as_text=True)[:500]
-    assert "Set-Cookie" not in response.headers, url
-    return response.get_data(as_text=True)
-
-
-@pytest.fixture
-def lookup_app(tmp_path: Path, database_url: str) -> Flask:
-    """Status lookup on, with one person who is IMSS-vigente and not ISSSTE-vigente."""
-    app = make_app(tmp_path, database_url, ENV={"EMBED_STATUS_LOOKUP": "1"})
-    with app.app_context():
-        db.session.add(
-            Persona(
-                curp=VALID,
-                nombre="Nestor",
-                primer_apellido="Pérez",
-                segundo_apellido=None,
-                fecha_nacimiento=dt.date(1966, 7, 20),
-                sexo="H",
-                entidad="MC",
-            )
-        )
-        for institucion, vigente in (("IMSS", True), ("ISSSTE", False)):
-            db.session.add(
-                Afiliacion(
-                    curp=VALID,
-                    institucion=institucion,
-                    numero_afiliacion="12345678901",
-                    tipo="titular",
-                    vigente=vigente,
-                )
-            )
-        db.session.commit()
-    return app
 
 
 # Framing and cookies
@@ -300,195 +257,6 @@ def test_widget_script_never_posts_to_any_origin() -> None:
     source = (Path(__file__).resolve().parents[2] / "static/js/widget.js").read_text()
     assert '"*"' not in source.replace('never "*"', "")
     assert "postMessage(message, parentOrigin)" in source
-
-
-# Status lookup
-
-
-def test_status_lookup_is_off_by_default(client) -> None:
-    response = client.get(f"/api/v1/estatus/{VALID}")
-    assert response.status_code == 404
-    assert response.mimetype == "application/problem+json"
-    assert client.get(f"/embed/curp/estatus?curp={VALID}").status_code == 404
-    html = html_of(client, f"/embed/curp?curp={VALID}&estatus=1")
-    assert "afiliación vigente" not in html.lower()
-
-
-def test_status_api_answers_yes_or_no_only(lookup_app: Flask) -> None:
-    response = lookup_app.test_client().get(f"/api/v1/estatus/{VALID.lower()}")
-    assert response.status_code == 200
-    assert response.get_json() == {"curp": VALID, "imss_vigente": True, "issste_vigente": False}
-    assert "no-store" in response.headers["Cache-Control"]
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
-    assert "Nestor" not in response.get_data(as_text=True)
-
-
-def test_status_api_for_an_unknown_or_invalid_curp(lookup_app: Flask) -> None:
-    client = lookup_app.test_client()
-    unknown = client.get("/api/v1/estatus/GODE561231MDFRNS02").get_json()
-    assert unknown == {"curp": "GODE561231MDFRNS02", "imss_vigente": False, "issste_vigente": False}
-    invalid = client.get(f"/api/v1/estatus/{INVALID}")
-    assert invalid.status_code == 422
-    assert invalid.mimetype == "application/problem+json"
-    # JSON stays Spanish (the API's contract), even when asked in English.
-    client.set_cookie("lang", "en")
-    english = client.get(f"/api/v1/estatus/{INVALID}?lang=en").get_json()
-    assert english == invalid.get_json() and "El mes 13 no existe" in english["detail"]
-
-
-def test_widget_status_lookup_without_and_with_javascript(lookup_app: Flask) -> None:
-    client = lookup_app.test_client()
-    page = html_of(client, f"/embed/curp?curp={VALID}")
-    assert "¿Tiene afiliación vigente al IMSS / ISSSTE?" in page
-    assert 'data-estatus="/embed/curp/estatus"' in page
-    assert "Currently affiliated with IMSS / ISSSTE?" in html_of(
-        client, f"/embed/curp?curp={VALID}&lang=en"
-    )
-    answered = html_of(client, f"/embed/curp?curp={VALID}&estatus=1")
-    assert "IMSS: sí tiene afiliación vigente" in answered
-    assert "ISSSTE: no tiene afiliación vigente" in answered
-    fragment = html_of(client, f"/embed/curp/estatus?curp={VALID}")
-    assert "IMSS: sí tiene afiliación vigente" in fragment and "<html" not in fragment
-    for html in (answered, fragment):
-        assert "Nestor" not in html and "Pérez" not in html and "12345678901" not in html
-    assert "afiliación vigente" not in html_of(client, f"/embed/curp?curp={INVALID}&estatus=1")
-
-
-def test_status_lookup_is_rate_limited_per_ip(tmp_path: Path, database_url: str) -> None:
-    app = make_app(
-        tmp_path,
-        database_url,
-        RATELIMIT_ENABLED=True,
-        EMBED_STATUS_LIMIT_IP="3 per minute",
-        ENV={"EMBED_STATUS_LOOKUP": "1"},
-    )
-    client = app.test_client()
-    for _ in range(5):  # checking a CURP costs nothing from the status budget
-        html_of(client, f"/embed/curp?curp={VALID}")
-    # One budget for the JSON API and the widget, with and without JavaScript.
-    assert client.get(f"/api/v1/estatus/{VALID}").status_code == 200
-    html_of(client, f"/embed/curp/estatus?curp={VALID}")
-    html_of(client, f"/embed/curp?curp={VALID}&estatus=1")
-    api = client.get(f"/api/v1/estatus/{VALID}")
-    assert api.status_code == 429 and api.mimetype == "application/problem+json"
-    fragment = html_of(client, f"/embed/curp/estatus?curp={VALID}", status=429)
-    assert "Espera un minuto" in fragment
-    page = client.get(f"/embed/curp?curp={VALID}&estatus=1")
-    assert page.status_code == 429 and "Set-Cookie" not in page.headers
-    assert page.headers["Content-Security-Policy"].endswith(DEMO_ANCESTORS)  # still framable
-    assert int(page.headers["Retry-After"]) > 0
-    assert 'id="campo-curp"' in page.get_data(as_text=True)
-
-
-def test_status_lookup_is_rate_limited_per_embedding_origin(
-    tmp_path: Path, database_url: str
-) -> None:
-    app = make_app(
-        tmp_path,
-        database_url,
-        RATELIMIT_ENABLED=True,
-        EMBED_STATUS_LIMIT_ORIGIN="2 per minute",
-        ENV={"EMBED_STATUS_LOOKUP": "1"},
-    )
-    client = app.test_client()
-
-    def ask(ip: str, **where: str) -> int:
-        environ = {"REMOTE_ADDR": ip}
-        if "origin" in where:
-            url = f"/embed/curp/estatus?curp={VALID}&origin={where['origin']}"
-            return client.get(url, environ_base=environ).status_code
-        headers = {"Origin": where["header"]}
-        return client.get(
-            f"/api/v1/estatus/{VALID}", environ_base=environ, headers=headers
-        ).status_code
-
-    # Different people on one site share the site's budget; another site has its own.
-    assert ask("10.0.0.1", origin="https://a.example") == 200
-    assert ask("10.0.0.2", header="https://a.example") == 200
-    assert ask("10.0.0.3", origin="https://a.example") == 429
-    assert ask("10.0.0.4", header="https://b.example") == 200
-
-
-# /integracion
-
-
-def test_builder_default_snippets(client) -> None:
-    response = client.get("/integracion")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert (
-        "&lt;script src=&#34;http://localhost/static/embed.js&#34; async&gt;&lt;/script&gt;" in html
-    )
-    assert (
-        "&lt;iframe src=&#34;http://localhost/embed/curp&#34;\n  title=&#34;Revisa tu CURP" in html
-    )
-    assert 'data-copy-target="codigo-script"' in html and 'data-copy-target="codigo-iframe"' in html
-    # They copy with JavaScript only: hidden until integracion.js shows them.
-    assert html.count("<div data-copiar hidden>") == 2
-    assert 'src="/static/js/integracion.js" defer' in html
-    assert '<iframe class="vista-previa" src="/embed/curp"' in html
-    assert "Cualquier sitio con https" in html
-    assert "explica los errores de la CURP en el mismo idioma" in html
-    assert "Las respuestas JSON de la API están siempre en español" in html
-
-
-def test_builder_with_every_option(client) -> None:
-    query = {
-        "idioma": "en",
-        "tema": "dark",
-        "compacto": "1",
-        "enlaces": "0",
-        "eventos": "curp",
-        "origen": "https://www.sitio.gob.mx",
-    }
-    html = client.get("/integracion", query_string=query).get_data(as_text=True)
-    script = re.search(r'<code id="codigo-script">([^<]*)</code>', html)
-    assert script
-    assert script.group(1).endswith(
-        "async\n  data-lang=&#34;en&#34;\n  data-theme=&#34;dark&#34;"
-        "\n  data-compact=&#34;true&#34;\n  data-links=&#34;false&#34;"
-        "\n  data-share-curp=&#34;true&#34;&gt;&lt;/script&gt;"
-    )
-    iframe = re.search(r'<code id="codigo-iframe">([^<]*)</code>', html)
-    assert iframe
-    assert (
-        "/embed/curp?lang=en&amp;amp;theme=dark&amp;amp;compact=1&amp;amp;links=0"
-        "&amp;amp;origin=https://www.sitio.gob.mx&amp;amp;share_curp=1" in iframe.group(1)
-    )
-    assert "title=&#34;Check your CURP&#34;" in iframe.group(1)
-    # The preview has no listener on this page, so it neither posts nor shares.
-    assert 'src="/embed/curp?lang=en&amp;theme=dark&amp;compact=1&amp;links=0"' in html
-    assert 'value="curp" checked' in html and 'value="dark" checked' in html
-
-
-def test_builder_without_an_origin_leaves_events_out_of_the_iframe(client) -> None:
-    html = client.get("/integracion?eventos=valid&origen=no-es-un-sitio").get_data(as_text=True)
-    assert "no es una dirección de sitio" in html
-    iframe = re.search(r'<code id="codigo-iframe">([^<]*)</code>', html)
-    assert iframe and "events=" not in iframe.group(1) and "origin=" not in iframe.group(1)
-    assert "data-events=&#34;true&#34;" in html  # the script tag knows its origin by itself
-
-
-def test_builder_htmx_swaps_only_the_snippets(client) -> None:
-    response = client.get("/integracion?idioma=en", headers={"HX-Request": "true"})
-    html = response.get_data(as_text=True)
-    assert "<html" not in html and 'id="codigo-script"' in html
-    assert "HX-Request" in response.headers.get("Vary", "")
-    assert 'hx-push-url="true"' in client.get("/integracion").get_data(as_text=True)
-
-
-def test_builder_mentions_a_restricted_list(tmp_path: Path) -> None:
-    app = make_app(
-        tmp_path, f"sqlite:///{tmp_path}/r.sqlite3", ENV={"EMBED_ALLOWED_ORIGINS": "https://a.mx"}
-    )
-    html = app.test_client().get("/integracion").get_data(as_text=True)
-    assert "<code>https://a.mx</code>" in html
-
-
-def test_status_api_is_documented(client) -> None:
-    spec = client.get("/api/v1/openapi.json").get_json()
-    operation = spec["paths"]["/api/v1/estatus/{curp}"]["get"]
-    assert set(operation["responses"]) >= {"200", "404", "422", "429"}
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
-"""IMSS without an account: the Constancia de Vigencia de Derechos (CURP + NSS, by email) and
-the NSS lookup (by email only, same answer for everyone). Every outcome, bad input, limits."""
+"""/constancias/vigencia-imss without an account (CURP + NSS, by email): every outcome, bad
+input, the resend, limits, and no CURP, NSS or address in the logs."""
 
 from __future__ import annotations
 
@@ -17,11 +17,10 @@ from lxml import html as lxml_html
 from blueprints.extensions import db
 from domain import curp as curp_rules
 from domain import nss as nss_rules
-from domain import registry, sello
-from domain.models import Afiliacion, Constancia, Correo, Persona
-from tests.conftest import make_app
-from tests.smtp import SmtpServer, mail_app, text_part
-from tests.web.test_constancias import (
+from domain import sello
+from domain.models import Afiliacion, Constancia, Persona
+from tests.smtp import SmtpServer, text_part
+from tests.web.constancias_helpers import (
     ADDRESS,
     UNKNOWN,
     body,
@@ -32,21 +31,19 @@ from tests.web.test_constancias import (
     resend_token,
     seed,
 )
+from tests.web.imss_helpers import (
+    NEUTRAL,
+    NSS_URL,
+    VIGENCIA,
+    limited_app,
+    normalise,
+    nss_of,
+    outbox,
+    post,
+    unused_nss,
+)
 
-VIGENCIA = "/constancias/vigencia-imss"
-NSS_URL = "/imss/nss"
 HIJA = "PXNE100720MMCXTNA" + curp_rules.check_digit("PXNE100720MMCXTNA")  # added by the tests
-NEUTRAL = "La CURP y el NSS no coinciden"
-
-
-def nss_of(app: Flask, curp: str) -> str:
-    with app.app_context():
-        hoy = dt.date.today()
-        return registry.situacion(db.session, curp, hoy).imss[0].numero_afiliacion
-
-
-def unused_nss() -> str:
-    return "9999999999" + nss_rules.check_digit("9999999999")
 
 
 def add_beneficiaria(app: Flask, titular: str) -> str:
@@ -67,20 +64,6 @@ def add_beneficiaria(app: Flask, titular: str) -> str:
         )  # fmt: skip
         db.session.commit()
     return "LUCIA PRUEBA ENSAYO"
-
-
-@pytest.fixture
-def mail(tmp_path: Path, database_url: str, smtp_server: SmtpServer) -> tuple[Flask, SmtpServer]:
-    return mail_app(tmp_path, database_url, smtp_server), smtp_server
-
-
-def post(client: FlaskClient, url: str, **fields: str) -> Any:
-    return client.post(url, data=imss_form(client, url, **fields))
-
-
-def outbox(app: Flask) -> int:
-    with app.app_context():
-        return int(db.session.scalar(db.select(db.func.count()).select_from(Correo)) or 0)
 
 
 # --- vigencia: the form and bad input -----------------------------------------------------------
@@ -243,16 +226,6 @@ def test_beneficiary_gets_her_own_document(mail: tuple[Flask, SmtpServer]) -> No
     assert HIJA in text and "parentesco: hija" in text and "servicio médico: Sí" in text
 
 
-def normalise(html: str) -> str:
-    # The year-of-birth warning compares the two values typed, never the registry: it may differ.
-    html = re.sub(r'<span class="warning-message" id="aviso-nss">.*?</span>[^<]*</span>', "", html)
-    html = html.replace(" aviso-nss", "")
-    html = re.sub(r'name="csrf_token" value="[^"]*"', "", html)
-    html = re.sub(r"hx-headers='[^']*'", "", html)
-    html = re.sub(r'name="captcha_reto" value="[^"]*"', "", html)
-    return re.sub(r"¿Cuánto es \w+ más \w+\?", "", html)
-
-
 def test_mismatch_is_the_same_neutral_refusal(app: Flask, client: FlaskClient) -> None:
     curps = seed(app)
     mine, other = curps["imss_vigente"], curps["imss_baja"]
@@ -272,77 +245,6 @@ def test_mismatch_is_the_same_neutral_refusal(app: Flask, client: FlaskClient) -
     for response, (c, n) in zip(answers, cases, strict=True):
         warned = 'id="aviso-nss"' in body(response)
         assert warned is (nss_rules.birth_year_mismatch(n, c) is not None)
-
-
-# --- vigencia: the year-of-birth warning (issue 9) ---------------------------------------------
-
-
-def born_in_another_year(app: Flask, curp: str) -> str:
-    """Give the person's IMSS affiliation an NSS whose 5-6 are not their CURP's year; return it."""
-    first10 = "1215" + f"{(int(curp[4:6]) + 1) % 100 or 1:02d}" + "4321"
-    numero = first10 + nss_rules.check_digit(first10)
-    with app.app_context():
-        [afiliacion] = registry.situacion(db.session, curp, dt.date.today()).imss
-        afiliacion.numero_afiliacion = numero
-        db.session.commit()
-    return numero
-
-
-def nss_field(response: Any) -> Any:
-    [field] = lxml_html.fromstring(body(response)).xpath('//input[@name="nss"]')
-    return field
-
-
-def test_a_year_of_birth_that_disagrees_is_a_warning_and_the_request_proceeds(
-    app: Flask, client: FlaskClient
-) -> None:
-    curp = seed(app)["imss_vigente"]
-    numero = born_in_another_year(app, curp)
-    warning = f"El año de nacimiento de tu NSS ({numero[4:6]}) no coincide con el de tu CURP"
-
-    # Beside the NSS field, announced with it, while another field still needs fixing...
-    response = post(client, VIGENCIA, curp=curp, nss=numero)
-    page = body(response)
-    assert response.status_code == 422 and warning in page
-    assert 'href="#campo-email"' in page and 'href="#campo-nss"' not in page  # not an error
-    field = nss_field(response)
-    assert field.get("aria-describedby") == "ayuda-nss aviso-nss"
-    assert field.get("aria-invalid") is None
-    [aviso] = field.getparent().xpath('.//*[@id="aviso-nss"]')
-    assert aviso.text_content().strip().startswith("Aviso: " + warning)
-    swapped = client.post(
-        VIGENCIA, data=imss_form(client, VIGENCIA, curp=curp, nss=numero),
-        headers={"HX-Request": "true"},
-    )  # fmt: skip
-    assert 'id="aviso-nss"' in body(swapped) and "<html" not in body(swapped)
-    assert ledger(app) == []
-
-    # ...and it stops nothing: with everything else right, the document is sent.
-    response = post(client, VIGENCIA, curp=curp, nss=numero, email=ADDRESS)
-    assert response.status_code == 200 and "Te enviamos tu constancia" in body(response)
-    assert len(ledger(app)) == 1 and outbox(app) == 1
-
-
-def test_the_warning_beside_a_refusal_and_in_english(app: Flask, client: FlaskClient) -> None:
-    curp = seed(app)["imss_vigente"]
-    refused = post(client, VIGENCIA, curp=curp, nss=unused_nss(), email=ADDRESS)  # 5-6: 99
-    assert refused.status_code == 422 and NEUTRAL in body(refused)
-    assert "El año de nacimiento de tu NSS (99)" in body(refused)
-    client.set_cookie("lang", "en")
-    page = body(post(client, VIGENCIA, curp=curp, nss=unused_nss(), email=ADDRESS))
-    assert "Warning:" in page and "The year of birth in your NSS (99) does not match" in page
-    assert "El año de nacimiento" not in page
-
-
-def test_no_warning_when_the_years_agree_or_the_nss_has_none(
-    app: Flask, client: FlaskClient
-) -> None:
-    curp = seed(app)["imss_vigente"]
-    unrecorded = "1215004321"
-    for numero in (nss_of(app, curp), unrecorded + nss_rules.check_digit(unrecorded)):
-        response = post(client, VIGENCIA, curp=curp, nss=numero)
-        assert response.status_code == 422 and 'id="aviso-nss"' not in body(response)
-        assert nss_field(response).get("aria-describedby") == "ayuda-nss"
 
 
 def test_no_derechohabiencia_vigente_links_here(app: Flask, client: FlaskClient) -> None:
@@ -383,166 +285,7 @@ def test_resend_refusals(app: Flask, client: FlaskClient) -> None:
     assert revoked.status_code == 410 and "ya no es válida" in body(revoked)
 
 
-# --- NSS lookup ---------------------------------------------------------------------------------
-
-
-def test_nss_form(client: FlaskClient) -> None:
-    page = body(client.get(NSS_URL))
-    assert 'name="curp"' in page and 'name="email"' in page and 'name="captcha_respuesta"' in page
-    assert 'name="nss"' not in page and f'hx-post="{NSS_URL}"' in page
-
-
-def test_nss_without_token_comes_back_filled_in_and_nothing_is_sent(
-    tmp_path: Path, database_url: str
-) -> None:
-    # The form left open over the token's hour: what was typed comes back to confirm; no
-    # lookup, no email, no limit counted. An htmx post still hears that the form expired.
-    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
-    curp = seed(app)["imss_vigente"]
-    client = app.test_client()
-    captcha = imss_form(client, NSS_URL)
-    data = {"curp": curp, "email": ADDRESS, **captcha}
-    response = client.post(NSS_URL, data=data, headers={"Sec-Fetch-Site": "same-origin"})
-    assert response.status_code == 400
-    doc = lxml_html.fromstring(body(response))
-    assert "Confirma tus datos" in doc.get_element_by_id("aviso").text_content()
-    for name, sent in (("curp", curp), ("email", ADDRESS)):
-        assert doc.xpath(f'//form[@method="post"]//input[@name="{name}"]/@value') == [sent]
-    assert doc.xpath('//form[@method="post"]//input[@name="csrf_token"]/@value') != [""]
-    assert not doc.xpath('//input[@name="captcha_respuesta"]/@value')  # a new question
-    assert "Revisa tu correo" not in body(response) and outbox(app) == 0
-    htmx = client.post(NSS_URL, data={"curp": curp}, headers={"HX-Request": "true"})
-    assert htmx.status_code == 400 and htmx.headers["HX-Retarget"] == "#aviso"
-    assert "El formulario caducó" in body(htmx) and curp not in body(htmx)
-
-
-def test_nss_is_emailed_never_shown(mail: tuple[Flask, SmtpServer]) -> None:
-    app, smtp = mail
-    curp = seed(app)["imss_vigente"]
-    numero = nss_of(app, curp)
-    response = post(app.test_client(), NSS_URL, curp=curp, email=ADDRESS)
-    page = body(response)
-    assert response.status_code == 200 and "Si la CURP tiene NSS, te lo enviamos" in page
-    assert numero not in page and "p***@example.org" in page and ADDRESS not in page
-    [message] = smtp.wait_for(1)
-    assert message["To"] == ADDRESS and f"Tu NSS es: {numero}" in text_part(message)
-
-
-@pytest.mark.parametrize("case", ["sin_afiliacion", "issste_titular", "desconocida"])
-def test_no_nss_email_says_what_to_do(mail: tuple[Flask, SmtpServer], case: str) -> None:
-    app, smtp = mail
-    curp = seed(app).get(case, UNKNOWN)
-    response = post(app.test_client(), NSS_URL, curp=curp, email=ADDRESS)
-    assert response.status_code == 200 and "Si la CURP tiene NSS, te lo enviamos" in body(response)
-    [message] = smtp.wait_for(1)
-    text = text_part(message)
-    assert "no encontramos ningún NSS" in text and "/guias/nss-imss" in text
-
-
-def test_nss_page_cannot_tell_who_is_affiliated(app: Flask, client: FlaskClient) -> None:
-    curps = seed(app)
-    answers = [
-        post(client, NSS_URL, curp=curp, email=ADDRESS)
-        for curp in (curps["imss_vigente"], curps["imss_baja"], curps["sin_afiliacion"], UNKNOWN)
-    ]
-    assert {r.status_code for r in answers} == {200}
-    assert len({normalise(body(r)) for r in answers}) == 1
-    htmx = [
-        client.post(NSS_URL, data=imss_form(client, NSS_URL, curp=c, email=ADDRESS),
-                    headers={"HX-Request": "true"})
-        for c in (curps["imss_vigente"], UNKNOWN)
-    ]  # fmt: skip
-    assert len({(r.status_code, normalise(body(r))) for r in htmx}) == 1
-    assert outbox(app) == 6
-
-
-@pytest.mark.parametrize(
-    ("fields", "field", "message"),
-    [
-        ({"email": ADDRESS}, "curp", "Escribe tu CURP"),
-        ({"curp": "PXNE660720HMCXTN07", "email": ADDRESS}, "curp", "debería ser 6"),
-        ({"curp": UNKNOWN}, "email", "Escribe tu correo electrónico"),
-    ],
-)
-def test_nss_bad_input_is_a_spanish_422(
-    app: Flask, client: FlaskClient, fields: dict[str, str], field: str, message: str
-) -> None:
-    response = post(client, NSS_URL, **fields)
-    assert response.status_code == 422
-    assert message in body(response) and f'href="#campo-{field}"' in body(response)
-    bad_captcha = client.post(NSS_URL, data={"curp": UNKNOWN, "email": ADDRESS})
-    assert bad_captcha.status_code == 422 and 'href="#campo-captcha"' in body(bad_captcha)
-    assert outbox(app) == 0
-
-
 # --- limits and logs ----------------------------------------------------------------------------
-
-
-def limited_app(tmp_path: Path, database_url: str) -> Flask:
-    return make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
-
-
-def test_nss_is_limited_per_curp_whatever_the_address(tmp_path: Path, database_url: str) -> None:
-    app = limited_app(tmp_path, database_url)
-    client = app.test_client()
-    codes = [
-        client.post(NSS_URL, data={"curp": f" {UNKNOWN.lower()} " if n % 2 else UNKNOWN},
-                    environ_base={"REMOTE_ADDR": f"10.0.1.{n}"}).status_code
-        for n in range(4)
-    ]  # fmt: skip
-    assert codes == [422, 422, 422, 429]
-    other = client.post(NSS_URL, data={"curp": "PXNE660720HMCXTN06"},
-                        environ_base={"REMOTE_ADDR": "10.0.1.9"})  # fmt: skip
-    assert other.status_code == 422
-    last = client.post(NSS_URL, data={"curp": UNKNOWN}, environ_base={"REMOTE_ADDR": "10.0.2.1"})
-    assert "Demasiadas solicitudes" in body(last) and last.headers["Retry-After"]
-
-
-def test_nss_is_limited_per_address(tmp_path: Path, database_url: str) -> None:
-    app = limited_app(tmp_path, database_url)
-    client = app.test_client()
-    curps = [curp_rules.validate(c) for c in _valid_curps(6)]
-    codes = [client.post(NSS_URL, data={"curp": c}).status_code for c in curps]
-    assert codes == [422] * 5 + [429]
-
-
-def test_nss_is_limited_per_destination_mailbox(tmp_path: Path, database_url: str) -> None:
-    # Many CURPs from many client addresses, all to one mailbox (one subaddress each): a
-    # directory in the making.
-    app = limited_app(tmp_path, database_url)
-    client = app.test_client()
-    curps = [curp_rules.validate(c) for c in _valid_curps(10)] + [UNKNOWN]
-    mailbox = [f"Recolector+{n}@Example.org{' ' * (n % 2)}" for n in range(len(curps))]
-    codes = [
-        client.post(NSS_URL, data={"curp": c, "email": mailbox[n]},
-                    environ_base={"REMOTE_ADDR": f"10.0.4.{n}"}).status_code
-        for n, c in enumerate(curps)
-    ]  # fmt: skip
-    assert codes == [422] * 10 + [429]
-    other = client.post(NSS_URL, data={"curp": UNKNOWN, "email": "otra@example.org"},
-                        environ_base={"REMOTE_ADDR": "10.0.4.99"})  # fmt: skip
-    assert other.status_code == 422
-    # Posts without an address send nothing and share no budget.
-    empty = [client.post(NSS_URL, data={"curp": f"{UNKNOWN[:5]}{n}"},
-                         environ_base={"REMOTE_ADDR": f"10.0.5.{n}"}).status_code
-             for n in range(12)]  # fmt: skip
-    assert empty == [422] * 12
-
-
-def _valid_curps(count: int) -> list[str]:
-    prefix = "PXNE660720HMCXTN"
-    out = []
-    for d in "0123456789":
-        candidate = prefix[:-1] + "N" + d
-        out.append(candidate + curp_rules.check_digit(candidate))
-    return out[:count]
-
-
-def test_limiter_keys_never_hold_the_curp(tmp_path: Path, database_url: str) -> None:
-    app = limited_app(tmp_path, database_url)
-    app.test_client().post(NSS_URL, data={"curp": UNKNOWN})
-    keys = " ".join(app.extensions["ratelimit"].primary.keys())
-    assert "nss-curp:" in keys and UNKNOWN not in keys and UNKNOWN.lower() not in keys
 
 
 def test_vigencia_and_resend_limits(tmp_path: Path, database_url: str) -> None:

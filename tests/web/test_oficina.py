@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from lxml import html as lxml_html
@@ -13,7 +12,7 @@ from blueprints.extensions import db
 from blueprints.parentescos import parentesco
 from domain import registry
 from tests.conftest import make_app
-from tests.web.test_cuenta import (
+from tests.web.cuenta_helpers import (
     PASSWORD,
     correos,
     crear_cuenta,
@@ -25,11 +24,6 @@ from tests.web.test_cuenta import (
     texto,
     token_para,
 )
-
-
-@pytest.fixture
-def curps(app: Flask) -> dict[str, tuple[str, ...]]:
-    return seed(app)
 
 
 def signed_in(app: Flask, curp: str, email: str = "titular@example.org") -> FlaskClient:

@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 
 from blueprints.extensions import limiter
 from tests.conftest import make_app
-from tests.web.test_cuenta import PASSWORD, crear_cuenta, entrar, seed
+from tests.web.cuenta_helpers import PASSWORD, crear_cuenta, entrar, seed
 
 
 def simple_get_routes(app: Flask) -> list[str]:

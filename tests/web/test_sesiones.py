@@ -22,7 +22,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests.conftest import make_app
-from tests.web.test_cuenta import crear_cuenta, entrar, seed
+from tests.web.cuenta_helpers import crear_cuenta, entrar, seed
 
 FORM = "/constancias/no-afiliacion"
 UNKNOWN = "XEXX010101HNEXXXA4"  # well formed, never in the demo registry

@@ -1,0 +1,137 @@
+"""What the account tests share: demo registry rows, the registration form, the outbox, links.
+
+Used by the test_cuenta_*.py files, test_oficina.py and others that need an account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from email.message import EmailMessage
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from blueprints.extensions import db
+from domain import demo, registry, registry_import, tokens
+from domain.mailer import parse_message
+from domain.models import Correo, Cuenta
+from tests.captcha_helpers import solve_captcha
+
+PASSWORD = "lumbre de otoño"
+HX = {"HX-Request": "true"}
+BASE = "http://127.0.0.1:5000"  # PUBLIC_BASE_URL of the test app
+LINK = re.compile(r"https?://[^\s\"<>]+?(/cuenta/[A-Za-z0-9/_.\-]+)")
+CSRF_VALUE = re.compile(r'(name="csrf_token" value=")[^"]*(")|("X-CSRFToken": ")[^"]*(")')
+
+
+def seed(app: Flask) -> dict[str, tuple[str, ...]]:
+    """Demo registry rows; the CURPs of each case (issste_titular, issste_beneficiario, ...)."""
+    with app.app_context():
+        registry_import.import_rows(db.session, demo.generate_rows(count=24, seed=3))
+        return {e.key: e.curps for e in demo.examples(db.session)}
+
+
+def datos(app: Flask, curp: str) -> dict[str, str]:
+    with app.app_context():
+        persona = registry.persona(db.session, curp)
+        assert persona is not None
+        return {
+            "curp": curp,
+            "nombre": persona.nombre.title(),
+            "primer_apellido": persona.primer_apellido.title(),
+            "segundo_apellido": (persona.segundo_apellido or "").title(),
+            "fecha_nacimiento": persona.fecha_nacimiento.isoformat(),
+        }
+
+
+def formulario(app: Flask, curp: str, email: str, **changes: str) -> dict[str, str]:
+    form = {**datos(app, curp), "email": email, "telefono": "55 1234 5678"}
+    return {**form, "password": PASSWORD, "acepto": "1", **changes}
+
+
+def registrar(client: FlaskClient, form: dict[str, str]) -> Any:
+    page = client.get("/cuenta/registro").get_data(as_text=True)
+    return client.post("/cuenta/registro", data={**form, **solve_captcha(client, page)})
+
+
+def correos(app: Flask, to: str | None = None) -> list[EmailMessage]:
+    """Messages queued in the outbox (oldest first), optionally only those for ``to``."""
+    with app.app_context():
+        query = select(Correo).order_by(Correo.id)
+        if to:
+            query = query.where(Correo.destinatario == to)
+        return [parse_message(c.mensaje) for c in db.session.scalars(query)]
+
+
+def texto(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def enlace(message: EmailMessage) -> str:
+    """The path of the account link in a message (PUBLIC_BASE_URL removed)."""
+    found = LINK.search(texto(message))
+    assert found, texto(message)
+    return found.group(1)
+
+
+def cuenta(app: Flask, curp: str) -> Cuenta:
+    with app.app_context():
+        found = db.session.scalars(select(Cuenta).where(Cuenta.curp == curp)).one()
+        db.session.expunge(found)
+        return found
+
+
+def crear_cuenta(app: Flask, curp: str, email: str, password: str = PASSWORD) -> None:
+    """An active account, straight into the database (for tests about what comes after)."""
+    from werkzeug.security import generate_password_hash
+
+    with app.app_context():
+        db.session.add(
+            Cuenta(
+                curp=curp,
+                email=email,
+                telefono="5512345678",
+                password_hash=generate_password_hash(password, method="scrypt"),
+                activa=True,
+                creada=dt.datetime.now(dt.UTC),
+                token_version=0,
+                session_version=0,
+                intentos_fallidos=0,
+            )
+        )
+        db.session.commit()
+
+
+def entrar(client: FlaskClient, curp: str, password: str = PASSWORD, **extra: str) -> Any:
+    return client.post("/cuenta/entrar", data={"curp": curp, "password": password, **extra})
+
+
+def token_para(app: Flask, proposito: str, curp: str, age_hours: float = 0, **kw: Any) -> str:
+    found = cuenta(app, curp)
+    contenido = tokens.Contenido(found.id, found.token_version, kw.get("email"))
+    return tokens.emitir(
+        app.config["SECRET_KEY"], proposito, contenido, now=time.time() - age_hours * 3600
+    )
+
+
+def normalise(html: str) -> str:
+    return CSRF_VALUE.sub(lambda m: "CSRF", html)
+
+
+def registry_fields() -> tuple[str, ...]:
+    return (
+        "curp",
+        "nombre",
+        "primer_apellido",
+        "segundo_apellido",
+        "fecha_nacimiento",
+        "email",
+        "telefono",
+        "password",
+    )

@@ -1,0 +1,114 @@
+"""/cuenta/activar: activation links (expired, used, tampered) and resending them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from blueprints.extensions import db
+from domain.models import Cuenta
+from tests.conftest import make_app
+from tests.web.cuenta_helpers import (
+    correos,
+    cuenta,
+    enlace,
+    formulario,
+    registrar,
+    seed,
+    token_para,
+)
+
+
+def test_an_expired_link_explains_and_offers_a_new_one(app: Flask, pendiente: str) -> None:
+    client = app.test_client()
+    token = token_para(app, "activar", pendiente, age_hours=25)
+    response = client.get(f"/cuenta/activar/{token}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 410
+    assert "El enlace venció" in html and "p***@example.org" in html
+    assert client.post(f"/cuenta/activar/{token}").status_code == 410
+    assert not cuenta(app, pendiente).activa
+    before = len(correos(app))
+    resent = client.post("/cuenta/activar/reenviar", data={"token": token})
+    assert resent.status_code == 303
+    page = client.get(resent.headers["Location"]).get_data(as_text=True)
+    assert "p***@example.org" in page and "nuevo enlace" in page
+    assert len(correos(app)) == before + 1
+    # Only the newest link works.
+    first = enlace(correos(app, "pendiente@example.org")[0])
+    assert client.post(first).status_code == 410
+    assert client.post(enlace(correos(app)[-1])).status_code == 200
+    assert cuenta(app, pendiente).activa
+
+
+def test_an_old_link_shows_the_current_address_only_masked(app: Flask, pendiente: str) -> None:
+    # Whoever can read an old mailbox may hold an old link; the account may have moved to
+    # another address since. The session cookie is signed, not encrypted: no address in it.
+    token = token_para(app, "activar", pendiente, age_hours=24 * 400)
+    with app.app_context():
+        found = db.session.scalars(select(Cuenta).where(Cuenta.curp == pendiente)).one()
+        found.email = "nueva.direccion@example.org"
+        db.session.commit()
+    client = app.test_client()
+    resent = client.post("/cuenta/activar/reenviar", data={"token": token})
+    assert resent.status_code == 303
+    serializer = app.session_interface.inner.get_signing_serializer(app)  # type: ignore[attr-defined]
+    session = serializer.loads(client.get_cookie("session").value)
+    assert "nueva.direccion" not in repr(session)
+    page = client.get(resent.headers["Location"]).get_data(as_text=True)
+    assert "n***@example.org" in page
+    # "Enviar otra vez" from that page still reaches the account's address.
+    before = len(correos(app, "nueva.direccion@example.org"))
+    assert client.post("/cuenta/activar/reenviar").status_code == 303
+    assert len(correos(app, "nueva.direccion@example.org")) == before + 1
+
+
+def test_a_used_link_says_the_account_is_already_active(app: Flask, pendiente: str) -> None:
+    client = app.test_client()
+    path = enlace(correos(app)[0])
+    assert client.post(path).status_code == 200
+    again = client.post(path)
+    assert again.status_code == 200
+    assert "Tu cuenta ya está activa" in again.get_data(as_text=True)
+    assert cuenta(app, pendiente).token_version == 1
+
+
+def test_tampered_and_wrong_purpose_links_are_400(app: Flask, pendiente: str) -> None:
+    client = app.test_client()
+    path = enlace(correos(app)[0])
+    recover = token_para(app, "recuperar", pendiente)
+    for bad in (path[:-2] + "xx", "/cuenta/activar/abc", f"/cuenta/activar/{recover}"):
+        response = client.get(bad)
+        assert response.status_code == 400, bad
+        html = response.get_data(as_text=True)
+        assert "Este enlace no es válido" in html
+        assert 'href="/cuenta/activar/reenviar"' in html
+        assert client.post(bad).status_code == 400
+    assert not cuenta(app, pendiente).activa
+    # A token given back to the resend form that is not ours gets the address form.
+    assert client.post("/cuenta/activar/reenviar", data={"token": "abc"}).status_code == 400
+
+
+def test_resending_by_address_answers_the_same_and_is_rate_limited(
+    tmp_path: Any, database_url: str
+) -> None:
+    app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
+    curp = seed(app)["issste_titular"][0]
+    registrar(app.test_client(), formulario(app, curp, "lento@example.org"))
+    client = app.test_client()
+    answers = [
+        client.post("/cuenta/activar/reenviar", data={"email": email})
+        for email in ("lento@example.org", "nadie@example.org")
+    ]
+    assert [a.status_code for a in answers] == [303, 303]
+    assert len(correos(app, "lento@example.org")) == 2
+    assert correos(app, "nadie@example.org") == []
+    for _ in range(2):
+        client.post("/cuenta/activar/reenviar", data={"email": "lento@example.org"})
+    over = client.post("/cuenta/activar/reenviar", data={"email": "lento@example.org"})
+    assert over.status_code == 429
+    html = over.get_data(as_text=True)
+    assert "Ya enviamos varios enlaces" in html and "l***@example.org" in html
+    assert len(correos(app, "lento@example.org")) == 4  # the first + 3 resends

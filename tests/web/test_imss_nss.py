@@ -1,0 +1,168 @@
+"""/imss/nss: the NSS sent by email, never shown, the same answer for everyone, and its limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from lxml import html as lxml_html
+
+from domain import curp as curp_rules
+from tests.conftest import make_app
+from tests.smtp import SmtpServer, text_part
+from tests.web.constancias_helpers import ADDRESS, UNKNOWN, body, imss_form, seed
+from tests.web.imss_helpers import NSS_URL, limited_app, normalise, nss_of, outbox, post
+
+
+def test_nss_form(client: FlaskClient) -> None:
+    page = body(client.get(NSS_URL))
+    assert 'name="curp"' in page and 'name="email"' in page and 'name="captcha_respuesta"' in page
+    assert 'name="nss"' not in page and f'hx-post="{NSS_URL}"' in page
+
+
+def test_nss_without_token_comes_back_filled_in_and_nothing_is_sent(
+    tmp_path: Path, database_url: str
+) -> None:
+    # The form left open over the token's hour: what was typed comes back to confirm; no
+    # lookup, no email, no limit counted. An htmx post still hears that the form expired.
+    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
+    curp = seed(app)["imss_vigente"]
+    client = app.test_client()
+    captcha = imss_form(client, NSS_URL)
+    data = {"curp": curp, "email": ADDRESS, **captcha}
+    response = client.post(NSS_URL, data=data, headers={"Sec-Fetch-Site": "same-origin"})
+    assert response.status_code == 400
+    doc = lxml_html.fromstring(body(response))
+    assert "Confirma tus datos" in doc.get_element_by_id("aviso").text_content()
+    for name, sent in (("curp", curp), ("email", ADDRESS)):
+        assert doc.xpath(f'//form[@method="post"]//input[@name="{name}"]/@value') == [sent]
+    assert doc.xpath('//form[@method="post"]//input[@name="csrf_token"]/@value') != [""]
+    assert not doc.xpath('//input[@name="captcha_respuesta"]/@value')  # a new question
+    assert "Revisa tu correo" not in body(response) and outbox(app) == 0
+    htmx = client.post(NSS_URL, data={"curp": curp}, headers={"HX-Request": "true"})
+    assert htmx.status_code == 400 and htmx.headers["HX-Retarget"] == "#aviso"
+    assert "El formulario caducó" in body(htmx) and curp not in body(htmx)
+
+
+def test_nss_is_emailed_never_shown(mail: tuple[Flask, SmtpServer]) -> None:
+    app, smtp = mail
+    curp = seed(app)["imss_vigente"]
+    numero = nss_of(app, curp)
+    response = post(app.test_client(), NSS_URL, curp=curp, email=ADDRESS)
+    page = body(response)
+    assert response.status_code == 200 and "Si la CURP tiene NSS, te lo enviamos" in page
+    assert numero not in page and "p***@example.org" in page and ADDRESS not in page
+    [message] = smtp.wait_for(1)
+    assert message["To"] == ADDRESS and f"Tu NSS es: {numero}" in text_part(message)
+
+
+@pytest.mark.parametrize("case", ["sin_afiliacion", "issste_titular", "desconocida"])
+def test_no_nss_email_says_what_to_do(mail: tuple[Flask, SmtpServer], case: str) -> None:
+    app, smtp = mail
+    curp = seed(app).get(case, UNKNOWN)
+    response = post(app.test_client(), NSS_URL, curp=curp, email=ADDRESS)
+    assert response.status_code == 200 and "Si la CURP tiene NSS, te lo enviamos" in body(response)
+    [message] = smtp.wait_for(1)
+    text = text_part(message)
+    assert "no encontramos ningún NSS" in text and "/guias/nss-imss" in text
+
+
+def test_nss_page_cannot_tell_who_is_affiliated(app: Flask, client: FlaskClient) -> None:
+    curps = seed(app)
+    answers = [
+        post(client, NSS_URL, curp=curp, email=ADDRESS)
+        for curp in (curps["imss_vigente"], curps["imss_baja"], curps["sin_afiliacion"], UNKNOWN)
+    ]
+    assert {r.status_code for r in answers} == {200}
+    assert len({normalise(body(r)) for r in answers}) == 1
+    htmx = [
+        client.post(NSS_URL, data=imss_form(client, NSS_URL, curp=c, email=ADDRESS),
+                    headers={"HX-Request": "true"})
+        for c in (curps["imss_vigente"], UNKNOWN)
+    ]  # fmt: skip
+    assert len({(r.status_code, normalise(body(r))) for r in htmx}) == 1
+    assert outbox(app) == 6
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"email": ADDRESS}, "curp", "Escribe tu CURP"),
+        ({"curp": "PXNE660720HMCXTN07", "email": ADDRESS}, "curp", "debería ser 6"),
+        ({"curp": UNKNOWN}, "email", "Escribe tu correo electrónico"),
+    ],
+)
+def test_nss_bad_input_is_a_spanish_422(
+    app: Flask, client: FlaskClient, fields: dict[str, str], field: str, message: str
+) -> None:
+    response = post(client, NSS_URL, **fields)
+    assert response.status_code == 422
+    assert message in body(response) and f'href="#campo-{field}"' in body(response)
+    bad_captcha = client.post(NSS_URL, data={"curp": UNKNOWN, "email": ADDRESS})
+    assert bad_captcha.status_code == 422 and 'href="#campo-captcha"' in body(bad_captcha)
+    assert outbox(app) == 0
+
+
+def test_nss_is_limited_per_curp_whatever_the_address(tmp_path: Path, database_url: str) -> None:
+    app = limited_app(tmp_path, database_url)
+    client = app.test_client()
+    codes = [
+        client.post(NSS_URL, data={"curp": f" {UNKNOWN.lower()} " if n % 2 else UNKNOWN},
+                    environ_base={"REMOTE_ADDR": f"10.0.1.{n}"}).status_code
+        for n in range(4)
+    ]  # fmt: skip
+    assert codes == [422, 422, 422, 429]
+    other = client.post(NSS_URL, data={"curp": "PXNE660720HMCXTN06"},
+                        environ_base={"REMOTE_ADDR": "10.0.1.9"})  # fmt: skip
+    assert other.status_code == 422
+    last = client.post(NSS_URL, data={"curp": UNKNOWN}, environ_base={"REMOTE_ADDR": "10.0.2.1"})
+    assert "Demasiadas solicitudes" in body(last) and last.headers["Retry-After"]
+
+
+def test_nss_is_limited_per_address(tmp_path: Path, database_url: str) -> None:
+    app = limited_app(tmp_path, database_url)
+    client = app.test_client()
+    curps = [curp_rules.validate(c) for c in _valid_curps(6)]
+    codes = [client.post(NSS_URL, data={"curp": c}).status_code for c in curps]
+    assert codes == [422] * 5 + [429]
+
+
+def test_nss_is_limited_per_destination_mailbox(tmp_path: Path, database_url: str) -> None:
+    # Many CURPs from many client addresses, all to one mailbox (one subaddress each): a
+    # directory in the making.
+    app = limited_app(tmp_path, database_url)
+    client = app.test_client()
+    curps = [curp_rules.validate(c) for c in _valid_curps(10)] + [UNKNOWN]
+    mailbox = [f"Recolector+{n}@Example.org{' ' * (n % 2)}" for n in range(len(curps))]
+    codes = [
+        client.post(NSS_URL, data={"curp": c, "email": mailbox[n]},
+                    environ_base={"REMOTE_ADDR": f"10.0.4.{n}"}).status_code
+        for n, c in enumerate(curps)
+    ]  # fmt: skip
+    assert codes == [422] * 10 + [429]
+    other = client.post(NSS_URL, data={"curp": UNKNOWN, "email": "otra@example.org"},
+                        environ_base={"REMOTE_ADDR": "10.0.4.99"})  # fmt: skip
+    assert other.status_code == 422
+    # Posts without an address send nothing and share no budget.
+    empty = [client.post(NSS_URL, data={"curp": f"{UNKNOWN[:5]}{n}"},
+                         environ_base={"REMOTE_ADDR": f"10.0.5.{n}"}).status_code
+             for n in range(12)]  # fmt: skip
+    assert empty == [422] * 12
+
+
+def _valid_curps(count: int) -> list[str]:
+    prefix = "PXNE660720HMCXTN"
+    out = []
+    for d in "0123456789":
+        candidate = prefix[:-1] + "N" + d
+        out.append(candidate + curp_rules.check_digit(candidate))
+    return out[:count]
+
+
+def test_limiter_keys_never_hold_the_curp(tmp_path: Path, database_url: str) -> None:
+    app = limited_app(tmp_path, database_url)
+    app.test_client().post(NSS_URL, data={"curp": UNKNOWN})
+    keys = " ".join(app.extensions["ratelimit"].primary.keys())
+    assert "nss-curp:" in keys and UNKNOWN not in keys and UNKNOWN.lower() not in keys
