@@ -219,8 +219,22 @@ def reenviar() -> ResponseReturnValue:
 
 @confirmar_sin_token("cuenta.reenviar")
 def _confirmar_reenviar() -> ResponseReturnValue:
-    # The address typed comes back. A button that carried an activation link (the expired-link
-    # page) or nothing (the "revisa tu correo" page) had nothing typed: this form asks for the
-    # address, and reopening the link from the email still works.
+    # The address typed comes back. A button comes back as the same button: the one that
+    # carried an activation link (the expired-link page) with that link, in a hidden field, and
+    # the account's address masked as that page showed it; the one that carried nothing (the
+    # "revisa tu correo" page) for the address this browser is waiting on. No address goes into
+    # the session cookie (signed, not encrypted). Anything else asks for the address.
+    token = form_values(("token",))["token"]
+    if token:
+        cuenta = _cuenta_del_enlace(token)
+        if cuenta is not None:
+            return _confirmar_boton(mask_email(cuenta.email), token)
+    elif "email" not in request.form and (destino := pendiente()):
+        return _confirmar_boton(mask_email(destino), "")
     form = {"email": enviado("email")}
     return render_template("cuenta/reenviar.html", form=form, errors={}, confirmar=True)
+
+
+def _confirmar_boton(email: str, token: str) -> str:
+    boton = {"email": email, "token": token}
+    return render_template("cuenta/reenviar.html", form={}, errors={}, boton=boton, confirmar=True)
