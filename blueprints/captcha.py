@@ -75,17 +75,29 @@ def reto() -> ResponseReturnValue:
     return response
 
 
+def _respuesta(form: Mapping[str, str]) -> tuple[str, str, str]:
+    """The widget's solution, the question's token and the answer typed to it."""
+    payload = (form.get("captcha") or "").strip()
+    token = (form.get("captcha_reto") or "").strip()
+    return payload, token, (form.get("captcha_respuesta") or "")[:40]
+
+
+def captcha_respondido(form: Mapping[str, str]) -> bool:
+    """Whether ``check_captcha`` has an answer in ``form`` to check (and spend): without one
+    it only asks for it, and looks nothing up."""
+    payload, token, answer = _respuesta(form)
+    return bool(payload or (token and answer.strip()))
+
+
 def check_captcha(form: Mapping[str, str]) -> str | None:
     """None when the captcha in this form is solved (and now spent), else the error to show."""
     now = utcnow()
-    payload = (form.get("captcha") or "").strip()
-    token = (form.get("captcha_reto") or "").strip()
+    payload, token, answer = _respuesta(form)
     if payload:
         verdict = _any_key(
             lambda key: captcha.verify_solution(payload, key, now), Resultado.INVALIDO
         )
     elif token:
-        answer = (form.get("captcha_respuesta") or "")[:40]
         if not answer.strip():
             # Nothing was answered, so nothing was guessed: the question is not spent, and the
             # page asks for the answer rather than saying it is wrong.

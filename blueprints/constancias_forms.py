@@ -27,8 +27,9 @@ def leer_codigo(
 
     ``validar`` is the module's ``validate``: its fast path settles a good code, and only a bad
     one pays for the full report (carried by the error). ``vacio`` gives the message for an
-    empty field, looked up only when it is shown. The field's message (which the error summary
-    repeats) is the first problem itself; the report beside the field explains every one.
+    empty field, looked up only when it is shown. The field's message is the first problem
+    itself, and the error summary says it with the field's name (``ProblemaDeCampo``); the
+    report beside the field explains every one.
     """
     value = request.form.get(field, "")[:256]
     if not value.strip():
@@ -38,8 +39,23 @@ def leer_codigo(
         return validar(value), None
     except (curp.InvalidCurp, nss.InvalidNss) as invalid:
         result = invalid.report
-    errors[field] = problema_del_campo(result.errors, nombre)
+    errors[field] = ProblemaDeCampo(problema_del_campo(result.errors, nombre), nombre)
     return value, result
+
+
+class ProblemaDeCampo(str):
+    """A CURP's or NSS's message beside its field, and ``resumen``: the same, named, for the
+    error summary ("NSS: El dígito verificador…"). The summary is read away from the fields,
+    where the two codes' problems read alike; beside the field, its label names it.
+    """
+
+    __slots__ = ("resumen",)
+    resumen: str
+
+    def __new__(cls, mensaje: str, nombre: str) -> ProblemaDeCampo:
+        problema = super().__new__(cls, mensaje)
+        problema.resumen = _("%(campo)s: %(problema)s", campo=nombre, problema=mensaje)
+        return problema
 
 
 def problema_del_campo(problemas: Sequence[Any], nombre: str) -> str:

@@ -60,6 +60,9 @@ bp = Blueprint("cuenta", __name__)
 FAILURES_RULE = f"{bloqueo.MAX_FAILURES} per {bloqueo.FAILURE_WINDOW.seconds // 60} minutes"
 LOCK_RULE = f"1 per {bloqueo.LOCK_TIME.seconds // 60} minutes"
 RESEND_RULE = "3 per hour"  # activation links to one address
+# Per client address, counted only for the posts that reach the database or a password (a
+# blank field is asked for again, uncounted: limiter.limit_here).
+ENTRAR_LIMIT = "10 per minute;60 per hour"
 
 
 @bp.after_request
@@ -130,7 +133,6 @@ def _check_dummy(password: str) -> None:
 
 
 @bp.route("/cuenta/entrar", methods=["GET", "POST"])
-@limiter.limit("10 per minute;60 per hour", methods=["POST"])
 def entrar() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(destino_seguro(request.args.get("next")))
@@ -145,7 +147,8 @@ def entrar() -> ResponseReturnValue:
     if not password:
         errors["password"] = _("Escribe tu contraseña.")
     if errors:
-        return _entrar_page(form, errors)
+        return _entrar_page(form, errors)  # nothing to check: not counted
+    limiter.limit_here(ENTRAR_LIMIT)
     cuenta, moment = por_curp(form["curp"]), now()
     if cuenta is None:
         return _fallo_sin_cuenta(form, password)

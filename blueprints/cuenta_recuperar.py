@@ -24,17 +24,19 @@ from domain import accounts, contrasenas
 from domain.outbox import mask_email
 
 RECOVER_RULE = "3 per hour"  # recovery links to one address
+RECUPERAR_LIMIT = "10 per hour"  # per client address, for the addresses that are looked up
 
 
 @bp.route("/cuenta/recuperar", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
 def recuperar() -> ResponseReturnValue:
     form = form_values(("email",))
     if request.method == "GET":
         return render_template("cuenta/recuperar.html", form=form, errors={})
     email, error = accounts.email_problem(form["email"])
     if error:
+        # Blank or mistyped: nothing to look up, so it is asked for again and never counted.
         return render_template("cuenta/recuperar.html", form=form, errors={"email": error}), 422
+    limiter.limit_here(RECUPERAR_LIMIT)
     # Same page whether or not the address has an account, and the same work behind it: an
     # email either way (the link, or word that no account has this address, which also helps
     # someone who forgot which address they used), so the time taken tells nothing either.

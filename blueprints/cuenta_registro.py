@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from blueprints.captcha import check_captcha
+from blueprints.captcha import captcha_respondido, check_captcha
 from blueprints.cuenta import RESEND_RULE, bp, leer_enlace, see_other
 from blueprints.cuenta_forms import (
     PENDIENTE_CUENTA,
@@ -37,6 +37,11 @@ from domain.models import Cuenta
 from domain.outbox import mask_email
 from domain.registry import situacion
 
+# Per client address, counted only for the posts that reach the database (limiter.limit_here):
+# a form sent with its fields blank gets its "Escribe tu …" messages back, uncounted.
+REGISTRO_LIMIT = "20 per hour"
+REENVIAR_LIMIT = "10 per hour"
+
 # --- Registration ----------------------------------------------------------------------------
 
 
@@ -50,12 +55,13 @@ def _registro_page(
 
 
 @bp.route("/cuenta/registro", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
 def registro() -> ResponseReturnValue:
     form = form_values(accounts.FIELDS)
     if request.method == "GET":
         return _registro_page(form, {})
     solicitud, errors = accounts.revisar_solicitud(form, today_in_mexico())
+    if captcha_respondido(request.form):  # without an answer, nothing is checked or looked up
+        limiter.limit_here(REGISTRO_LIMIT)
     captcha_error = check_captcha(request.form)
     if captcha_error:
         errors["captcha"] = captcha_error
@@ -171,12 +177,17 @@ def _cuenta_del_enlace(token: str) -> Cuenta | None:
 
 
 @bp.route("/cuenta/activar/reenviar", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
 def reenviar() -> ResponseReturnValue:
     """A new activation link: for the address typed, the link given back, or the one pending."""
     if request.method == "GET":
         return render_template("cuenta/reenviar.html", form={}, errors={})
     form = form_values(("email", "token"))
+    escrito = not form["token"] and "email" in request.form
+    destino, error = accounts.email_problem(form["email"]) if escrito else ("", None)
+    if error:
+        # Blank or mistyped: nothing to look up, so it is asked for again and never counted.
+        return render_template("cuenta/reenviar.html", form=form, errors={"email": error}), 422
+    limiter.limit_here(REENVIAR_LIMIT)
     if form["token"]:
         cuenta = _cuenta_del_enlace(form["token"])
         if cuenta is None:
@@ -187,10 +198,7 @@ def reenviar() -> ResponseReturnValue:
         # the account's number here, never the address.
         session.pop("pendiente", None)
         session[PENDIENTE_CUENTA] = cuenta.id
-    elif "email" in request.form:
-        destino, error = accounts.email_problem(form["email"])
-        if error:
-            return render_template("cuenta/reenviar.html", form=form, errors={"email": error}), 422
+    elif escrito:
         cuenta = por_email(destino)
         recordar_pendiente(destino)
     else:
@@ -211,8 +219,22 @@ def reenviar() -> ResponseReturnValue:
 
 @confirmar_sin_token("cuenta.reenviar")
 def _confirmar_reenviar() -> ResponseReturnValue:
-    # The address typed comes back. A button that carried an activation link (the expired-link
-    # page) or nothing (the "revisa tu correo" page) had nothing typed: this form asks for the
-    # address, and reopening the link from the email still works.
+    # The address typed comes back. A button comes back as the same button: the one that
+    # carried an activation link (the expired-link page) with that link, in a hidden field, and
+    # the account's address masked as that page showed it; the one that carried nothing (the
+    # "revisa tu correo" page) for the address this browser is waiting on. No address goes into
+    # the session cookie (signed, not encrypted). Anything else asks for the address.
+    token = form_values(("token",))["token"]
+    if token:
+        cuenta = _cuenta_del_enlace(token)
+        if cuenta is not None:
+            return _confirmar_boton(mask_email(cuenta.email), token)
+    elif "email" not in request.form and (destino := pendiente()):
+        return _confirmar_boton(mask_email(destino), "")
     form = {"email": enviado("email")}
     return render_template("cuenta/reenviar.html", form=form, errors={}, confirmar=True)
+
+
+def _confirmar_boton(email: str, token: str) -> str:
+    boton = {"email": email, "token": token}
+    return render_template("cuenta/reenviar.html", form={}, errors={}, boton=boton, confirmar=True)

@@ -89,10 +89,13 @@ def check() -> ResponseReturnValue:
     context = check_context(value, typing, submitted)
     # This page's form (not the check inside a guide, which has only a result region): an error
     # marks the field itself, so the form comes back whole; and a form showing an error is
-    # swapped whole again, which clears it (htmx keeps the focus and the caret).
+    # swapped whole again, which clears it (htmx keeps the focus and the caret in the field).
+    # Redrawn by "Revisar", the button pressed is gone and the answer's live region is new (a
+    # new region is not announced): the answer takes the focus, as an error's summary does.
     target = swap_target()
     if target == "revision" or (target == "resultado" and context["errors"]):
-        fragment = render_template("curp/_revision.html", **context)
+        revisado = target == "revision" and not typing and context["result"] is not None
+        fragment = render_template("curp/_revision.html", enfocar_resultado=revisado, **context)
         headers = {"HX-Retarget": "#revision", "HX-Reswap": "innerHTML", "Vary": "HX-Target"}
         return fragment, headers
     html = page_or_fragment("curp/check.html", "curp/_result.html", **context)

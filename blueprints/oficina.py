@@ -31,6 +31,7 @@ bp = Blueprint("oficina", __name__)
 
 CONSTANCIA_VIGENCIA = "/oficina/constancia-vigencia"
 CHANGE_RULE = "5 per hour"  # wrong current passwords per account, on top of the per-IP limit
+FORM_LIMIT = "10 per hour"  # per client address: the current passwords checked (not blank ones)
 TIPOS = {
     "titular": _l("Trabajador o trabajadora en activo"),
     "pensionado": _l("Pensionado o pensionada"),
@@ -75,7 +76,8 @@ def inicio() -> ResponseReturnValue:
 def _password_problem(cuenta: Cuenta, password: str, vacia: str, incorrecta: str) -> str | None:
     """None when ``password`` is the account's; wrong ones are counted per account.
 
-    A blank one is a slip, not a guess: it is asked for again and never counted.
+    A blank one is a slip, not a guess: it is asked for again and never counted, per account
+    or per client address (every one checked is, whatever the answer: ``FORM_LIMIT``).
     """
     if agotado("cambio", str(cuenta.id), CHANGE_RULE):
         return _(
@@ -83,6 +85,7 @@ def _password_problem(cuenta: Cuenta, password: str, vacia: str, incorrecta: str
         )
     if not password:
         return vacia
+    limiter.limit_here(FORM_LIMIT)
     if check_password_hash(cuenta.password_hash, password):
         return None
     contar("cambio", str(cuenta.id), CHANGE_RULE)
@@ -91,7 +94,6 @@ def _password_problem(cuenta: Cuenta, password: str, vacia: str, incorrecta: str
 
 @bp.route("/oficina/correo", methods=["GET", "POST"])
 @login_required
-@limiter.limit("10 per hour", methods=["POST"])
 def correo() -> ResponseReturnValue:
     cuenta = _cuenta()
     form = form_values(("email",))
@@ -127,7 +129,6 @@ def correo() -> ResponseReturnValue:
 
 @bp.route("/oficina/contrasena", methods=["GET", "POST"])
 @login_required
-@limiter.limit("10 per hour", methods=["POST"])
 def contrasena() -> ResponseReturnValue:
     cuenta = _cuenta()
     if request.method == "GET":

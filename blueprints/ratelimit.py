@@ -7,7 +7,8 @@ looked up a dozen times, limits resolved again on every call, header injection) 
 three times the storage hit itself and a third of the route (bench/load.py). Here a rule's
 limits are parsed once; a request counts itself in all of its windows in one step
 (``blueprints.ratelimit_store``). The surface is flask-limiter's, kept so the views read the
-same: ``limit``, ``shared_limit``, ``exempt``.
+same: ``limit``, ``shared_limit``, ``exempt``; plus ``limit_here``, the same count made from
+inside a view once it knows the request has something to check.
 
 Redis down must not take the site down: the limits move to this process's memory (logged),
 and Redis is tried again every ``RETRY_SECONDS`` (ratelimit_store). Without Redis they live
@@ -149,6 +150,20 @@ class Limiter:
                 failed = (item, max(int(reset - time.time()), 1))
         if failed:
             raise RateLimitExceeded(*failed)
+
+    # --- counting from inside a view -----------------------------------------------------
+
+    def limit_here(self, value: LimitValue) -> None:
+        """Count this request against ``value`` now, as ``limit`` would have before the view:
+        a 429 once over. For the account forms, whose posts with nothing to check (a required
+        field left blank: they only get "Escribe tu …" back) must not spend a person's budget;
+        they count only the posts that reach the database or a password. Counted per client
+        address; its scope is the view's endpoint.
+        """
+        state: State = current_app.extensions[EXTENSION]
+        if state.enabled:
+            scope = str(request.endpoint)
+            self._check(state, Rule(value, scope, None, None, None), scope)
 
     # --- counting outside a view (sign-in attempts per account, ...) ---------------------
 

@@ -9,6 +9,41 @@
     var focus = target.querySelector("[data-focus-on-swap]");
     if (focus) { focus.setAttribute("tabindex", "-1"); focus.focus(); }
   });
+  // A swap that replaces the control that had focus must not drop it to the page (<body>),
+  // where a keyboard or screen-reader user would lose their place: htmx keeps it on a control
+  // with an id, and an answer may take it (data-focus-on-swap, above); any other control (the
+  // button just pressed, or tabbed to while typing was still being checked) gets it back in
+  // the new content: the same form's control of the same name, or at the same place.
+  var enfocado = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    var active = document.activeElement;
+    enfocado = null;
+    if (!target || !active || active === document.body || !target.contains(active)) return;
+    var form = active.form;
+    if (!form || !target.contains(form)) return;
+    enfocado = {
+      target: target,
+      form: Array.prototype.indexOf.call(target.querySelectorAll("form"), form),
+      name: active.getAttribute("name"),
+      index: Array.prototype.indexOf.call(form.elements, active),
+      tag: active.tagName
+    };
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var held = enfocado;
+    var active = document.activeElement;
+    if (!held || event.detail.target !== held.target) return;
+    enfocado = null;
+    if (active && active !== document.body && active.isConnected) return;
+    var form = held.target.querySelectorAll("form")[held.form];
+    if (!form) return;
+    var named = held.name && form.elements.namedItem(held.name);
+    var control = named && named.tagName ? named : form.elements[held.index];
+    if (control && control.tagName === held.tag && control.focus) {
+      control.focus({ preventScroll: true });
+    }
+  });
   // The CURP check inside a guide has only a result region: an empty field said there is
   // marked on the field too, as /curp's own form marks it, and the next answer unmarks it.
   document.addEventListener("htmx:afterSwap", function (event) {

@@ -109,3 +109,56 @@ def test_generator_errors_with_javascript_mark_each_field(
     expect(phone.locator("#resultado")).to_contain_text("PXDO800405MJCDMF")
     expect(phone.locator(".error-summary")).to_have_count(0)
     expect(phone.locator("[aria-invalid]")).to_have_count(0)
+
+
+def focused(page: Any) -> str:
+    """Where the focus is: the element's id, or its tag when it has none ("BODY")."""
+    return str(page.evaluate("document.activeElement.id || document.activeElement.tagName"))
+
+
+def after_an_empty_check(page: Any, live_server: LiveServer) -> Any:
+    """/curp showing the error of an empty check (its form is redrawn whole next time)."""
+    page.goto(live_server.url + "/curp")
+    page.get_by_role("button", name="Revisar").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    return page.locator("#campo-curp")
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [(VALID, f"{VALID} está bien formada"), ("PXNE661320HMCXTN07", "La CURP tiene 2 problemas")],
+)
+def test_revisar_within_the_typing_delay_keeps_the_focus_off_the_page(
+    phone: Any, live_server: LiveServer, typed: str, answer: str
+) -> None:
+    # Tapped before the typing check goes out (400 ms), "Revisar" redraws the whole form,
+    # button included: the answer takes the focus, never the page.
+    field = after_an_empty_check(phone, live_server)
+    field.press_sequentially(typed, delay=10)
+    phone.get_by_role("button", name="Revisar").tap()
+    result = phone.locator("#resultado")
+    expect(result).to_contain_text(answer)
+    expect(phone.locator(".error-summary")).to_have_count(0)
+    expect(field).not_to_have_attribute("aria-invalid", "true")
+    expect(result).to_be_focused()
+    phone.wait_for_timeout(600)  # past the typing delay: no late swap takes it away
+    assert focused(phone) == "resultado"
+    assert_no_axe_violations(phone)
+
+
+def test_tabbing_to_revisar_while_the_typing_check_redraws_keeps_the_button(
+    desktop: Any, live_server: LiveServer
+) -> None:
+    # Typing after an error redraws the form whole; a keyboard user already on the button
+    # stays on it, and it still works.
+    field = after_an_empty_check(desktop, live_server)
+    field.press_sequentially(VALID, delay=10)
+    desktop.keyboard.press("Tab")
+    button = desktop.get_by_role("button", name="Revisar")
+    expect(button).to_be_focused()
+    expect(desktop.locator(".error-summary")).to_have_count(0)  # the typing check's redraw
+    expect(desktop.locator("#resultado")).to_contain_text("bien formada")
+    expect(button).to_be_focused()
+    desktop.keyboard.press("Enter")  # the form now answers in its result region only
+    expect(desktop.locator("#resultado")).to_contain_text("bien formada")
+    expect(button).to_be_focused()

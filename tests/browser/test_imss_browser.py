@@ -79,7 +79,7 @@ def test_vigencia_from_form_to_confirmation(phone: Any, imss_server: Any, smtp: 
     expect(phone.locator("h1")).to_have_text("Constancia de Vigencia de Derechos del IMSS")
     check(phone)
 
-    # A wrong check digit: the summary and the NSS rules, swapped in place.
+    # A wrong check digit: the summary and the NSS's message, swapped in place.
     phone.get_by_label("CURP").fill(curp)
     wrong = nss[:10] + str((int(nss[10]) + 1) % 10)
     phone.get_by_label("Número de Seguridad Social (NSS)").fill(wrong)
@@ -88,7 +88,8 @@ def test_vigencia_from_form_to_confirmation(phone: Any, imss_server: Any, smtp: 
     phone.get_by_role("button", name="Pedir constancia").click()
     phone.locator(".error-summary").wait_for()
     assert phone.url.endswith("/constancias/vigencia-imss")
-    expect(phone.locator("[data-codigo=check_digit]")).to_have_count(1)
+    expect(phone.locator("#error-nss")).to_contain_text("El dígito verificador debería ser")
+    expect(phone.locator("#grupo-nss .nss-problemas")).to_have_count(0)  # said once
     check(phone)
 
     phone.get_by_label("Número de Seguridad Social (NSS)").fill(nss)

@@ -72,10 +72,11 @@ def test_bad_curp_is_a_spanish_422(client: FlaskClient, value: str, message: str
 
 def test_invalid_curp_reuses_the_curp_explanations(client: FlaskClient) -> None:
     page = body(client.post("/constancias/no-afiliacion", data={"curp": "PXNE661320HMCXTN07"}))
-    # The summary names the first problem and counts the rest; beside the field, all of them.
+    # The summary names the field and its first problem and counts the rest; beside the
+    # field, all of them.
     summary = (
-        '<a href="#campo-curp">El mes 13 no existe: las posiciones 7 y 8 son tu mes de nacimiento'
-        " (01 a 12). Tu CURP tiene 1 problema más: lo explicamos junto al campo.</a>"
+        '<a href="#campo-curp">CURP: El mes 13 no existe: las posiciones 7 y 8 son tu mes de'
+        " nacimiento (01 a 12). Tu CURP tiene 1 problema más: lo explicamos junto al campo.</a>"
     )
     assert summary in page
     assert "El dígito verificador debería ser 8: revisa las letras y números anteriores." in page
@@ -90,7 +91,7 @@ def test_english_interface_explains_the_curp_in_english(client: FlaskClient) -> 
                 "/constancias/no-afiliacion", data={"curp": "PXNE661320HMCXTN07"}, headers=headers
             )
         )
-        assert '<a href="#campo-curp">There is no month 13: positions 7 and 8' in page  # summary
+        assert '<a href="#campo-curp">CURP: There is no month 13: positions 7 and 8' in page
         assert "There is no month 13: positions 7 and 8 are your month of birth" in page
         assert "The check digit should be 8: check the letters and numbers before it." in page
         assert "El mes 13" not in page and "dígito verificador" not in page

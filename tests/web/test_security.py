@@ -7,6 +7,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -340,16 +341,24 @@ LIMITED = [
     ("/cuenta/entrar", "POST", 10, 0),  # 10 per minute
     ("/cuenta/entrar", "POST", 60, 7),  # 60 per hour: 7 s apart, never 10 in one minute
     ("/cuenta/recuperar", "POST", 10, 0),  # 10 per hour
+    ("/cuenta/activar/reenviar", "POST", 10, 0),  # 10 per hour
+    ("/cuenta/registro", "POST", 20, 0),  # 20 per hour
     ("/oficina/contrasena", "POST", 10, 0),  # 10 per hour
     ("/oficina/correo", "POST", 10, 0),  # 10 per hour
 ]
-# Each form filled so that it changes no account and locks none (a locked sign-in is a 429
-# too), with its answer while under the limit.
-FORMS: dict[str, tuple[dict[str, str], int]] = {
-    "/cuenta/entrar": ({}, 422),
-    "/cuenta/recuperar": ({"email": "nadie@example.org"}, 303),
-    "/oficina/contrasena": ({"actual": PASSWORD, "password": ""}, 422),
-    "/oficina/correo": ({"email": "", "actual": PASSWORD}, 422),
+# The n-th post of each form, filled so that it changes no account and locks none (a locked
+# sign-in is a 429 too), with its answer while under the limit. Each is a real attempt: a
+# blank form is never counted (test_cuenta_limites.py).
+FORMS: dict[str, tuple[Callable[[int], dict[str, str]], int]] = {
+    # A CURP without an account, a new one each time: none of them locks.
+    "/cuenta/entrar": (lambda n: {"curp": f"PRUEBA{n:012d}", "password": "no es"}, 422),
+    "/cuenta/recuperar": (lambda n: {"email": "nadie@example.org"}, 303),
+    # An address of its own each time: its own limit (3 links an hour) never answers first.
+    "/cuenta/activar/reenviar": (lambda n: {"email": f"nadie{n}@example.org"}, 303),
+    # A captcha answer to check: it is wrong (no such question), the rest blank.
+    "/cuenta/registro": (lambda n: {"captcha_reto": "x", "captcha_respuesta": "3"}, 422),
+    "/oficina/contrasena": (lambda n: {"actual": PASSWORD, "password": ""}, 422),
+    "/oficina/correo": (lambda n: {"email": "", "actual": PASSWORD}, 422),
 }
 
 
@@ -373,10 +382,11 @@ def test_each_costly_form_is_limited_per_address(
         assert entrar(client, curp).status_code == 303
 
     data, answer = FORMS[path]
+    sent = iter(range(allowed + 2))
 
     def send(address: str) -> TestResponse:
         environ = {"REMOTE_ADDR": address}
-        return client.open(path, method=method, data=data, environ_base=environ)
+        return client.open(path, method=method, data=data(next(sent)), environ_base=environ)
 
     for i in range(allowed):
         assert send("10.0.0.1").status_code == answer, i
