@@ -9,13 +9,14 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from lxml import html as lxml_html
 
 from blueprints.extensions import db
 from domain import nss as nss_rules
 from domain import registry
 from domain.models import Correo
 from tests.conftest import make_app
-from tests.web.constancias_helpers import imss_form
+from tests.web.constancias_helpers import body, imss_form
 
 VIGENCIA = "/constancias/vigencia-imss"
 NSS_URL = "/imss/nss"
@@ -53,3 +54,15 @@ def normalise(html: str) -> str:
 
 def limited_app(tmp_path: Path, database_url: str) -> Flask:
     return make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
+
+
+def summary_and_fields(response: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The error summary's links (field -> text) and each field's own message."""
+    doc = lxml_html.fromstring(body(response))
+    links = doc.xpath('//div[@class="error-summary"]//a')
+    summary = {a.get("href").removeprefix("#campo-"): a.text_content().strip() for a in links}
+    inline = {
+        span.get("id").removeprefix("error-"): span.text_content().strip().removeprefix("Error: ")
+        for span in doc.xpath('//span[@class="error-message"]')
+    }
+    return summary, inline

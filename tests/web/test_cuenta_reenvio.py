@@ -16,7 +16,7 @@ from blueprints.cuenta_forms import PENDIENTE_CUENTA
 from blueprints.extensions import db
 from domain.models import Cuenta
 from tests.conftest import make_app
-from tests.web.test_cuenta import correos, crear_cuenta, cuenta, enlace, seed, token_para
+from tests.web.cuenta_helpers import correos, crear_cuenta, cuenta, enlace, seed, token_para
 
 URL = "/cuenta/activar/reenviar"
 DESDE_AQUI = {"Sec-Fetch-Site": "same-origin"}  # the browser says: from one of our pages

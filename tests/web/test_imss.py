@@ -40,6 +40,7 @@ from tests.web.imss_helpers import (
     nss_of,
     outbox,
     post,
+    summary_and_fields,
     unused_nss,
 )
 
@@ -123,18 +124,6 @@ def test_nss_and_curp_rules_are_english_in_the_english_interface(client: FlaskCl
     page = body(post(client, VIGENCIA, curp="PXNE660720FMCXTN06", nss="12345678903"))
     assert "Position 11 is your sex: H (man), M (woman) or X (non-binary)" in page
     assert "For a woman, it is M." in page and "La posición 11" not in page
-
-
-def summary_and_fields(response: Any) -> tuple[dict[str, str], dict[str, str]]:
-    """The error summary's links (field -> text) and each field's own message."""
-    doc = lxml_html.fromstring(body(response))
-    links = doc.xpath('//div[@class="error-summary"]//a')
-    summary = {a.get("href").removeprefix("#campo-"): a.text_content().strip() for a in links}
-    inline = {
-        span.get("id").removeprefix("error-"): span.text_content().strip().removeprefix("Error: ")
-        for span in doc.xpath('//span[@class="error-message"]')
-    }
-    return summary, inline
 
 
 def test_the_error_summary_names_each_code_and_its_own_problem(client: FlaskClient) -> None:

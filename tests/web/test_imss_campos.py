@@ -7,8 +7,8 @@ from typing import Any
 from flask.testing import FlaskClient
 from lxml import html as lxml_html
 
-from tests.web.test_constancias import ADDRESS, UNKNOWN, body
-from tests.web.test_imss import NSS_URL, VIGENCIA, post, summary_and_fields
+from tests.web.constancias_helpers import ADDRESS, UNKNOWN, body
+from tests.web.imss_helpers import NSS_URL, VIGENCIA, post, summary_and_fields
 
 
 def test_the_nss_lookup_summary_names_the_curp(client: FlaskClient) -> None:
