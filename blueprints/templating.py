@@ -11,6 +11,7 @@ from flask_babel import format_date, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
+from markupsafe import Markup
 
 from domain.curp_tables import STATE_LABELS, STATES
 from domain.settings import Settings, contact_href
@@ -111,6 +112,12 @@ def entidad(code: str) -> str:
     return gettext(label) if label else STATES.get(code, code)
 
 
+def titulo_completo(titulo: str) -> Markup:
+    """What a <title> says: the page's own title, then the portal's name. base.html writes it,
+    and so does the <title> an htmx fragment brings along (blueprints/htmx_util.py)."""
+    return Markup("{} · {}").format(titulo, gettext("Derechohabiencia"))
+
+
 def fecha(value: dt.date | None) -> str:
     """A date as people write it: 27 de marzo de 1985."""
     return format_date(value, format="long") if value else ""
@@ -143,6 +150,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(request_gettext)
     app.jinja_env.filters["fecha"] = fecha
     app.jinja_env.filters["entidad"] = entidad
+    app.jinja_env.filters["titulo_completo"] = titulo_completo
     app.jinja_env.globals.update(
         current_lang=current_lang,
         main_nav=main_nav,
