@@ -89,6 +89,7 @@ class Contacto(NamedTuple):
     domicilio: str | None
     contacto: tuple[str, str] | None  # (href, text)
     datos_personales: tuple[str, str] | None  # the same as contacto when PRIVACY_CONTACT is unset
+    domicilio_ficticio: bool = False  # the demo's: base.html says so in the page's language
 
 
 def issuer_contact() -> Contacto:
@@ -98,7 +99,10 @@ def issuer_contact() -> Contacto:
         return (contact_href(value), value) if value else None
 
     return Contacto(
-        settings.issuer_address, link(settings.issuer_contact), link(settings.privacy_contact)
+        settings.issuer_address,
+        link(settings.issuer_contact),
+        link(settings.privacy_contact),
+        settings.address_is_fictitious,
     )
 
 
