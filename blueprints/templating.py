@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from typing import Any, NamedTuple
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, request, session, url_for
 from flask_babel import format_date, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,6 +14,7 @@ from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from markupsafe import Markup
 
 from domain.curp_tables import STATE_LABELS, STATES
+from domain.eleccion import BENEFICIARIOS
 from domain.settings import Settings, contact_href
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,12 @@ def entidad(code: str) -> str:
     return gettext(label) if label else STATES.get(code, code)
 
 
+def guia_beneficiarios() -> str:
+    """The carnet guide's section for family members (domain.eleccion.BENEFICIARIOS)."""
+    seccion = BENEFICIARIOS
+    return url_for("guides.guide", slug=seccion.guia, _anchor=seccion.ancla)
+
+
 def titulo_completo(titulo: str) -> Markup:
     """What a <title> says: the page's own title, then the portal's name. base.html writes it,
     and so does the <title> an htmx fragment brings along (blueprints/htmx_util.py)."""
@@ -162,4 +169,5 @@ def init_app(app: Flask) -> None:
         footer_links=footer_links,
         issuer_name=issuer_name,
         issuer_contact=issuer_contact,
+        guia_beneficiarios=guia_beneficiarios,
     )
