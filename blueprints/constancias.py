@@ -26,7 +26,7 @@ from blueprints.constancias_servicio import (
 )
 from blueprints.errors import confirmar_sin_token, enviado, render_error, wants_json
 from blueprints.extensions import db, limiter
-from blueprints.htmx_util import swap_target, wants_fragment
+from blueprints.htmx_util import fragment_for, swap_target, wants_fragment
 from domain import constancias, curp, registry, signing, verificacion
 from domain.models import Constancia
 from domain.outbox import mask_email
@@ -89,14 +89,14 @@ def no_afiliacion() -> ResponseReturnValue:
             with db.engine.connect() as connection:
                 resultado = registry.estado_issste(connection, value, curp.today_in_mexico())
     context = {"value": value, "errors": errors, "report": report, "resultado": resultado}
+    page = "constancias/no_afiliacion.html"
     if not wants_fragment():
-        page = render_template("constancias/no_afiliacion.html", **context)
-        return page, 422 if errors else 200
+        return render_template(page, **context), 422 if errors else 200
     if resultado and swap_target() == "resultado":
         # The form stays as the person left it: only the answer is drawn and swapped.
-        return render_template("constancias/_issste_resultado.html", **context)
+        return fragment_for(page, "constancias/_issste_resultado.html", **context)
     # Errors, or a form that asked for everything: the form and the answer, in their place.
-    fragment = render_template("constancias/_no_afiliacion.html", **context)
+    fragment = fragment_for(page, "constancias/_no_afiliacion.html", **context)
     return fragment, {"HX-Retarget": "#tramite", "HX-Reswap": "innerHTML"}
 
 

@@ -14,8 +14,8 @@ from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import limiter
 from blueprints.htmx_util import (
     for_other_origins,
+    fragment_for,
     opened_as_page,
-    page_or_fragment,
     swap_target,
     trigger_name,
     wants_fragment,
@@ -28,6 +28,7 @@ from domain.curp_tables import SEX_LABELS, STATES
 bp = Blueprint("curp", __name__)
 
 CHECK_LIMIT = "120 per minute"
+PAGE = "curp/check.html"
 
 BLANK_CURP = _l("Escribe tu CURP.")
 SEXOS = tuple(SEX_LABELS.items())  # the labels are marked for the catalog; the page translates
@@ -92,13 +93,19 @@ def check() -> ResponseReturnValue:
     # swapped whole again, which clears it (htmx keeps the focus and the caret in the field).
     # Redrawn by "Revisar", the button pressed is gone and the answer's live region is new (a
     # new region is not announced): the answer takes the focus, as an error's summary does.
+    # Its swaps bring the page's title ("Error: " with an error); a guide keeps its own.
     target = swap_target()
     if target == "revision" or (target == "resultado" and context["errors"]):
         revisado = target == "revision" and not typing and context["result"] is not None
-        fragment = render_template("curp/_revision.html", enfocar_resultado=revisado, **context)
+        fragment = fragment_for(PAGE, "curp/_revision.html", enfocar_resultado=revisado, **context)
         headers = {"HX-Retarget": "#revision", "HX-Reswap": "innerHTML", "Vary": "HX-Target"}
         return fragment, headers
-    html = page_or_fragment("curp/check.html", "curp/_result.html", **context)
+    if target == "resultado":
+        html = fragment_for(PAGE, "curp/_result.html", **context)
+    elif wants_fragment():
+        html = render_template("curp/_result.html", **context)
+    else:
+        html = render_template(PAGE, **context)
     return html, {"Vary": "HX-Target"}
 
 
@@ -133,10 +140,10 @@ def generate() -> ResponseReturnValue:
         status = 422 if errors else 200
         return render_template("curp/generate.html", **context), status
     if generated and swap_target() == "resultado":
-        return render_template("curp/_generated.html", **context)
+        return fragment_for("curp/generate.html", "curp/_generated.html", **context)
     # Errors mark each field, so the form comes back whole, as without JavaScript (and a form
     # showing errors asks for everything, which clears them).
-    fragment = render_template("curp/_calculo.html", **context)
+    fragment = fragment_for("curp/generate.html", "curp/_calculo.html", **context)
     return fragment, {"HX-Retarget": "#calculo", "HX-Reswap": "innerHTML"}
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_cors import cross_origin
+from markupsafe import Markup
 
 from blueprints.extensions import htmx
+from blueprints.templating import titulo_completo
 
 # htmx reads these on every response; unexposed, each read logs a console error cross-origin.
 HTMX_RESPONSE_HEADERS = [
@@ -44,7 +46,32 @@ def swap_target() -> str | None:
 
 def page_or_fragment(page: str, fragment: str, **context: Any) -> str:
     """Render the fragment for an htmx swap and the whole page otherwise (same context)."""
-    return render_template(fragment if wants_fragment() else page, **context)
+    if wants_fragment():
+        return fragment_for(page, fragment, **context)
+    return render_template(page, **context)
+
+
+def fragment_for(page: str, fragment: str, **context: Any) -> str:
+    """The fragment an htmx swap puts into ``page``, led by the <title> that page would have now.
+
+    htmx takes a <title> at a fragment's top level out of the swap and makes it the document's
+    title, so "Error: " comes with the errors a swap draws and goes with them, as on a full page
+    (GOV.UK). The title is the page's own block, so it is written once, in the page.
+    """
+    return str(page_title(page, **context)) + render_template(fragment, **context)
+
+
+def page_title(page: str, **context: Any) -> Markup:
+    """``<title>`` as ``page`` renders it with ``context``.
+
+    Only the page's title block is rendered: it may use the context and the globals, but not
+    names the page imports for its body.
+    """
+    template = current_app.jinja_env.get_template(page)
+    current_app.update_template_context(context)
+    block = template.blocks["title"]
+    title = Markup("".join(block(template.new_context(context))))  # noqa: S704 - rendered by Jinja
+    return Markup("<title>{}</title>\n").format(titulo_completo(title))
 
 
 def for_other_origins(view: Callable[..., Any]) -> Callable[..., Any]:

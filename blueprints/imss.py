@@ -29,7 +29,7 @@ from blueprints.constancias_servicio import (
 )
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
-from blueprints.htmx_util import wants_fragment
+from blueprints.htmx_util import fragment_for, wants_fragment
 from blueprints.mail import queue_email
 from domain import constancia_tipos, constancias, curp, nss, registry, verificacion
 from domain.models import Constancia
@@ -54,9 +54,10 @@ def _nss_vacio() -> str:
 
 
 def responder(page: str, fragment: str, status: int, **context: Any) -> ResponseReturnValue:
-    """The full page with ``status``, or for htmx the fragment with 200 (htmx swaps only 2xx)."""
+    """The full page with ``status``, or for htmx the fragment with 200 (htmx swaps only 2xx)
+    and the page's title."""
     if wants_fragment():
-        return render_template(fragment, **context)
+        return fragment_for(page, fragment, **context)
     return render_template(page, **context), status
 
 

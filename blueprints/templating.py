@@ -6,13 +6,15 @@ import datetime as dt
 import logging
 from typing import Any, NamedTuple
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, request, session, url_for
 from flask_babel import format_date, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
+from markupsafe import Markup
 
 from domain.curp_tables import STATE_LABELS, STATES
+from domain.eleccion import BENEFICIARIOS
 from domain.settings import Settings, contact_href
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,7 @@ class Contacto(NamedTuple):
     domicilio: str | None
     contacto: tuple[str, str] | None  # (href, text)
     datos_personales: tuple[str, str] | None  # the same as contacto when PRIVACY_CONTACT is unset
+    domicilio_ficticio: bool = False  # the demo's: base.html says so in the page's language
 
 
 def issuer_contact() -> Contacto:
@@ -97,7 +100,10 @@ def issuer_contact() -> Contacto:
         return (contact_href(value), value) if value else None
 
     return Contacto(
-        settings.issuer_address, link(settings.issuer_contact), link(settings.privacy_contact)
+        settings.issuer_address,
+        link(settings.issuer_contact),
+        link(settings.privacy_contact),
+        settings.address_is_fictitious,
     )
 
 
@@ -109,6 +115,18 @@ def entidad(code: str) -> str:
     """
     label = STATE_LABELS.get(code)
     return gettext(label) if label else STATES.get(code, code)
+
+
+def guia_beneficiarios() -> str:
+    """The carnet guide's section for family members (domain.eleccion.BENEFICIARIOS)."""
+    seccion = BENEFICIARIOS
+    return url_for("guides.guide", slug=seccion.guia, _anchor=seccion.ancla)
+
+
+def titulo_completo(titulo: str) -> Markup:
+    """What a <title> says: the page's own title, then the portal's name. base.html writes it,
+    and so does the <title> an htmx fragment brings along (blueprints/htmx_util.py)."""
+    return Markup("{} · {}").format(titulo, gettext("Derechohabiencia"))
 
 
 def fecha(value: dt.date | None) -> str:
@@ -143,6 +161,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(request_gettext)
     app.jinja_env.filters["fecha"] = fecha
     app.jinja_env.filters["entidad"] = entidad
+    app.jinja_env.filters["titulo_completo"] = titulo_completo
     app.jinja_env.globals.update(
         current_lang=current_lang,
         main_nav=main_nav,
@@ -150,4 +169,5 @@ def init_app(app: Flask) -> None:
         footer_links=footer_links,
         issuer_name=issuer_name,
         issuer_contact=issuer_contact,
+        guia_beneficiarios=guia_beneficiarios,
     )

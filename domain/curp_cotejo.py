@@ -11,7 +11,7 @@ from datetime import date
 from domain.curp import InvalidCurp, compact, report
 from domain.curp_generate import FIELD_LABELS, PersonData, censor, letters_of, person_data
 from domain.curp_mensajes import MISMATCH, MISMATCH_EACH, and_message, list_message
-from domain.curp_tables import INCONVENIENT_WORDS, SEX_LABELS, STATES
+from domain.curp_tables import INCONVENIENT_WORDS, SEX_LABELS, state_label
 from domain.mensajes import N_, Mensaje
 
 
@@ -107,5 +107,5 @@ def cotejar(
     if data.sexo and value[10] != data.sexo:
         found.append(_mismatch("sexo", (11,), data.sexo, Mensaje(SEX_LABELS[data.sexo])))
     if data.entidad and value[11:13] != data.entidad:
-        found.append(_mismatch("entidad", (12, 13), data.entidad, STATES[data.entidad]))
+        found.append(_mismatch("entidad", (12, 13), data.entidad, state_label(data.entidad)))
     return tuple(sorted(found, key=lambda d: d.positions[0]))

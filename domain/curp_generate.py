@@ -25,10 +25,10 @@ from domain.curp_tables import (
     PARTICLES,
     SEX_BY_NAME,
     SEX_LABELS,
-    STATES,
     VOWELS,
     fold,
     resolve_state,
+    state_label,
 )
 from domain.mensajes import N_, Mensaje, unir
 
@@ -279,11 +279,12 @@ def generate(
     birth = Mensaje(N_("Tu fecha de nacimiento (AAMMDD): %(fecha)s."), fecha=date_message(born))
     sex_text = Mensaje(N_("%(clave)s: sexo, %(sexo)s."), clave=sex, sexo=Mensaje(SEX_LABELS[sex]))
     state_text = N_("%(clave)s: entidad de nacimiento, %(entidad)s.")
+    where = Mensaje(state_text, clave=state, entidad=state_label(state))  # «Fuera de México»
     blocks = (
         ExplanationBlock("1-4", initials, unir(". ", [why for _, why in letters[:4]], ".")),
         ExplanationBlock("5-10", prefix[4:10], birth),
         ExplanationBlock("11", sex, sex_text),
-        ExplanationBlock("12-13", state, Mensaje(state_text, clave=state, entidad=STATES[state])),
+        ExplanationBlock("12-13", state, where),
         ExplanationBlock("14-16", consonants, unir(". ", [why for _, why in letters[4:]], ".")),
         ExplanationBlock("17-18", hint[16:], RENAPO_NOTE),
     )

@@ -20,6 +20,7 @@ from domain.curp_tables import (
     STATE_LOOKALIKES,
     STATES,
     VOWELS,
+    state_label,
 )
 from domain.mensajes import Mensaje
 
@@ -105,8 +106,8 @@ def check_letters(head: str) -> list[Problem]:
     code = head[11:13]
     if len(code) == 2 and code[0] in LETTERS and code[1] in LETTERS and code not in STATES:
         alt = STATE_LOOKALIKES.get(code)
-        # Entity names are proper names, shown as written (as on the valid CURP's panel).
-        tip = say("state_alt", clave=alt, entidad=STATES[alt]) if alt else say("state_hint")
+        # Named as the valid CURP's panel names it: «Fuera de México», in the page's language.
+        tip = say("state_alt", clave=alt, entidad=state_label(alt)) if alt else say("state_hint")
         found.append(Problem("state", (12, 13), with_tips(say("state", clave=code), tip)))
     vowels = tuple(i for i in (14, 15, 16) if i <= n and head[i - 1] in VOWELS)
     if vowels:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from domain.mensajes import N_
+from domain.mensajes import N_, Mensaje
 
 # Value of each character for the check digit. The Ñ keeps its slot even though it never
 # appears in a CURP: without it every letter after N would be worth one less.
@@ -66,6 +66,18 @@ STATE_LABELS: dict[str, str] = {
     "MC": N_("Estado de México"),
     "NE": N_("Fuera de México"),
 }
+
+
+def state_label(code: str) -> str:
+    """The entity of birth as the pages name it, for a message: where STATE_LABELS has a label,
+    a Mensaje the pages translate (|traducir); else RENAPO's name, a proper name in any language.
+
+    >>> state_label("NE"), state_label("JC"), type(state_label("NE")).__name__
+    ('Fuera de México', 'Jalisco', 'Mensaje')
+    """
+    label = STATE_LABELS.get(code)
+    return Mensaje(label) if label else STATES[code]
+
 
 # Codes people type by mistake, with the code they most likely meant.
 STATE_LOOKALIKES: dict[str, str] = {

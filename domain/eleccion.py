@@ -24,14 +24,27 @@ class Documento:
     familiares: str = ""
 
 
+@dataclass(frozen=True)
+class Seccion:
+    """A section of a guide that pages link to: the guide's slug and its heading's id."""
+
+    guia: str
+    ancla: str
+
+
+# Where the carnet guide tells family members that the titular's account issues their carnet:
+# the chooser and the account pages link here (templates/components/guias.html). The id comes
+# from the heading's text, so a renamed heading is changed here, once.
+BENEFICIARIOS = Seccion("carnet-digital-issste", "constancias-para-tus-beneficiarios")
+
 DOCUMENTOS = {
     d.clave: d
     for d in (
         Documento(
             "carnet-issste",
             "/cuenta/registro",
-            "carnet-digital-issste",
-            familiares="constancias-para-tus-beneficiarios",  # the titular's account issues it
+            BENEFICIARIOS.guia,
+            familiares=BENEFICIARIOS.ancla,  # the titular's account issues it
         ),
         Documento("vigencia-imss", "/constancias/vigencia-imss", "vigencia-imss"),
         Documento(

@@ -41,8 +41,9 @@ def _env_int(environ: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} debe ser un número entero, no {raw!r}") from exc
 
 
-# Obviously fictitious, so that nobody takes a demo portal's footer for a real institution's.
-DEMO_ADDRESS = "Calle Ficticia 123, Colonia Ejemplo, 00000 Ciudad de México (domicilio ficticio)"
+# Obviously fictitious, so that nobody takes a demo portal's footer for a real institution's;
+# the footer also says so, in the page's language (Settings.address_is_fictitious).
+DEMO_ADDRESS = "Calle Ficticia 123, Colonia Ejemplo, 00000 Ciudad de México"
 DEMO_CONTACT = "contacto@derechohabiencia.example"
 _EMAIL = re.compile(r"[^@\s/:]+@[^@\s/:]+\.[^@\s/:]+")
 
@@ -130,6 +131,12 @@ class Settings:
     @property
     def https(self) -> bool:
         return self.public_base_url.startswith("https://")
+
+    @property
+    def address_is_fictitious(self) -> bool:
+        """True for the demo's made-up address, which the footer marks as such; an address the
+        operator sets (ISSUER_ADDRESS) is shown as written."""
+        return self.issuer_address == DEMO_ADDRESS
 
     @property
     def missing_contact(self) -> tuple[str, ...]:

@@ -43,8 +43,16 @@
         if (done) done();
       })
       .catch(function (error) {
-        if (error.name !== "AbortError") target.textContent = form.getAttribute("data-error-text");
+        if (error.name === "AbortError") return;
+        target.textContent = form.getAttribute("data-error-text");
+        if (target === result) setTitle(true);
       });
+  }
+
+  // "Error: " first in the title while the answer shows one, as the page says it without us.
+  function setTitle(failed) {
+    var title = form.getAttribute(failed ? "data-error-title" : "data-title");
+    if (title) document.title = title;
   }
 
   function announce() {
@@ -61,6 +69,7 @@
     input.setAttribute("aria-describedby", error ? "ayuda-curp error-curp" : "ayuda-curp");
     if (error) input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
+    setTitle(Boolean(error || result.querySelector("[data-error]")));
   }
 
   function check(typing) {

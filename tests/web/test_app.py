@@ -91,7 +91,7 @@ NO_CONTACT = {"ISSUER_ADDRESS": "", "ISSUER_CONTACT": "", "PRIVACY_CONTACT": ""}
 
 def test_demo_footer_contact_is_obviously_fictitious(tmp_path: Path) -> None:
     settings = Settings.from_env({"DEMO_MODE": "1", **NO_CONTACT}, tmp_path)
-    assert settings.issuer_address and "ficticio" in settings.issuer_address
+    assert settings.issuer_address and settings.address_is_fictitious
     assert settings.issuer_contact and settings.issuer_contact.endswith(".example")
     assert settings.privacy_contact == settings.issuer_contact
     assert settings.missing_contact == ()
@@ -110,6 +110,7 @@ def test_outside_demo_the_contact_is_the_operators_or_none(tmp_path: Path) -> No
         tmp_path,
     )
     assert settings.issuer_address == "Av. Siempre Viva 742, 06000 Ciudad de México"
+    assert not settings.address_is_fictitious
     assert settings.issuer_contact == "contacto@inst.example.gob.mx"
     assert settings.privacy_contact == "contacto@inst.example.gob.mx"  # ISSUER_CONTACT's
     own = Settings.from_env(

@@ -14,6 +14,7 @@ from lxml import html as lxml_html
 
 from domain.guides import load_library
 from tests.conftest import make_app
+from tests.traducciones_pendientes import con_pendientes
 from tests.web.cuenta_helpers import entrar, seed
 from tests.web.test_oficina import signed_in
 
@@ -52,6 +53,34 @@ def test_demo_footer_shows_a_fictitious_address_and_contact(client: FlaskClient,
     assert "datos personales" in contact  # one address for everything, ARCO requests too
     assert links == ["mailto:contacto@derechohabiencia.example"]
     assert "contacto@derechohabiencia.example" in contact
+
+
+DEMO_LINE = "Calle Ficticia 123, Colonia Ejemplo, 00000 Ciudad de México"
+
+
+def test_the_demo_address_is_marked_fictitious_in_the_page_s_language(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    con_pendientes(monkeypatch)
+    [(spanish, _links), *_rest] = footer_contact(page(client, "/"))
+    assert spanish == f"Domicilio: {DEMO_LINE} (domicilio ficticio)"  # as it always said
+    [(english, _links), *_rest] = footer_contact(page(client, "/?lang=en"))
+    assert english == f"Address: {DEMO_LINE} (fictitious address)"
+    client.set_cookie("lang", "en")
+    [(english, _links), *_rest] = footer_contact(page(client, GUIDE))
+    assert english == f"Address: {DEMO_LINE} (fictitious address)"
+
+
+def test_an_operators_address_in_a_demo_is_shown_as_written(
+    tmp_path: Path, database_url: str
+) -> None:
+    address = "Av. Siempre Viva 742 (planta baja), 06000 Ciudad de México"
+    app = make_app(tmp_path, database_url, ENV={"ISSUER_ADDRESS": address})
+    client = app.test_client()
+    for url in ("/", "/?lang=en"):
+        [(line, _links), *_rest] = footer_contact(page(client, url))
+        assert line.endswith(f" {address}")
+        assert "ficti" not in line
 
 
 def test_operators_address_contact_and_privacy_contact(tmp_path: Path, database_url: str) -> None:

@@ -30,7 +30,8 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 # Spanish that only a message's own parts could bring into an English sentence.
 SPANISH = re.compile(
     r"\b\d+ (?:a|y) \d+\b|posici|según|revisa|escribiste|tienes|\b(?:enero|febrero|marzo"
-    r"|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\b",
+    r"|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\b"
+    r"|extranjero|\bde México\b",  # an entity named as RENAPO writes it, not as the page does
     re.IGNORECASE,
 )
 
@@ -41,11 +42,13 @@ SPECIAL = (
     "P0N3660720HMCXTN06", "PXNE6AB720HMCXTN06", "PXNE661320HMCXTN06", "PXNE660735HMCXTN06",
     "LOOA531131HTCPBN07", "PXNE010229HMCXTN06", "PXNE000229HMCXTN06", "PXNE951231HMCXTN06",
     "PXNE660720HCXXTN06", "PXNE660720HMCAEI06", "BACA800101HDFLRN05",
+    "PXNE660720HEXXTN06", "PXNE660720HEMXTN06",
 )  # fmt: skip
 COTEJOS = (
     ("PENE660720HMCXTN06", "Enrique", "Pena", "Nieto", "1966-07-02", "M", "JC"),
     ("PXNE660721HMCXTN06", "Enrique", "Peña", "Nieto", "1966-07-20"),
     ("ZZZZ900102MJCZZZ09", "Ana", "López", "", "1990-01-02"),
+    ("PXNE660720HMCXTN06", "Enrique", "Peña", "Nieto", "1966-07-20", "H", "NE"),
 )
 
 

@@ -1,0 +1,108 @@
+"""The <title> an htmx answer brings (blueprints/htmx_util.fragment_for): htmx makes a fragment's
+top-level <title> the document's title, so a swap that draws errors says "Error: " first, as the
+full page does (GOV.UK), and the swap that clears them takes it away."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from lxml import html as lxml_html
+
+from domain import nss
+from tests.web.test_constancias import ADDRESS, UNKNOWN, imss_form
+
+HX = {"HX-Request": "true"}
+VALID = "PXNE660720HMCXTN06"
+UNUSED_NSS = "9999999999" + nss.check_digit("9999999999")
+OFELIA = {
+    "nombre": "Ofelia",
+    "primer_apellido": "Pedrero",
+    "segundo_apellido": "Domínguez",
+    "fecha_nacimiento": "1980-04-05",
+    "sexo": "M",
+    "entidad": "JC",
+}
+
+
+def fragment_title(response: Any) -> str | None:
+    """The title htmx takes from a fragment: a <title> first at its top level, or None."""
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html  # htmx swaps only 2xx
+    match = re.match(r"<title>([^<]*)</title>", html)
+    return unescape(match[1]) if match else None
+
+
+def page_title(response: Any) -> str:
+    return str(lxml_html.fromstring(response.get_data(as_text=True)).findtext(".//title"))
+
+
+# (method, url, form, the htmx target, whether the answer shows errors)
+CASES = [
+    ("get", "/curp?curp=", None, "resultado", True),
+    ("get", f"/curp?curp={VALID}", None, "revision", False),  # the error is fixed
+    ("get", f"/curp?curp={VALID}", None, "resultado", False),
+    ("post", "/curp/no-la-conozco", {"nombre": "Ana"}, "resultado", True),
+    ("post", "/curp/no-la-conozco", OFELIA, "calculo", False),
+    ("post", "/curp/no-la-conozco", OFELIA, "resultado", False),
+    ("post", "/constancias/no-afiliacion", {"curp": ""}, "resultado", True),
+    ("post", "/constancias/no-afiliacion", {"curp": UNKNOWN}, "tramite", False),
+    ("post", "/constancias/no-afiliacion", {"curp": UNKNOWN}, "resultado", False),
+    ("post", "/constancias/vigencia-imss", {"curp": ""}, "tramite", True),
+    ("post", "/imss/nss", {"curp": ""}, "tramite", True),
+    ("get", "/?para=tengo&paso=trabajo", None, "eleccion", True),
+    ("get", "/?para=tengo&trabajo=gobierno", None, "eleccion", False),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "form", "target", "error"), CASES)
+def test_an_htmx_answer_brings_the_title_its_page_would_have(
+    client: FlaskClient, method: str, url: str, form: Any, target: str, error: bool
+) -> None:
+    send = getattr(client, method)
+    page = send(url, data=form)
+    title = fragment_title(send(url, data=form, headers={**HX, "HX-Target": target}))
+    assert title == page_title(page)
+    assert title.startswith("Error: ") is error
+
+
+def test_the_title_is_in_the_page_s_language(client: FlaskClient) -> None:
+    client.set_cookie("lang", "en")
+    headers = {**HX, "HX-Target": "resultado"}
+    assert fragment_title(client.get("/curp?curp=", headers=headers)) == (
+        "Error: Check your CURP · Derechohabiencia"
+    )
+    assert fragment_title(client.get(f"/curp?curp={VALID}", headers=headers)) == (
+        "Check your CURP · Derechohabiencia"
+    )
+
+
+def test_a_half_typed_curp_keeps_a_title_without_error(client: FlaskClient) -> None:
+    headers = {**HX, "HX-Target": "resultado", "HX-Trigger-Name": "curp"}
+    assert fragment_title(client.get("/curp?curp=PXNE66", headers=headers)) == (
+        "Revisa tu CURP · Derechohabiencia"
+    )
+
+
+def test_the_check_inside_a_guide_leaves_the_guide_s_title(client: FlaskClient) -> None:
+    response = client.get("/curp?curp=", headers={**HX, "HX-Target": "resultado-curp"})
+    assert fragment_title(response) is None
+    assert "Escribe tu CURP." in response.get_data(as_text=True)
+    assert "<title>" not in client.get("/curp/resultado?curp=").get_data(as_text=True)
+
+
+def test_a_refused_vigencia_says_error_and_a_sent_nss_does_not(client: FlaskClient) -> None:
+    url = "/constancias/vigencia-imss"
+    refused = imss_form(client, url, curp=UNKNOWN, nss=UNUSED_NSS, email=ADDRESS)
+    response = client.post(url, data=refused, headers={**HX, "HX-Target": "tramite"})
+    assert "no coinciden" in response.get_data(as_text=True)
+    assert fragment_title(response) == (
+        "Error: Constancia de Vigencia de Derechos del IMSS · Derechohabiencia"
+    )
+    sent = imss_form(client, "/imss/nss", curp=UNKNOWN, email=ADDRESS)
+    response = client.post("/imss/nss", data=sent, headers={**HX, "HX-Target": "tramite"})
+    assert ADDRESS[:2] in response.get_data(as_text=True)
+    assert fragment_title(response) == "Consultar mi NSS · Derechohabiencia"
