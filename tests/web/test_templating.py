@@ -14,7 +14,6 @@ from lxml import html as lxml_html
 
 from domain.guides import load_library
 from tests.conftest import make_app
-from tests.traducciones_pendientes import con_pendientes
 from tests.web.cuenta_helpers import entrar, seed
 from tests.web.test_oficina import signed_in
 
@@ -58,10 +57,7 @@ def test_demo_footer_shows_a_fictitious_address_and_contact(client: FlaskClient,
 DEMO_LINE = "Calle Ficticia 123, Colonia Ejemplo, 00000 Ciudad de México"
 
 
-def test_the_demo_address_is_marked_fictitious_in_the_page_s_language(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    con_pendientes(monkeypatch)
+def test_the_demo_address_is_marked_fictitious_in_the_page_s_language(client: FlaskClient) -> None:
     [(spanish, _links), *_rest] = footer_contact(page(client, "/"))
     assert spanish == f"Domicilio: {DEMO_LINE} (domicilio ficticio)"  # as it always said
     [(english, _links), *_rest] = footer_contact(page(client, "/?lang=en"))
