@@ -64,7 +64,7 @@ MESSAGES: dict[str, str] = {
         "Las posiciones 12 y 13 son la entidad donde naciste y %(clave)s no es una clave válida."
     ),
     "state_alt": N_("¿Quisiste decir %(clave)s (%(entidad)s)?"),
-    "state_hint": N_("Por ejemplo: DF es Ciudad de México y NE, nacido en el extranjero."),
+    "state_hint": N_("Por ejemplo: DF es Ciudad de México y NE, si naciste fuera de México."),
     "check_digit": N_(
         "El dígito verificador debería ser %(digito)s: revisa las letras y números anteriores."
     ),

@@ -33,8 +33,11 @@ def test_the_domain_says_fuera_de_mexico_in_spanish() -> None:
     assert block.text == WORDS["es"][1]
     [hint] = cotejar("PXNE660720HMCXTN06", "Enrique", "Peña", "Nieto", "1966-07-20", "H", "NE")
     assert "Fuera de México" in hint.message
-    for message in (state.message, block.text, hint.message):
-        assert "acido en el extranjero" not in message
+    # With no near code to suggest, the example of valid codes says it too.
+    [unknown, _digit] = curp.report("PXNE660720HZZXTN06").errors
+    assert "NE, si naciste fuera de México" in unknown.message
+    for message in (state.message, block.text, hint.message, unknown.message):
+        assert "extranjero" not in message
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
