@@ -42,3 +42,12 @@ def test_naive_datetimes_from_sqlite_count_as_utc() -> None:
     assert state.bloqueada_hasta == T0 + dt.timedelta(minutes=16)
     assert bloqueada(state.bloqueada_hasta.replace(tzinfo=None), T0)
     assert minutos_restantes(None, T0) == 0
+
+
+def test_the_window_is_fifteen_minutes_from_the_first_failure_and_no_more() -> None:
+    four = _fail(4, dt.timedelta(minutes=1))  # at 0, 1, 2 and 3 minutes
+    just_inside = tras_fallo(four, T0 + dt.timedelta(minutes=14, seconds=59))
+    assert just_inside.bloqueada_hasta is not None
+    # At fifteen minutes the first failure no longer counts: a fresh window, no lock.
+    on_the_edge = tras_fallo(four, T0 + dt.timedelta(minutes=15))
+    assert on_the_edge == Intentos(1, T0 + dt.timedelta(minutes=15), None)

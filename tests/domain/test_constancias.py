@@ -3,6 +3,7 @@ parsed back and checked."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import time
@@ -12,7 +13,17 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy.orm import Session
 
-from domain import cadena_original, constancia_tipos, constancias, pdf, registry, sello, signing
+from domain import (
+    cadena_original,
+    constancia_tipos,
+    constancias,
+    pdf,
+    registry,
+    sello,
+    signing,
+    verificacion,
+)
+from domain.curp import MEXICO_CITY
 from domain.models import Constancia
 from tests.domain.conftest import EMISOR, NOW, afiliacion, curp_of
 
@@ -110,6 +121,21 @@ def test_carnet_refusals(session: Session, signer: signing.Signer) -> None:
     session.flush()
     with pytest.raises(constancias.NoVigente, match="familiar"):
         constancias.emitir_carnet(session, signer, familiar, NOW, emisor=EMISOR)
+
+
+def test_a_carnet_with_an_end_date_holds_through_that_whole_day(
+    session: Session, signer: signing.Signer
+) -> None:
+    titular = afiliacion(session, curp_of(session, "issste_titular"))
+    titular.vigente_hasta = dt.date(2026, 12, 31)
+    session.flush()
+    row = constancias.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR)
+    campos = cadena_original.leer_cadena(row.datos)
+    assert campos["vigente_hasta"] == "2026-12-31"
+    assert campos["valida_hasta"] == "2026-12-31T23:59:59-06:00"
+    last_night = dt.datetime(2026, 12, 31, 23, 30, tzinfo=MEXICO_CITY)
+    assert verificacion.estado(row, last_night) == "vigente"
+    assert verificacion.estado(row, last_night + dt.timedelta(hours=1)) == "vencida"
 
 
 # --- the PDF ----------------------------------------------------------------------------------

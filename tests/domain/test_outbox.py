@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from domain import mailer, outbox
 from domain.models import Correo
@@ -237,6 +237,76 @@ def test_two_concurrent_workers_never_send_a_message_twice(
     assert len(counts) == 30 and set(counts.values()) == {1}
     assert sum(r.sent for r in reports) == 30
     assert all(row.enviado and row.intentos == 1 for row in all_rows(factory))
+
+
+def test_a_worker_that_read_a_message_just_before_another_claimed_it_leaves_it(
+    factory: sessionmaker[Session],
+) -> None:
+    # The race the concurrent test above meets only now and then, made to happen every time:
+    # our worker has read the message as due, and before it claims it a rival claims it and
+    # starts sending. Ours must see the claim is gone, not send it a second time.
+    queue_many(factory, 1)
+    rival = Holding()
+    rival_run = threading.Thread(target=outbox.deliver_pending, args=(factory, rival, NOW))
+    ours = sessionmaker(factory.kw["bind"])
+
+    def rival_claims_first(state: ORMExecuteState) -> None:
+        if state.is_update and not rival_run.ident:
+            rival_run.start()
+            # PostgreSQL: our row lock makes the rival skip the message; SQLite: it takes it.
+            while rival_run.is_alive() and not rival.sending.wait(0.05):
+                pass
+
+    sa.event.listen(ours, "do_orm_execute", rival_claims_first)
+    mine = Recording()
+    try:
+        outbox.deliver_pending(ours, mine, NOW)
+    finally:
+        rival.let_go.set()
+        rival_run.join(30)
+    assert rival_run.ident and len(mine.sent) + len(rival.sent) == 1
+    assert all(row.enviado and row.intentos == 1 for row in all_rows(factory))
+
+
+def test_an_unexpected_error_is_kept_without_the_address(
+    factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    queue_many(factory, 1)
+    broken = Recording(fail=RuntimeError("sin buzón para juana@example.org"))
+    assert outbox.deliver_pending(factory, broken, NOW).retrying == 1
+    [row] = all_rows(factory)
+    assert row.ultimo_error == "RuntimeError('sin buzón para j***@example.org')"
+    assert "juana@" not in caplog.text
+
+
+class RefusingOne:
+    """Fails for one recipient, delivers to the others."""
+
+    def __init__(self, refused: str) -> None:
+        self.refused = refused
+        self.sent: list[str] = []
+
+    def send(self, to: str, message: bytes, message_id: str) -> None:
+        if to == self.refused:
+            raise ConnectionRefusedError(111, "Connection refused")
+        self.sent.append(to)
+
+
+def test_retry_brings_back_only_what_was_never_delivered(factory: sessionmaker[Session]) -> None:
+    queue_many(factory, 1, to="juana@example.org")
+    queue_many(factory, 1, to="pedro@example.org")
+    now, down = NOW, Recording(fail=ConnectionRefusedError(111, "Connection refused"))
+    for _ in range(outbox.MAX_ATTEMPTS - 1):
+        assert outbox.deliver_pending(factory, down, now).retrying == 2
+        now += outbox.LONGEST_WAIT + dt.timedelta(minutes=1)
+    # The last attempt: Pedro's message goes out, Juana's runs out of attempts.
+    report = outbox.deliver_pending(factory, RefusingOne("juana@example.org"), now)
+    assert (report.sent, report.abandoned) == (1, 1)
+    with factory() as session:
+        assert outbox.requeue_abandoned(session, now) == 1  # what the operator is told
+    transport = Recording()
+    assert outbox.deliver_pending(factory, transport, now).sent == 1
+    assert [row.enviado for row in all_rows(factory)] == [True, True]
 
 
 class RefusingData:

@@ -160,3 +160,14 @@ def test_lookups_send_a_fixed_number_of_queries(session: Session) -> None:
 def test_unknown_curp_has_no_record(session: Session) -> None:
     status = registry.estado_issste(session.connection(), "ZZZZ800101MDFXXX09", TODAY)
     assert status == "sin_registro"
+
+
+def test_a_titular_s_family_is_listed_per_institution(session: Session) -> None:
+    # BBBB is an ISSSTE titular: IIII and PPPP are registered under him in the ISSSTE, SSSS
+    # in the IMSS. A constancia of one institution names only that institution's family.
+    titular = "BBBB800101MDFXXX02"
+    issste = registry.beneficiarios(session, titular, "ISSSTE")
+    imss = registry.beneficiarios(session, titular, "IMSS")
+    assert [a.curp for a in issste] == ["IIII100101MDFXXX09", "PPPP100101MDFXXX16"]
+    assert [a.curp for a in imss] == ["SSSS100101MDFXXX19"]
+    assert {a.institucion for a in issste} == {"ISSSTE"} and imss[0].institucion == "IMSS"

@@ -190,3 +190,13 @@ def test_accented_addresses_reach_an_smtputf8_server(smtp_server: SmtpServer) ->
     assert first["To"] == "josé@example.org"
     assert second["To"] == "juana@correo.xn--mxico-bsa.mx"
     assert smtp_server.envelopes[0].rcpt_tos == ["josé@example.org"]
+
+
+def test_an_accented_address_a_server_cannot_take_is_given_up_not_retried() -> None:
+    # Retrying cannot teach a server SMTPUTF8: the message is given up at once (REFUSED).
+    with serving(Sessions(), enable_SMTPUTF8=False) as port:
+        transport = mailer.SmtpTransport(settings_for(port=port))
+        built = message(to="josé@example.org")
+        with pytest.raises(mailer.DeliveryError) as refused:
+            transport.send("josé@example.org", mailer.message_bytes(built), built["Message-ID"])
+    assert refused.value.permanent and "SMTPUTF8" in str(refused.value)

@@ -116,6 +116,7 @@ def test_wrong_code_and_unknown_folio_say_the_same(app: Flask, client: FlaskClie
         ("/verificar?folio=NA-2026-000001", "Escribe el código"),
         ("/verificar?folio=hola&c=AAAAAAAAAAAA", "dos letras, el año"),
         ("/verificar/NA-2026-000001?c=abc", "12 letras"),
+        ("/verificar/NA-2026-000001?c=AAAAAAAAAAAAA", "12 letras"),  # one too many
         ("/verificar/%3Cscript%3E?c=AAAAAAAAAAAA", "dos letras, el año"),
     ],
 )
@@ -210,6 +211,7 @@ def test_json_twin(app: Flask, client: FlaskClient) -> None:
     }
     assert data["titular"] == "" and data["valida_hasta"] is None and data["vigente_hoy"] is None
     assert dt.datetime.fromisoformat(data["emitida"]).utcoffset() == dt.timedelta(hours=-6)
+    assert "no-store" in response.headers["Cache-Control"]  # nor kept by a cache on the way
 
 
 def test_json_not_authentic_is_one_problem_for_both_cases(client: FlaskClient) -> None:
@@ -221,10 +223,16 @@ def test_json_not_authentic_is_one_problem_for_both_cases(client: FlaskClient) -
     assert wrong.mimetype == "application/problem+json"
     assert wrong.get_data() == unknown.get_data()
     assert wrong.get_json()["title"] == "No auténtica"
+    assert "no-store" in wrong.headers["Cache-Control"]
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/constancias/NA-2026-000001", "/api/v1/constancias/x?c=1"]
+    "path",
+    [
+        "/api/v1/constancias/NA-2026-000001",
+        "/api/v1/constancias/x?c=1",
+        "/api/v1/constancias/NA-2026-000001?c=AAAAAAAAAAAAA",
+    ],
 )
 def test_json_bad_input_is_a_422_problem(client: FlaskClient, path: str) -> None:
     response = client.get(path)
