@@ -64,12 +64,15 @@ def fragment_for(page: str, fragment: str, **context: Any) -> str:
 def page_title(page: str, **context: Any) -> Markup:
     """``<title>`` as ``page`` renders it with ``context``.
 
-    Only the page's title block is rendered: it may use the context and the globals, but not
-    names the page imports for its body.
+    Only the page's own title block is rendered: it may use the context and the globals, but
+    not names the page imports for its body. A page without a title block of its own gets no
+    <title>, so the swap leaves the document's as it is.
     """
     template = current_app.jinja_env.get_template(page)
+    block = template.blocks.get("title")
+    if block is None:
+        return Markup("")
     current_app.update_template_context(context)
-    block = template.blocks["title"]
     title = Markup("".join(block(template.new_context(context))))  # noqa: S704 - rendered by Jinja
     return Markup("<title>{}</title>\n").format(titulo_completo(title))
 

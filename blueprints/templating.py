@@ -13,7 +13,8 @@ from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from markupsafe import Markup
 
-from domain.curp_tables import STATE_LABELS, STATES
+from blueprints.traduccion import traducir
+from domain.curp_tables import STATES, state_label
 from domain.eleccion import BENEFICIARIOS
 from domain.settings import Settings, contact_href
 
@@ -113,14 +114,12 @@ def entidad(code: str) -> str:
     STATES keeps RENAPO's catalogue names (the API returns them); names English writes the
     same way (Jalisco) have no label of their own.
     """
-    label = STATE_LABELS.get(code)
-    return gettext(label) if label else STATES.get(code, code)
+    return traducir(state_label(code)) if code in STATES else code
 
 
 def guia_beneficiarios() -> str:
     """The carnet guide's section for family members (domain.eleccion.BENEFICIARIOS)."""
-    seccion = BENEFICIARIOS
-    return url_for("guides.guide", slug=seccion.guia, _anchor=seccion.ancla)
+    return url_for("guides.guide", slug=BENEFICIARIOS.guia, _anchor=BENEFICIARIOS.ancla)
 
 
 def titulo_completo(titulo: str) -> Markup:

@@ -3,11 +3,18 @@
   "use strict";
   // After an htmx swap that replaced a whole result, move focus to its heading when asked,
   // so keyboard and screen-reader users land on the answer instead of losing their place.
+  // data-focus-on-swap="libre" asks only if the swap left nobody holding the focus (the button
+  // pressed is gone): someone still in the field, where htmx keeps it, goes on typing there.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail && event.detail.target;
     if (!target) return;
     var focus = target.querySelector("[data-focus-on-swap]");
-    if (focus) { focus.setAttribute("tabindex", "-1"); focus.focus(); }
+    if (!focus) return;
+    var active = document.activeElement;
+    var held = active && active !== document.body && active.isConnected;
+    if (focus.getAttribute("data-focus-on-swap") === "libre" && held) return;
+    focus.setAttribute("tabindex", "-1");
+    focus.focus();
   });
   // A swap that replaces the control that had focus must not drop it to the page (<body>),
   // where a keyboard or screen-reader user would lose their place: htmx keeps it on a control

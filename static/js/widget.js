@@ -50,6 +50,8 @@
   }
 
   // "Error: " first in the title while the answer shows one, as the page says it without us.
+  // The title speaks for the CURP's answer only: the optional status lookup below a valid
+  // CURP says its own failures in its region, and the CURP itself is still fine.
   function setTitle(failed) {
     var title = form.getAttribute(failed ? "data-error-title" : "data-title");
     if (title) document.title = title;

@@ -146,6 +146,21 @@ def test_revisar_within_the_typing_delay_keeps_the_focus_off_the_page(
     assert_no_axe_violations(phone)
 
 
+def test_enter_in_the_field_within_the_typing_delay_leaves_the_focus_there(
+    phone: Any, live_server: LiveServer
+) -> None:
+    # Enter sends the form as "Revisar" does, but the person is still in the field, where htmx
+    # keeps the focus: the answer must not take it from them.
+    field = after_an_empty_check(phone, live_server)
+    field.press_sequentially(VALID, delay=10)
+    field.press("Enter")
+    expect(phone.locator("#resultado")).to_contain_text("bien formada")
+    expect(phone.locator(".error-summary")).to_have_count(0)
+    expect(field).to_be_focused()
+    phone.wait_for_timeout(600)  # past the typing delay
+    assert focused(phone) == "campo-curp"
+
+
 def test_tabbing_to_revisar_while_the_typing_check_redraws_keeps_the_button(
     desktop: Any, live_server: LiveServer
 ) -> None:

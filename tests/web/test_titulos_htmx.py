@@ -9,11 +9,14 @@ from html import unescape
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import ChoiceLoader, DictLoader
 from lxml import html as lxml_html
 
+from blueprints import htmx_util
 from domain import nss
-from tests.web.test_constancias import ADDRESS, UNKNOWN, imss_form
+from tests.web.constancias_helpers import ADDRESS, UNKNOWN, imss_form
 
 HX = {"HX-Request": "true"}
 VALID = "PXNE660720HMCXTN06"
@@ -106,3 +109,17 @@ def test_a_refused_vigencia_says_error_and_a_sent_nss_does_not(client: FlaskClie
     response = client.post("/imss/nss", data=sent, headers={**HX, "HX-Target": "tramite"})
     assert ADDRESS[:2] in response.get_data(as_text=True)
     assert fragment_title(response) == "Consultar mi NSS · Derechohabiencia"
+
+
+def test_a_page_without_a_title_block_of_its_own_leaves_the_document_s(app: Flask) -> None:
+    # A page that inherits its title has none to send: the swap keeps the document's title
+    # (and answers) rather than failing under htmx only.
+    loader = ChoiceLoader([DictLoader({"sin_titulo.html": SIN_TITULO}), app.jinja_loader])
+    app.jinja_loader = loader  # type: ignore[assignment]
+    with app.test_request_context("/", headers={"HX-Request": "true"}):
+        assert htmx_util.page_title("sin_titulo.html") == ""
+        fragment = htmx_util.fragment_for("sin_titulo.html", "curp/_result.html", result=None)
+        assert "<title>" not in fragment
+
+
+SIN_TITULO = '{% extends "base.html" %}{% block content %}{% endblock %}'
