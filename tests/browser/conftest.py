@@ -146,3 +146,17 @@ def assert_no_horizontal_scroll(page: Any) -> None:
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
+def wait_until(page: Any, expression: str, arg: Any = None, timeout_s: float = 30) -> None:
+    """Wait until ``expression`` (a JavaScript expression or function of ``arg``) is truthy.
+
+    Polled from Python: Playwright's ``wait_for_function`` polls by evaluating strings inside
+    the page, which our CSP forbids (no 'unsafe-eval'), so it failed whenever the first look
+    came too early. ``evaluate`` runs outside the page's CSP.
+    """
+    for _ in range(int(timeout_s * 20)):
+        if page.evaluate(expression, arg):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"never true within {timeout_s} s: {expression}")

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from blueprints.extensions import db
 from domain.models import Afiliacion, Base, Persona
-from tests.browser.conftest import LiveServer, assert_no_axe_violations
+from tests.browser.conftest import LiveServer, assert_no_axe_violations, wait_until
 from tests.conftest import make_app
 
 pytestmark = pytest.mark.browser
@@ -113,10 +113,11 @@ def body_height(frame: Any) -> int:
 
 
 def wait_for_frame_height(page: Any, height: int, selector: str = "#con-script iframe") -> None:
-    page.wait_for_function(
+    wait_until(
+        page,
         "([selector, height]) => Math.abs("
         "document.querySelector(selector).getBoundingClientRect().height - height) <= 1",
-        arg=[selector, height],
+        [selector, height],
     )
 
 
@@ -135,7 +136,7 @@ def test_script_embed_resizes_to_its_content_and_tells_the_host(desktop: Any, ho
     after = body_height(frame)
     assert after > before + 100
     wait_for_frame_height(desktop, after)
-    desktop.wait_for_function("window.received.length > 0")
+    wait_until(desktop, "window.received.length > 0")
     assert desktop.evaluate("window.received") == [{"valid": True}]  # no CURP: not shared
     # The widget speaks only in the two shapes, and never to "*" (the host saw only these).
     types = desktop.evaluate("window.seen.map(function (m) { return m.type; })")
@@ -171,7 +172,7 @@ def messages_to_host(
     type_curp(frame, VALID)  # the height (on load) and the answer have been posted by now
     # Messages from one frame to one window arrive in order: once this one is in, so are those.
     frame.evaluate("parent.postMessage('widget-done', '*')")
-    page.wait_for_function("window.done === true")
+    wait_until(page, "window.done === true")
     received: list[dict[str, str]] = page.evaluate("window.received")
     return received
 
@@ -192,10 +193,10 @@ def test_the_curp_reaches_the_host_only_when_shared(desktop: Any, host: Any) -> 
     desktop.goto(host.url + "/compartir.html")
     frame = widget_frame(desktop)
     type_curp(frame, VALID)
-    desktop.wait_for_function("window.received.length > 0")
+    wait_until(desktop, "window.received.length > 0")
     assert desktop.evaluate("window.received") == [{"valid": True, "curp": VALID}]
     type_curp(frame, "PXNE661320HMCXTN07")
-    desktop.wait_for_function("window.received.length > 1")
+    wait_until(desktop, "window.received.length > 1")
     assert desktop.evaluate("window.received[1]") == {"valid": False}
 
 
@@ -223,10 +224,10 @@ def test_messages_from_other_origins_are_ignored(desktop: Any, host: Any) -> Non
         "() => { window.postMessage({type: 'derechohabiencia:height', height: 7}, '*');"
         " window.postMessage('self-done', '*'); }"
     )
-    desktop.wait_for_function("window.seen.indexOf('self-done') >= 0")
+    wait_until(desktop, "window.seen.indexOf('self-done') >= 0")
     # ... and a frame from a third origin, posting the exact shapes the widget uses.
     desktop.evaluate("(src) => window.addForeignFrame(src)", host.foreign + "/ajeno.html")
-    desktop.wait_for_function("window.seen.indexOf('foreign-done') >= 0")
+    wait_until(desktop, "window.seen.indexOf('foreign-done') >= 0")
     wait_for_frame_height(desktop, height)
     assert desktop.evaluate("window.received") == []
 
@@ -276,7 +277,7 @@ def test_a_host_not_in_the_allowed_list_is_refused(
     refusals: list[str] = []
     desktop.on("console", lambda message: refusals.append(message.text))
     desktop.goto(host.url + "/refused.html")
-    desktop.wait_for_function("() => document.querySelectorAll('iframe').length >= 2")
+    wait_until(desktop, "() => document.querySelectorAll('iframe').length >= 2")
     desktop.wait_for_timeout(500)  # let both frames settle; the check below is not about speed
     for selector in ("#con-script iframe", "#plano"):
         frame = desktop.locator(selector).element_handle().content_frame()
@@ -351,8 +352,9 @@ def test_integration_page_has_no_axe_violations_and_a_live_preview(
 ) -> None:
     desktop.goto(live_server.url + "/integracion")
     desktop.check("input[name=idioma][value=en]")
-    desktop.wait_for_function(
-        "document.querySelector('#codigo-script').textContent.indexOf('data-lang=\"en\"') > 0"
+    wait_until(
+        desktop,
+        "document.querySelector('#codigo-script').textContent.indexOf('data-lang=\"en\"') > 0",
     )
     assert "idioma=en" in desktop.url
     preview = widget_frame(desktop, ".vista-previa")
@@ -374,9 +376,10 @@ def test_copy_buttons_only_where_they_can_copy(browser: Any, live_server: LiveSe
                 continue
             expect(button).to_be_visible()
             page.check("input[name=idioma][value=en]")  # again after htmx redraws the snippets
-            page.wait_for_function(
+            wait_until(
+                page,
                 "document.querySelector('#codigo-script').textContent"
-                ".indexOf('data-lang=\"en\"') > 0"
+                ".indexOf('data-lang=\"en\"') > 0",
             )
             expect(button).to_be_visible()
             button.click()  # and it copies the snippet shown, and says so
