@@ -75,38 +75,34 @@ def reto() -> ResponseReturnValue:
     return response
 
 
-def _respuesta(form: Mapping[str, str]) -> tuple[str, str, str]:
-    """The widget's solution, the question's token and the answer typed to it."""
+def check_captcha(
+    form: Mapping[str, str], al_revisar: Callable[[], None] | None = None
+) -> str | None:
+    """None when the captcha in this form is solved (and now spent), else the error to show.
+
+    ``al_revisar`` runs just before an answer is checked (a per-address limit: it may raise
+    the 429), never for a form that brought none, which is only asked for it.
+    """
+    now = utcnow()
     payload = (form.get("captcha") or "").strip()
     token = (form.get("captcha_reto") or "").strip()
-    return payload, token, (form.get("captcha_respuesta") or "")[:40]
-
-
-def captcha_respondido(form: Mapping[str, str]) -> bool:
-    """Whether ``check_captcha`` has an answer in ``form`` to check (and spend): without one
-    it only asks for it, and looks nothing up."""
-    payload, token, answer = _respuesta(form)
-    return bool(payload or (token and answer.strip()))
-
-
-def check_captcha(form: Mapping[str, str]) -> str | None:
-    """None when the captcha in this form is solved (and now spent), else the error to show."""
-    now = utcnow()
-    payload, token, answer = _respuesta(form)
+    answer = (form.get("captcha_respuesta") or "")[:40]
+    if token and not payload and not answer.strip():
+        # Nothing was answered, so nothing was guessed: the question is not spent, and the
+        # page asks for the answer rather than saying it is wrong.
+        return str(EMPTY)
+    if not (payload or token):
+        return str(MESSAGES[Resultado.FALTA])
+    if al_revisar:
+        al_revisar()
     if payload:
         verdict = _any_key(
             lambda key: captcha.verify_solution(payload, key, now), Resultado.INVALIDO
         )
-    elif token:
-        if not answer.strip():
-            # Nothing was answered, so nothing was guessed: the question is not spent, and the
-            # page asks for the answer rather than saying it is wrong.
-            return str(EMPTY)
+    else:
         verdict = _any_key(
             lambda key: captcha.check_answer(key, token, answer, now), Resultado.INCORRECTO
         )
-    else:
-        verdict = captcha.Verificacion(Resultado.FALTA)
     if verdict.clave and verdict.expira and not _spend(verdict.clave, verdict.expira, now):
         return str(EXPIRED)  # already used: a replay, or the same form sent twice
     if verdict.resultado is Resultado.RESUELTO:

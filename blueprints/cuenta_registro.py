@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from blueprints.captcha import captcha_respondido, check_captcha
+from blueprints.captcha import check_captcha
 from blueprints.cuenta import RESEND_RULE, bp, leer_enlace, see_other
 from blueprints.cuenta_forms import (
     PENDIENTE_CUENTA,
@@ -60,9 +60,8 @@ def registro() -> ResponseReturnValue:
     if request.method == "GET":
         return _registro_page(form, {})
     solicitud, errors = accounts.revisar_solicitud(form, today_in_mexico())
-    if captcha_respondido(request.form):  # without an answer, nothing is checked or looked up
-        limiter.limit_here(REGISTRO_LIMIT)
-    captcha_error = check_captcha(request.form)
+    # Counted only once there is an answer to check: a form without one is only asked for it.
+    captcha_error = check_captcha(request.form, lambda: limiter.limit_here(REGISTRO_LIMIT))
     if captcha_error:
         errors["captcha"] = captcha_error
     if solicitud is None or errors:
