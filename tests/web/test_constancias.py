@@ -79,8 +79,20 @@ def test_invalid_curp_reuses_the_curp_explanations(client: FlaskClient) -> None:
         " nacimiento (01 a 12). Tu CURP tiene 1 problema más: lo explicamos junto al campo.</a>"
     )
     assert summary in page
-    assert "El dígito verificador debería ser 8: revisa las letras y números anteriores." in page
-    assert 'class="curp-chars"' in page
+    # Beside the field: its message says the first problem, and the panel the field names as
+    # its description marks the characters and explains only the other one: none said twice.
+    assert 'aria-describedby="ayuda-curp error-curp detalle-curp"' in page
+    assert page.count("El mes 13 no existe") == 2  # the summary and the field's message
+    assert page.count("El dígito verificador debería ser 8") == 1
+    panel = page.split('id="detalle-curp"', 1)[1].split("</div>", 1)[0]
+    assert 'class="curp-chars"' in panel and "El dígito verificador debería ser 8" in panel
+
+
+def test_a_single_curp_problem_is_said_once_beside_its_field(client: FlaskClient) -> None:
+    page = body(client.post("/constancias/no-afiliacion", data={"curp": "PXNE660720HMCXTN07"}))
+    assert page.count("El dígito verificador debería ser 6") == 2  # summary and field
+    panel = page.split('id="detalle-curp"', 1)[1].split("</div>", 1)[0]
+    assert 'class="curp-chars"' in panel and "<ul>" not in panel
 
 
 def test_english_interface_explains_the_curp_in_english(client: FlaskClient) -> None:
