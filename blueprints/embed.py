@@ -22,6 +22,7 @@ from flask import (
     Response,
     current_app,
     jsonify,
+    make_response,
     render_template,
     request,
     url_for,
@@ -212,7 +213,10 @@ def widget() -> ResponseReturnValue:
     value, submitted = submitted_curp()
     context = check_context(value, typing=False, submitted=submitted)
     estatus = None if _status_not_asked() else afiliacion_vigente(context["result"])
-    return _render("embed/curp.html", opts, estatus=estatus, **context)
+    response = make_response(_render("embed/curp.html", opts, estatus=estatus, **context))
+    if estatus is not None:
+        response.cache_control.no_store = True  # an affiliation can change at any moment
+    return response
 
 
 @bp.get("/embed/curp/resultado")
@@ -232,7 +236,10 @@ def status_fragment() -> ResponseReturnValue:
         return Response(status=404)
     opts = WidgetOptions.from_args(request.args)
     estatus = afiliacion_vigente(curp.report(request.args.get("curp", "")[:256]))
-    return _render("embed/_estatus.html", opts, estatus=estatus), 200 if estatus else 422
+    response = make_response(_render("embed/_estatus.html", opts, estatus=estatus))
+    response.status_code = 200 if estatus else 422
+    response.cache_control.no_store = True  # an affiliation can change at any moment
+    return response
 
 
 @pages.get("/api/v1/estatus/<path:value>")

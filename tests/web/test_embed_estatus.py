@@ -94,6 +94,19 @@ def test_widget_status_lookup_without_and_with_javascript(lookup_app: Flask) -> 
     assert "afiliación vigente" not in html_of(client, f"/embed/curp?curp={INVALID}&estatus=1")
 
 
+def test_widget_status_answers_are_never_cached(lookup_app: Flask) -> None:
+    # An affiliation can change at any moment, as the JSON lookup says; the widget's page is
+    # cacheable only while it answers no status.
+    client = lookup_app.test_client()
+    for url in (f"/embed/curp?curp={VALID}&estatus=1", f"/embed/curp/estatus?curp={VALID}"):
+        assert "no-store" in client.get(url).headers.get("Cache-Control", ""), url
+    invalid = client.get(f"/embed/curp/estatus?curp={INVALID}")
+    assert invalid.status_code == 422 and "no-store" in invalid.headers["Cache-Control"]
+    assert "no-store" not in client.get(f"/embed/curp?curp={VALID}").headers.get(
+        "Cache-Control", ""
+    )
+
+
 def test_status_lookup_is_rate_limited_per_ip(tmp_path: Path, database_url: str) -> None:
     app = make_app(
         tmp_path,
