@@ -355,3 +355,16 @@ def test_one_hundred_concurrent_downloads_over_http(tmp_path: Path, database_url
     rows = ledger(app)
     assert len(rows) == 100 and {r.folio for r in rows} == folios
     assert sorted(int(f[-6:]) for f in folios) == list(range(1, 101))
+
+
+def test_the_constancias_index_lists_every_service(client: FlaskClient) -> None:
+    page = body(client.get("/constancias"))
+    for url in (
+        "/constancias/no-afiliacion",
+        "/constancias/no-derechohabiencia",
+        "/constancias/sin-seguridad-social",
+        "/constancias/vigencia-imss",
+        "/imss/nss",
+        "/verificar",
+    ):
+        assert f'href="{url}"' in page, url
