@@ -57,6 +57,7 @@ def cacheable(data: Any, max_age: int = DAY) -> Response:
     return Response(body, headers=headers, mimetype="application/json")
 
 
+@bp.get("/api/v1/curp/", defaults={"value": ""})  # nothing typed is an input too: 200
 @bp.get("/api/v1/curp/<path:value>")
 @limiter.limit(API_LIMIT)
 def curp_validation(value: str) -> ResponseReturnValue:
@@ -71,7 +72,9 @@ def curp_generation() -> ResponseReturnValue:
     try:
         generated = generate_from(args)
     except curp_generate.CurpDataError as exc:
-        response = problem(422, "Datos incompletos o imposibles", " ".join(exc.errors.values()))
+        # Each message names its parameter: several say the same words ("Usa solo letras…").
+        detail = " ".join(f"{campo}: {mensaje}" for campo, mensaje in exc.errors.items())
+        response = problem(422, "Datos incompletos o imposibles", detail)
         response.set_data(json.dumps({**response.get_json(), "errors": exc.errors}))
         return response
     return cacheable(

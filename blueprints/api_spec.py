@@ -156,7 +156,16 @@ def problem_response(description: str) -> dict[str, Any]:
     }
 
 
-TOO_MANY = problem_response("Demasiadas solicitudes; espera lo que indique Retry-After.")
+TOO_MANY = {
+    **problem_response("Demasiadas solicitudes; espera lo que indique Retry-After."),
+    "headers": {
+        **RATE_HEADERS,
+        "Retry-After": {
+            "description": "Segundos que conviene esperar antes de volver a intentar",
+            "schema": {"type": "integer"},
+        },
+    },
+}
 
 
 def query(name: str, description: str, required: bool = True, **schema: Any) -> dict[str, Any]:
@@ -174,7 +183,10 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "validarCurp",
             "summary": "Valida una CURP y explica cada error",
-            "description": "Responde 200 para cualquier texto, aunque no sea una CURP.",
+            "description": (
+                "Responde 200 para cualquier texto, aunque no sea una CURP; también para uno"
+                " vacío (/api/v1/curp/)."
+            ),
             "parameters": [
                 {
                     "name": "curp",

@@ -104,6 +104,16 @@ def test_generation_with_bad_data_is_422_problem_in_spanish(client) -> None:
     assert response.mimetype == "application/problem+json"
     body = response.get_json()
     assert {"primer_apellido", "fecha_nacimiento", "sexo", "entidad"} <= set(body["errors"])
+    # The detail names each parameter, since several messages read alike.
+    for field, message in body["errors"].items():
+        assert f"{field}: {message}" in body["detail"]
+
+
+def test_an_empty_curp_is_an_input_too(client) -> None:
+    response = client.get("/api/v1/curp/")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["input"] == "" and body["valid"] is False and body["errors"]
 
 
 def test_generation_with_an_unknown_entity_says_how_to_write_one(client) -> None:
@@ -127,9 +137,14 @@ def test_openapi_describes_every_api_route(app, client) -> None:
     assert spec["openapi"].startswith("3.1")
     documented = set(spec["paths"])
     for rule in app.url_map.iter_rules():
+        # /api/v1/curp/ is /api/v1/curp/{curp} with nothing typed (its defaults say so).
         if rule.rule.startswith("/api/v1/") and rule.rule != "/api/v1/openapi.json":
+            if rule.defaults == {"value": ""}:
+                continue
             path = rule.rule.replace("<path:value>", "{curp}").replace("<", "{").replace(">", "}")
             assert path in documented, path
+    too_many = spec["paths"]["/api/v1/curp/{curp}"]["get"]["responses"]["429"]
+    assert "Retry-After" in too_many["headers"]  # as every 429 sends it
     docs = client.get("/api/docs").get_data(as_text=True)
     assert "/api/v1/curp/{curp}" in docs
     assert "cdn" not in docs.lower()
