@@ -107,7 +107,11 @@ VERIFICACION = {
         "revocada": {"type": ["string", "null"], "format": "date-time"},
         "vigente_hoy": {
             "type": ["boolean", "null"],
-            "description": "Solo carnet ISSSTE: si los derechos siguen vigentes hoy en el registro",
+            "description": (
+                "Solo constancias de vigencia de derechos (carnet ISSSTE, folio VD; IMSS, folio "
+                "VI): si la persona tiene hoy derechos en esa institución según el registro (en "
+                "el IMSS, derecho a servicio médico). null en los demás documentos"
+            ),
         },
     },
 }  # fmt: skip

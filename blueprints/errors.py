@@ -125,9 +125,12 @@ def handle_http(exc: HTTPException) -> Response:
 # NSS and CURP forms are refilled only for a post from our own pages (the expired case), since
 # a look-alike site could otherwise hand a person our registration form with its own address
 # in it. A password, a captcha answer or a consent is never written back: the page asks for
-# them again (``confirmar_contrasena``). An htmx post, or a form not registered here, is told
-# only that the form expired (its page is still on screen, with what was typed).
+# them again (``confirmar_contrasena``). A form may also register its empty page for a post
+# that plainly came from another site (``desde_otro_sitio``): "the form expired, go back" means
+# nothing to someone who never had ours. An htmx post, or any other post, is told only that the
+# form expired (its page is still on screen, with what was typed).
 _CONFIRMAR: dict[str, tuple[Callable[[], ResponseReturnValue], bool]] = {}
+_DESDE_FUERA: dict[str, Callable[[], ResponseReturnValue]] = {}
 
 
 def confirmar_sin_token(
@@ -138,6 +141,19 @@ def confirmar_sin_token(
 
     def register(render: Callable[[], ResponseReturnValue]) -> Callable[[], ResponseReturnValue]:
         _CONFIRMAR.update(dict.fromkeys(endpoints, (render, otros_sitios)))
+        return render
+
+    return register
+
+
+def desde_otro_sitio(
+    *endpoints: str,
+) -> Callable[[Callable[[], ResponseReturnValue]], Callable[[], ResponseReturnValue]]:
+    """Register the view that renders ``endpoints``' form empty, with a word on where the
+    person is, for a post without token that the browser says came from another site."""
+
+    def register(render: Callable[[], ResponseReturnValue]) -> Callable[[], ResponseReturnValue]:
+        _DESDE_FUERA.update(dict.fromkeys(endpoints, render))
         return render
 
     return register
@@ -160,18 +176,37 @@ def desde_este_sitio() -> bool:
     return origin in ours
 
 
+def de_otro_sitio() -> bool:
+    """Whether the browser says this post came from another site: not merely "not ours" (a post
+    with neither header may be our own page in an old browser)."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in ("cross-site", "same-site")  # same-site: a neighbour, not our page
+    return "Origin" in request.headers and not desde_este_sitio()
+
+
 def enviado(field: str) -> str:
     """What a form without token sent in ``field``, fit to show back in our form."""
     return "".join(c for c in request.form.get(field, "")[:254] if c.isprintable()).strip()
 
 
 def handle_csrf(_exc: CSRFError) -> Response:
-    render, otros_sitios = _CONFIRMAR.get(request.endpoint or "", (None, False))
-    if render is not None and not wants_fragment() and (otros_sitios or desde_este_sitio()):
-        response = make_response(render())
-        response.status_code = 400  # not done: the person confirms on this site
-        return response
+    endpoint = request.endpoint or ""
+    render, otros_sitios = _CONFIRMAR.get(endpoint, (None, False))
+    vacio = _DESDE_FUERA.get(endpoint)
+    if wants_fragment():
+        render = vacio = None
+    if render is not None and (otros_sitios or desde_este_sitio()):
+        return _sin_hacer(render)
+    if vacio is not None and de_otro_sitio():
+        return _sin_hacer(vacio)
     return render_error(400, "errors/csrf.html", detail=_("El formulario caducó."))
+
+
+def _sin_hacer(render: Callable[[], ResponseReturnValue]) -> Response:
+    response = make_response(render())
+    response.status_code = 400  # not done: the person confirms on this site
+    return response
 
 
 def handle_database_down(_exc: Exception) -> Response:

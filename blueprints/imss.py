@@ -27,7 +27,7 @@ from blueprints.constancias_servicio import (
     servicio,
     token_reenvio,
 )
-from blueprints.errors import confirmar_sin_token, enviado
+from blueprints.errors import confirmar_sin_token, desde_otro_sitio, enviado
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import fragment_for, wants_fragment
 from blueprints.mail import queue_email
@@ -229,4 +229,13 @@ def _confirmar_nss() -> ResponseReturnValue:
     form = {"curp": enviado("curp"), "email": enviado("email")}
     return render_template(
         "imss/nss.html", form=form, errors={}, report=None, entrega=None, confirmar=True
+    )
+
+
+@desde_otro_sitio("imss.consulta_nss")
+def _nss_desde_otro_sitio() -> ResponseReturnValue:
+    # Empty, for the reason the form is refilled only from our own pages: another site must not
+    # hand a person our form with its own address in it, for the NSS to be sent there.
+    return render_template(
+        "imss/nss.html", form={}, errors={}, report=None, entrega=None, desde_fuera=True
     )

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from domain import registry
-from domain.constancia_tipos import POR_CLAVE, VIGENCIA_ISSSTE, Tipo
+from domain.constancia_tipos import POR_CLAVE, VIGENCIA_IMSS, VIGENCIA_ISSSTE, Tipo
 from domain.constancias import ConstanciaError, local
 from domain.folios import CODIGO_LARGO, FOLIO_RE, normalizar_codigo, normalizar_folio
 from domain.models import Constancia
@@ -63,7 +63,9 @@ class Verificacion:
     valida_hasta: dt.datetime | None = None
     estado: str = ""
     revocada: dt.datetime | None = None
-    vigente_hoy: bool | None = None  # carnet only: rights in the ISSSTE today (domain.derechos)
+    # Vigencia documents only (VD, VI): rights today in the document's institution
+    # (domain.derechos), as the document's note tells the reader to check.
+    vigente_hoy: bool | None = None
 
 
 NO_AUTENTICA = Verificacion(autentica=False)
@@ -87,9 +89,10 @@ def verificar(
         return NO_AUTENTICA
     tipo = POR_CLAVE.get(row.tipo)
     vigente_hoy = None
-    if tipo is VIGENCIA_ISSSTE:
+    if tipo is VIGENCIA_ISSSTE or tipo is VIGENCIA_IMSS:
         hoy = registry.situacion(session, row.curp, local(now).date())
-        vigente_hoy = hoy.issste_vigente is not None
+        con_derecho = hoy.issste_vigente if tipo is VIGENCIA_ISSSTE else hoy.imss_vigente
+        vigente_hoy = con_derecho is not None
     return Verificacion(
         autentica=True,
         folio=row.folio,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import time
 from pathlib import Path
 
@@ -189,6 +190,26 @@ def test_carnet_shows_every_field(
         assert value in text
     assert familiar.clinica in text and "Familiar derechohabiente" in text
     assert "Derechos vigentes al 26 de noviembre de 2026" in text
+
+
+def test_no_document_guesses_the_person_s_gender(
+    session: Session, signer: signing.Signer, renderer: pdf.Renderer
+) -> None:
+    # The registry's sexo may be X, or wrong: the wording needs none ("tiene registro", never
+    # "está registrado"), so it reads right for her too.
+    baja = registry.situacion(session, curp_of(session, "imss_baja"), NOW.date()).imss[0]
+    baja.persona.sexo, baja.persona.nombre = "M", "PAULA"
+    rows = [
+        constancias.emitir_vigencia_imss(
+            session, signer, baja.curp, baja.numero_afiliacion, NOW, emisor=EMISOR
+        ),
+        *issue_all(session, signer),
+    ]
+    texts = [sello.texto(renderer.pdf(row)) for row in rows]
+    assert f"que {baja.persona.nombre_completo}, con CURP" in texts[0]
+    assert "tiene registro en el IMSS, pero no tiene derecho a los servicios médicos" in texts[0]
+    for text in texts:
+        assert not re.search(r"\b(?:está|es|fue) (?:registrad|inscrit|afiliad)[oa]\b", text)
 
 
 def reseal(data: bytes, payload: dict[str, str]) -> bytes:

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy.orm import Session
 
-from domain import constancia_tipos, constancias, signing, verificacion
+from domain import constancia_tipos, constancias, registry, signing, verificacion
 from domain.models import Constancia
 from tests.domain.conftest import EMISOR, NOW, afiliacion, curp_of
 
@@ -115,3 +115,27 @@ def test_revocation_refusals(session: Session, signer: signing.Signer) -> None:
     verificacion.revocar(session, row.folio, "motivo", NOW)
     with pytest.raises(verificacion.YaRevocada):
         verificacion.revocar(session, row.folio, "otra vez", NOW)
+
+
+def test_imss_vigencia_says_whether_medical_rights_hold_today(
+    session: Session, signer: signing.Signer
+) -> None:
+    ring = signing.KeyRing.of(signer)
+    vigente, baja = (
+        registry.situacion(session, curp_of(session, case), NOW.date()).imss[0]
+        for case in ("imss_vigente", "imss_baja")
+    )
+    vi, sin_derecho = (
+        constancias.emitir_vigencia_imss(
+            session, signer, a.curp, a.numero_afiliacion, NOW, emisor=EMISOR
+        )
+        for a in (vigente, baja)
+    )
+    session.commit()
+    assert verificacion.verificar(session, ring, vi.folio, vi.codigo, NOW).vigente_hoy is True
+    # Issued to say there was no medical right: the verifier learns that still holds.
+    no = verificacion.verificar(session, ring, sin_derecho.folio, sin_derecho.codigo, NOW)
+    assert no.vigente_hoy is False
+    vigente.vigente_hasta = constancias.local(NOW).date() - dt.timedelta(days=1)
+    session.commit()
+    assert verificacion.verificar(session, ring, vi.folio, vi.codigo, NOW).vigente_hoy is False

@@ -46,6 +46,47 @@ def test_nss_without_token_comes_back_filled_in_and_nothing_is_sent(
     assert "El formulario caducó" in body(htmx) and curp not in body(htmx)
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "https://parecido.example"},
+        {"Origin": "https://parecido.example", "Sec-Fetch-Site": "same-site"},
+    ],
+    ids=["cross-site", "other-origin", "same-site"],
+)
+def test_a_post_from_another_site_gets_our_empty_form_and_a_word_on_it(
+    tmp_path: Path, database_url: str, headers: dict[str, str]
+) -> None:
+    # Someone sent here by another site never had our form, so "it expired, go back" means
+    # nothing to them; nor is the form filled in, or another site could put its own address
+    # in it and have the NSS sent there.
+    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
+    sent = {"curp": UNKNOWN, "email": "ladron@parecido.example"}
+    response = app.test_client().post(NSS_URL, data=sent, headers=headers)
+    html = body(response)
+    assert response.status_code == 400
+    doc = lxml_html.fromstring(html)
+    aviso = doc.get_element_by_id("aviso").text_content()
+    assert "Para consultar tu NSS, llena el formulario de esta página." in aviso
+    assert "caducó" not in html and "Confirma tus datos" not in aviso
+    for name in ("curp", "email"):
+        assert doc.xpath(f'//form[@method="post"]//input[@name="{name}"]/@value') in ([], [""])
+    assert sent["email"] not in html and UNKNOWN not in html
+    assert doc.xpath('//form[@method="post"]//input[@name="csrf_token"]/@value') != [""]
+    assert "<title>Error" not in html and outbox(app) == 0
+
+
+def test_a_post_that_says_nothing_of_where_it_came_from_is_an_expired_form(
+    tmp_path: Path, database_url: str
+) -> None:
+    # Maybe our own page in an old browser: today's answer, neither refilled nor "from elsewhere".
+    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
+    response = app.test_client().post(NSS_URL, data={"curp": UNKNOWN, "email": ADDRESS})
+    assert response.status_code == 400 and "El formulario caducó" in body(response)
+    assert "llena el formulario de esta página" not in body(response)
+
+
 def test_nss_is_emailed_never_shown(mail: tuple[Flask, SmtpServer]) -> None:
     app, smtp = mail
     curp = seed(app)["imss_vigente"]
