@@ -3,8 +3,10 @@ a 409 that sends nothing, and two posts of one token at once resend once."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -46,8 +48,9 @@ def mint(app: Flask, data: dict[str, str], salt: str, age: int = 0) -> str:
 
 @pytest.mark.parametrize("url", RESEND)
 def test_a_button_works_once_and_its_answer_brings_a_new_one(
-    app: Flask, client: FlaskClient, url: str
+    app: Flask, client: FlaskClient, url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO)
     first = resend_token(issue(app, client, url))
     again = client.post(RESEND[url], data={"token": first})
     assert again.status_code == 200 and "Te enviamos la constancia de nuevo" in body(again)
@@ -64,6 +67,8 @@ def test_a_button_works_once_and_its_answer_brings_a_new_one(
     assert client.post(RESEND[url], data={"token": second}).status_code == 200
     assert client.post(RESEND[url], data={"token": first}).status_code == 409
     assert outbox(app) == 3
+    assert "el botón ya se usó" in caplog.text
+    assert not any(secret in caplog.text for secret in (first, second, ADDRESS))
 
 
 def test_a_token_of_another_purpose_or_document_is_refused(app: Flask, client: FlaskClient) -> None:
@@ -135,3 +140,18 @@ def test_two_posts_of_one_token_at_once_resend_once(app: Flask, client: FlaskCli
     assert rival.ident and not rival.is_alive()
     assert sorted([ours.status_code, *statuses]) == [200, 409]
     assert outbox(app) == 2  # the document, and one resend
+
+
+def test_six_posts_of_one_token_at_the_same_moment_resend_once(
+    app: Flask, client: FlaskClient
+) -> None:
+    token = resend_token(issue(app, client, NO_DERECHOHABIENCIA))
+    start = threading.Barrier(6)
+
+    def post_at_once(_: int) -> int:
+        start.wait(30)
+        return app.test_client().post("/constancias/reenviar", data={"token": token}).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        codes = sorted(pool.map(post_at_once, range(6)))
+    assert codes == [200] + [409] * 5 and outbox(app) == 2
