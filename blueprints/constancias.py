@@ -21,13 +21,14 @@ from blueprints.constancias_servicio import (
     descargar_pdf,
     enviar_constancia,
     leer_token_reenvio,
+    reenviar_una_vez,
     servicio,
     token_reenvio,
 )
 from blueprints.errors import confirmar_sin_token, enviado, render_error, wants_json
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import fragment_for, swap_target, wants_fragment
-from domain import constancias, curp, registry, signing, verificacion
+from domain import constancia_tipos, constancias, curp, registry, signing, verificacion
 from domain.models import Constancia
 from domain.outbox import mask_email
 from domain.pdf import PdfError
@@ -138,7 +139,7 @@ def descargar_no_afiliacion() -> ResponseReturnValue:
 
 def _folio_key() -> str:
     leido = leer_token_reenvio(request.form.get("token", ""))
-    return "reenvio:" + (leido[0] if leido else "invalido")
+    return "reenvio:" + (leido.folio if leido else "invalido")
 
 
 def _resultado_envio(row: Constancia, email: str) -> dict[str, Any]:
@@ -229,17 +230,18 @@ def _confirmar_sin_seguridad_social() -> ResponseReturnValue:
 def reenviar() -> ResponseReturnValue:
     page = "constancias/reenvio.html"
     leido = leer_token_reenvio(request.form.get("token", ""))
-    row = db.session.get(Constancia, leido[0]) if leido else None
-    if leido is None or row is None or row.entrega != mask_email(leido[1]):
+    row = db.session.get(Constancia, leido.folio) if leido else None
+    valido = row is not None and row.tipo == constancia_tipos.NO_DERECHOHABIENCIA.clave
+    if leido is None or row is None or not valido or row.entrega != mask_email(leido.email):
         return render_template(page, imss={"estado": "invalido"}), 400
     estado = verificacion.estado(row, ahora())
     if estado != "vigente":
         return render_template(page, imss={"estado": estado, "folio": row.folio}), 410
-    try:
-        enviar_constancia(row, leido[1], servicio().renderer.pdf(row))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    if not reenviar_una_vez(row, leido, "constancia_no_derechohabiencia"):
+        # 409: genuine and on time, but the resend it stood for was done. No new button here:
+        # it would let whoever replays a token go on resending.
+        log.info("Reenvío rechazado, el botón ya se usó: %s", row.folio)
+        usado = {"estado": "usado", "folio": row.folio, "entrega": row.entrega}
+        return render_template(page, imss=usado), 409
     log.info("Constancia reenviada: %s", row.folio)
-    return render_template(page, imss={**_resultado_envio(row, leido[1]), "reenviada": True})
+    return render_template(page, imss={**_resultado_envio(row, leido.email), "reenviada": True})

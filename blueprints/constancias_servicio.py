@@ -1,5 +1,9 @@
 """What the constancia blueprints share to issue and deliver a document: the per-app signing
-key and PDF renderer, the clock, the download, and the email with its resend token.
+key and PDF renderer, the clock, the download, and the email with its resend button.
+
+A resend button's token is bound to its purpose (a salt per kind of document), expires, and
+works once: its random nonce is spent in ``UsoUnico`` in the transaction that queues the email,
+and the answer carries a new token, so the person can still ask again (within the limits).
 
 ``blueprints.constancias`` installs the ``Servicio`` on the app; ``carnet``, ``imss``,
 ``verificacion`` and ``cli_constancias`` use it through ``servicio()``.
@@ -9,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -19,7 +25,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from blueprints.extensions import db
 from blueprints.mail import queue_email
 from blueprints.secretos import secretos
-from domain import constancia_tipos, constancias, signing
+from domain import constancia_tipos, constancias, signing, uso_unico
 from domain.models import Constancia
 from domain.pdf import Renderer
 
@@ -96,21 +102,63 @@ def descargar_pdf(row: Constancia) -> Response:
     return response
 
 
+@dataclass(frozen=True, slots=True)
+class TokenReenvio:
+    """What a resend button says: which document went to which address, and its one use."""
+
+    folio: str
+    email: str
+    uso: str  # the UsoUnico key its one resend spends
+    expira: dt.datetime
+
+
 def token_reenvio(folio: str, email: str, salt: str = RESEND_SALT) -> str:
-    """A signed (not secret) note of where a document went, so a resend needs no session."""
-    return URLSafeTimedSerializer(secretos(), salt=salt).dumps({"f": folio, "e": email})
+    """A signed (not secret) note of where a document went, so a resend needs no session.
+
+    The nonce makes every button its own, even two made in the same second.
+    """
+    data = {"f": folio, "e": email, "n": secrets.token_urlsafe(12)}
+    return URLSafeTimedSerializer(secretos(), salt=salt).dumps(data)
 
 
-def leer_token_reenvio(token: str, salt: str = RESEND_SALT) -> tuple[str, str] | None:
-    """(folio, email) from a resend token, or None if it is forged or too old."""
+def leer_token_reenvio(token: str, salt: str = RESEND_SALT) -> TokenReenvio | None:
+    """What a resend token says, or None if it is forged, too old or made for another purpose."""
     serializer = URLSafeTimedSerializer(secretos(), salt=salt)  # old keys too: a rotation
     try:
-        data = serializer.loads(token[:2048], max_age=RESEND_MAX_AGE)
+        data, firmado = serializer.loads(
+            token[:2048], max_age=RESEND_MAX_AGE, return_timestamp=True
+        )
     except BadData:
         return None
-    if isinstance(data, dict) and isinstance(data.get("f"), str) and isinstance(data.get("e"), str):
-        return data["f"], data["e"]
-    return None
+    if not isinstance(data, dict):
+        return None
+    folio, email = data.get("f"), data.get("e")
+    # A button shown before buttons worked once has no nonce: its folio and second stand in.
+    nonce = data.get("n", f"{folio}@{int(firmado.timestamp())}")
+    if not (isinstance(folio, str) and isinstance(email, str) and isinstance(nonce, str)):
+        return None
+    expira = firmado + dt.timedelta(seconds=RESEND_MAX_AGE)
+    return TokenReenvio(folio, email, f"{salt}:{nonce}", expira)
+
+
+def reenviar_una_vez(row: Constancia, leido: TokenReenvio, template: str) -> bool:
+    """Email ``row`` again to the token's address and spend the token, in one transaction.
+
+    False, with nothing sent, if the token was spent before: a replay, or the button pressed
+    twice. Of two requests racing with one token, the database lets one spend it.
+    """
+    if uso_unico.usado(db.session, leido.uso):
+        return False
+    try:
+        pdf = servicio().renderer.pdf(row)  # drawn before the write: SQLite has one writer
+        if not uso_unico.apartar(db.session, leido.uso, leido.expira):
+            return False
+        enviar_constancia(row, leido.email, pdf, template)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return True
 
 
 def enviar_constancia(

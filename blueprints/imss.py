@@ -24,6 +24,7 @@ from blueprints.constancias_servicio import (
     ahora,
     enviar_constancia,
     leer_token_reenvio,
+    reenviar_una_vez,
     servicio,
     token_reenvio,
 )
@@ -66,7 +67,7 @@ def responder(page: str, fragment: str, status: int, **context: Any) -> Response
 
 def _folio_key() -> str:
     leido = leer_token_reenvio(request.form.get("token", ""), RESEND_SALT)
-    return "reenvio-vi:" + (leido[0] if leido else "invalido")
+    return "reenvio-vi:" + (leido.folio if leido else "invalido")
 
 
 def _enviar(row: Constancia, email: str) -> None:
@@ -143,21 +144,20 @@ def _confirmar_vigencia() -> ResponseReturnValue:
 def reenviar_vigencia() -> ResponseReturnValue:
     page = "imss/vigencia_reenvio.html"
     leido = leer_token_reenvio(request.form.get("token", ""), RESEND_SALT)
-    row = db.session.get(Constancia, leido[0]) if leido else None
+    row = db.session.get(Constancia, leido.folio) if leido else None
     valido = row is not None and row.tipo == constancia_tipos.VIGENCIA_IMSS.clave
-    if leido is None or row is None or not valido or row.entrega != mask_email(leido[1]):
+    if leido is None or row is None or not valido or row.entrega != mask_email(leido.email):
         return render_template(page, resultado={"estado": "invalido"}), 400
     estado = verificacion.estado(row, ahora())
     if estado != "vigente":
         return render_template(page, resultado={"estado": estado, "folio": row.folio}), 410
-    try:
-        _enviar(row, leido[1])
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    if not reenviar_una_vez(row, leido, "imss_vigencia"):
+        # 409 and no new button, as in constancias.reenviar.
+        log.info("Reenvío rechazado, el botón ya se usó: %s", row.folio)
+        usado = {"estado": "usado", "folio": row.folio, "entrega": row.entrega}
+        return render_template(page, resultado=usado), 409
     log.info("Constancia reenviada: %s", row.folio)
-    return render_template(page, resultado=_enviada(row, leido[1], reenviada=True))
+    return render_template(page, resultado=_enviada(row, leido.email, reenviada=True))
 
 
 # --- NSS lookup ----------------------------------------------------------------------------
