@@ -11,6 +11,7 @@ from blueprints.extensions import db
 from domain.models import Cuenta
 from tests.conftest import make_app
 from tests.web.cuenta_helpers import (
+    activar,
     correos,
     cuenta,
     enlace,
@@ -28,7 +29,7 @@ def test_an_expired_link_explains_and_offers_a_new_one(app: Flask, pendiente: st
     html = response.get_data(as_text=True)
     assert response.status_code == 410
     assert "El enlace venció" in html and "p***@example.org" in html
-    assert client.post(f"/cuenta/activar/{token}").status_code == 410
+    assert activar(client, f"/cuenta/activar/{token}").status_code == 410
     assert not cuenta(app, pendiente).activa
     before = len(correos(app))
     resent = client.post("/cuenta/activar/reenviar", data={"token": token})
@@ -38,8 +39,8 @@ def test_an_expired_link_explains_and_offers_a_new_one(app: Flask, pendiente: st
     assert len(correos(app)) == before + 1
     # Only the newest link works.
     first = enlace(correos(app, "pendiente@example.org")[0])
-    assert client.post(first).status_code == 410
-    assert client.post(enlace(correos(app)[-1])).status_code == 200
+    assert activar(client, first).status_code == 410
+    assert activar(client, enlace(correos(app)[-1])).status_code == 200
     assert cuenta(app, pendiente).activa
 
 
@@ -68,8 +69,8 @@ def test_an_old_link_shows_the_current_address_only_masked(app: Flask, pendiente
 def test_a_used_link_says_the_account_is_already_active(app: Flask, pendiente: str) -> None:
     client = app.test_client()
     path = enlace(correos(app)[0])
-    assert client.post(path).status_code == 200
-    again = client.post(path)
+    assert activar(client, path).status_code == 200
+    again = activar(client, path)
     assert again.status_code == 200
     assert "Tu cuenta ya está activa" in again.get_data(as_text=True)
     assert cuenta(app, pendiente).token_version == 1
@@ -85,7 +86,7 @@ def test_tampered_and_wrong_purpose_links_are_400(app: Flask, pendiente: str) ->
         html = response.get_data(as_text=True)
         assert "Este enlace no es válido" in html
         assert 'href="/cuenta/activar/reenviar"' in html
-        assert client.post(bad).status_code == 400
+        assert activar(client, bad).status_code == 400
     assert not cuenta(app, pendiente).activa
     # A token given back to the resend form that is not ours gets the address form.
     assert client.post("/cuenta/activar/reenviar", data={"token": "abc"}).status_code == 400
