@@ -1,8 +1,8 @@
 """/cuenta/registro and /cuenta/activar/reenviar: create an account, and send its activation
 link again (the link's own page is blueprints/cuenta_activar.py).
 
-Registration never says whether a CURP or an address already has an account: every valid
-request gets the same page, and the owners of existing accounts get an email instead.
+Neither says whether a CURP or an address already has an account, or one waiting: every valid
+request gets the same page and the same work behind it, an email either way.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from blueprints.cuenta_forms import (
     enviar,
     enviar_activacion,
     enviar_aviso_registro,
+    enviar_sin_pendiente,
     form_values,
     now,
     pendiente,
@@ -192,10 +193,14 @@ def reenviar() -> ResponseReturnValue:
     if not contar("reenviar", destino, RESEND_RULE):
         html = render_template("cuenta/correo_enviado.html", email=mask_email(destino), limite=True)
         return html, 429
+    # As /cuenta/recuperar: an email either way (the link, or word that nothing waits for this
+    # address), so the time taken does not tell whether the address has a pending account.
     if cuenta is not None and not cuenta.activa:
         cuenta.token_version += 1  # only the newest link works
         enviar_activacion(cuenta)
-        db.session.commit()
+    else:
+        enviar_sin_pendiente(destino)
+    db.session.commit()
     flash("reenviado", "reenviado")
     return see_other(".correo_enviado")
 
