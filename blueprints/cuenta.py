@@ -3,7 +3,8 @@
 The other views sit on this same ``bp``, in modules named for what they do; app.py imports
 them, which is what adds their routes:
 
-- ``cuenta_registro``: create an account (with the inline checks) and activate it by email;
+- ``cuenta_registro``: create an account (with the inline checks) and resend its activation link;
+- ``cuenta_activar``: activate it, from the emailed link and with the password chosen;
 - ``cuenta_recuperar``: recover the password;
 - ``cuenta_correo``: confirm a new address.
 
@@ -13,6 +14,7 @@ that open links cannot spend it.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from typing import Any
 
@@ -200,8 +202,10 @@ def _fallo_sin_cuenta(form: dict[str, str], password: str) -> Response:
     return _wrong(form)
 
 
-def _fallo(cuenta: Cuenta, form: dict[str, str]) -> Response:
-    moment = now()
+def anotar_fallo(cuenta: Cuenta, moment: dt.datetime) -> int:
+    """One more wrong password for ``cuenta``, at sign-in or at activation (one count for
+    both, domain/bloqueo), committed; the fifth locks it and emails the owner. The minutes
+    the lock has left, or 0 when it did not lock."""
     antes = bloqueo.Intentos(cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta)
     despues = bloqueo.tras_fallo(antes, moment)
     cuenta.intentos_fallidos = despues.fallidos
@@ -216,8 +220,12 @@ def _fallo(cuenta: Cuenta, form: dict[str, str]) -> Response:
             recuperar=url_publica("cuenta.recuperar"),
         )
     db.session.commit()
-    if despues.bloqueada_hasta is not None:
-        return _locked(form, bloqueo.minutos_restantes(despues.bloqueada_hasta, moment))
+    return bloqueo.minutos_restantes(despues.bloqueada_hasta, moment)
+
+
+def _fallo(cuenta: Cuenta, form: dict[str, str]) -> Response:
+    if minutos := anotar_fallo(cuenta, now()):
+        return _locked(form, minutos)
     return _wrong(form)
 
 

@@ -1,25 +1,27 @@
-"""/cuenta/registro and /cuenta/activar: create an account, then activate it by email.
+"""/cuenta/registro and /cuenta/activar/reenviar: create an account, and send its activation
+link again (the link's own page is blueprints/cuenta_activar.py).
 
-Registration never says whether a CURP or an address already has an account: every valid
-request gets the same page, and the owners of existing accounts get an email instead.
+Neither says whether a CURP or an address already has an account, or one waiting: every valid
+request gets the same page and the same work behind it, an email either way.
 """
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, render_template, request, session
+from flask import abort, flash, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
 from blueprints.captcha import check_captcha
-from blueprints.cuenta import RESEND_RULE, bp, leer_enlace, see_other
+from blueprints.cuenta import RESEND_RULE, bp, see_other
 from blueprints.cuenta_forms import (
     PENDIENTE_CUENTA,
     contar,
     enviar,
     enviar_activacion,
     enviar_aviso_registro,
+    enviar_sin_pendiente,
     form_values,
     now,
     pendiente,
@@ -144,24 +146,7 @@ def revisar_campo(campo: str) -> ResponseReturnValue:
     return render_template(f"cuenta/_campo_{campo}.html", form=form, errors=errors, eco=True)
 
 
-# --- Activation --------------------------------------------------------------------------------
-
-
-@bp.route("/cuenta/activar/<token>", methods=["GET", "POST"])
-@limiter.limit("30 per minute")
-def activar(token: str) -> ResponseReturnValue:
-    found = leer_enlace("activar", token)
-    if isinstance(found, Response):
-        return found
-    cuenta = found[0]
-    if cuenta.activa:
-        return render_template("cuenta/activada.html", ya_activa=True)
-    if request.method == "GET":
-        return render_template("cuenta/activar.html", token=token)
-    cuenta.activa = True
-    cuenta.token_version += 1
-    db.session.commit()
-    return render_template("cuenta/activada.html", ya_activa=False)
+# --- A new activation link -------------------------------------------------------------------
 
 
 def _cuenta_del_enlace(token: str) -> Cuenta | None:
@@ -208,10 +193,14 @@ def reenviar() -> ResponseReturnValue:
     if not contar("reenviar", destino, RESEND_RULE):
         html = render_template("cuenta/correo_enviado.html", email=mask_email(destino), limite=True)
         return html, 429
+    # As /cuenta/recuperar: an email either way (the link, or word that nothing waits for this
+    # address), so the time taken does not tell whether the address has a pending account.
     if cuenta is not None and not cuenta.activa:
         cuenta.token_version += 1  # only the newest link works
         enviar_activacion(cuenta)
-        db.session.commit()
+    else:
+        enviar_sin_pendiente(destino)
+    db.session.commit()
     flash("reenviado", "reenviado")
     return see_other(".correo_enviado")
 

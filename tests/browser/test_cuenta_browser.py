@@ -125,6 +125,13 @@ def test_from_registration_to_the_signed_in_home(
     assert message["To"] == "juana.titular@example.org"
     phone.goto(server.url + enlace(message))
     check(phone)
+    # The password chosen at registration, not only the link: a wrong one keeps the link.
+    phone.get_by_label("Contraseña").fill("no es la mía")
+    phone.get_by_role("button", name="Activar mi cuenta").click()
+    expect(phone.locator("#error-password")).to_contain_text("no es la contraseña que elegiste")
+    assert phone.title().startswith("Error: ")
+    check(phone)
+    phone.get_by_label("Contraseña").fill(PASSWORD)
     phone.get_by_role("button", name="Activar mi cuenta").click()
     phone.get_by_role("heading", name="Tu cuenta está activa").wait_for()
     check(phone)

@@ -322,6 +322,7 @@ def test_registration_email_activation_carnets_and_sign_out(
     assert link and link.group().startswith(portal.url + "/"), text_part(message)
     page.goto(link.group())
     check(page, "Activa tu cuenta")
+    type_into(page.get_by_label("Contraseña"), PASSWORD)
     page.get_by_role("button", name="Activar mi cuenta").click()
     check(page, "Tu cuenta está activa")
 

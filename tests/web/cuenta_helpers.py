@@ -112,6 +112,11 @@ def entrar(client: FlaskClient, curp: str, password: str = PASSWORD, **extra: st
     return client.post("/cuenta/entrar", data={"curp": curp, "password": password, **extra})
 
 
+def activar(client: FlaskClient, path: str, password: str = PASSWORD, **extra: str) -> Any:
+    """Send an activation link's form (``path``) with the password typed, as a person would."""
+    return client.post(path, data={"password": password, **extra})
+
+
 def token_para(app: Flask, proposito: str, curp: str, age_hours: float = 0, **kw: Any) -> str:
     found = cuenta(app, curp)
     contenido = tokens.Contenido(found.id, found.token_version, kw.get("email"))

@@ -16,7 +16,15 @@ from blueprints.cuenta_forms import PENDIENTE_CUENTA
 from blueprints.extensions import db
 from domain.models import Cuenta
 from tests.conftest import make_app
-from tests.web.cuenta_helpers import correos, crear_cuenta, cuenta, enlace, seed, token_para
+from tests.web.cuenta_helpers import (
+    activar,
+    correos,
+    crear_cuenta,
+    cuenta,
+    enlace,
+    seed,
+    token_para,
+)
 
 URL = "/cuenta/activar/reenviar"
 DESDE_AQUI = {"Sec-Fetch-Site": "same-origin"}  # the browser says: from one of our pages
@@ -78,7 +86,7 @@ def test_the_button_of_an_expired_link_keeps_its_link(app: Flask, pendiente: str
     assert EMAIL not in session_of(app, client)
     page = client.get(enlace(nuevo)).get_data(as_text=True)  # the new link works
     csrf = lxml_html.fromstring(page).xpath('//main//input[@name="csrf_token"]/@value')[0]
-    assert client.post(enlace(nuevo), data={"csrf_token": csrf}).status_code == 200
+    assert activar(client, enlace(nuevo), csrf_token=csrf).status_code == 200
     assert cuenta(app, pendiente).activa
 
 

@@ -20,6 +20,7 @@ from tests.smtp import mail_app
 from tests.web.cuenta_helpers import (
     HX,
     PASSWORD,
+    activar,
     correos,
     cuenta,
     datos,
@@ -247,13 +248,14 @@ def test_journey_with_a_real_smtp_server(
     path = enlace(message)
     assert path.startswith("/cuenta/activar/")
 
-    # Opening the link (as a mail scanner would) shows a button and changes nothing.
+    # Opening the link (as a mail scanner would) asks for the password and changes nothing.
     opened = client.get(path)
     assert opened.status_code == 200
     assert "Activar mi cuenta" in opened.get_data(as_text=True)
+    assert 'type="password"' in opened.get_data(as_text=True)
     assert client.get(path).status_code == 200
     assert not cuenta(app, curp).activa
-    activated = client.post(path)
+    activated = activar(client, path)
     assert activated.status_code == 200
     assert "Tu cuenta está activa" in activated.get_data(as_text=True)
     assert cuenta(app, curp).activa
@@ -288,7 +290,7 @@ def test_registration_never_reveals_an_existing_curp_or_address(app: Flask, curp
 
     new_post, new_page = attempt(titular)
     client = app.test_client()
-    client.post(enlace(correos(app, email)[-1]))  # activate it
+    activar(client, enlace(correos(app, email)[-1]))
     for curp in (titular, otro):  # the same CURP again; another CURP with the taken address
         post, page = attempt(curp)
         assert post.status_code == new_post.status_code == 303
@@ -320,5 +322,5 @@ def test_a_pending_registration_can_start_over_with_another_address(app: Flask, 
     assert "Este enlace ya no sirve" in stale.get_data(as_text=True)
     [notice] = [m for m in correos(app, "mal@example.org") if "cambió de correo" in m["Subject"]]
     assert "ya no sirve" in texto(notice)
-    client.post(enlace(correos(app, "bien@example.org")[0]))
+    assert activar(client, enlace(correos(app, "bien@example.org")[0])).status_code == 200
     assert cuenta(app, curp).activa

@@ -1,0 +1,89 @@
+"""/cuenta/activar/<token>: activate an account from its emailed link, with its password.
+
+Anyone who knows a CURP's data (all printed on the CURP) can start a pending registration over
+with a password of their own, and the newest link then goes to the same address: were the link
+enough, whoever registered last would choose the password of the account its owner activates.
+So the page asks for the password of the latest registration. Wrong ones count towards the
+lock sign-in uses (``anotar_fallo``) and spend nothing of the link; a blank one is a slip.
+"""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from werkzeug.security import check_password_hash
+
+from blueprints.cuenta import anotar_fallo, bp, leer_enlace
+from blueprints.cuenta_forms import now
+from blueprints.errors import confirmar_sin_token
+from blueprints.extensions import db, limiter
+from domain import bloqueo, contrasenas
+
+
+def _pagina(token: str, errors: dict[str, str], status: int = 200) -> ResponseReturnValue:
+    html = render_template("cuenta/activar.html", token=token, errors=errors)
+    return html, 422 if errors and status == 200 else status
+
+
+def _incorrecta() -> str:
+    return _(
+        "Esa no es la contraseña que elegiste al registrarte. Si no la recuerdas, regístrate "
+        "otra vez con los mismos datos: te enviaremos un enlace nuevo y valdrá la contraseña "
+        "que elijas entonces."
+    )
+
+
+def _pausada(minutos: int) -> str:
+    return ngettext(
+        "Por tu seguridad, pausamos tu cuenta después de varios intentos con una contraseña "
+        "equivocada. Vuelve a intentarlo en %(num)d minuto.",
+        "Por tu seguridad, pausamos tu cuenta después de varios intentos con una contraseña "
+        "equivocada. Vuelve a intentarlo en %(num)d minutos.",
+        minutos,
+    )
+
+
+@bp.route("/cuenta/activar/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def activar(token: str) -> ResponseReturnValue:
+    found = leer_enlace("activar", token)
+    if isinstance(found, Response):
+        return found
+    cuenta = found[0]
+    if cuenta.activa:
+        return render_template("cuenta/activada.html", ya_activa=True)
+    if request.method == "GET":
+        return _pagina(token, {})  # mail scanners open links: nothing is spent here
+    password = request.form.get("password", "")[: contrasenas.MAX_PASSWORD]
+    if not password:
+        return _pagina(token, {"password": _("Escribe tu contraseña.")})
+    moment = now()
+    if bloqueo.bloqueada(cuenta.bloqueada_hasta, moment):
+        minutos = bloqueo.minutos_restantes(cuenta.bloqueada_hasta, moment)
+        return _pagina(token, {"password": _pausada(minutos)}, 429)
+    if not check_password_hash(cuenta.password_hash, password):
+        if minutos := anotar_fallo(cuenta, moment):
+            return _pagina(token, {"password": _pausada(minutos)}, 429)
+        return _pagina(token, {"password": _incorrecta()})
+    cuenta.activa = True
+    cuenta.token_version += 1  # the link is spent
+    cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None
+    db.session.commit()
+    return render_template("cuenta/activada.html", ya_activa=False)
+
+
+@confirmar_sin_token("cuenta.activar")
+def _confirmar_activar() -> ResponseReturnValue:
+    # The page left open over the form's hour: the same form again, the password asked for
+    # again; nothing is checked, counted or spent until it is sent with this page's token.
+    token = (request.view_args or {}).get("token", "")
+    found = leer_enlace("activar", token)
+    if isinstance(found, Response):
+        return found
+    if found[0].activa:
+        return render_template("cuenta/activada.html", ya_activa=True)
+    return render_template(
+        "cuenta/activar.html", token=token, errors={}, confirmar=True, confirmar_contrasena=True
+    )
