@@ -78,7 +78,9 @@ def _routes(app: Flask) -> list[tuple[str, str, list[str]]]:
         if rule.endpoint == "static" or rule.rule.startswith("/static"):
             continue
         for method in sorted((rule.methods or set()) & {"GET", "POST"}):
-            found.append((rule.rule, method, sorted(rule.arguments)))
+            # A rule's defaults fill some of its arguments (/api/v1/curp/ is an empty CURP).
+            placeholders = sorted(set(rule.arguments) - set(rule.defaults or {}))
+            found.append((rule.rule, method, placeholders))
     return sorted(found)
 
 
