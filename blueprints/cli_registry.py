@@ -52,7 +52,8 @@ def import_command(archivo: Path, skip_invalid: bool, errores: Path | None) -> N
     Columnas: curp, nombre, primer_apellido, segundo_apellido, fecha_nacimiento, sexo,
     entidad, institucion, numero_afiliacion, tipo, vigente, vigente_desde, vigente_hasta,
     dependencia, clinica, titular_curp, parentesco. Importar el mismo archivo dos veces no
-    cambia nada; una fila cambiada actualiza su registro.
+    cambia nada; una fila cambiada actualiza su registro. Una fila con la institución vacía
+    deja sin vigencia las afiliaciones de esa CURP (no borra nada).
     """
     with contextlib.ExitStack() as stack:
         report = _open_report(errores, stack) if errores else None

@@ -1,7 +1,8 @@
 """Rules across the rows of one registry CSV: what ``registry_csv`` cannot see in a row alone.
 
-An affiliation listed twice, and one CURP with two sets of person data, are found while the
-rows stream by, remembering every row of a 1,000,000-row file in tens of MiB, not hundreds.
+An affiliation listed twice, one CURP with two sets of person data, and a CURP both without
+affiliation (a row with no institution) and with a vigente one, are found while the rows
+stream by, remembering every row of a 1,000,000-row file in tens of MiB, not hundreds.
 Pure: no database; ``registry_import`` runs these checks on each row ``registry_csv`` passed.
 """
 
@@ -13,6 +14,10 @@ from collections import OrderedDict
 from domain.registry_csv import PersonaData, Registro, RowError
 
 _RECENT = 4096  # persons kept whole to name the columns that disagree
+# A person's slot holds digest << 32 | line; this bit of the line half says that an accepted
+# row of the CURP has a vigente affiliation (the line is then that row's).
+_VIGENTE = 1 << 31
+_LINE = _VIGENTE - 1
 
 
 def _zeros(count: int) -> array[int]:
@@ -52,6 +57,30 @@ class _DigestTable:
             self._grow()
         return None
 
+    def get(self, key: int) -> int | None:
+        """The value stored under ``key``, if any.
+
+        >>> table = _DigestTable(bits=2)
+        >>> table.setdefault(5, 1), table.get(5), table.get(6)
+        (None, 1, None)
+        """
+        return self._values[slot] if (slot := self._slot(key)) is not None else None
+
+    def replace(self, key: int, value: int) -> None:
+        """Change the value under ``key`` (a key not there is left out)."""
+        if (slot := self._slot(key)) is not None:
+            self._values[slot] = value
+
+    def _slot(self, key: int) -> int | None:
+        keys, mask = self._keys, len(self._keys) - 1
+        key = (key & 0xFFFF_FFFF_FFFF_FFFF) or 1
+        slot = key & mask
+        while (found := keys[slot]) != 0:
+            if found == key:
+                return slot
+            slot = (slot + 1) & mask
+        return None
+
     def _grow(self) -> None:
         slots = 2 * len(self._keys)
         old = zip(self._keys, self._values, strict=True)
@@ -62,12 +91,19 @@ class _DigestTable:
 
 
 class FileChecks:
-    """Rules across rows: an affiliation listed twice; one CURP with two sets of person data.
+    """Rules across rows: an affiliation listed twice; one CURP with two sets of person data;
+    one CURP with a row without affiliation and a vigente affiliation.
 
     Every row's keys are remembered for the whole file as hashes in a ``_DigestTable``, with
-    a 32-bit digest of the person data; the last few thousand persons are also kept whole, to
-    name the columns that disagree. A key collision rejects a good row (odds above); a digest
-    collision lets one disagreement through (1 in 4 billion).
+    a 32-bit digest of the person data and whether the CURP has a vigente affiliation; the last
+    few thousand persons are also kept whole, to name the columns that disagree. A key
+    collision rejects a good row (odds above); a digest collision lets one disagreement
+    through (1 in 4 billion).
+
+    A row without affiliation makes the import end every vigente affiliation of the CURP
+    (``registry_writer``). A vigente one in the same file contradicts it, and which wins would
+    depend on the order of the rows (and a second import would flip it back), so the later
+    of the two rows is rejected, whichever it is. Affiliations with vigente 0 may go with it.
     """
 
     def __init__(self) -> None:
@@ -75,19 +111,23 @@ class FileChecks:
         self._recent: OrderedDict[str, tuple[int, PersonaData]] = OrderedDict()
 
     def check(self, row: Registro) -> list[RowError]:
-        persona = row.persona
+        persona, a = row.persona, row.afiliacion
         digest = hash(persona) & 0xFFFF_FFFF
-        first = self._seen.setdefault(hash(("p", persona.curp)), digest << 32 | row.line)
+        own = digest << 32 | (_VIGENTE if a and a.vigente else 0) | row.line & _LINE
+        first = self._seen.setdefault(person := hash(("p", persona.curp)), own)
         if first is None:
             self._recent[persona.curp] = (row.line, persona)
             if len(self._recent) > _RECENT:
                 self._recent.popitem(last=False)  # O(1), unlike deleting a dict's first key
         elif first >> 32 != digest:
-            return self._disagreement(row, first & 0xFFFF_FFFF)
-        a = row.afiliacion
+            return self._disagreement(row, first & _LINE)
+        elif contradiction := self._contradiction(row, first):
+            return [contradiction]
         key = ("a", persona.curp, a.institucion, a.numero_afiliacion) if a else ("a", persona.curp)
         earlier = self._seen.setdefault(hash(key), row.line)
         if earlier is None:
+            if first is not None and own & _VIGENTE and not first & _VIGENTE:
+                self._seen.replace(person, own)
             return []
         if a is None:
             message = f"Repite la fila sin afiliación de la línea {earlier} (misma CURP)."
@@ -97,6 +137,30 @@ class FileChecks:
             "(misma CURP, institución y número de afiliación)."
         )
         return [RowError(row.line, "numero_afiliacion", message)]
+
+    def _contradiction(self, row: Registro, first: int) -> RowError | None:
+        """A row without affiliation after a vigente one of the CURP, or the other way round."""
+        if row.afiliacion is None:
+            if not first & _VIGENTE:
+                return None
+            line = first & _LINE
+            message = (
+                "Con la institución vacía, esta fila dice que la persona no tiene afiliación, "
+                f"pero la línea {line} le da una vigente. Deja solo una de las dos filas, o pon "
+                f"0 en vigente en la línea {line}."
+            )
+            return RowError(row.line, "institucion", message)
+        if not row.afiliacion.vigente:
+            return None
+        sin_afiliacion = self._seen.get(hash(("a", row.persona.curp)))
+        if sin_afiliacion is None:
+            return None
+        message = (
+            "Esta fila da a la persona una afiliación vigente, pero la línea "
+            f"{sin_afiliacion} (con la institución vacía) dice que no tiene ninguna. Deja solo "
+            "una de las dos filas, o pon 0 en vigente en esta."
+        )
+        return RowError(row.line, "vigente", message)
 
     def _disagreement(self, row: Registro, line: int) -> list[RowError]:
         line, before = self._recent.get(row.persona.curp, (line, None))

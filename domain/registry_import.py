@@ -8,7 +8,8 @@ goes on, and the transaction is rolled back.
 
 Counts are per row: *added* if its affiliation (or, for a person-only row, the person) did
 not exist, *updated* if anything in it differs from the database as the rows before it left
-it, *unchanged* otherwise. Nothing is ever deleted.
+it, *unchanged* otherwise. A person-only row also counts as updated when it ends the person's
+vigente affiliations (``registry_writer``). Nothing is ever deleted.
 """
 
 from __future__ import annotations

@@ -3,9 +3,16 @@
 Rows go in chunks: one SELECT per table, then bulk INSERTs and UPDATEs of what is new or
 differs; nothing is deleted. The caller (``registry_import``) holds the transaction and
 decides whether it commits.
+
+An affiliation is keyed by (curp, institucion, numero_afiliacion). A row with no institution
+says the person has no affiliation now: every stored affiliation of that CURP still flagged
+vigente is set to not vigente, keeping the row and its dates. ``registry_file_checks`` rejects
+a file that also gives that CURP a vigente affiliation, so the order of rows never matters.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -21,6 +28,30 @@ _PERSONA_TABLE = Base.metadata.tables[Persona.__tablename__]
 _AFILIACION_TABLE = Base.metadata.tables[Afiliacion.__tablename__]
 _P_KEYS = PersonaData._fields
 _A_NEW, _A_CHANGED = ("curp", *AfiliacionData._fields), ("id", *AfiliacionData._fields)
+
+Clave = tuple[str, str, str]  # curp, institucion, numero_afiliacion: what names an affiliation
+Stored = dict[Clave, tuple[int, AfiliacionData]]  # id and values, as the rows so far left them
+
+
+def _by_curp(afiliaciones: Stored, curps: set[str]) -> dict[str, list[Clave]]:
+    """The stored affiliations of these CURPs (those of the chunk's rows without one)."""
+    found: dict[str, list[Clave]] = {}
+    for key in afiliaciones if curps else ():
+        if key[0] in curps:
+            found.setdefault(key[0], []).append(key)
+    return found
+
+
+def _end(keys: Iterable[Clave], afiliaciones: Stored, changed: list[dict[str, object]]) -> bool:
+    """Set these affiliations to not vigente, dates and all else kept; False if none was."""
+    ended = False
+    for key in keys:
+        stored_id, stored = afiliaciones[key]
+        if stored.vigente:
+            stored = stored._replace(vigente=False)
+            changed.append(dict(zip(_A_CHANGED, (stored_id, *stored), strict=True)))
+            afiliaciones[key], ended = (stored_id, stored), True
+    return ended
 
 
 class Writer:
@@ -45,12 +76,13 @@ class Writer:
     def flush(self) -> None:
         rows, self.pending = self.pending, []
         personas, afiliaciones = self._stored({row.persona.curp for row in rows})
+        por_curp = _by_curp(afiliaciones, {r.persona.curp for r in rows if r.afiliacion is None})
         new_p: list[dict[str, object]] = []
         changed_p: list[dict[str, object]] = []
         new_a: list[dict[str, object]] = []
         changed_a: list[dict[str, object]] = []
         for persona, afiliacion in ((row.persona, row.afiliacion) for row in rows):
-            before, found = personas.get(persona.curp), None
+            before, found, ended = personas.get(persona.curp), None, False
             if before != persona:
                 (changed_p if before else new_p).append(dict(zip(_P_KEYS, persona, strict=True)))
                 personas[persona.curp] = persona
@@ -61,9 +93,12 @@ class Writer:
                     new_a.append(dict(zip(_A_NEW, (persona.curp, *afiliacion), strict=True)))
                 elif found[1] != afiliacion:
                     changed_a.append(dict(zip(_A_CHANGED, (found[0], *afiliacion), strict=True)))
+                    afiliaciones[key] = (found[0], afiliacion)  # a later row compares with this
+            else:
+                ended = _end(por_curp.get(persona.curp, ()), afiliaciones, changed_a)
             if (before if afiliacion is None else found) is None:
                 self.added += 1
-            elif before != persona or (found is not None and found[1] != afiliacion):
+            elif before != persona or ended or (found is not None and found[1] != afiliacion):
                 self.updated += 1
             else:
                 self.unchanged += 1
@@ -79,9 +114,7 @@ class Writer:
             if values:
                 self.session.execute(statement, values)
 
-    def _stored(
-        self, curps: set[str]
-    ) -> tuple[dict[str, PersonaData], dict[tuple[str, str, str], tuple[int, AfiliacionData]]]:
+    def _stored(self, curps: set[str]) -> tuple[dict[str, PersonaData], Stored]:
         query = select(*_PERSONA).where(Persona.curp.in_(curps))
         personas = {r[0]: PersonaData(*r) for r in self.session.execute(query)}
         query = select(Afiliacion.id, Afiliacion.curp, *_AFILIACION)

@@ -203,10 +203,11 @@ def test_a_bad_last_row_is_reported_and_nothing_is_written(
 
 def test_rules_across_rows(session: Session) -> None:
     rows = [
-        good_row(1), good_row(1, institucion="ISSSTE", numero_afiliacion="A1"), good_row(2),
+        good_row(1), good_row(1, institucion="ISSSTE", numero_afiliacion="A1"),
+        good_row(2, vigente="0"),  # line 4
         good_row(1),  # line 5: the affiliation of line 2 again
         good_row(1, institucion="ISSSTE", numero_afiliacion="A2", nombre="OTRO"),  # line 6
-        good_row(2, **NO_AFFILIATION),  # line 7: the same person without affiliation: fine
+        good_row(2, **NO_AFFILIATION),  # line 7: now without affiliation, as line 4 says: fine
         good_row(2, **NO_AFFILIATION),  # line 8: but not twice
         good_row(1, segundo_apellido=""),  # line 9
     ]  # fmt: skip

@@ -10,9 +10,11 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from blueprints.extensions import db
+from domain import curp, registry
 from domain.models import Afiliacion, Persona
 from domain.registry_reader import COLUMNS
 from tests.domain.test_registry_csv import (
+    NO_AFFILIATION,
     csv_bytes,
     family,
     good_row,
@@ -44,6 +46,47 @@ def test_import_prints_a_summary_and_a_second_run_changes_nothing(
     again = runner.invoke(args=["registry", "import", str(path)])
     assert "  sin cambios: 4" in again.stdout and "  añadidas: 0" in again.stdout
     assert counts(app) == (3, 3)
+
+
+def test_a_row_without_institution_ends_the_affiliation_once(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    def estado() -> str:
+        with app.app_context():
+            today = curp.today_in_mexico()
+            return registry.estado_issste(db.session.connection(), titular, today)
+
+    titular = good_row(1)["curp"]
+    runner.invoke(args=["registry", "import", str(write_csv(tmp_path / "p.csv", family()))])
+    assert estado() == "afiliado"
+    path = write_csv(tmp_path / "baja.csv", [good_row(1, **NO_AFFILIATION)])
+    result = runner.invoke(args=["registry", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Filas leídas: 1", "  añadidas: 0", "  actualizadas: 1", "  sin cambios: 0",
+        "  rechazadas: 0",
+    ]  # fmt: skip
+    assert estado() == "sin_afiliacion"
+    assert counts(app) == (3, 3)  # ended, not deleted
+    again = runner.invoke(args=["registry", "import", str(path)])
+    assert "  actualizadas: 0" in again.stdout and "  sin cambios: 1" in again.stdout
+    assert estado() == "sin_afiliacion"
+
+
+def test_vigente_and_without_affiliation_in_one_file_is_an_error(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "p.csv", [good_row(1), good_row(1, **NO_AFFILIATION)])
+    result = runner.invoke(args=["registry", "import", str(path)])
+    assert result.exit_code == 1
+    assert "Línea 3, columna institucion: Con la institución vacía, esta fila dice" in (
+        result.stderr
+    )
+    assert counts(app) == (0, 0)
+    skipped = runner.invoke(args=["registry", "import", "--skip-invalid", str(path)])
+    assert skipped.exit_code == 0, skipped.output
+    assert "  añadidas: 1" in skipped.stdout and "  rechazadas: 1" in skipped.stdout
+    assert counts(app) == (1, 1)
 
 
 def test_a_bad_row_writes_nothing_and_exits_1(
