@@ -2,6 +2,8 @@
 
 >>> redact("GET /curp?curp=PXNE660720HMCXTN06&x=1 from ana.lopez@example.org")
 'GET /curp?curp=***&x=1 from a***@example.org'
+>>> redact("GET /idioma?lang=en&next=/verificar/VI-2026-000001?c%3DSGGJ3JH23XF5")
+'GET /idioma?lang=en&next=/verificar/VI-2026-000001?c%3D***'
 >>> redact("/api/v1/curp/pxne660720hmcxtn06")
 '/api/v1/curp/***'
 >>> redact("titular PXNE660720HMCXTN06, también LOOA-531113-HTCPBN07 y LOOA 531113 HTCPBN07")
@@ -12,9 +14,13 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import quote, unquote
 
+# A name may follow a "?" or "&" a client encoded (once or more) and an "=" it did not:
+# "next=%2Fverificar%2FVI-2026-000001%3Fc=...".
 _QUERY = re.compile(
-    r"(?i)([?&](?:curp|email|c|token|nss|password|q|nombre|primer_apellido|segundo_apellido"
+    r"(?i)((?:[?&]|%(?:25)*(?:3f|26))"
+    r"(?:curp|email|c|token|nss|password|q|nombre|primer_apellido|segundo_apellido"
     r"|fecha_nacimiento)=)[^&\s\"']*"
 )
 _API_PREFIX = re.compile(r"(?i)/api/v1/(?:curp|estatus)/")
@@ -32,6 +38,13 @@ _CURP = re.compile(
     rf"[A-Za-z0-9]{_GAP}\d(?![A-Za-z0-9])"
 )
 _EMAIL = re.compile(r"([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)")
+# A run holding a percent-encoding: a query value (each on its own: "=" and "&" end it), a
+# path, a word. "next=/curp?curp%3D..." (the language switch) hides a query in a query value.
+_ENCODED = re.compile(r"(?<![^\s\"'<>&=])(?=[^\s\"'<>&=]*?%[0-9A-Fa-f]{2})[^\s\"'<>&=]++")
+# What the masked decoded run cannot show bare: what would end the run or the line, "%" (it
+# would read as an encoding), "@" (the email pattern would take the path before it).
+_UNSAFE = re.compile(r"[\s\"'<>&=%@#]")
+_DECODINGS = 4  # a value encoded twice (a "next" holding a "next") and then some
 # itsdangerous tokens and other long opaque path segments (activation and recovery links). A
 # token whose content itsdangerous compressed starts with a dot (an email-change link with a
 # repetitive address does).
@@ -41,6 +54,26 @@ _TOKEN = re.compile(r"/\.?[A-Za-z0-9_\-]{12,}\.[A-Za-z0-9_\-.]{12,}")
 def redact(text: str) -> str:
     """Replace personal data in ``text`` by masks that keep a log line useful."""
     # Every request's log line passes here: a substring test skips a pattern that cannot match.
+    if "%" in text:
+        text = _ENCODED.sub(_decoded, text)
+    return _plain(text)
+
+
+def _decoded(match: re.Match[str]) -> str:
+    """A percent-encoded run masked as its decoded form is, unchanged when nothing is."""
+    run = decoded = match.group()
+    for _ in range(_DECODINGS):
+        once = unquote(decoded)
+        if once == decoded:
+            break
+        decoded = once
+    masked = _plain(decoded)
+    if masked == decoded:
+        return run
+    return _UNSAFE.sub(lambda m: quote(m.group(), safe=""), masked)
+
+
+def _plain(text: str) -> str:
     if "=" in text:
         text = _QUERY.sub(r"\1***", text)
     if "." in text:
