@@ -1,9 +1,11 @@
-"""Masking of personal data in text bound for logs: CURPs, emails, tokens and query values.
+"""Masking of personal data in text bound for logs: CURPs, NSS, emails, tokens and query values.
 
 >>> redact("GET /curp?curp=PXNE660720HMCXTN06&x=1 from ana.lopez@example.org")
 'GET /curp?curp=***&x=1 from a***@example.org'
 >>> redact("GET /idioma?lang=en&next=/verificar/VI-2026-000001?c%3DSGGJ3JH23XF5")
 'GET /idioma?lang=en&next=/verificar/VI-2026-000001?c%3D***'
+>>> redact('NSS 12345678903, "juan perez"@example.org y maria#1990@localhost')
+'NSS ***********, "***"@example.org y m***@localhost'
 >>> redact("/api/v1/curp/pxne660720hmcxtn06")
 '/api/v1/curp/***'
 >>> redact("titular PXNE660720HMCXTN06, también LOOA-531113-HTCPBN07 y LOOA 531113 HTCPBN07")
@@ -37,7 +39,21 @@ _CURP = re.compile(
     rf"((?:{_L}{_GAP}){{3}}{_L}){_GAP}(?:\d{_GAP}){{6}}[HMXhmx]{_GAP}(?:{_L}{_GAP}){{5}}"
     rf"[A-Za-z0-9]{_GAP}\d(?![A-Za-z0-9])"
 )
-_EMAIL = re.compile(r"([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)")
+# RFC 5322 lets a local part hold any atext (internationalized: any letter) and dots, or quoted
+# text: all of it is masked, from the first character after one that cannot be part of it (in
+# a URL, "/x?a=ana@example.org" is masked from the "/"). Except leading apostrophes, taken for
+# quotes as in Python's reprs ('ana@example.org'): o'brien@ is masked whole. Matches start only
+# where such a run does, so a long run without "@" is read once. The domain may be a bare host
+# or an address literal.
+_ATEXT = r"-\w.!#$%&*+/=?^`{|}~"  # and "'"
+_QUOTED = r"\"(?:[^\"\\\r\n]|\\.)*+\""
+_EMAIL = re.compile(
+    rf"(?<![{_ATEXT}'])('*+)((?:[{_ATEXT}][{_ATEXT}']*+|{_QUOTED})(?:[{_ATEXT}']++|{_QUOTED})*+)"
+    r"@([\w-]+(?:\.[\w-]+)*|\[[^\]\s]*\])"
+)
+# An IMSS NSS (domain.nss): 11 digits that no digit touches. No time stamp, duration, folio,
+# status or port in our lines has 11; digits first, so the engine skips ahead to a digit.
+_NSS = re.compile(r"[0-9]{11}(?<![0-9]{12})(?![0-9])")
 # A run holding a percent-encoding: a query value (each on its own: "=" and "&" end it), a
 # path, a word. "next=/curp?curp%3D..." (the language switch) hides a query in a query value.
 _ENCODED = re.compile(r"(?<![^\s\"'<>&=])(?=[^\s\"'<>&=]*?%[0-9A-Fa-f]{2})[^\s\"'<>&=]++")
@@ -80,11 +96,18 @@ def _plain(text: str) -> str:
         text = _TOKEN.sub("/***", text)
     # Before the API path, which ends at a space: "/api/v1/curp/loo a531113-htcpbn07".
     text = _CURP.sub(lambda m: _GAPS.sub("", m.group(1)).upper() + "*" * 14, text)
+    text = _NSS.sub("*" * 11, text)
     if "/api/" in text.lower():
         text = _API_PATH.sub(r"\1***", text)
     if "@" in text:
-        text = _EMAIL.sub(r"\1***@\2", text)
+        text = _EMAIL.sub(_email, text)
     return text
+
+
+def _email(match: re.Match[str]) -> str:
+    quotes, local, domain = match.groups()
+    # A quoted local part stays quoted, so that masking the line again changes nothing.
+    return f'{quotes}"***"@{domain}' if local[0] == '"' else f"{quotes}{local[0]}***@{domain}"
 
 
 def redact_request(method: str, path: str, query: str) -> str:

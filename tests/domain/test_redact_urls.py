@@ -27,6 +27,7 @@ LINES = [
     (f'127.0.0.1 - - "GET /idioma?lang=en&next=/curp?curp%3D{CURP} HTTP/1.1" 302 -', CURP),
     (f"GET /x/nada%3D{CURP}", CURP),
     ("GET /x?destino=ana.lopez%40example.org 200", "lopez"),
+    ("GET /x?nss_titular=%2012345678903 200", "12345678903"),
     # An encoded "?" or "&" before a raw "=".
     (f"GET /idioma?lang=en&next=%2Fverificar%2FVI-2026-000001%3Fc={CODE} 302", CODE),
     (f"GET /idioma?lang=en&next=/curp?lang=es%26curp={CURP} 302", CURP),
@@ -73,8 +74,10 @@ PERSONAL = st.sampled_from(
         ("c", CODE),
         ("q", "juana"),
         ("email", "ana@example.org"),
+        ("nss", "12345678903"),
         ("token", "abc.def"),
         ("x", CURP),
+        ("x", "12345678903"),
         ("x", "juana.perez@example.org"),
     ]
 )
