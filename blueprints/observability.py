@@ -1,6 +1,6 @@
 """Structured JSON logs with a request id, and Prometheus metrics at /metrics.
 
-Logs never carry a full CURP, email, token or password: once ``configure_logging`` has run,
+Logs never carry a full CURP, NSS, email, token or password: once ``configure_logging`` has run,
 every record is masked by ``domain.redact`` as it is made, whichever library emitted it, so
 every handler gets it masked (an operator's syslog or file handler too); the access line is
 built masked (``blueprints.edge``). Our JSON formatter masks any record that was not (made

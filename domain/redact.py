@@ -1,7 +1,11 @@
-"""Masking of personal data in text bound for logs: CURPs, emails, tokens and query values.
+"""Masking of personal data in text bound for logs: CURPs, NSS, emails, tokens and query values.
 
 >>> redact("GET /curp?curp=PXNE660720HMCXTN06&x=1 from ana.lopez@example.org")
 'GET /curp?curp=***&x=1 from a***@example.org'
+>>> redact("GET /idioma?lang=en&next=/verificar/VI-2026-000001?c%3DSGGJ3JH23XF5")
+'GET /idioma?lang=en&next=/verificar/VI-2026-000001?c%3D***'
+>>> redact('NSS 12345678903, "juan perez"@example.org y maria#1990@localhost')
+'NSS ***********, "***"@example.org y m***@localhost'
 >>> redact("/api/v1/curp/pxne660720hmcxtn06")
 '/api/v1/curp/***'
 >>> redact("titular PXNE660720HMCXTN06, también LOOA-531113-HTCPBN07 y LOOA 531113 HTCPBN07")
@@ -12,9 +16,13 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import quote, unquote
 
+# A name may follow a "?" or "&" a client encoded (once or more) and an "=" it did not:
+# "next=%2Fverificar%2FVI-2026-000001%3Fc=...".
 _QUERY = re.compile(
-    r"(?i)([?&](?:curp|email|c|token|nss|password|q|nombre|primer_apellido|segundo_apellido"
+    r"(?i)((?:[?&]|%(?:25)*(?:3f|26))"
+    r"(?:curp|email|c|token|nss|password|q|nombre|primer_apellido|segundo_apellido"
     r"|fecha_nacimiento)=)[^&\s\"']*"
 )
 _API_PREFIX = re.compile(r"(?i)/api/v1/(?:curp|estatus)/")
@@ -31,7 +39,28 @@ _CURP = re.compile(
     rf"((?:{_L}{_GAP}){{3}}{_L}){_GAP}(?:\d{_GAP}){{6}}[HMXhmx]{_GAP}(?:{_L}{_GAP}){{5}}"
     rf"[A-Za-z0-9]{_GAP}\d(?![A-Za-z0-9])"
 )
-_EMAIL = re.compile(r"([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)")
+# RFC 5322 lets a local part hold any atext (internationalized: any letter) and dots, or quoted
+# text: all of it is masked, from the first character after one that cannot be part of it (in
+# a URL, "/x?a=ana@example.org" is masked from the "/"). Except leading apostrophes, taken for
+# quotes as in Python's reprs ('ana@example.org'): o'brien@ is masked whole. Matches start only
+# where such a run does, so a long run without "@" is read once. The domain may be a bare host
+# or an address literal.
+_ATEXT = r"-\w.!#$%&*+/=?^`{|}~"  # and "'"
+_QUOTED = r"\"(?:[^\"\\\r\n]|\\.)*+\""
+_EMAIL = re.compile(
+    rf"(?<![{_ATEXT}'])('*+)((?:[{_ATEXT}][{_ATEXT}']*+|{_QUOTED})(?:[{_ATEXT}']++|{_QUOTED})*+)"
+    r"@([\w-]+(?:\.[\w-]+)*|\[[^\]\s]*\])"
+)
+# An IMSS NSS (domain.nss): 11 digits that no digit touches. No time stamp, duration, folio,
+# status or port in our lines has 11; digits first, so the engine skips ahead to a digit.
+_NSS = re.compile(r"[0-9]{11}(?<![0-9]{12})(?![0-9])")
+# A run holding a percent-encoding: a query value (each on its own: "=" and "&" end it), a
+# path, a word. "next=/curp?curp%3D..." (the language switch) hides a query in a query value.
+_ENCODED = re.compile(r"(?<![^\s\"'<>&=])(?=[^\s\"'<>&=]*?%[0-9A-Fa-f]{2})[^\s\"'<>&=]++")
+# What the masked decoded run cannot show bare: what would end the run or the line, "%" (it
+# would read as an encoding), "@" (the email pattern would take the path before it).
+_UNSAFE = re.compile(r"[\s\"'<>&=%@#]")
+_DECODINGS = 4  # a value encoded twice (a "next" holding a "next") and then some
 # itsdangerous tokens and other long opaque path segments (activation and recovery links). A
 # token whose content itsdangerous compressed starts with a dot (an email-change link with a
 # repetitive address does).
@@ -41,17 +70,44 @@ _TOKEN = re.compile(r"/\.?[A-Za-z0-9_\-]{12,}\.[A-Za-z0-9_\-.]{12,}")
 def redact(text: str) -> str:
     """Replace personal data in ``text`` by masks that keep a log line useful."""
     # Every request's log line passes here: a substring test skips a pattern that cannot match.
+    if "%" in text:
+        text = _ENCODED.sub(_decoded, text)
+    return _plain(text)
+
+
+def _decoded(match: re.Match[str]) -> str:
+    """A percent-encoded run masked as its decoded form is, unchanged when nothing is."""
+    run = decoded = match.group()
+    for _ in range(_DECODINGS):
+        once = unquote(decoded)
+        if once == decoded:
+            break
+        decoded = once
+    masked = _plain(decoded)
+    if masked == decoded:
+        return run
+    return _UNSAFE.sub(lambda m: quote(m.group(), safe=""), masked)
+
+
+def _plain(text: str) -> str:
     if "=" in text:
         text = _QUERY.sub(r"\1***", text)
     if "." in text:
         text = _TOKEN.sub("/***", text)
     # Before the API path, which ends at a space: "/api/v1/curp/loo a531113-htcpbn07".
     text = _CURP.sub(lambda m: _GAPS.sub("", m.group(1)).upper() + "*" * 14, text)
+    text = _NSS.sub("*" * 11, text)
     if "/api/" in text.lower():
         text = _API_PATH.sub(r"\1***", text)
     if "@" in text:
-        text = _EMAIL.sub(r"\1***@\2", text)
+        text = _EMAIL.sub(_email, text)
     return text
+
+
+def _email(match: re.Match[str]) -> str:
+    quotes, local, domain = match.groups()
+    # A quoted local part stays quoted, so that masking the line again changes nothing.
+    return f'{quotes}"***"@{domain}' if local[0] == '"' else f"{quotes}{local[0]}***@{domain}"
 
 
 def redact_request(method: str, path: str, query: str) -> str:

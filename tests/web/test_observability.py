@@ -5,57 +5,17 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from blueprints.observability import JsonFormatter, RequestIdFilter
+from blueprints.observability import JsonFormatter
 from domain.tokens import Contenido, emitir
 from tests.conftest import make_app
 
 CURP = "PXNE660720HMCXTN06"
 EMAIL = "ana.lopez@example.org"
-
-
-@pytest.fixture(params=["through logging", "straight to the stream"])
-def logs(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> Callable[[], AbstractContextManager[io.StringIO]]:
-    """Our JSON handler beside others (pytest's), or alone on the root as in production, where
-    the access line skips the logging machinery: then no access LogRecord may be made."""
-    access = logging.getLogger("portal.access")
-    monkeypatch.setattr(access, "level", logging.INFO)
-    alone = request.param == "straight to the stream"
-
-    @contextmanager
-    def capture() -> Iterator[io.StringIO]:
-        stream = io.StringIO()
-        handler = logging.StreamHandler(stream)
-        handler.setFormatter(JsonFormatter())
-        handler.addFilter(RequestIdFilter())
-        root = logging.getLogger()
-        before = root.handlers
-        # Set here, not in the fixture: pytest adds its own handlers when the test starts.
-        root.handlers = [handler] if alone else [*before, handler]
-        access.manager._clear_cache()
-        try:
-            if alone:
-                with monkeypatch.context() as patch:
-                    patch.setattr(access, "makeRecord", _no_record)
-                    yield stream
-            else:
-                yield stream
-        finally:
-            root.handlers = before
-            access.manager._clear_cache()
-
-    return capture
-
-
-def _no_record(*_args: object, **_kwargs: object) -> logging.LogRecord:
-    raise AssertionError("the access line went through logging")
 
 
 def test_access_log_is_json_with_request_id_and_no_personal_data(client, logs) -> None:

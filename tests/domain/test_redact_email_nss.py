@@ -1,0 +1,76 @@
+"""domain.redact: every legal email local part masked whole (RFC 5322); NSS in free text."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.redact import redact
+
+LOCAL_PARTS = [
+    "maria.lopez#1990",
+    "juan&maria",
+    "juan.perez=mx",
+    "o'brien",
+    "a!b$c%d*e/f?g^h`i{j|k}l~m",
+    "ñandú.pérez",
+    "juan+etiqueta",
+]
+
+
+@pytest.mark.parametrize("local", LOCAL_PARTS)
+@pytest.mark.parametrize("domain", ["example.org", "localhost", "[192.0.2.1]"])
+def test_the_whole_local_part_is_masked(local: str, domain: str) -> None:
+    masked = redact(f"alta de {local}@{domain} hoy")
+    assert masked == f"alta de {local[0]}***@{domain} hoy"
+    assert redact(masked) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ('alta de "juan perez"@example.org', 'alta de "***"@example.org'),
+        ('de "juan \\" perez"@example.org.', 'de "***"@example.org.'),
+        ('de juan."el de Tepic"@example.org', "de j***@example.org"),
+        # Python's reprs quote with an apostrophe: it is not taken for part of the address.
+        ("ValueError('ana@example.org')", "ValueError('a***@example.org')"),
+        ("<ana.lopez@example.org>, ana@localhost", "<a***@example.org>, a***@localhost"),
+    ],
+)
+def test_quoted_local_parts_and_what_surrounds_an_address(text: str, masked: str) -> None:
+    assert redact(text) == masked
+    assert redact(masked) == masked
+
+
+def test_what_is_not_an_address_is_left_alone() -> None:
+    for text in ("a las 10 @ la oficina", "@bp.get('/metrics')", "ana@ sin dominio"):
+        assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NSS 12345678903",
+        "nss:12345678903.",
+        "(12345678903,)",
+        "titular12345678903",
+        "a12345678903b",
+    ],
+)
+def test_an_nss_in_free_text_is_masked(text: str) -> None:
+    masked = redact(text)
+    assert "12345678903" not in masked and "*" * 11 in masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GET /guias/carnet-digital-issste 200 1.2ms",
+        "Constancia emitida: NA-2026-000001",
+        "2026-01-15T10:20:30 epoch 1767225600 en ms 1767225600123",
+        "Correo 12345 entregado (intento 3) en 12345678.9ms",
+        "teléfono 5512345678, 525512345678 y 123456789012",
+        "request 3fa85f64-5717-4562-b3fc-2c963f66afa6 puerto 5432",
+    ],
+)
+def test_what_is_not_an_nss_is_left_alone(text: str) -> None:
+    assert redact(text) == text
