@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from blueprints import ratelimit, security
 from blueprints.observability import ACCESS_LOGGER, REQUEST_ID_KEY, record_request, write_access
-from domain.redact import redact_request
+from domain.redact import redact, redact_request
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -38,7 +38,10 @@ class Edge:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
         incoming = environ.get("HTTP_X_REQUEST_ID", "")
-        rid = incoming if REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
+        # The proxy's id is kept so lines join up across services; but a client can send one
+        # too, and an id the log would have to mask (a CURP, an NSS) is not written as it came.
+        keep = incoming and REQUEST_ID.fullmatch(incoming) and redact(incoming) == incoming
+        rid = incoming if keep else secrets.token_hex(16)
         environ[REQUEST_ID_KEY] = rid
         seen: list[tuple[str, str]] = []
 

@@ -35,10 +35,14 @@ def test_access_log_is_json_with_request_id_and_no_personal_data(client, logs) -
     assert "ana.lopez" not in text
 
 
-def test_bad_request_id_is_replaced(client) -> None:
-    response = client.get("/healthz", headers={"X-Request-ID": "<script>"})
-    assert response.headers["X-Request-ID"] != "<script>"
+@pytest.mark.parametrize("incoming", ["<script>", CURP, "64478000124", f"id-{CURP}"])
+def test_bad_request_id_is_replaced(client, logs, incoming: str) -> None:
+    # Neither junk nor a CURP or NSS a client sends as its request id reaches the log.
+    with logs() as stream:
+        response = client.get("/healthz", headers={"X-Request-ID": incoming})
+    assert response.headers["X-Request-ID"] != incoming
     assert len(response.headers["X-Request-ID"]) == 32
+    assert incoming not in stream.getvalue()
 
 
 def test_metrics_are_hidden_without_the_operator_token(client) -> None:
