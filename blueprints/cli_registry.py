@@ -119,7 +119,10 @@ def _open_report(path: Path, stack: contextlib.ExitStack) -> registry_import.Rep
 def stats_command() -> None:
     """Cuenta personas, afiliaciones por institución y tipo, y cuántas están vigentes."""
     stats = registry_stats.registry_stats(db.session())
-    click.echo(f"Personas: {stats['personas']} (sin afiliación: {stats['sin_afiliacion']})")
+    click.echo(
+        f"Personas: {stats['personas']} (sin afiliación: {stats['sin_afiliacion']}; "
+        f"sin ninguna afiliación vigente: {stats['sin_vigente']})"
+    )
     click.echo(f"Afiliaciones: {stats['afiliaciones']} (vigentes: {stats['vigentes']})")
     if stats["por_institucion_tipo"]:
         click.echo(f"  {'Institución':<12}{'Tipo':<14}{'Afiliaciones':>13}{'Vigentes':>10}")

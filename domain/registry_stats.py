@@ -20,6 +20,7 @@ class InstitucionTipo(TypedDict):
 class RegistryStats(TypedDict):
     personas: int
     sin_afiliacion: int
+    sin_vigente: int
     afiliaciones: int
     vigentes: int
     por_institucion_tipo: list[InstitucionTipo]
@@ -30,6 +31,9 @@ def registry_stats(session: Session) -> RegistryStats:
     personas = session.scalar(select(func.count()).select_from(Persona)) or 0
     orphan = ~exists().where(Afiliacion.curp == Persona.curp)
     sin = session.scalar(select(func.count()).select_from(Persona).where(orphan)) or 0
+    # Also those whose affiliations have all ended (an import's empty-institución row ends them).
+    ninguna = ~exists().where(Afiliacion.curp == Persona.curp, Afiliacion.vigente.is_(True))
+    sin_vigente = session.scalar(select(func.count()).select_from(Persona).where(ninguna)) or 0
     vigentes = func.sum(case((Afiliacion.vigente.is_(True), 1), else_=0))
     query = select(Afiliacion.institucion, Afiliacion.tipo, func.count(), vigentes).group_by(
         Afiliacion.institucion, Afiliacion.tipo
@@ -44,6 +48,7 @@ def registry_stats(session: Session) -> RegistryStats:
     return RegistryStats(
         personas=personas,
         sin_afiliacion=sin,
+        sin_vigente=sin_vigente,
         afiliaciones=sum(g["afiliaciones"] for g in groups),
         vigentes=sum(g["vigentes"] for g in groups),
         por_institucion_tipo=groups,

@@ -68,6 +68,10 @@ def test_a_row_without_institution_ends_the_affiliation_once(
     ]  # fmt: skip
     assert estado() == "sin_afiliacion"
     assert counts(app) == (3, 3)  # ended, not deleted
+    # The stats tell the ended from those never affiliated (the family's other member keeps
+    # a vigente row: a beneficiary's rights end with the titular's, not the flag).
+    stats = runner.invoke(args=["registry", "stats"]).stdout.splitlines()[0]
+    assert stats == "Personas: 3 (sin afiliación: 1; sin ninguna afiliación vigente: 2)"
     again = runner.invoke(args=["registry", "import", str(path)])
     assert "  actualizadas: 0" in again.stdout and "  sin cambios: 1" in again.stdout
     assert estado() == "sin_afiliacion"
@@ -202,7 +206,7 @@ def test_stats_counts_personas_afiliaciones_and_vigentes(
     empty = runner.invoke(args=["registry", "stats"])
     assert empty.exit_code == 0
     assert empty.stdout.splitlines() == [
-        "Personas: 0 (sin afiliación: 0)",
+        "Personas: 0 (sin afiliación: 0; sin ninguna afiliación vigente: 0)",
         "Afiliaciones: 0 (vigentes: 0)",
     ]
     rows = family()
@@ -211,7 +215,7 @@ def test_stats_counts_personas_afiliaciones_and_vigentes(
     result = runner.invoke(args=["registry", "stats"])
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "Personas: 3 (sin afiliación: 1)",
+        "Personas: 3 (sin afiliación: 1; sin ninguna afiliación vigente: 1)",
         "Afiliaciones: 3 (vigentes: 2)",
         "  Institución Tipo           Afiliaciones  Vigentes",
         "  IMSS        titular                   1         0",
