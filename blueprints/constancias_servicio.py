@@ -137,7 +137,9 @@ def leer_token_reenvio(token: str, salt: str = RESEND_SALT) -> TokenReenvio | No
     nonce = data.get("n", f"{folio}@{int(firmado.timestamp())}")
     if not (isinstance(folio, str) and isinstance(email, str) and isinstance(nonce, str)):
         return None
-    expira = firmado + dt.timedelta(seconds=RESEND_MAX_AGE)
+    # A minute past the token's own end (itsdangerous counts whole seconds): the spent mark
+    # must outlive the token, or a purge in between would let it work once more.
+    expira = firmado + dt.timedelta(seconds=RESEND_MAX_AGE + 60)
     return TokenReenvio(folio, email, f"{salt}:{nonce}", expira)
 
 

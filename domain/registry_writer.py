@@ -7,7 +7,8 @@ decides whether it commits.
 An affiliation is keyed by (curp, institucion, numero_afiliacion). A row with no institution
 says the person has no affiliation now: every stored affiliation of that CURP still flagged
 vigente is set to not vigente, keeping the row and its dates. ``registry_file_checks`` rejects
-a file that also gives that CURP a vigente affiliation, so the order of rows never matters.
+a file that also gives that CURP a vigente affiliation, so in a file that imports, the order
+of rows never matters (with ``--skip-invalid``, the earlier of two such rows is the one kept).
 """
 
 from __future__ import annotations
