@@ -109,8 +109,11 @@ VERIFICACION = {
             "type": ["boolean", "null"],
             "description": (
                 "Solo constancias de vigencia de derechos (carnet ISSSTE, folio VD; IMSS, folio "
-                "VI): si la persona tiene hoy derechos en esa institución según el registro (en "
-                "el IMSS, derecho a servicio médico). null en los demás documentos"
+                "VI): si la afiliación para la que se emitió el documento (su número de "
+                "afiliación ISSSTE; en el IMSS, su NSS) da hoy derechos según el registro (en el "
+                "IMSS, derecho a servicio médico; a un familiar, si además su titular los tiene). "
+                "Otra afiliación de la misma persona no cuenta; false si el registro ya no tiene "
+                "esa afiliación. null en los demás documentos"
             ),
         },
     },

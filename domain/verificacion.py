@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from domain import registry
+from domain import derechos, registry
+from domain.cadena_original import leer_cadena
 from domain.constancia_tipos import POR_CLAVE, VIGENCIA_IMSS, VIGENCIA_ISSSTE, Tipo
 from domain.constancias import ConstanciaError, local
 from domain.folios import CODIGO_LARGO, FOLIO_RE, normalizar_codigo, normalizar_folio
@@ -63,8 +64,9 @@ class Verificacion:
     valida_hasta: dt.datetime | None = None
     estado: str = ""
     revocada: dt.datetime | None = None
-    # Vigencia documents only (VD, VI): rights today in the document's institution
-    # (domain.derechos), as the document's note tells the reader to check.
+    # Vigencia documents only (VD, VI): whether the one affiliation the document was issued for
+    # (its signed number) still gives rights today (domain.derechos), as the document's note
+    # tells the reader to check. Another affiliation of the same person does not count.
     vigente_hoy: bool | None = None
 
 
@@ -90,9 +92,7 @@ def verificar(
     tipo = POR_CLAVE.get(row.tipo)
     vigente_hoy = None
     if tipo is VIGENCIA_ISSSTE or tipo is VIGENCIA_IMSS:
-        hoy = registry.situacion(session, row.curp, local(now).date())
-        con_derecho = hoy.issste_vigente if tipo is VIGENCIA_ISSSTE else hoy.imss_vigente
-        vigente_hoy = con_derecho is not None
+        vigente_hoy = derecho_del_documento(session, row, tipo, local(now).date())
     return Verificacion(
         autentica=True,
         folio=row.folio,
@@ -104,6 +104,25 @@ def verificar(
         revocada=local(row.revocada) if row.revocada else None,
         vigente_hoy=vigente_hoy,
     )
+
+
+# The field of each vigencia document's cadena original that names its affiliation.
+_NUMERO = {VIGENCIA_IMSS.clave: "nss", VIGENCIA_ISSSTE.clave: "numero"}
+
+
+def derecho_del_documento(session: Session, row: Constancia, tipo: Tipo, today: dt.date) -> bool:
+    """Rights today through the affiliation a vigencia document names (CURP and signed number),
+    by the rule its issuance applied; False once the registry no longer holds that affiliation.
+
+    Not "any affiliation of this CURP": a corrected number is a new affiliation, and the
+    document issued for the old one must not borrow the new one's rights.
+    """
+    numero = leer_cadena(row.datos).get(_NUMERO[tipo.clave], "")
+    mismas = registry.por_numero(session, tipo.institucion, numero) if numero else []
+    afiliacion = next((a for a in mismas if a.curp == row.curp), None)
+    if afiliacion is None:
+        return False
+    return derechos.tiene_derecho(afiliacion, today, registry.titulares(session, [afiliacion]))
 
 
 def revocar(session: Session, folio: str, motivo: str, now: dt.datetime) -> Constancia:

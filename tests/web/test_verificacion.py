@@ -210,7 +210,7 @@ def test_imss_vigencia_shows_whether_medical_rights_hold_today(
     assert folio.startswith("VI-") and client.get(api).get_json()["vigente_hoy"] is True
     page = client.get(path).get_data(as_text=True)
     assert "Derechos hoy" in page
-    assert "Con derecho a servicio médico en el registro del IMSS" in page
+    assert "Con derecho a servicio médico con el NSS del documento" in page
     with app.app_context():
         ended = db.session.get(Afiliacion, afiliacion_id)
         assert ended is not None
@@ -219,7 +219,7 @@ def test_imss_vigencia_shows_whether_medical_rights_hold_today(
         db.session.commit()
     page = client.get(path).get_data(as_text=True)
     assert "Documento auténtico y vigente" in page  # the document itself is still genuine
-    assert "Sin derecho a servicio médico en el registro del IMSS" in page
+    assert "Sin derecho a servicio médico con el NSS del documento" in page
     data = client.get(api).get_json()
     assert data["vigente_hoy"] is False and data["tipo"]["clave"] == "vigencia_imss"
 
