@@ -22,25 +22,33 @@ from blueprints.extensions import db, limiter
 from domain import bloqueo, contrasenas
 
 
-def _pagina(token: str, errors: dict[str, str], status: int = 200) -> ResponseReturnValue:
-    html = render_template("cuenta/activar.html", token=token, errors=errors)
+def _pagina(
+    token: str, errors: dict[str, str], status: int = 200, olvidada: bool = False
+) -> ResponseReturnValue:
+    """``olvidada``: a wrong password or the pause, whose message the page follows with the
+    link to a new password by email."""
+    html = render_template("cuenta/activar.html", token=token, errors=errors, olvidada=olvidada)
     return html, 422 if errors and status == 200 else status
 
 
+# A new password by email (/cuenta/recuperar) is offered first: it needs only the mailbox, it
+# activates a pending account too, and it ends a pause that anyone who knows the CURP can
+# cause. Registering again asks for the captcha and every field.
 def _incorrecta() -> str:
     return _(
-        "Esa no es la contraseña que elegiste al registrarte. Si no la recuerdas, regístrate "
-        "otra vez con los mismos datos: te enviaremos un enlace nuevo y valdrá la contraseña "
-        "que elijas entonces."
+        "Esa no es la contraseña que elegiste al registrarte. Si no la recuerdas, pide una "
+        "nueva por correo o regístrate otra vez con los mismos datos."
     )
 
 
 def _pausada(minutos: int) -> str:
     return ngettext(
         "Por tu seguridad, pausamos tu cuenta después de varios intentos con una contraseña "
-        "equivocada. Vuelve a intentarlo en %(num)d minuto.",
+        "equivocada. Vuelve a intentarlo en %(num)d minuto o pide una contraseña nueva por "
+        "correo.",
         "Por tu seguridad, pausamos tu cuenta después de varios intentos con una contraseña "
-        "equivocada. Vuelve a intentarlo en %(num)d minutos.",
+        "equivocada. Vuelve a intentarlo en %(num)d minutos o pide una contraseña nueva por "
+        "correo.",
         minutos,
     )
 
@@ -62,11 +70,11 @@ def activar(token: str) -> ResponseReturnValue:
     moment = now()
     if bloqueo.bloqueada(cuenta.bloqueada_hasta, moment):
         minutos = bloqueo.minutos_restantes(cuenta.bloqueada_hasta, moment)
-        return _pagina(token, {"password": _pausada(minutos)}, 429)
+        return _pagina(token, {"password": _pausada(minutos)}, 429, olvidada=True)
     if not check_password_hash(cuenta.password_hash, password):
         if minutos := anotar_fallo(cuenta, moment):
-            return _pagina(token, {"password": _pausada(minutos)}, 429)
-        return _pagina(token, {"password": _incorrecta()})
+            return _pagina(token, {"password": _pausada(minutos)}, 429, olvidada=True)
+        return _pagina(token, {"password": _incorrecta()}, olvidada=True)
     cuenta.activa = True
     cuenta.token_version += 1  # the link is spent
     cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None

@@ -142,17 +142,6 @@ def enviar_activacion(cuenta: Cuenta) -> None:
     enviar(cuenta.email, "activar", _("Activa tu cuenta de la Oficina Virtual"), enlace=enlace)
 
 
-def enviar_sin_pendiente(email: str) -> None:
-    """A link was asked for, but no account waits for activation at ``email``."""
-    enviar(
-        email,
-        "sin_pendiente",
-        _("Ninguna cuenta espera activarse con este correo"),
-        entrar=url_publica("cuenta.entrar"),
-        registro=url_publica("cuenta.registro"),
-    )
-
-
 def enviar_aviso_registro(email: str) -> None:
     enviar(
         email,

@@ -17,6 +17,7 @@ from blueprints.cuenta_forms import (
     poner_contrasena,
     por_email,
 )
+from blueprints.cuenta_sin_cuenta import enviar_sin_cuenta, mirar_cupo
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
@@ -40,16 +41,17 @@ def recuperar() -> ResponseReturnValue:
     # Same page whether or not the address has an account, and the same work behind it: an
     # email either way (the link, or word that no account has this address, which also helps
     # someone who forgot which address they used), so the time taken tells nothing either.
-    # Over the limit, silently no mail.
+    # Over the limit, silently no mail. Word that nobody is there has a budget of its own too,
+    # shared with /cuenta/activar/reenviar (blueprints/cuenta_sin_cuenta.py).
     cuenta = por_email(email)
     if contar("recuperar", email, RECOVER_RULE):
         if cuenta is not None:
             enlace = url_publica("cuenta.nueva_contrasena", token=emitir("recuperar", cuenta))
             asunto = _("Recupera tu cuenta de la Oficina Virtual")
             enviar(cuenta.email, "recuperar", asunto, enlace=enlace)
+            mirar_cupo(email)
         else:
-            asunto = _("Nadie tiene una cuenta con este correo")
-            enviar(email, "recuperar_sin_cuenta", asunto, registro=url_publica("cuenta.registro"))
+            enviar_sin_cuenta(email)
         db.session.commit()
     session["recuperar"] = email
     return see_other(".recuperar_enviado")

@@ -21,7 +21,6 @@ from blueprints.cuenta_forms import (
     enviar,
     enviar_activacion,
     enviar_aviso_registro,
-    enviar_sin_pendiente,
     form_values,
     now,
     pendiente,
@@ -29,6 +28,7 @@ from blueprints.cuenta_forms import (
     por_email,
     recordar_pendiente,
 )
+from blueprints.cuenta_sin_cuenta import enviar_sin_pendiente, mirar_cupo
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import wants_fragment
@@ -195,9 +195,11 @@ def reenviar() -> ResponseReturnValue:
         return html, 429
     # As /cuenta/recuperar: an email either way (the link, or word that nothing waits for this
     # address), so the time taken does not tell whether the address has a pending account.
+    # Word that nothing waits has a budget of its own (blueprints/cuenta_sin_cuenta.py).
     if cuenta is not None and not cuenta.activa:
         cuenta.token_version += 1  # only the newest link works
         enviar_activacion(cuenta)
+        mirar_cupo(destino)
     else:
         enviar_sin_pendiente(destino)
     db.session.commit()

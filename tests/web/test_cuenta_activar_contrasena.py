@@ -29,6 +29,7 @@ from tests.web.cuenta_helpers import (
 
 EMAIL = "pendiente@example.org"  # the pendiente fixture's address
 LADRON = "la clave del ladrón"
+OLVIDADA = '//h2[.="¿No recuerdas tu contraseña?"]/following::a/@href'
 
 
 def pagina(response: Any, status: int) -> Any:
@@ -43,6 +44,14 @@ def errores(doc: Any) -> tuple[str, str, list[str]]:
     return doc.findtext(".//title"), beside, summary
 
 
+def junto_al_mensaje(doc: Any) -> list[str]:
+    """Where the links beside the password's message go; the field is described by them."""
+    [field] = doc.xpath('//input[@name="password"]')
+    hrefs = doc.xpath('//p[@id="detalle-password"]//a/@href')
+    assert ("detalle-password" in (field.get("aria-describedby") or "")) == bool(hrefs)
+    return [str(href) for href in hrefs]
+
+
 def test_the_link_asks_for_the_password_and_a_wrong_one_spends_nothing(
     app: Flask, pendiente: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -54,12 +63,16 @@ def test_the_link_asks_for_the_password_and_a_wrong_one_spends_nothing(
     assert field.get("type") == "password" and field.get("autocomplete") == "current-password"
     assert doc.get_element_by_id("ayuda-password").text_content().startswith("La que elegiste")
     assert doc.xpath('//form//button[normalize-space()="Activar mi cuenta"]')
+    # Forgotten: a new password by email first (only the mailbox), registering again second.
+    assert doc.xpath(OLVIDADA)[:2] == ["/cuenta/recuperar", "/cuenta/registro"]
+    assert junto_al_mensaje(doc) == []  # no message yet, nothing beside it
 
     wrong = pagina(activar(client, path, "no es la mía"), 422)
     title, beside, summary = errores(wrong)
     assert title.startswith("Error: ")
     assert "no es la contraseña que elegiste al registrarte" in beside
-    assert "regístrate otra vez con los mismos datos" in beside
+    assert "pide una nueva por correo o regístrate otra vez con los mismos datos" in beside
+    assert junto_al_mensaje(wrong) == ["/cuenta/recuperar"]
     assert summary == ["#campo-password"]
     assert wrong.xpath('//input[@name="password"]/@value') == [""]  # never written back
     found = cuenta(app, pendiente)
@@ -91,6 +104,8 @@ def test_wrong_passwords_lock_the_account_as_sign_in_does(app: Flask, pendiente:
     locked = activar(client, path)  # even the right password waits
     _title, beside, _summary = errores(pagina(locked, 429))
     assert "pausamos tu cuenta" in beside and "15 minutos" in beside
+    assert "pide una contraseña nueva por correo" in beside
+    assert junto_al_mensaje(pagina(locked, 429)) == ["/cuenta/recuperar"]
     assert entrar(client, pendiente).status_code == 429
     [aviso] = [m for m in correos(app, EMAIL) if "Pausamos" in str(m["Subject"])]
     assert "/cuenta/recuperar" in texto(aviso)
@@ -162,3 +177,18 @@ def test_without_a_csrf_token_nothing_is_checked_or_spent(
         assert doc.xpath('//input[@name="password"]/@value') == [""]
         assert activar(client, path, csrf_token=token).status_code == 200
         assert cuenta(app, curp).activa
+
+
+def test_a_paused_pending_account_gets_a_new_password_by_email(app: Flask, pendiente: str) -> None:
+    # Anyone who knows the CURP can pause it with wrong passwords; what the messages offer
+    # first, a new password by email, needs only the mailbox and ends both wait and pause.
+    client = app.test_client()
+    path = enlace(correos(app, EMAIL)[0])
+    assert [activar(client, path, f"mala-{i}").status_code for i in range(5)][-1] == 429
+    client.post("/cuenta/recuperar", data={"email": EMAIL})
+    nueva = enlace(correos(app, EMAIL)[-1])
+    assert nueva.startswith("/cuenta/recuperar/")
+    assert client.post(nueva, data={"password": "una frase nueva"}).status_code == 303
+    found = cuenta(app, pendiente)
+    assert found.activa and found.bloqueada_hasta is None and found.intentos_fallidos == 0
+    assert entrar(client, pendiente, "una frase nueva").headers["Location"] == "/oficina"
