@@ -47,13 +47,13 @@ _CURP = re.compile(
 # quotes, as in Python's reprs ('ana@example.org'): o'brien@ is masked whole. A quoted word
 # starts the local part or follows a dot, as in RFC 5322, so that '"email":"ana@x"' keeps its
 # key. The domain may be a bare host or an address literal.
-# Linear time, as every access line passes here: no start reads more than about a local part's
-# 64 characters (RFC 5321) a word, and 16 words, whatever the line holds (runs of quotes, of
-# atext, of apostrophes). A longer local part is masked but for its first characters.
+# Linear time, as every access line passes here: a match starts only where a run of atext, dots
+# and apostrophes does, so each run is read once from its start; quoted words (not one opening
+# after a backslash) and address literals are bounded (64), and so is the number of words (16).
 _CORE = r"-\w!#$%&*+/=?^`{|}~"  # atext, but the dot and the apostrophe
-_WORD = rf"(?:[{_CORE}](?:[{_CORE}']|\.(?!\")){{0,63}}+|\"(?:[^\"\\\r\n]|\\.){{0,64}}+\")"
+_WORD = rf"(?:[{_CORE}.](?:[{_CORE}']|\.(?!\"))*+|(?<!\\)\"(?:[^\"\\\r\n]|\\.){{0,64}}+\")"
 _EMAIL = re.compile(
-    rf"(?<![{_CORE}'])('{{0,3}}+)({_WORD}(?:\.{_WORD}){{0,15}}+)"
+    rf"(?<![{_CORE}.'])('*+)({_WORD}(?:\.{_WORD}){{0,15}}+)"
     r"@([\w-]+(?:\.[\w-]+)*|\[[^\]\s]{0,64}\])"
 )
 # An IMSS NSS (domain.nss): 11 digits that no digit touches, with its Luhn check digit. No time

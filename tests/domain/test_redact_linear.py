@@ -34,3 +34,29 @@ def test_only_an_nss_with_its_check_digit_is_masked() -> None:
     bad = "6447800012" + str((int(good[-1]) + 1) % 10)
     assert redact(f"nss {good}") == "nss ***********"
     assert redact(f"id {bad}") == f"id {bad}"
+
+
+@pytest.mark.parametrize(
+    ("line", "masked"),
+    [
+        (
+            "GET /cuenta/recuperar?utm_source=newsletter&utm_medium=email&utm_campaign=alta"
+            "&to=ana@example.org",
+            "GET /***@example.org",
+        ),
+        ("reply_to=maria.fernanda.gonzalez.hernandez.de.la.cruz@example.org", "r***@example.org"),
+        ("a" * 65 + "@example.org", "a***@example.org"),
+        ("''''ana@example.org", "''''a***@example.org"),
+    ],
+)
+def test_long_runs_before_an_address_are_masked_whole(line: str, masked: str) -> None:
+    # A bound on how far a start may read must not leave a long local part (or the URL run an
+    # address ends) unmasked: runs are read once from where they start, however long.
+    assert redact(line) == masked
+
+
+def test_quoted_words_full_of_escaped_quotes_stay_fast() -> None:
+    line = ('"' + '\\"' * 64 + '".') * 500 + "@x"
+    started = time.perf_counter()
+    redact(line)
+    assert time.perf_counter() - started < 2.0
