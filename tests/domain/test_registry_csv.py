@@ -444,6 +444,7 @@ def test_stats(session: Session) -> None:
     assert registry_stats(session) == {
         "personas": 3,
         "sin_afiliacion": 1,
+        "sin_vigente": 1,
         "afiliaciones": 3,
         "vigentes": 2,
         "por_institucion_tipo": [
