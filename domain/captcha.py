@@ -22,9 +22,9 @@ from typing import Any
 
 import altcha
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from domain import uso_unico
 from domain.models import UsoUnico
 
 ALGORITHM = "PBKDF2/SHA-256"
@@ -186,12 +186,9 @@ def parse_number(text: str) -> int | None:
 
 def spend(session: Session, clave: str, expira: dt.datetime) -> bool:
     """Record a one-time value as used and commit; False if it already was (a replay)."""
-    session.add(UsoUnico(clave=clave, expira=expira))
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
+    if not uso_unico.apartar(session, clave, expira):
         return False
+    session.commit()
     return True
 
 
