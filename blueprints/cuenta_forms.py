@@ -27,7 +27,7 @@ from blueprints.mail import queue_email, url_publica
 from blueprints.secretos import secretos
 from domain import tokens
 from domain.curp import compact, today_in_mexico
-from domain.models import Cuenta
+from domain.models import Correo, Cuenta
 from domain.registry import Situacion, situacion
 
 FORM_CAP = 256  # longer values are cut before any rule looks at them
@@ -118,9 +118,9 @@ def nombres_de(cuenta: Cuenta) -> tuple[str, ...]:
     return (persona.nombre, persona.primer_apellido, persona.segundo_apellido or "")
 
 
-def enviar(to: str, template: str, subject: str, **context: Any) -> None:
+def enviar(to: str, template: str, subject: str, **context: Any) -> Correo:
     """Queue an account email (``email/cuenta_<template>``); the caller commits it."""
-    queue_email(to, f"cuenta_{template}", subject, **context)
+    return queue_email(to, f"cuenta_{template}", subject, **context)
 
 
 def poner_contrasena(cuenta: Cuenta, password: str) -> None:

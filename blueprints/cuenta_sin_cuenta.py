@@ -19,8 +19,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from blueprints.cuenta_forms import agotado, contar
-from blueprints.mail import queue_email, url_publica, withdraw_email
+from blueprints.cuenta_forms import agotado, contar, enviar
+from blueprints.mail import url_publica, withdraw_email
 
 SIN_CUENTA_RULE = "3 per hour"  # "nobody here" emails to one address, both routes together
 
@@ -49,6 +49,6 @@ def mirar_cupo(email: str) -> None:
 
 
 def _a_nadie(to: str, template: str, asunto: str, **context: Any) -> None:
-    correo = queue_email(to, f"cuenta_{template}", asunto, **context)
+    correo = enviar(to, template, asunto, **context)
     if not contar("sin_cuenta", to, SIN_CUENTA_RULE):
         withdraw_email(correo)
