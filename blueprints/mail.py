@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 PENDING = "correos_por_entregar"  # key in Session.info: (app, Correo) queued in this transaction
 URL_RE = re.compile(r"(https?://[^\s<>\"]+[^\s<>\".,;:!?)])")
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+NO_ROW = -1  # ids start at 1 on every database we run on
 _threads: set[threading.Thread] = set()
 _threads_lock = threading.Lock()
 
@@ -115,9 +116,13 @@ def _after_commit(session: Session) -> None:
     by_app: dict[Flask, list[int]] = {}
     for app, correo in queued:
         # Rolled back rows are transient again (no identity): nothing was saved, nothing to send.
-        identity = inspect(correo).identity
-        if identity is not None:
-            by_app.setdefault(app, []).append(identity[0])
+        state = inspect(correo)
+        if state.identity is None:
+            continue
+        # A withdrawn row still starts a delivery, so the work after the commit is the same,
+        # but for an id no row has: SQLite may give the deleted id to the next message, which
+        # this delivery would then send, logged under the wrong request.
+        by_app.setdefault(app, []).append(NO_ROW if state.was_deleted else state.identity[0])
     for app, ids in by_app.items():
         _start_delivery(app, ids)
 

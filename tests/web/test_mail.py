@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from flask import Flask
 from jinja2 import ChoiceLoader, DictLoader
 
+from blueprints import mail
 from blueprints.extensions import db
-from blueprints.mail import queue_email, utcnow, wait_for_deliveries
+from blueprints.mail import queue_email, utcnow, wait_for_deliveries, withdraw_email
 from blueprints.observability import RequestIdFilter
 from domain import outbox
 from domain.models import Correo
@@ -64,6 +65,12 @@ def register_routes(app: Flask) -> Flask:
         db.session.flush()
         db.session.rollback()
         return "deshecho"
+
+    @app.post("/prueba/correo-retirado")
+    def retirado() -> str:
+        withdraw_email(queue_email(ADDRESS, "prueba", "No debe salir", nombre="X", enlace=LINK))
+        db.session.commit()
+        return "retirado"
 
     return with_test_templates(app)
 
@@ -117,6 +124,32 @@ def test_rollback_queues_and_sends_nothing(
     smtp_server.wait_for(1)
     assert wait_for_deliveries()
     assert [m["Subject"] for m in smtp_server.messages] == ["Activa tu cuenta en Derechohabiencia"]
+
+
+def test_a_withdrawn_message_starts_a_delivery_of_nothing(
+    tmp_path: Path, database_url: str, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On SQLite the next message may take the withdrawn one's id: a delivery started for that id
+    # would send the next person's message from this request (and log it under this request).
+    started: list[int] = []
+    real = mail._start_delivery
+
+    def noted(app: Flask, ids: list[int]) -> None:
+        started.extend(ids)
+        real(app, ids)
+
+    monkeypatch.setattr(mail, "_start_delivery", noted)
+    app = register_routes(mail_app(tmp_path, database_url, smtp_server))
+    client = app.test_client()
+    assert client.post("/prueba/correo-retirado").status_code == 200
+    assert wait_for_deliveries()
+    assert started == [mail.NO_ROW] and rows(app) == []
+    assert client.post("/prueba/correo").status_code == 200
+    smtp_server.wait_for(1)
+    assert wait_for_deliveries()
+    [row] = rows(app)
+    assert started == [mail.NO_ROW, row.id] and row.enviado
+    assert len(smtp_server.messages) == 1
 
 
 def test_smtp_down_then_back_delivers_exactly_once(
