@@ -57,7 +57,19 @@ class Edge:
             self.headers.apply(environ, headers)
             return start_response(status, headers, exc_info)
 
+        head = environ.get("REQUEST_METHOD") == "HEAD"
+        if head:
+            # A HEAD is answered as the GET it stands for. Flask would hand it to the view as a
+            # HEAD, and a view that says "a GET shows the form, anything else is a submission"
+            # would run the submission: with a body werkzeug parses, and without the CSRF check
+            # or the limits of a POST.
+            environ["REQUEST_METHOD"] = "GET"
         body = self.app(environ, start)
+        if head:
+            environ["REQUEST_METHOD"] = "HEAD"
+            if hasattr(body, "close"):
+                body.close()
+            body = []  # the GET's headers, Content-Length included, without its body
         # Flask calls start_response before it returns the body, so the status is known here.
         status, endpoint = seen[-1] if seen else ("500", "sin_ruta")
         self._record(environ, int(status[:3]), endpoint, time.perf_counter() - started, rid)
