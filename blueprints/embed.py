@@ -38,6 +38,7 @@ from blueprints.curp import check_context, submitted_curp
 from blueprints.errors import cuanto_esperar, problem
 from blueprints.extensions import LANGUAGES, db, limiter
 from blueprints.htmx_util import page_or_fragment
+from blueprints.mail import url_publica
 from blueprints.security import embeddable, mark_embeddable
 from domain import curp, registry
 
@@ -198,7 +199,9 @@ def _render(template: str, opts: WidgetOptions, **context: Any) -> str:
         return render_template(
             template,
             opts=opts,
-            portal=request.url_root.rstrip("/"),
+            # The configured address, not the request's Host: a forged Host header must not
+            # put another site's links in an answer a shared cache might keep.
+            portal=current_app.extensions["settings"].public_base_url.rstrip("/"),
             lookup=lookup_enabled(),
             **context,
         )
@@ -333,10 +336,9 @@ def index() -> ResponseReturnValue:
         eventos=eventos,
         origen_texto=origen_texto,
         origen_error=bool(origen_texto) and not opts.origin,
-        script_code=script_snippet(url_for("static", filename="embed.js", _external=True), opts),
-        iframe_code=iframe_snippet(
-            url_for("embed.widget", _external=True, **iframe_opts.query()), iframe_opts
-        ),
+        # Snippets to paste into other sites name the configured address, never the Host header.
+        script_code=script_snippet(url_publica("static", filename="embed.js"), opts),
+        iframe_code=iframe_snippet(url_publica("embed.widget", **iframe_opts.query()), iframe_opts),
         preview_src=url_for("embed.widget", **preview_opts.query()),
         frame_ancestors=current_app.extensions["settings"].embed_allowed_origins,
         lookup=lookup_enabled(),

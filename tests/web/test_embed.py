@@ -93,7 +93,7 @@ def test_defaults_spanish_light_full_with_links(client) -> None:
     assert '<html lang="es" class="theme-light">' in html
     assert "<h1>Revisa tu CURP</h1>" in html
     assert "data-parent-origin" not in html and "data-events" not in html
-    assert 'href="http://localhost/constancias/no-afiliacion" target="_blank"' in html
+    assert 'href="http://127.0.0.1:5000/constancias/no-afiliacion" target="_blank"' in html
     assert "htmx" not in html
     assert 'aria-live="polite"' in html
     assert 'aria-describedby="ayuda-curp"' in html
@@ -174,11 +174,11 @@ def test_english_widget_opens_the_portal_in_english(client) -> None:
     for url in (f"/embed/curp?curp={VALID}&lang=en", f"/embed/curp/resultado?curp={VALID}&lang=en"):
         doc = lxml_html.fromstring(html_of(client, url))
         hrefs = doc.xpath('//a[@target="_blank"]/@href')
-        assert "http://localhost/idioma?lang=en&next=%2Fconstancias%2Fno-afiliacion" in hrefs
+        assert "http://127.0.0.1:5000/idioma?lang=en&next=%2Fconstancias%2Fno-afiliacion" in hrefs
         assert len(hrefs) >= 4 and all(
-            h.startswith("http://localhost/idioma?lang=en&next=%2F") for h in hrefs
+            h.startswith("http://127.0.0.1:5000/idioma?lang=en&next=%2F") for h in hrefs
         ), hrefs
-    assert 'href="http://localhost/idioma?lang=en&amp;next=%2Fcurp"' in html_of(
+    assert 'href="http://127.0.0.1:5000/idioma?lang=en&amp;next=%2Fcurp"' in html_of(
         client, "/embed/curp?lang=en"
     )  # the credit line too
     # The language switch keeps English for the rest of the visit, not only the first page.
@@ -186,7 +186,7 @@ def test_english_widget_opens_the_portal_in_english(client) -> None:
     assert (opened.status_code, opened.headers["Location"]) == (302, "/constancias/no-afiliacion")
     assert "lang=en" in opened.headers["Set-Cookie"]
     spanish = lxml_html.fromstring(html_of(client, f"/embed/curp?curp={VALID}"))
-    assert "http://localhost/constancias/no-afiliacion" in spanish.xpath("//a/@href")
+    assert "http://127.0.0.1:5000/constancias/no-afiliacion" in spanish.xpath("//a/@href")
     assert not [h for h in spanish.xpath("//a/@href") if "idioma" in h]
 
 

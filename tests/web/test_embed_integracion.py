@@ -13,10 +13,12 @@ def test_builder_default_snippets(client) -> None:
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert (
-        "&lt;script src=&#34;http://localhost/static/embed.js&#34; async&gt;&lt;/script&gt;" in html
+        "&lt;script src=&#34;http://127.0.0.1:5000/static/embed.js&#34; async&gt;&lt;/script&gt;"
+        in html
     )
     assert (
-        "&lt;iframe src=&#34;http://localhost/embed/curp&#34;\n  title=&#34;Revisa tu CURP" in html
+        "&lt;iframe src=&#34;http://127.0.0.1:5000/embed/curp&#34;\n  title=&#34;Revisa tu CURP"
+        in html
     )
     assert 'data-copy-target="codigo-script"' in html and 'data-copy-target="codigo-iframe"' in html
     # They copy with JavaScript only: hidden until integracion.js shows them.
@@ -26,6 +28,15 @@ def test_builder_default_snippets(client) -> None:
     assert "Cualquier sitio con https" in html
     assert "explica los errores de la CURP en el mismo idioma" in html
     assert "Las respuestas JSON de la API están siempre en español" in html
+
+
+def test_a_forged_host_changes_no_link(client) -> None:
+    # Answers that a shared cache might keep for everyone: links name PUBLIC_BASE_URL only.
+    forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    for path in ("/integracion", "/embed/curp?curp=PXNE660720HMCXTN06", "/embed/curp?lang=en"):
+        html = client.get(path, headers=forged).get_data(as_text=True)
+        assert "evil.example" not in html, path
+        assert "http://127.0.0.1:5000/" in html, path
 
 
 def test_builder_with_every_option(client) -> None:
