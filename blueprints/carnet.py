@@ -17,7 +17,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from blueprints.constancias_servicio import ahora, descargar_pdf, servicio
-from blueprints.cuenta_forms import CURP_SHAPE, contar
+from blueprints.cuenta_forms import CURP_SHAPE
+from blueprints.cuenta_limites import contar
 from blueprints.extensions import db
 from domain import constancias, derechos, registry
 from domain.curp import compact, today_in_mexico
