@@ -15,7 +15,16 @@ from pypdf import PdfReader, PdfWriter
 
 from blueprints.constancias_servicio import servicio
 from blueprints.extensions import db
-from domain import constancias, demo, registry, sello, signing, verificacion
+from domain import (
+    constancias,
+    constancias_sin_derecho,
+    constancias_vigencia,
+    demo,
+    registry,
+    sello,
+    signing,
+    verificacion,
+)
 from domain.models import Afiliacion, Constancia
 from tests.conftest import make_app
 
@@ -170,7 +179,7 @@ def test_carnet_shows_whether_rights_hold_today(app: Flask, client: FlaskClient)
         afiliacion = registry.situacion(db.session, curp, now.date()).issste_vigente
         assert afiliacion is not None
         service = servicio()
-        row = constancias.emitir_carnet(
+        row = constancias_vigencia.emitir_carnet(
             db.session, service.signer, afiliacion, now, emisor=service.emisor
         )
         db.session.commit()
@@ -200,7 +209,7 @@ def test_imss_vigencia_shows_whether_medical_rights_hold_today(
         afiliacion = registry.situacion(db.session, curp, now.date()).imss_vigente
         assert afiliacion is not None
         service = servicio()
-        row = constancias.emitir_vigencia_imss(
+        row = constancias_vigencia.emitir_vigencia_imss(
             db.session, service.signer, curp, afiliacion.numero_afiliacion, now,
             emisor=service.emisor,
         )  # fmt: skip
@@ -232,7 +241,10 @@ def test_no_afiliacion_and_no_derechohabiencia_say_nothing_of_today(
         service = servicio()
         rows = [
             emitir(db.session, service.signer, UNKNOWN, now, emisor=service.emisor)
-            for emitir in (constancias.emitir_no_afiliacion, constancias.emitir_no_derechohabiencia)
+            for emitir in (
+                constancias_sin_derecho.emitir_no_afiliacion,
+                constancias_sin_derecho.emitir_no_derechohabiencia,
+            )
         ]
         db.session.commit()
         links = [(row.folio, row.codigo) for row in rows]
