@@ -32,6 +32,7 @@ from blueprints import (
     guides,
     imss,
     mail,
+    mail_demo,
     observability,
     oficina,
     sesiones,
@@ -95,12 +96,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     observability.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    mail.init_app(app)
     for blueprint in (
         core.bp,
         curp.bp,
         api.bp,
         guides.bp,
-        mail.bp,
+        mail_demo.bp,
         captcha.bp,
         embed.bp,
         embed.pages,

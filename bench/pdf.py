@@ -42,7 +42,7 @@ from reportlab.lib.utils import ImageReader, simpleSplit  # noqa: E402
 from reportlab.pdfgen import canvas  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from domain import cadena_original, constancias, pdf, sello, signing  # noqa: E402
+from domain import cadena_original, constancias, constancias_sin_derecho, pdf, sello, signing  # noqa: E402
 from domain.models import Base, Constancia  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
@@ -136,7 +136,9 @@ def in_process(renders: int) -> tuple[float, float, float]:
     now = dt.datetime.now(dt.UTC)
 
     def issue() -> Constancia:
-        return constancias.emitir_no_derechohabiencia(session, signer, CURP, now, emisor="Bench")
+        return constancias_sin_derecho.emitir_no_derechohabiencia(
+            session, signer, CURP, now, emisor="Bench"
+        )
 
     xhtml = median_ms(lambda: renderer.pdf(issue()), renders)
     floor = median_ms(lambda: reportlab_page(issue(), base), renders)

@@ -2,8 +2,8 @@
 
 A "check your answers" page lists the titular and each beneficiary registered under them, as
 the registry has them, and one download button per person with rights today. The button names
-a person by CURP; the field only picks the person, and ``constancias.emitir_carnet`` with the
-account's CURP decides whether that person is the titular's to ask for.
+a person by CURP; the field only picks the person, and ``constancias_vigencia.emitir_carnet``
+with the account's CURP decides whether that person is the titular's to ask for.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from blueprints.constancias_servicio import ahora, descargar_pdf, servicio
-from blueprints.cuenta_forms import CURP_SHAPE, contar
+from blueprints.cuenta_forms import CURP_SHAPE
+from blueprints.cuenta_limites import contar
 from blueprints.extensions import db
-from domain import constancias, derechos, registry
+from domain import constancias, constancias_vigencia, derechos, registry
 from domain.curp import compact, today_in_mexico
 from domain.models import Afiliacion, Cuenta
 
@@ -108,7 +109,7 @@ def descargar() -> ResponseReturnValue:
         return _no_corresponde()
     service = servicio()
     try:
-        row = constancias.emitir_carnet(
+        row = constancias_vigencia.emitir_carnet(
             db.session, service.signer, afiliacion, now,
             emisor=service.emisor, titular_curp=cuenta.curp,
         )  # fmt: skip

@@ -28,7 +28,15 @@ from blueprints.constancias_servicio import (
 from blueprints.errors import confirmar_sin_token, enviado, render_error, wants_json
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import fragment_for, swap_target, wants_fragment
-from domain import constancia_tipos, constancias, curp, registry, signing, verificacion
+from domain import (
+    constancia_tipos,
+    constancias,
+    constancias_sin_derecho,
+    curp,
+    registry,
+    signing,
+    verificacion,
+)
 from domain.models import Constancia
 from domain.outbox import mask_email
 from domain.pdf import PdfError
@@ -124,7 +132,7 @@ def descargar_no_afiliacion() -> ResponseReturnValue:
     if errors:
         return render_template("constancias/no_afiliacion.html", resultado=None, **context), 422
     try:
-        row = constancias.emitir_no_afiliacion(
+        row = constancias_sin_derecho.emitir_no_afiliacion(
             db.session, servicio().signer, value, ahora(), emisor=servicio().emisor
         )
     except constancias.Afiliado:
@@ -156,7 +164,7 @@ def _emitir_imss(value: str, email: str) -> dict[str, Any]:
     """Issue and email the IMSS document, or say why not; commits."""
     service = servicio()
     try:
-        row = constancias.emitir_no_derechohabiencia(
+        row = constancias_sin_derecho.emitir_no_derechohabiencia(
             db.session, service.signer, value, ahora(), emisor=service.emisor,
             entrega=mask_email(email),
         )  # fmt: skip

@@ -85,7 +85,7 @@ def ahora() -> dt.datetime:
 def descargar_pdf(row: Constancia) -> Response:
     """Draw ``row``, commit the transaction that issued it, and send it as a download.
 
-    For the Oficina Virtual: ``descargar_pdf(constancias.emitir_carnet(db.session, ...))``.
+    For the Oficina Virtual: ``descargar_pdf(constancias_vigencia.emitir_carnet(db.session, ...))``.
     On any failure the issuance is rolled back and the error re-raised (PdfError is a 503).
     """
     try:

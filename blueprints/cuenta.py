@@ -35,18 +35,15 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from blueprints.cuenta_forms import (
     Sesion,
-    agotado,
-    bloqueo_mensaje,
     comprobar,
-    contar,
     enviar,
     enviar_activacion,
     form_values,
-    minutos_restantes,
     now,
     por_curp,
     recordar_pendiente,
 )
+from blueprints.cuenta_limites import agotado, bloqueo_mensaje, contar, minutos_restantes
 from blueprints.destino import destino_seguro
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter

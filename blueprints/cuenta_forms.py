@@ -1,28 +1,24 @@
-"""What the account pages share: the signed-in user, tokens, emails, per-key limits, the clock.
+"""What the account pages share: the signed-in user, tokens, emails, the clock.
 
-HTTP glue only; the rules live in ``domain.accounts`` and ``domain.tokens``.
+HTTP glue only; the rules live in ``domain.accounts`` and ``domain.tokens``. The per-key
+limits (per CURP, address or account) are ``blueprints.cuenta_limites``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import math
 import re
-import time
 from collections.abc import Iterable
 from typing import Any
 
-from flask import current_app, request, session
+from flask import request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import UserMixin
-from limits import parse
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from blueprints.extensions import db, limiter, login_manager
+from blueprints.extensions import db, login_manager
 from blueprints.mail import queue_email, url_publica
 from blueprints.secretos import secretos
 from domain import tokens
@@ -149,47 +145,6 @@ def enviar_aviso_registro(email: str) -> None:
         _("Alguien intentó crear otra cuenta con tus datos"),
         entrar=url_publica("cuenta.entrar"),
         recuperar=url_publica("cuenta.recuperar"),
-    )
-
-
-def _clave(nombre: str, clave: str) -> str:
-    # Hashed, so the limiter's storage never holds a CURP or an address.
-    return hashlib.sha256(f"{nombre}:{clave.lower()}".encode()).hexdigest()
-
-
-def _limites_activos() -> bool:
-    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
-
-
-def contar(nombre: str, clave: str, regla: str) -> bool:
-    """Count one more request for ``clave`` (a CURP, an address); False once over ``regla``."""
-    if not _limites_activos():
-        return True
-    return bool(limiter.hit(parse(regla), "cuenta", nombre, _clave(nombre, clave)))
-
-
-def agotado(nombre: str, clave: str, regla: str) -> bool:
-    """True when one more request for ``clave`` would go over ``regla`` (nothing counted)."""
-    if not _limites_activos():
-        return False
-    return not limiter.test(parse(regla), "cuenta", nombre, _clave(nombre, clave))
-
-
-def minutos_restantes(nombre: str, clave: str, regla: str) -> int:
-    """Whole minutes, rounded up, until ``clave``'s window of ``regla`` ends; 0 if none is open."""
-    if not _limites_activos():
-        return 0
-    ends = limiter.ends(parse(regla), "cuenta", nombre, _clave(nombre, clave))
-    return max(math.ceil((ends - time.time()) / 60), 1) if ends else 0
-
-
-def bloqueo_mensaje(minutos: int) -> str:
-    return ngettext(
-        "Por tu seguridad, pausamos la entrada con esta CURP después de varios intentos "
-        "fallidos. Vuelve a intentarlo en %(num)d minuto o recupera tu contraseña.",
-        "Por tu seguridad, pausamos la entrada con esta CURP después de varios intentos "
-        "fallidos. Vuelve a intentarlo en %(num)d minutos o recupera tu contraseña.",
-        minutos,
     )
 
 

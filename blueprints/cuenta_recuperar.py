@@ -9,7 +9,6 @@ from flask_login import logout_user
 
 from blueprints.cuenta import bp, leer_enlace, see_other
 from blueprints.cuenta_forms import (
-    contar,
     emitir,
     enviar,
     form_values,
@@ -17,6 +16,7 @@ from blueprints.cuenta_forms import (
     poner_contrasena,
     por_email,
 )
+from blueprints.cuenta_limites import contar
 from blueprints.cuenta_sin_cuenta import enviar_sin_cuenta, mirar_cupo
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter

@@ -17,7 +17,6 @@ from blueprints.captcha import check_captcha
 from blueprints.cuenta import RESEND_RULE, bp, see_other
 from blueprints.cuenta_forms import (
     PENDIENTE_CUENTA,
-    contar,
     enviar,
     enviar_activacion,
     enviar_aviso_registro,
@@ -28,6 +27,7 @@ from blueprints.cuenta_forms import (
     por_email,
     recordar_pendiente,
 )
+from blueprints.cuenta_limites import contar
 from blueprints.cuenta_sin_cuenta import enviar_sin_pendiente, mirar_cupo
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter

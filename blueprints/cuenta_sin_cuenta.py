@@ -19,7 +19,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from blueprints.cuenta_forms import agotado, contar, enviar
+from blueprints.cuenta_forms import enviar
+from blueprints.cuenta_limites import agotado, contar
 from blueprints.mail import url_publica, withdraw_email
 
 SIN_CUENTA_RULE = "3 per hour"  # "nobody here" emails to one address, both routes together

@@ -32,7 +32,15 @@ from blueprints.errors import confirmar_sin_token, desde_otro_sitio, enviado
 from blueprints.extensions import db, limiter
 from blueprints.htmx_util import fragment_for, wants_fragment
 from blueprints.mail import queue_email
-from domain import constancia_tipos, constancias, curp, nss, registry, verificacion
+from domain import (
+    constancia_tipos,
+    constancias,
+    constancias_vigencia,
+    curp,
+    nss,
+    registry,
+    verificacion,
+)
 from domain.models import Constancia
 from domain.outbox import mask_email
 
@@ -88,7 +96,7 @@ def _emitir(curp_value: str, nss_value: str, email: str) -> dict[str, Any]:
     """Issue and email the document, or the neutral refusal; commits."""
     service = servicio()
     try:
-        row = constancias.emitir_vigencia_imss(
+        row = constancias_vigencia.emitir_vigencia_imss(
             db.session, service.signer, curp_value, nss_value, ahora(),
             emisor=service.emisor, entrega=mask_email(email),
         )  # fmt: skip

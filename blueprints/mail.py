@@ -1,33 +1,23 @@
-"""Email: ``queue_email`` for every feature, the delivery right after commit, /dev/correos in demo.
+"""Email: ``queue_email`` for every feature, and the delivery right after commit.
 
 ``queue_email`` only adds a ``Correo`` row to ``db.session``: the caller commits it together
 with the change that causes it. When that commit succeeds a background thread tries to send it
 at once (its own session; the response does not wait); if the commit is rolled back there is
 nothing to send. Whatever fails is retried by ``flask --app app outbox deliver --watch``.
+
+``init_app`` hooks the delivery to the session's commits. The demo's /dev/correos pages, which
+read the file outbox, are ``blueprints.mail_demo``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import threading
 from collections.abc import Iterable
-from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Flask,
-    Response,
-    abort,
-    current_app,
-    has_request_context,
-    render_template,
-    request,
-)
-from flask.typing import ResponseReturnValue
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import force_locale, get_locale
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,12 +27,9 @@ from blueprints.observability import REQUEST_ID_KEY, REQUEST_ID_OUTSIDE
 from domain import mailer, outbox
 from domain.models import Correo
 
-bp = Blueprint("mail", __name__)
 log = logging.getLogger(__name__)
 
 PENDING = "correos_por_entregar"  # key in Session.info: (app, Correo) queued in this transaction
-URL_RE = re.compile(r"(https?://[^\s<>\"]+[^\s<>\".,;:!?)])")
-NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 NO_ROW = -1  # ids start at 1 on every database we run on
 _threads: set[threading.Thread] = set()
 _threads_lock = threading.Lock()
@@ -172,95 +159,11 @@ def url_publica(endpoint: str, **values: Any) -> str:
     return base + str(adapter.build(endpoint, values, force_external=False))
 
 
-@bp.record_once
-def _setup(state: Any) -> None:
+def init_app(app: Flask) -> None:
+    """Start delivering what each commit queued, and give templates ``url_publica``."""
     if not event.contains(db.session, "after_commit", _after_commit):
         event.listen(db.session, "after_commit", _after_commit)
-    state.app.jinja_env.globals["url_publica"] = url_publica
-    settings = state.app.extensions["settings"]
+    app.jinja_env.globals["url_publica"] = url_publica
+    settings = app.extensions["settings"]
     if not settings.mail_server and not settings.demo_mode:
         log.warning("Sin MAIL_SERVER: los correos se guardan en %s y no salen", settings.outbox_dir)
-
-
-# --- /dev/correos: the file outbox, in demo mode only ------------------------------------------
-
-
-@bp.before_request
-def _demo_only() -> None:
-    if not current_app.config["DEMO_MODE"]:
-        abort(404)
-
-
-def _outbox_dir() -> Path:
-    return Path(current_app.extensions["settings"].outbox_dir)
-
-
-def _read(nombre: str) -> EmailMessage:
-    if not NAME_RE.fullmatch(nombre):
-        abort(404)
-    path = _outbox_dir() / f"{nombre}.eml"
-    if not path.is_file():
-        abort(404)
-    return mailer.parse_message(path.read_bytes())
-
-
-def _summary(nombre: str, message: EmailMessage) -> dict[str, Any]:
-    return {
-        "nombre": nombre,
-        "asunto": str(message["Subject"] or ""),
-        "para": str(message["To"] or ""),
-        "fecha": str(message["Date"] or ""),
-        "adjuntos": [part.get_filename() or "adjunto" for part in message.iter_attachments()],
-    }
-
-
-def _linkified(text: str) -> list[list[tuple[str, bool]]]:
-    """Lines of (piece, is_url), so the template links the URLs without ``|safe``."""
-    return [
-        [(piece, bool(URL_RE.fullmatch(piece))) for piece in URL_RE.split(line) if piece]
-        for line in text.splitlines()
-    ]
-
-
-@bp.get("/dev/correos")
-def correos() -> ResponseReturnValue:
-    folder = _outbox_dir()
-    paths = sorted(folder.glob("*.eml"), reverse=True)[:200] if folder.is_dir() else []
-    mensajes = [_summary(p.stem, mailer.parse_message(p.read_bytes())) for p in paths]
-    smtp = current_app.extensions["settings"].mail_server
-    return render_template("dev/correos.html", mensajes=mensajes, carpeta=folder, smtp=smtp)
-
-
-@bp.get("/dev/correos/<nombre>")
-def correo(nombre: str) -> ResponseReturnValue:
-    message = _read(nombre)
-    text = message.get_body(preferencelist=("plain",))
-    texto = text.get_content() if text is not None else ""
-    return render_template(
-        "dev/correo.html",
-        mensaje=_summary(nombre, message),
-        message_id=str(message["Message-ID"] or ""),
-        texto=_linkified(texto),
-        tiene_html=message.get_body(preferencelist=("html",)) is not None,
-    )
-
-
-@bp.get("/dev/correos/<nombre>/html")
-def correo_html(nombre: str) -> ResponseReturnValue:
-    html = _read(nombre).get_body(preferencelist=("html",))
-    if html is None:
-        abort(404)
-    # Served under the site's strict CSP: the message's inline styles are ignored, links work.
-    return Response(html.get_content(), mimetype="text/html")
-
-
-@bp.get("/dev/correos/<nombre>/adjuntos/<int:numero>")
-def adjunto(nombre: str, numero: int) -> ResponseReturnValue:
-    parts = list(_read(nombre).iter_attachments())
-    if not 0 <= numero < len(parts):
-        abort(404)
-    part = parts[numero]
-    filename = re.sub(r"[^\w.-]", "_", part.get_filename() or "adjunto")
-    response = Response(part.get_payload(decode=True), mimetype=part.get_content_type())
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -11,8 +11,6 @@ from werkzeug.security import check_password_hash
 
 from blueprints.cuenta_forms import (
     Sesion,
-    agotado,
-    contar,
     emitir,
     enviar,
     form_values,
@@ -20,6 +18,7 @@ from blueprints.cuenta_forms import (
     poner_contrasena,
     situacion_de,
 )
+from blueprints.cuenta_limites import agotado, contar
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
 from domain import accounts, contrasenas, derechos, registry

@@ -18,6 +18,8 @@ from domain import (
     cadena_original,
     constancia_tipos,
     constancias,
+    constancias_sin_derecho,
+    constancias_vigencia,
     pdf,
     registry,
     sello,
@@ -46,16 +48,16 @@ def test_no_afiliacion_names_a_known_person_and_not_an_unknown_curp(
     session: Session, signer: signing.Signer
 ) -> None:
     known = curp_of(session, "imss_vigente")  # in the registry, never in the ISSSTE
-    row = constancias.emitir_no_afiliacion(session, signer, known, NOW, emisor=EMISOR)
+    row = constancias_sin_derecho.emitir_no_afiliacion(session, signer, known, NOW, emisor=EMISOR)
     campos = cadena_original.leer_cadena(row.datos)
     assert campos["nombre"] and campos["resultado"] == "sin_afiliacion"
     assert row.titular_nombre == campos["nombre"] and row.valida_hasta is None
-    unknown = constancias.emitir_no_afiliacion(
+    unknown = constancias_sin_derecho.emitir_no_afiliacion(
         session, signer, "XEXX010101HNEXXXA4", NOW, emisor=EMISOR
     )
     assert cadena_original.leer_cadena(unknown.datos)["nombre"] == ""
     assert cadena_original.leer_cadena(unknown.datos)["resultado"] == "sin_registro"
-    past = constancias.emitir_no_afiliacion(
+    past = constancias_sin_derecho.emitir_no_afiliacion(
         session, signer, curp_of(session, "issste_baja"), NOW, emisor=EMISOR
     )
     assert cadena_original.leer_cadena(past.datos)["resultado"] == "sin_afiliacion"
@@ -66,14 +68,16 @@ def test_no_afiliacion_is_refused_to_anyone_current_in_the_issste(
     session: Session, signer: signing.Signer, case: str
 ) -> None:
     with pytest.raises(constancias.Afiliado):
-        constancias.emitir_no_afiliacion(session, signer, curp_of(session, case), NOW, emisor="x")
+        constancias_sin_derecho.emitir_no_afiliacion(
+            session, signer, curp_of(session, case), NOW, emisor="x"
+        )
 
 
 def test_no_derechohabiencia_lasts_until_the_end_of_the_day(
     session: Session, signer: signing.Signer
 ) -> None:
     curp = curp_of(session, "imss_baja")
-    row = constancias.emitir_no_derechohabiencia(
+    row = constancias_sin_derecho.emitir_no_derechohabiencia(
         session, signer, curp, NOW, emisor=EMISOR, entrega="a***@example.org"
     )
     assert row.folio.startswith("ND-2026-")
@@ -81,7 +85,7 @@ def test_no_derechohabiencia_lasts_until_the_end_of_the_day(
     assert cadena_original.leer_cadena(row.datos)["valida_hasta"] == "2026-11-26T23:59:59-06:00"
     assert row.entrega == "a***@example.org"
     with pytest.raises(constancias.Afiliado):
-        constancias.emitir_no_derechohabiencia(
+        constancias_sin_derecho.emitir_no_derechohabiencia(
             session, signer, curp_of(session, "imss_vigente"), NOW, emisor=EMISOR
         )
 
@@ -90,13 +94,13 @@ def test_carnet_for_a_titular_and_for_a_beneficiary(
     session: Session, signer: signing.Signer
 ) -> None:
     titular = afiliacion(session, curp_of(session, "issste_titular"))
-    row = constancias.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR)
+    row = constancias_vigencia.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR)
     campos = cadena_original.leer_cadena(row.datos)
     assert row.folio == "VD-2026-000001" and campos["tipo_derechohabiente"] == "titular"
     assert campos["numero"] == titular.numero_afiliacion
     assert campos["dependencia"] == titular.dependencia and campos["clinica"] == titular.clinica
     [familiar, *_] = registry.beneficiarios(session, titular.curp, "ISSSTE")
-    row = constancias.emitir_carnet(
+    row = constancias_vigencia.emitir_carnet(
         session, signer, familiar, NOW, emisor=EMISOR, titular_curp=titular.curp
     )
     campos = cadena_original.leer_cadena(row.datos)
@@ -108,20 +112,20 @@ def test_carnet_refusals(session: Session, signer: signing.Signer) -> None:
     titular = afiliacion(session, curp_of(session, "issste_titular"))
     stranger = afiliacion(session, curp_of(session, "issste_pensionado"))
     with pytest.raises(constancias.NoCorresponde):
-        constancias.emitir_carnet(
+        constancias_vigencia.emitir_carnet(
             session, signer, stranger, NOW, emisor=EMISOR, titular_curp=titular.curp
         )
     baja = registry.situacion(session, curp_of(session, "issste_baja"), NOW.date()).issste[0]
     with pytest.raises(constancias.NoVigente):
-        constancias.emitir_carnet(session, signer, baja, NOW, emisor=EMISOR)
+        constancias_vigencia.emitir_carnet(session, signer, baja, NOW, emisor=EMISOR)
     imss = registry.situacion(session, curp_of(session, "imss_vigente"), NOW.date()).imss[0]
     with pytest.raises(constancias.NoVigente):
-        constancias.emitir_carnet(session, signer, imss, NOW, emisor=EMISOR)
+        constancias_vigencia.emitir_carnet(session, signer, imss, NOW, emisor=EMISOR)
     [familiar, *_] = registry.beneficiarios(session, titular.curp, "ISSSTE")
     titular.vigente = False  # the titular left: the family's rights go with them
     session.flush()
     with pytest.raises(constancias.NoVigente, match="familiar"):
-        constancias.emitir_carnet(session, signer, familiar, NOW, emisor=EMISOR)
+        constancias_vigencia.emitir_carnet(session, signer, familiar, NOW, emisor=EMISOR)
 
 
 def test_a_carnet_with_an_end_date_holds_through_that_whole_day(
@@ -130,7 +134,7 @@ def test_a_carnet_with_an_end_date_holds_through_that_whole_day(
     titular = afiliacion(session, curp_of(session, "issste_titular"))
     titular.vigente_hasta = dt.date(2026, 12, 31)
     session.flush()
-    row = constancias.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR)
+    row = constancias_vigencia.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR)
     campos = cadena_original.leer_cadena(row.datos)
     assert campos["vigente_hasta"] == "2026-12-31"
     assert campos["valida_hasta"] == "2026-12-31T23:59:59-06:00"
@@ -146,14 +150,14 @@ def issue_all(session: Session, signer: signing.Signer) -> list[Constancia]:
     titular = afiliacion(session, curp_of(session, "issste_titular"))
     [familiar, *_] = registry.beneficiarios(session, titular.curp, "ISSSTE")
     return [
-        constancias.emitir_no_afiliacion(
+        constancias_sin_derecho.emitir_no_afiliacion(
             session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
         ),
-        constancias.emitir_no_derechohabiencia(
+        constancias_sin_derecho.emitir_no_derechohabiencia(
             session, signer, curp_of(session, "imss_baja"), NOW, emisor=EMISOR
         ),
-        constancias.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR),
-        constancias.emitir_carnet(session, signer, familiar, NOW, emisor=EMISOR),
+        constancias_vigencia.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR),
+        constancias_vigencia.emitir_carnet(session, signer, familiar, NOW, emisor=EMISOR),
     ]
 
 
@@ -184,7 +188,9 @@ def test_carnet_shows_every_field(
     titular = afiliacion(session, curp_of(session, "issste_titular"))
     [familiar, *_] = registry.beneficiarios(session, titular.curp, "ISSSTE")
     text = sello.texto(
-        renderer.pdf(constancias.emitir_carnet(session, signer, familiar, NOW, emisor=EMISOR))
+        renderer.pdf(
+            constancias_vigencia.emitir_carnet(session, signer, familiar, NOW, emisor=EMISOR)
+        )
     )
     for value in (familiar.numero_afiliacion, familiar.parentesco, familiar.dependencia):
         assert value in text
@@ -200,7 +206,7 @@ def test_no_document_guesses_the_person_s_gender(
     baja = registry.situacion(session, curp_of(session, "imss_baja"), NOW.date()).imss[0]
     baja.persona.sexo, baja.persona.nombre = "M", "PAULA"
     rows = [
-        constancias.emitir_vigencia_imss(
+        constancias_vigencia.emitir_vigencia_imss(
             session, signer, baja.curp, baja.numero_afiliacion, NOW, emisor=EMISOR
         ),
         *issue_all(session, signer),

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain import constancia_tipos, constancias, signing
+from domain import constancia_tipos, constancias, constancias_sin_derecho, signing
 from domain.folios import FOLIO_RE, normalizar_folio, siguiente_folio
 from tests.domain.conftest import EMISOR, NOW, curp_of
 
@@ -22,7 +22,7 @@ def test_folios_count_per_kind_and_year_in_mexico_city_time(session: Session) ->
     assert siguiente_folio(session, "NA", 2027) == 1
     # 03:00 UTC on 1 January is still 31 December in Mexico City.
     new_year = dt.datetime(2027, 1, 1, 3, 0, tzinfo=dt.UTC)
-    row = constancias.emitir_no_afiliacion(
+    row = constancias_sin_derecho.emitir_no_afiliacion(
         session, signing.Signer.generate(), "XEXX010101HNEXXXA4", new_year, emisor=EMISOR
     )
     assert row.folio == "NA-2026-000003"
@@ -30,9 +30,13 @@ def test_folios_count_per_kind_and_year_in_mexico_city_time(session: Session) ->
 
 def test_a_rolled_back_issue_gives_its_folio_back(session: Session, signer: signing.Signer) -> None:
     curp = curp_of(session, "sin_afiliacion")
-    first = constancias.emitir_no_afiliacion(session, signer, curp, NOW, emisor=EMISOR).folio
+    first = constancias_sin_derecho.emitir_no_afiliacion(
+        session, signer, curp, NOW, emisor=EMISOR
+    ).folio
     session.rollback()
-    again = constancias.emitir_no_afiliacion(session, signer, curp, NOW, emisor=EMISOR).folio
+    again = constancias_sin_derecho.emitir_no_afiliacion(
+        session, signer, curp, NOW, emisor=EMISOR
+    ).folio
     session.commit()
     assert first == again == "NA-2026-000001"
 
@@ -45,7 +49,9 @@ def test_one_hundred_concurrent_issues_get_distinct_folios_without_gaps(
 
     def issue(_: int) -> str:
         with Session(engine) as session:
-            row = constancias.emitir_no_afiliacion(session, signer, curp, NOW, emisor=EMISOR)
+            row = constancias_sin_derecho.emitir_no_afiliacion(
+                session, signer, curp, NOW, emisor=EMISOR
+            )
             session.commit()
             return row.folio
 

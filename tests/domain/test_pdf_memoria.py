@@ -18,7 +18,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain import constancias, pdf, sello, signing
+from domain import constancias_sin_derecho, pdf, sello, signing
 from domain.models import Base
 
 print(sorted(m for m in ("xhtml2pdf", "reportlab", "pypdf", "segno", "PIL") if m in sys.modules))
@@ -27,7 +27,9 @@ Base.metadata.create_all(engine)
 session, signer = Session(engine), signing.Signer.generate()
 renderer = pdf.Renderer(Path("templates"), Path("static/img"), base_url="https://x", demo=True)
 now = dt.datetime.now(dt.UTC)
-row = constancias.emitir_no_derechohabiencia(session, signer, "XEXX010101HNEXXXA4", now, emisor="P")
+row = constancias_sin_derecho.emitir_no_derechohabiencia(
+    session, signer, "XEXX010101HNEXXXA4", now, emisor="P"
+)
 assert sello.verificar_pdf(renderer.pdf(row), signing.KeyRing.of(signer)).autentica
 print(sorted(m for m in ("xhtml2pdf", "svglib", "lxml", "cryptography") if sys.modules.get(m)))
 """

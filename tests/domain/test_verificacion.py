@@ -8,7 +8,15 @@ import datetime as dt
 import pytest
 from sqlalchemy.orm import Session
 
-from domain import constancia_tipos, constancias, registry, signing, verificacion
+from domain import (
+    constancia_tipos,
+    constancias,
+    constancias_sin_derecho,
+    constancias_vigencia,
+    registry,
+    signing,
+    verificacion,
+)
 from domain.models import Constancia
 from tests.domain.conftest import EMISOR, NOW, afiliacion, curp_of
 
@@ -19,7 +27,7 @@ def test_masking_keeps_initials_only() -> None:
 
 
 def test_verification_of_a_real_document(session: Session, signer: signing.Signer) -> None:
-    row = constancias.emitir_no_afiliacion(
+    row = constancias_sin_derecho.emitir_no_afiliacion(
         session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
     )
     session.commit()
@@ -38,7 +46,7 @@ def test_verification_of_a_real_document(session: Session, signer: signing.Signe
 def test_unknown_folio_and_wrong_code_look_the_same(
     session: Session, signer: signing.Signer
 ) -> None:
-    row = constancias.emitir_no_afiliacion(
+    row = constancias_sin_derecho.emitir_no_afiliacion(
         session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
     )
     session.commit()
@@ -52,7 +60,7 @@ def test_unknown_folio_and_wrong_code_look_the_same(
 
 
 def test_a_tampered_ledger_row_is_not_authentic(session: Session, signer: signing.Signer) -> None:
-    row = constancias.emitir_no_afiliacion(
+    row = constancias_sin_derecho.emitir_no_afiliacion(
         session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
     )
     row.datos = row.datos.replace("resultado=sin_afiliacion", "resultado=sin_registro")
@@ -65,11 +73,11 @@ def test_status_expired_revoked_and_carnet_current_today(
     session: Session, signer: signing.Signer
 ) -> None:
     ring = signing.KeyRing.of(signer)
-    nd = constancias.emitir_no_derechohabiencia(
+    nd = constancias_sin_derecho.emitir_no_derechohabiencia(
         session, signer, curp_of(session, "imss_baja"), NOW, emisor=EMISOR
     )
     titular = afiliacion(session, curp_of(session, "issste_titular"))
-    vd = constancias.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR)
+    vd = constancias_vigencia.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR)
     session.commit()
     tomorrow = NOW + dt.timedelta(days=1)
     assert verificacion.verificar(session, ring, nd.folio, nd.codigo, NOW).estado == "vigente"
@@ -91,7 +99,7 @@ def test_a_document_is_current_through_its_last_second(
     # valida_hasta is the last second it is good for (23:59:59 in Mexico City), not the first
     # one it is not: at that very second it is still vigente.
     ring = signing.KeyRing.of(signer)
-    nd = constancias.emitir_no_derechohabiencia(
+    nd = constancias_sin_derecho.emitir_no_derechohabiencia(
         session, signer, curp_of(session, "imss_baja"), NOW, emisor=EMISOR
     )
     session.commit()
@@ -105,7 +113,7 @@ def test_a_document_is_current_through_its_last_second(
 
 
 def test_revocation_refusals(session: Session, signer: signing.Signer) -> None:
-    row = constancias.emitir_no_afiliacion(
+    row = constancias_sin_derecho.emitir_no_afiliacion(
         session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
     )
     with pytest.raises(verificacion.FolioDesconocido):
@@ -126,7 +134,7 @@ def test_imss_vigencia_says_whether_medical_rights_hold_today(
         for case in ("imss_vigente", "imss_baja")
     )
     vi, sin_derecho = (
-        constancias.emitir_vigencia_imss(
+        constancias_vigencia.emitir_vigencia_imss(
             session, signer, a.curp, a.numero_afiliacion, NOW, emisor=EMISOR
         )
         for a in (vigente, baja)

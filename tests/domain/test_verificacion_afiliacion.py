@@ -8,7 +8,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from domain import constancias, registry, signing, verificacion
+from domain import constancias_vigencia, registry, signing, verificacion
 from domain.cadena_original import leer_cadena
 from domain.models import Afiliacion, Constancia
 from tests.domain.conftest import EMISOR, NOW, curp_of
@@ -36,10 +36,10 @@ def test_imss_beneficiary_of_a_lapsed_titular_with_a_job_of_their_own(
     curp = curp_of(session, "imss_familiar_titular_baja")
     [familiar] = [a for a in registry.situacion(session, curp, NOW.date()).imss if a.titular_curp]
     _propia(session, curp, "IMSS", "88888888880")
-    como_familiar = constancias.emitir_vigencia_imss(
+    como_familiar = constancias_vigencia.emitir_vigencia_imss(
         session, signer, curp, familiar.numero_afiliacion, NOW, emisor=EMISOR
     )
-    propia = constancias.emitir_vigencia_imss(
+    propia = constancias_vigencia.emitir_vigencia_imss(
         session, signer, curp, "88888888880", NOW, emisor=EMISOR
     )
     session.commit()
@@ -60,8 +60,10 @@ def test_issste_carnet_of_a_beneficiary_whose_titular_lapsed_though_they_work_th
     titular_curp = curp_of(session, "issste_titular")
     beneficiaria = registry.beneficiarios(session, titular_curp, "ISSSTE")[0]
     propia = _propia(session, beneficiaria.curp, "ISSSTE", "DEMO99999999")
-    como_familiar = constancias.emitir_carnet(session, signer, beneficiaria, NOW, emisor=EMISOR)
-    suya = constancias.emitir_carnet(session, signer, propia, NOW, emisor=EMISOR)
+    como_familiar = constancias_vigencia.emitir_carnet(
+        session, signer, beneficiaria, NOW, emisor=EMISOR
+    )
+    suya = constancias_vigencia.emitir_carnet(session, signer, propia, NOW, emisor=EMISOR)
     session.commit()
     assert (_hoy(session, signer, como_familiar), _hoy(session, signer, suya)) == (True, True)
     [titular] = registry.titulares(session, [beneficiaria])

@@ -1,6 +1,8 @@
-"""What the constancia tests share: demo people, the ledger, the published keys, forms, emails.
+"""What the constancia tests share: demo people, the ledger, the published keys, forms, emails,
+a downloaded document's verification link.
 
-Used by test_constancias*.py, test_imss*.py, test_derechos.py and test_carnet.py.
+Used by test_constancias*.py, test_imss*.py, test_derechos.py, test_carnet.py,
+test_verificacion*.py and test_cli_constancias.py.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from blueprints.extensions import db
-from domain import demo, signing
+from domain import demo, sello, signing
 from domain.models import Constancia
 from tests.captcha_helpers import solve_captcha
 
@@ -63,3 +65,12 @@ def resend_token(page: str) -> str:
     match = re.search(r'name="token" value="([^"]+)"', page)
     assert match
     return match.group(1)
+
+
+def download(client: FlaskClient, curp: str = UNKNOWN) -> tuple[bytes, str]:
+    """A fresh no-afiliación PDF and the verification path printed on it."""
+    response = client.post("/constancias/no-afiliacion/descargar", data={"curp": curp})
+    assert response.status_code == 200
+    match = re.search(r"https?://[^/\s]+(/verificar/\S+)", sello.texto(response.data))
+    assert match
+    return response.data, match.group(1)

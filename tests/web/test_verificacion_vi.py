@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from blueprints.constancias_servicio import servicio
 from blueprints.extensions import db
-from domain import constancias, demo, nss, registry
+from domain import constancias_vigencia, demo, nss, registry
 from domain.cadena_original import leer_cadena
 from domain.models import Afiliacion
 
@@ -33,7 +33,7 @@ def _nueva_afiliacion(curp: str, first10: str) -> str:
 
 def _vigencia(curp: str, numero: str, now: dt.datetime) -> tuple[str, str, str]:
     service = servicio()
-    row = constancias.emitir_vigencia_imss(
+    row = constancias_vigencia.emitir_vigencia_imss(
         db.session, service.signer, curp, numero, now, emisor=service.emisor
     )
     return row.folio, row.codigo, leer_cadena(row.datos)["derecho_medico"]

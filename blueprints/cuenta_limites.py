@@ -1,0 +1,60 @@
+"""Per-key limits: how many requests may be about one CURP, email address or account.
+
+Apart from the per-IP limits the views declare with ``@limiter.limit``: these count what a
+request is about, from whatever IP it comes, under the limiter's "cuenta" scope with the key
+hashed. ``bloqueo_mensaje`` is what sign-in says while such a limit, or a lock, holds it back.
+Used by the account pages, the Oficina Virtual and the carnet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+
+from flask import current_app
+from flask_babel import ngettext
+from limits import parse
+
+from blueprints.extensions import limiter
+
+
+def _clave(nombre: str, clave: str) -> str:
+    # Hashed, so the limiter's storage never holds a CURP or an address.
+    return hashlib.sha256(f"{nombre}:{clave.lower()}".encode()).hexdigest()
+
+
+def _limites_activos() -> bool:
+    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+def contar(nombre: str, clave: str, regla: str) -> bool:
+    """Count one more request for ``clave`` (a CURP, an address); False once over ``regla``."""
+    if not _limites_activos():
+        return True
+    return bool(limiter.hit(parse(regla), "cuenta", nombre, _clave(nombre, clave)))
+
+
+def agotado(nombre: str, clave: str, regla: str) -> bool:
+    """True when one more request for ``clave`` would go over ``regla`` (nothing counted)."""
+    if not _limites_activos():
+        return False
+    return not limiter.test(parse(regla), "cuenta", nombre, _clave(nombre, clave))
+
+
+def minutos_restantes(nombre: str, clave: str, regla: str) -> int:
+    """Whole minutes, rounded up, until ``clave``'s window of ``regla`` ends; 0 if none is open."""
+    if not _limites_activos():
+        return 0
+    ends = limiter.ends(parse(regla), "cuenta", nombre, _clave(nombre, clave))
+    return max(math.ceil((ends - time.time()) / 60), 1) if ends else 0
+
+
+def bloqueo_mensaje(minutos: int) -> str:
+    return ngettext(
+        "Por tu seguridad, pausamos la entrada con esta CURP después de varios intentos "
+        "fallidos. Vuelve a intentarlo en %(num)d minuto o recupera tu contraseña.",
+        "Por tu seguridad, pausamos la entrada con esta CURP después de varios intentos "
+        "fallidos. Vuelve a intentarlo en %(num)d minutos o recupera tu contraseña.",
+        minutos,
+    )

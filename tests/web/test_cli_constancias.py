@@ -1,0 +1,107 @@
+"""The `constancias` CLI: verifying a PDF offline by its seal, making a key, rotating keys.
+
+Revocation by CLI is checked from the page it changes, in test_verificacion.py."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+from pypdf import PdfReader, PdfWriter
+
+from blueprints.constancias_servicio import servicio
+from domain import sello, signing
+from tests.conftest import make_app
+from tests.web.constancias_helpers import download
+
+
+def tampered(data: bytes) -> bytes:
+    """The same PDF with one byte of the sealed text changed."""
+    reader = PdfReader(io.BytesIO(data))
+    payload = json.loads(reader.attachments[sello.ATTACHMENT][0])
+    payload["datos"] = payload["datos"].replace("||v=1", "||v=2")
+    writer = PdfWriter()
+    writer.add_page(reader.pages[0])
+    writer.add_attachment(sello.ATTACHMENT, json.dumps(payload).encode())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_cli_verifies_a_file_offline(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
+    data, link = download(client)
+    folio = link.removeprefix("/verificar/").partition("?")[0]
+    good, bad, junk = tmp_path / "buena.pdf", tmp_path / "alterada.pdf", tmp_path / "basura.pdf"
+    good.write_bytes(data)
+    bad.write_bytes(tampered(data))
+    junk.write_bytes(b"%PDF-1.4 nada")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["constancias", "verificar", str(good)])
+    assert result.exit_code == 0 and result.output.startswith("auténtica")
+    # The seal's own fields, not the page's: this CURP is unknown to the registry, so no name.
+    assert f"\n  folio: {folio}\n" in result.output
+    assert "\n  a nombre de: (sin nombre)\n" in result.output
+    for path in (bad, junk):
+        result = runner.invoke(args=["constancias", "verificar", str(path)])
+        assert result.exit_code == 1 and result.output.startswith("no auténtica")
+
+
+def test_cli_accepts_keys_from_a_file(tmp_path: Path, database_url: str) -> None:
+    first = make_app(tmp_path / "a", database_url)
+    data, _ = download(first.test_client())
+    key = tmp_path / "clave.pub"
+    key.write_text(servicio_key_pem(first))
+    second = make_app(tmp_path / "b", database_url)  # another instance, another key
+    document = tmp_path / "doc.pdf"
+    document.write_bytes(data)
+    runner = second.test_cli_runner()
+    assert runner.invoke(args=["constancias", "verificar", str(document)]).exit_code == 1
+    with_key = runner.invoke(args=["constancias", "verificar", str(document), "--clave", str(key)])
+    assert with_key.exit_code == 0, with_key.output
+
+
+def servicio_key_pem(app: Flask) -> str:
+    with app.app_context():
+        return servicio().signer.public.pem
+
+
+def test_cli_makes_a_new_key(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "nueva.pem"
+    result = runner.invoke(args=["constancias", "nueva-clave", "--salida", str(path)])
+    assert result.exit_code == 0 and path.stat().st_mode & 0o077 == 0
+    kid = signing.load_signer(str(path), tmp_path, False).kid
+    assert kid in result.output
+
+
+def test_rotating_the_key_with_the_cli_keeps_old_documents_verifiable(
+    tmp_path: Path, database_url: str
+) -> None:
+    # docs/despliegue.md, section 5, step by step: the current key's public half is kept, a
+    # new key signs from now on, and what the old one signed still verifies.
+    old_key, new_key = tmp_path / "actual.pem", tmp_path / "nueva.pem"
+    runner = make_app(tmp_path / "a", database_url).test_cli_runner()
+    nueva = ["constancias", "nueva-clave", "--salida", str(old_key)]
+    assert runner.invoke(args=nueva).exit_code == 0
+    before = make_app(tmp_path / "b", database_url, ENV={"SIGNING_KEY": str(old_key)})
+    data, _ = download(before.test_client())
+    public = before.test_cli_runner().invoke(args=["constancias", "clave-publica"])
+    assert public.exit_code == 0 and public.stdout.startswith("-----BEGIN PUBLIC KEY-----")
+    assert "PRIVATE" not in public.stdout
+    nueva = ["constancias", "nueva-clave", "--salida", str(new_key)]
+    assert runner.invoke(args=nueva).exit_code == 0
+    after = make_app(
+        tmp_path / "c",
+        database_url,
+        ENV={"SIGNING_KEY": str(new_key), "SIGNING_OLD_PUBLIC_KEYS": public.stdout},
+    )
+    document = tmp_path / "doc.pdf"
+    document.write_bytes(data)
+    checked = after.test_cli_runner().invoke(args=["constancias", "verificar", str(document)])
+    assert checked.exit_code == 0 and checked.output.startswith("auténtica"), checked.output
+    same = runner.invoke(args=["constancias", "clave-publica", str(old_key)])
+    assert same.stdout == public.stdout
+    missing = runner.invoke(args=["constancias", "clave-publica", str(tmp_path / "no.pem")])
+    assert missing.exit_code == 1 and "No se pudo leer la clave de firma" in missing.output
