@@ -89,7 +89,7 @@ def test_commit_delivers_one_message_with_text_html_and_attachment(
     [message] = smtp_server.wait_for(1)
     assert wait_for_deliveries()
     assert re.fullmatch(
-        r"<\d{14}\.[0-9a-f]{16}@derechohabiencia\.localhost>", message["Message-ID"]
+        r"<\d{20}\.[0-9a-f]{16}@derechohabiencia\.localhost>", message["Message-ID"]
     )
     assert message["To"] == ADDRESS
     assert message["Subject"] == "Activa tu cuenta en Derechohabiencia"
