@@ -33,6 +33,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from blueprints.constancias_forms import ProblemaDeCampo, problema_del_campo
 from blueprints.cuenta_forms import (
     Sesion,
     comprobar,
@@ -48,7 +49,7 @@ from blueprints.destino import destino_seguro
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
-from domain import bloqueo, contrasenas, tokens
+from domain import bloqueo, contrasenas, curp, tokens
 from domain.curp import compact
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -143,6 +144,11 @@ def entrar() -> ResponseReturnValue:
     errors = {}
     if not form["curp"].strip():
         errors["curp"] = _("Escribe tu CURP.")
+    elif not curp.is_valid(form["curp"]):
+        # A mistyped CURP has no account, so saying what is wrong with it tells nothing about
+        # who has one; "the CURP or the password" would hide the typo from the person.
+        report = curp.report(form["curp"])
+        errors["curp"] = ProblemaDeCampo(problema_del_campo(report.errors, "CURP"), "CURP")
     if not password:
         errors["password"] = _("Escribe tu contraseña.")
     if errors:

@@ -48,13 +48,30 @@ def test_wrong_credentials_get_one_message_whatever_was_wrong(
     client = app.test_client()
     wrong_password = entrar(client, activa, "no-es-esta")
     unknown = entrar(client, curps["issste_pensionado"][0])
-    junk = entrar(client, "<script>")
-    for response in (wrong_password, unknown, junk):
+    for response in (wrong_password, unknown):
         assert response.status_code == 422
         assert "La CURP o la contraseña no son correctas." in response.get_data(as_text=True)
     empty = client.post("/cuenta/entrar", data={})
     assert empty.status_code == 422
     assert "Escribe tu CURP." in empty.get_data(as_text=True)
+
+
+def test_a_mistyped_curp_is_explained_and_not_counted(tmp_path: Any, database_url: str) -> None:
+    # No account has an invalid CURP: saying what is wrong with it tells nothing about accounts.
+    app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
+    titular = seed(app)["issste_titular"][0]
+    crear_cuenta(app, titular, "real@example.org")
+    typo = titular[:17] + ("1" if titular[17] != "1" else "2")
+    client = app.test_client()
+    for _ in range(6):
+        response = entrar(client, typo, "no-es-esta")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert "dígito verificador" in page and "no son correctas" not in page
+    junk = entrar(client, "<script>").get_data(as_text=True)
+    assert "no son correctas" not in junk and "&lt;script&gt;" in junk
+    # Nothing was counted: the account itself is not locked.
+    assert entrar(client, titular, "no-es-esta").status_code == 422
 
 
 def test_the_english_interface_gets_english_errors_and_emails(app: Flask, activa: str) -> None:
