@@ -18,7 +18,7 @@ import logging
 import re
 from urllib.parse import quote, unquote
 
-from domain import nss
+from domain import redact_nss
 
 # A name may follow a "?" or "&" a client encoded (once or more) and an "=" it did not:
 # "next=%2Fverificar%2FVI-2026-000001%3Fc=...".
@@ -56,10 +56,6 @@ _EMAIL = re.compile(
     rf"(?<![{_CORE}.'])('*+)({_WORD}(?:\.{_WORD}){{0,15}}+)"
     r"@([\w-]+(?:\.[\w-]+)*|\[[^\]\s]{0,64}\])"
 )
-# An IMSS NSS (domain.nss): 11 digits that no digit touches, with its Luhn check digit. No time
-# stamp, duration, folio, status or port in our lines has 11; the check digit spares nine in
-# ten of the runs a random id (a proxy's X-Request-ID, a uuid) happens to hold.
-_NSS = re.compile(r"[0-9]{11}(?<![0-9]{12})(?![0-9])")
 # A run holding a percent-encoding: a query value (each on its own: "=" and "&" end it), a
 # path, a word. "next=/curp?curp%3D..." (the language switch) hides a query in a query value.
 _ENCODED = re.compile(r"(?<![^\s\"'<>&=])(?=[^\s\"'<>&=]*?%[0-9A-Fa-f]{2})[^\s\"'<>&=]++")
@@ -96,23 +92,21 @@ def _decoded(match: re.Match[str]) -> str:
 
 
 def _plain(text: str) -> str:
-    if "=" in text:
-        text = _QUERY.sub(r"\1***", text)
     if "." in text:
         text = _TOKEN.sub("/***", text)
-    # Before the API path, which ends at a space: "/api/v1/curp/loo a531113-htcpbn07".
+    # CURP and NSS after the tokens, whose segments they could break up, and before the query
+    # values and the API path, which end at a space they may hold: "?nss=12 34 56 7890 3",
+    # "/api/v1/curp/loo a531113-htcpbn07". The CURP first: an NSS pattern could take its last
+    # two digits.
     text = _CURP.sub(lambda m: _GAPS.sub("", m.group(1)).upper() + "*" * 14, text)
-    text = _NSS.sub(_nss, text)
+    text = redact_nss.mask(text)
+    if "=" in text:
+        text = _QUERY.sub(r"\1***", text)
     if "/api/" in text.lower():
         text = _API_PATH.sub(r"\1***", text)
     if "@" in text:
         text = _EMAIL.sub(_email, text)
     return text
-
-
-def _nss(match: re.Match[str]) -> str:
-    digits = match.group()
-    return "*" * 11 if nss.check_digit(digits[:10]) == digits[10] else digits
 
 
 def _email(match: re.Match[str]) -> str:
