@@ -25,7 +25,9 @@ from domain import redact_nss
 _QUERY = re.compile(
     r"(?i)((?:[?&]|%(?:25)*(?:3f|26))"
     r"(?:curp|email|c|token|nss|password|q|nombre|primer_apellido|segundo_apellido"
-    r"|fecha_nacimiento)=)[^&\s\"']*"
+    r"|fecha_nacimiento)=)"
+    # A quoted word of a local part is part of the value: email="juan perez"@x.mx.
+    r"(?:[^&\s\"']++|\"(?:[^\"\\\r\n]|\\.){0,64}+\"(?=[.@]))*+"
 )
 _API_PREFIX = re.compile(r"(?i)/api/v1/(?:curp|estatus)/")
 _API_PATH = re.compile(r"(?i)(/api/v1/(?:curp|estatus)/)[^\s?\"']+")
@@ -46,14 +48,16 @@ _CURP = re.compile(
 # a URL, "/x?a=ana@example.org" is masked from the "/"). Leading apostrophes are taken for
 # quotes, as in Python's reprs ('ana@example.org'): o'brien@ is masked whole. A quoted word
 # starts the local part or follows a dot, as in RFC 5322, so that '"email":"ana@x"' keeps its
-# key. The domain may be a bare host or an address literal.
+# key; or it follows an "=", which is atext but, in a key=value line or a query, ends the key:
+# to="ana lopez"@example.org. The domain may be a bare host or an address literal.
 # Linear time, as every access line passes here: a match starts only where a run of atext, dots
-# and apostrophes does, so each run is read once from its start; quoted words (not one opening
-# after a backslash) and address literals are bounded (64), and so is the number of words (16).
+# and apostrophes does, or at a quote after "=", so each run is read once from its start; quoted
+# words (not one opening after a backslash) and address literals are bounded (64), and so is
+# the number of words (16).
 _CORE = r"-\w!#$%&*+/=?^`{|}~"  # atext, but the dot and the apostrophe
 _WORD = rf"(?:[{_CORE}.](?:[{_CORE}']|\.(?!\"))*+|(?<!\\)\"(?:[^\"\\\r\n]|\\.){{0,64}}+\")"
 _EMAIL = re.compile(
-    rf"(?<![{_CORE}.'])('*+)({_WORD}(?:\.{_WORD}){{0,15}}+)"
+    rf"(?:(?<![{_CORE}.'])|(?<==)(?=\"))('*+)({_WORD}(?:\.{_WORD}){{0,15}}+)"
     r"@([\w-]+(?:\.[\w-]+)*|\[[^\]\s]{0,64}\])"
 )
 # A run holding a percent-encoding: a query value (each on its own: "=" and "&" end it), a

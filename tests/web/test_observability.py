@@ -100,16 +100,16 @@ def test_access_line_shows_unicode_paths_and_masks_the_api_path(client, logs) ->
     assert all(e["request_id"] for e in lines if e["logger"] == "portal.access")
 
 
-def test_an_nss_in_groups_never_reaches_the_log(client, logs) -> None:
+def test_an_nss_in_groups_and_a_quoted_address_never_reach_the_log(client, logs) -> None:
     with logs() as stream:
         # WSGI hands the path over decoded: the access line holds the spaces.
         client.get("/imss/nss/64%2047%2080%200012%204")
-        logging.getLogger("blueprints.imss").warning("NSS 6447-8000-124 registrado")
+        logging.getLogger("blueprints.imss").warning('NSS 6447-8000-124 para to="ana lopez"@x.mx')
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     messages = [e["message"] for e in lines]
     assert messages[0].startswith("GET /imss/nss/*********** 404 ")
-    assert "NSS *********** registrado" in messages
-    assert "0012" not in stream.getvalue()
+    assert 'NSS *********** para to="***"@x.mx' in messages
+    assert "0012" not in stream.getvalue() and "lopez" not in stream.getvalue()
 
 
 @pytest.fixture
