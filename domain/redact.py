@@ -18,14 +18,16 @@ import logging
 import re
 from urllib.parse import quote, unquote
 
-from domain import nss
+from domain import redact_nss
 
 # A name may follow a "?" or "&" a client encoded (once or more) and an "=" it did not:
 # "next=%2Fverificar%2FVI-2026-000001%3Fc=...".
 _QUERY = re.compile(
     r"(?i)((?:[?&]|%(?:25)*(?:3f|26))"
     r"(?:curp|email|c|token|nss|password|q|nombre|primer_apellido|segundo_apellido"
-    r"|fecha_nacimiento)=)[^&\s\"']*"
+    r"|fecha_nacimiento)=)"
+    # A quoted word of a local part is part of the value: email="juan perez"@x.mx.
+    r"(?:[^&\s\"']++|\"(?:[^\"\\\r\n]|\\.){0,64}+\"(?=[.@]))*+"
 )
 _API_PREFIX = re.compile(r"(?i)/api/v1/(?:curp|estatus)/")
 _API_PATH = re.compile(r"(?i)(/api/v1/(?:curp|estatus)/)[^\s?\"']+")
@@ -46,20 +48,18 @@ _CURP = re.compile(
 # a URL, "/x?a=ana@example.org" is masked from the "/"). Leading apostrophes are taken for
 # quotes, as in Python's reprs ('ana@example.org'): o'brien@ is masked whole. A quoted word
 # starts the local part or follows a dot, as in RFC 5322, so that '"email":"ana@x"' keeps its
-# key. The domain may be a bare host or an address literal.
+# key; or it follows an "=", which is atext but, in a key=value line or a query, ends the key:
+# to="ana lopez"@example.org. The domain may be a bare host or an address literal.
 # Linear time, as every access line passes here: a match starts only where a run of atext, dots
-# and apostrophes does, so each run is read once from its start; quoted words (not one opening
-# after a backslash) and address literals are bounded (64), and so is the number of words (16).
+# and apostrophes does, or at a quote after "=", so each run is read once from its start; quoted
+# words (not one opening after a backslash) and address literals are bounded (64), and so is
+# the number of words (16).
 _CORE = r"-\w!#$%&*+/=?^`{|}~"  # atext, but the dot and the apostrophe
 _WORD = rf"(?:[{_CORE}.](?:[{_CORE}']|\.(?!\"))*+|(?<!\\)\"(?:[^\"\\\r\n]|\\.){{0,64}}+\")"
 _EMAIL = re.compile(
-    rf"(?<![{_CORE}.'])('*+)({_WORD}(?:\.{_WORD}){{0,15}}+)"
+    rf"(?:(?<![{_CORE}.'])|(?<==)(?=\"))('*+)({_WORD}(?:\.{_WORD}){{0,15}}+)"
     r"@([\w-]+(?:\.[\w-]+)*|\[[^\]\s]{0,64}\])"
 )
-# An IMSS NSS (domain.nss): 11 digits that no digit touches, with its Luhn check digit. No time
-# stamp, duration, folio, status or port in our lines has 11; the check digit spares nine in
-# ten of the runs a random id (a proxy's X-Request-ID, a uuid) happens to hold.
-_NSS = re.compile(r"[0-9]{11}(?<![0-9]{12})(?![0-9])")
 # A run holding a percent-encoding: a query value (each on its own: "=" and "&" end it), a
 # path, a word. "next=/curp?curp%3D..." (the language switch) hides a query in a query value.
 _ENCODED = re.compile(r"(?<![^\s\"'<>&=])(?=[^\s\"'<>&=]*?%[0-9A-Fa-f]{2})[^\s\"'<>&=]++")
@@ -96,23 +96,21 @@ def _decoded(match: re.Match[str]) -> str:
 
 
 def _plain(text: str) -> str:
-    if "=" in text:
-        text = _QUERY.sub(r"\1***", text)
     if "." in text:
         text = _TOKEN.sub("/***", text)
-    # Before the API path, which ends at a space: "/api/v1/curp/loo a531113-htcpbn07".
+    # CURP and NSS after the tokens, whose segments they could break up, and before the query
+    # values and the API path, which end at a space they may hold: "?nss=12 34 56 7890 3",
+    # "/api/v1/curp/loo a531113-htcpbn07". The CURP first: an NSS pattern could take its last
+    # two digits.
     text = _CURP.sub(lambda m: _GAPS.sub("", m.group(1)).upper() + "*" * 14, text)
-    text = _NSS.sub(_nss, text)
+    text = redact_nss.mask(text)
+    if "=" in text:
+        text = _QUERY.sub(r"\1***", text)
     if "/api/" in text.lower():
         text = _API_PATH.sub(r"\1***", text)
     if "@" in text:
         text = _EMAIL.sub(_email, text)
     return text
-
-
-def _nss(match: re.Match[str]) -> str:
-    digits = match.group()
-    return "*" * 11 if nss.check_digit(digits[:10]) == digits[10] else digits
 
 
 def _email(match: re.Match[str]) -> str:

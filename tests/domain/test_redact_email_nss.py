@@ -74,3 +74,36 @@ def test_an_nss_in_free_text_is_masked(text: str) -> None:
 )
 def test_what_is_not_an_nss_is_left_alone(text: str) -> None:
     assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # "=" is atext, but here it ends a key: the quoted local part after it is the address's.
+        ('correo to="ana lopez"@example.org enviado', 'correo to="***"@example.org enviado'),
+        ('email="juan perez"@x.mx', 'email="***"@x.mx'),
+        ('to="juan \\" perez".lopez@example.org.', 'to="***"@example.org.'),
+        ('GET /x?to="ana lopez"@example.org 302', 'GET /x?to="***"@example.org 302'),
+        # A query value that names an email is masked whole, quoted words and all.
+        ('GET /x?email="juan perez"@x.mx&y=1', "GET /x?email=***&y=1"),
+        ('GET /x?email=juan."el de Tepic"@x.mx&y=1', "GET /x?email=***&y=1"),
+        ('GET /x?y=1&EMAIL="juan".perez@x.mx', "GET /x?y=1&EMAIL=***"),
+    ],
+)
+def test_a_quoted_local_part_after_an_equals_sign_is_masked(text: str, masked: str) -> None:
+    assert redact(text) == masked
+    assert redact(masked) == masked
+
+
+def test_a_quoted_local_part_after_an_equals_sign_in_an_encoded_url_is_masked() -> None:
+    line = "GET /idioma?lang=en&next=/cuenta%3Fto%3D%22ana%20lopez%22%40example.org 302"
+    masked = redact(line)
+    assert "lopez" not in masked and "%22***%22%40example.org" in masked
+    assert redact(masked) == masked
+
+
+def test_a_quote_after_an_equals_sign_that_is_no_address_is_left_alone() -> None:
+    for text in ('a="b" c="d" @ e', 'k="v"@', 'k="v".w'):
+        assert redact(text) == text
+    # The quote after an empty value is not taken for a local part's: the next key stays.
+    assert redact('url="/x?email=" status="200"') == 'url="/x?email=***" status="200"'

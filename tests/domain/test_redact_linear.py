@@ -15,7 +15,12 @@ SIZE = 32_000
 
 @pytest.mark.parametrize(
     "unit",
-    ['"', 'x"', "a@[", "'", "a", ".a", '"a".', 'a."', "%22", "a.", "1", "ana@"],
+    [
+        *['"', 'x"', "a@[", "'", "a", ".a", '"a".', 'a."', "%22", "a.", "1", "ana@"],
+        # Runs of digit groups, any stretch of which may be an NSS; quotes after "=".
+        *["1 ", "1-", "1+", "1%20", "12 34 56 7890 3 ", "1234-5678-903-", "&nss=1 "],
+        *['="', '="a".', '="a=".', '?email="', '?email="a".'],
+    ],
 )
 def test_crafted_lines_are_masked_in_linear_time(unit: str) -> None:
     line = unit * (SIZE // len(unit)) + " @example.org"

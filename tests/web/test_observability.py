@@ -35,7 +35,9 @@ def test_access_log_is_json_with_request_id_and_no_personal_data(client, logs) -
     assert "ana.lopez" not in text
 
 
-@pytest.mark.parametrize("incoming", ["<script>", CURP, "64478000124", f"id-{CURP}"])
+@pytest.mark.parametrize(
+    "incoming", ["<script>", CURP, "64478000124", "64-47-80-0012-4", f"id-{CURP}"]
+)
 def test_bad_request_id_is_replaced(client, logs, incoming: str) -> None:
     # Neither junk nor a CURP or NSS a client sends as its request id reaches the log.
     with logs() as stream:
@@ -96,6 +98,18 @@ def test_access_line_shows_unicode_paths_and_masks_the_api_path(client, logs) ->
     assert messages[3].startswith("GET /api/v1/estatus/*** ")
     assert "htcpbn07" not in stream.getvalue().lower()
     assert all(e["request_id"] for e in lines if e["logger"] == "portal.access")
+
+
+def test_an_nss_in_groups_and_a_quoted_address_never_reach_the_log(client, logs) -> None:
+    with logs() as stream:
+        # WSGI hands the path over decoded: the access line holds the spaces.
+        client.get("/imss/nss/64%2047%2080%200012%204")
+        logging.getLogger("blueprints.imss").warning('NSS 6447-8000-124 para to="ana lopez"@x.mx')
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    messages = [e["message"] for e in lines]
+    assert messages[0].startswith("GET /imss/nss/*********** 404 ")
+    assert 'NSS *********** para to="***"@x.mx' in messages
+    assert "0012" not in stream.getvalue() and "lopez" not in stream.getvalue()
 
 
 @pytest.fixture
