@@ -14,6 +14,7 @@ from markdown_it.token import Token
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"\w+")
+_TILDE = "\u0303"  # the combining tilde NFKD splits off ñ
 
 
 def fold(text: str) -> str:
@@ -24,6 +25,35 @@ def fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold_search(text: str) -> str:
+    """Lower-case `text` and strip its accents but keep ñ, which in Spanish is its own letter.
+
+    Folding ñ into n would make "año" find "ano" and a search for "ñ" find every entry.
+
+    >>> fold_search("Afiliación, CONTRASEÑA y pingüino")
+    'afiliacion, contraseña y pinguino'
+    >>> fold_search("n\\u0303o\\u0303")  # ñ typed as n plus a combining tilde
+    'ño'
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = (
+        c
+        for i, c in enumerate(decomposed)
+        if not unicodedata.combining(c) or (c == _TILDE and i > 0 and decomposed[i - 1] == "n")
+    )
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def search_pattern(word: str) -> re.Pattern[str]:
+    """The pattern one folded query word looks for: a typed ñ finds only ñ, a typed n finds
+    n or ñ, since many phones and keyboards make ñ hard to type ("nino" finds "niño").
+
+    >>> bool(search_pattern("nino").search("niño")), bool(search_pattern("niño").search("nino"))
+    (True, False)
+    """
+    return re.compile(re.escape(word).replace("n", "[nñ]"))
 
 
 def slugify(text: str) -> str:
@@ -107,7 +137,8 @@ class FaqEntry:
     question: str
     answer_html: str
     answer_text: str
-    # Question and answer already folded, so a search does not fold every entry again.
+    # Question and answer already folded (fold_search), so a search does not fold every entry
+    # again.
     search_text: str = field(default="", repr=False, compare=False)
 
 
@@ -127,7 +158,7 @@ def faq_entries_from(md: MarkdownIt, tokens: Sequence[Token]) -> tuple[FaqEntry,
                 question=question,
                 answer_html=md.renderer.render(answer, md.options, env),
                 answer_text=answer_text,
-                search_text=fold(f"{question}\n{answer_text}"),
+                search_text=fold_search(f"{question}\n{answer_text}"),
             )
         )
     return tuple(entries)
@@ -136,13 +167,14 @@ def faq_entries_from(md: MarkdownIt, tokens: Sequence[Token]) -> tuple[FaqEntry,
 def search_entries(entries: Iterable[FaqEntry], query: str) -> tuple[FaqEntry, ...]:
     """Entries whose question or answer contains every word of `query`, in their order.
 
-    Matching ignores accents and case; words match anywhere ("contrasena" finds
-    "contraseña"). A query with no words matches every entry.
+    Matching ignores accents and case, but not ñ (see `search_pattern`: "contrasena" finds
+    "contraseña", "ñ" finds only ñ); words match anywhere. A query with no words matches
+    every entry.
     """
-    words = _WORD.findall(fold(query))
+    patterns = [search_pattern(word) for word in _WORD.findall(fold_search(query))]
     found: list[FaqEntry] = []
     for entry in entries:
-        haystack = entry.search_text or fold(f"{entry.question}\n{entry.answer_text}")
-        if all(word in haystack for word in words):
+        haystack = entry.search_text or fold_search(f"{entry.question}\n{entry.answer_text}")
+        if all(pattern.search(haystack) for pattern in patterns):
             found.append(entry)
     return tuple(found)
