@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 import re
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -173,14 +171,6 @@ def agotado(nombre: str, clave: str, regla: str) -> bool:
     if not _limites_activos():
         return False
     return not limiter.test(parse(regla), "cuenta", nombre, _clave(nombre, clave))
-
-
-def minutos_restantes(nombre: str, clave: str, regla: str) -> int:
-    """Whole minutes, rounded up, until ``clave``'s window of ``regla`` ends; 0 if none is open."""
-    if not _limites_activos():
-        return 0
-    ends = limiter.ends(parse(regla), "cuenta", nombre, _clave(nombre, clave))
-    return max(math.ceil((ends - time.time()) / 60), 1) if ends else 0
 
 
 def bloqueo_mensaje(minutos: int) -> str:
