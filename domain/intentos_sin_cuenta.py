@@ -81,7 +81,8 @@ def vence(intentos: bloqueo.Intentos) -> dt.datetime:
 
 def _fila(session: Session, keys: Sequence[str]) -> IntentoSinCuenta | None:
     filas = session.scalars(select(IntentoSinCuenta).where(IntentoSinCuenta.clave.in_(keys)))
-    # More than one only across a rotation: the latest to stop counting is the latest written.
+    # One, normally: a count stays on the row it began on, under whichever key. Should two
+    # match, the one that counts longest is the one written last.
     return max(filas, key=lambda fila: _utc(fila.vence), default=None)
 
 
