@@ -30,6 +30,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from blueprints import caducados
 from blueprints.extensions import csrf, db, limiter
 from blueprints.secretos import secretos
 from domain import captcha
@@ -126,7 +127,7 @@ def _spend(clave: str, expira: dt.datetime, now: dt.datetime) -> bool:
     # Its own session and transaction: the spend stands whatever the caller does next.
     with Session(db.engine) as session:
         if secrets.randbelow(PURGE_ONE_IN) == 0:
-            captcha.purge_expired(session, now)
+            caducados.purgar(session, now)
         return captcha.spend(session, clave, expira)
 
 

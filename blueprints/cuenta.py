@@ -33,6 +33,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from blueprints import caducados
 from blueprints.constancias_forms import ProblemaDeCampo, problema_del_campo
 from blueprints.cuenta_forms import (
     Sesion,
@@ -44,21 +45,19 @@ from blueprints.cuenta_forms import (
     por_curp,
     recordar_pendiente,
 )
-from blueprints.cuenta_limites import agotado, bloqueo_mensaje, contar, minutos_restantes
+from blueprints.cuenta_limites import bloqueo_mensaje, contar
 from blueprints.destino import destino_seguro
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
-from domain import bloqueo, contrasenas, curp, tokens
+from blueprints.secretos import secretos
+from domain import bloqueo, contrasenas, curp, intentos_sin_cuenta, tokens
 from domain.curp import compact
 from domain.models import Cuenta
 from domain.outbox import mask_email
 
 bp = Blueprint("cuenta", __name__)
 
-# Sign-ins with a CURP that has no account: its failures, and its lock once they reach five.
-FAILURES_RULE = f"{bloqueo.MAX_FAILURES} per {bloqueo.FAILURE_WINDOW.seconds // 60} minutes"
-LOCK_RULE = f"1 per {bloqueo.LOCK_TIME.seconds // 60} minutes"
 RESEND_RULE = "3 per hour"  # activation links to one address
 # Per client address, counted only for the posts that reach the database or a password (a
 # blank field is asked for again, uncounted: limiter.limit_here).
@@ -156,7 +155,7 @@ def entrar() -> ResponseReturnValue:
     limiter.limit_here(ENTRAR_LIMIT)
     cuenta, moment = por_curp(form["curp"]), now()
     if cuenta is None:
-        return _fallo_sin_cuenta(form, password)
+        return _fallo_sin_cuenta(form, password, moment)
     if bloqueo.bloqueada(cuenta.bloqueada_hasta, moment):
         return _locked(form, bloqueo.minutos_restantes(cuenta.bloqueada_hasta, moment))
     if not check_password_hash(cuenta.password_hash, password):
@@ -188,20 +187,23 @@ def _confirmar_entrar() -> ResponseReturnValue:
     )
 
 
-def _fallo_sin_cuenta(form: dict[str, str], password: str) -> Response:
+def _fallo_sin_cuenta(form: dict[str, str], password: str, moment: dt.datetime) -> Response:
     """A CURP without an account fails, and locks, exactly as an account would (domain/bloqueo):
     five failures within 15 minutes of the first lock it for 15 minutes from the fifth, with the
-    same countdown, so nobody can tell from the answers which CURPs have an account."""
+    same countdown, so nobody can tell from the answers which CURPs have an account. Its count
+    is in the database, as an account's is, and written (committed) on each failure the same way.
+    """
     # Counted as accounts are looked up (por_curp): spaces, hyphens or lower case must not
     # start a fresh count, or the CURPs that never lock would be those without an account.
-    curp = compact(form["curp"])
-    if minutos := minutos_restantes("bloqueo", curp, LOCK_RULE):
-        return _locked(form, minutos)
+    claves = intentos_sin_cuenta.claves(secretos(), compact(form["curp"]))
+    antes = intentos_sin_cuenta.estado(db.session, claves)
+    if bloqueo.bloqueada(antes.bloqueada_hasta, moment):
+        return _locked(form, bloqueo.minutos_restantes(antes.bloqueada_hasta, moment))
     _check_dummy(password)
-    contar("entrar", curp, FAILURES_RULE)
-    if agotado("entrar", curp, FAILURES_RULE):
-        contar("bloqueo", curp, LOCK_RULE)  # opens the lock's window now, as tras_fallo does
-        return _locked(form, minutos_restantes("bloqueo", curp, LOCK_RULE))
+    despues = intentos_sin_cuenta.anotar_fallo(db.session, claves, moment)
+    caducados.purgar_a_veces(moment)
+    if minutos := bloqueo.minutos_restantes(despues.bloqueada_hasta, moment):
+        return _locked(form, minutos)
     return _wrong(form)
 
 
@@ -223,6 +225,7 @@ def anotar_fallo(cuenta: Cuenta, moment: dt.datetime) -> int:
             recuperar=url_publica("cuenta.recuperar"),
         )
     db.session.commit()
+    caducados.purgar_a_veces(moment)  # as a CURP without an account does: the same work
     return bloqueo.minutos_restantes(despues.bloqueada_hasta, moment)
 
 

@@ -9,8 +9,6 @@ Used by the account pages, the Oficina Virtual and the carnet.
 from __future__ import annotations
 
 import hashlib
-import math
-import time
 
 from flask import current_app
 from flask_babel import ngettext
@@ -40,14 +38,6 @@ def agotado(nombre: str, clave: str, regla: str) -> bool:
     if not _limites_activos():
         return False
     return not limiter.test(parse(regla), "cuenta", nombre, _clave(nombre, clave))
-
-
-def minutos_restantes(nombre: str, clave: str, regla: str) -> int:
-    """Whole minutes, rounded up, until ``clave``'s window of ``regla`` ends; 0 if none is open."""
-    if not _limites_activos():
-        return 0
-    ends = limiter.ends(parse(regla), "cuenta", nombre, _clave(nombre, clave))
-    return max(math.ceil((ends - time.time()) / 60), 1) if ends else 0
 
 
 def bloqueo_mensaje(minutos: int) -> str:

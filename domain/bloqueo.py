@@ -1,6 +1,7 @@
 """Failed sign-ins: five within 15 minutes lock an account for 15 minutes.
 
-Pure: the current time comes in as an argument; the counts live in the account's row.
+Pure: the current time comes in as an argument; the counts live in the account's row, or,
+for a CURP without an account, in its own (domain/intentos_sin_cuenta), counted the same way.
 """
 
 from __future__ import annotations

@@ -170,3 +170,18 @@ class UsoUnico(Base):
 
     clave: Mapped[str] = mapped_column(String(128), primary_key=True)
     expira: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class IntentoSinCuenta(Base):
+    """Failed sign-ins with a CURP that has no account, counted as ``Cuenta`` counts its own
+    (domain/bloqueo), so the lock does not tell which CURPs have one. Keyed by an HMAC of the
+    CURP (domain/intentos_sin_cuenta): the table never holds what people typed."""
+
+    __tablename__ = "intento_sin_cuenta"
+
+    clave: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fallidos: Mapped[int] = mapped_column(Integer, default=0)
+    primer_fallo: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    bloqueada_hasta: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the window and any lock are over: from then on the row says nothing and is purged.
+    vence: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

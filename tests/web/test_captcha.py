@@ -15,7 +15,7 @@ from jinja2 import ChoiceLoader, DictLoader
 from blueprints import captcha as captcha_bp
 from blueprints.captcha import check_captcha
 from blueprints.extensions import db
-from domain.models import UsoUnico
+from domain.models import IntentoSinCuenta, UsoUnico
 from tests.captcha_helpers import question_answer, solve_captcha
 from tests.conftest import make_app
 
@@ -232,13 +232,19 @@ def test_expired_rows_are_purged_on_the_way(
 ) -> None:
     app = form_app(tmp_path, database_url)
     client = app.test_client()
+    long_ago = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     with app.app_context():
-        db.session.add(UsoUnico(clave="reto:viejo", expira=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)))
+        db.session.add(UsoUnico(clave="reto:viejo", expira=long_ago))
+        # A sign-in count of a CURP without an account, over long ago: it goes too.
+        db.session.add(
+            IntentoSinCuenta(clave="x", fallidos=1, primer_fallo=long_ago, vence=long_ago)
+        )
         db.session.commit()
     monkeypatch.setattr(captcha_bp, "PURGE_ONE_IN", 1)
     assert post(client, solve_captcha(client, page(client)))[0] == 200
     with app.app_context():
         claves = list(db.session.scalars(sa.select(UsoUnico.clave)))
+        assert db.session.scalars(sa.select(IntentoSinCuenta)).all() == []
     assert len(claves) == 1 and claves[0].startswith("pregunta:")
 
 

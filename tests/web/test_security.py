@@ -15,6 +15,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from blueprints.extensions import limiter
+from domain import curp
 from tests.conftest import make_app
 from tests.web.cuenta_helpers import PASSWORD, crear_cuenta, entrar, seed
 
@@ -349,9 +350,17 @@ LIMITED = [
 # The n-th post of each form, filled so that it changes no account and locks none (a locked
 # sign-in is a 429 too), with its answer while under the limit. Each is a real attempt: a
 # blank form is never counted (test_cuenta_limites.py).
+
+
+def _otra_curp(n: int) -> str:
+    # A valid CURP (an invalid one is explained and never counted), a different date each time.
+    first17 = f"PXNE66{1 + n // 28:02d}{1 + n % 28:02d}HMCXTN0"
+    return first17 + curp.check_digit(first17)
+
+
 FORMS: dict[str, tuple[Callable[[int], dict[str, str]], int]] = {
     # A CURP without an account, a new one each time: none of them locks.
-    "/cuenta/entrar": (lambda n: {"curp": f"PRUEBA{n:012d}", "password": "no es"}, 422),
+    "/cuenta/entrar": (lambda n: {"curp": _otra_curp(n), "password": "no es"}, 422),
     "/cuenta/recuperar": (lambda n: {"email": "nadie@example.org"}, 303),
     # An address of its own each time: its own limit (3 links an hour) never answers first.
     "/cuenta/activar/reenviar": (lambda n: {"email": f"nadie{n}@example.org"}, 303),
