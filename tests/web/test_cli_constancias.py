@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from pypdf import PdfReader, PdfWriter
 
 from blueprints.constancias_servicio import servicio
@@ -74,6 +74,23 @@ def test_cli_makes_a_new_key(runner, tmp_path: Path) -> None:  # type: ignore[no
     assert result.exit_code == 0 and path.stat().st_mode & 0o077 == 0
     kid = signing.load_signer(str(path), tmp_path, False).kid
     assert kid in result.output
+
+
+def test_new_key_refuses_an_existing_file_and_a_missing_folder_in_spanish(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    existing = tmp_path / "en-uso.pem"
+    existing.write_bytes(b"la clave en uso")
+    result = runner.invoke(args=["constancias", "nueva-clave", "--salida", str(existing)])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert f"{existing} ya existe y no se sobrescribe" in result.output
+    assert existing.read_bytes() == b"la clave en uso"
+    # The docs' own example, /etc/portal/, on a server where no one made that folder yet.
+    missing = tmp_path / "portal" / "signing_key.pem"
+    result = runner.invoke(args=["constancias", "nueva-clave", "--salida", str(missing)])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert f"La carpeta {missing.parent} no existe" in result.output
+    assert not missing.parent.exists()
 
 
 def test_rotating_the_key_with_the_cli_keeps_old_documents_verifiable(
