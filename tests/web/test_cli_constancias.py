@@ -109,15 +109,21 @@ def test_rotating_the_key_with_the_cli_keeps_old_documents_verifiable(
     assert "PRIVATE" not in public.stdout
     nueva = ["constancias", "nueva-clave", "--salida", str(new_key)]
     assert runner.invoke(args=nueva).exit_code == 0
-    after = make_app(
-        tmp_path / "c",
+    # The old public key in the instance's signing_keys_old/, or in SIGNING_OLD_PUBLIC_KEYS.
+    retired = tmp_path / "c" / "instance" / signing.OLD_KEYS_DIR
+    retired.mkdir(parents=True)
+    (retired / "clave-2026.pub.pem").write_text(public.stdout)
+    in_folder = make_app(tmp_path / "c", database_url, ENV={"SIGNING_KEY": str(new_key)})
+    in_env = make_app(
+        tmp_path / "d",
         database_url,
         ENV={"SIGNING_KEY": str(new_key), "SIGNING_OLD_PUBLIC_KEYS": public.stdout},
     )
     document = tmp_path / "doc.pdf"
     document.write_bytes(data)
-    checked = after.test_cli_runner().invoke(args=["constancias", "verificar", str(document)])
-    assert checked.exit_code == 0 and checked.output.startswith("auténtica"), checked.output
+    for after in (in_folder, in_env):
+        checked = after.test_cli_runner().invoke(args=["constancias", "verificar", str(document)])
+        assert checked.exit_code == 0 and checked.output.startswith("auténtica"), checked.output
     same = runner.invoke(args=["constancias", "clave-publica", str(old_key)])
     assert same.stdout == public.stdout
     missing = runner.invoke(args=["constancias", "clave-publica", str(tmp_path / "no.pem")])
