@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from blueprints import cli_outbox
 from domain.models import Base
 from tests.conftest import make_app
 
@@ -46,3 +47,25 @@ def test_a_database_missing_one_table_is_also_told_to_migrate(tmp_path: Path) ->
     engine.dispose()
     result = make_app(tmp_path, url).test_cli_runner().invoke(args=["registry", "stats"])
     assert result.exit_code == 1 and "flask --app app db upgrade" in result.output
+
+
+def test_the_delivery_worker_still_waits_for_a_database_that_is_down(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Down, not unmigrated: the check must not stop a worker that systemd starts before the
+    # database, which used to (and should) keep trying round after round.
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'no-existe' / 'base.sqlite3'}")
+    rounds = []
+    real_round = cli_outbox._deliver_round
+
+    def counted(*args: object) -> object:
+        rounds.append(1)
+        if len(rounds) == 3:
+            raise KeyboardInterrupt
+        return real_round(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli_outbox, "_deliver_round", counted)
+    args = ["outbox", "deliver", "--watch", "--interval", "0.05"]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert len(rounds) == 3 and result.output.rstrip().endswith("Detenido.")
