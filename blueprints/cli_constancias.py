@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from blueprints.cli_esquema import requiere_esquema
 from blueprints.constancias_servicio import ahora, servicio
 from blueprints.extensions import db
 from domain import constancia_tipos, constancias, sello, signing, verificacion
@@ -57,6 +58,7 @@ def verificar_command(archivo: Path, claves: tuple[Path, ...]) -> None:
 @constancias_cli.command("revocar")
 @click.argument("folio")
 @click.option("--motivo", required=True, help="Por qué deja de ser válida (queda en el registro).")
+@requiere_esquema
 def revocar_command(folio: str, motivo: str) -> None:
     """Marca una constancia como revocada; la verificación lo dirá desde ese momento."""
     try:
@@ -80,10 +82,37 @@ def nueva_clave_command(salida: Path | None) -> None:
     if salida is None:
         click.echo(signer.private_pem().decode("ascii"), nl=False)
     else:
-        fd = os.open(salida, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(signer.private_pem())
+        _write_new_key(salida, signer.private_pem())
     click.echo(f"Identificador de la clave: {signer.kid}", err=True)
+
+
+def _write_new_key(salida: Path, pem: bytes) -> None:
+    """Create ``salida`` readable by its owner only; never replace a key that may be in use."""
+    try:
+        fd = os.open(salida, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise click.ClickException(_no_se_pudo_crear(salida, exc)) from None
+    with os.fdopen(fd, "wb") as out:
+        out.write(pem)
+
+
+def _no_se_pudo_crear(salida: Path, exc: OSError) -> str:
+    if isinstance(exc, FileExistsError):
+        return (
+            f"{salida} ya existe y no se sobrescribe (podría ser la clave en uso). "
+            "Elige otro nombre de archivo."
+        )
+    if isinstance(exc, FileNotFoundError) and not salida.parent.is_dir():
+        return (
+            f"La carpeta {salida.parent} no existe. Créala primero (mkdir -p {salida.parent}) "
+            "o elige otra."
+        )
+    if isinstance(exc, PermissionError):
+        return (
+            f"No tienes permiso para crear archivos en {salida.parent}. Usa una cuenta que pueda "
+            "escribir ahí o elige otra carpeta."
+        )
+    return f"No se pudo crear {salida}: {exc.strerror or exc}"
 
 
 @constancias_cli.command("clave-publica")

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from blueprints.cli_db import bind_migrate
+from blueprints.cli_esquema import tablas_faltantes
 from blueprints.extensions import db
 from domain import demo, registry_import
 from domain.models import Persona
@@ -23,6 +24,13 @@ def _require_demo_mode() -> None:
         )
 
 
+def _migrate() -> None:
+    bind_migrate(current_app)
+    from flask_migrate import upgrade
+
+    upgrade()
+
+
 def _print_examples() -> None:
     for example in demo.examples(db.session):
         click.echo(f"  {example.title}: {', '.join(example.curps)}")
@@ -36,6 +44,10 @@ def _print_examples() -> None:
 def seed_command(count: int, seed: int) -> None:
     """Crea personas ficticias con CURP válidas que cubren cada caso del portal."""
     _require_demo_mode()
+    # A newcomer's first command may be this one, as the README shows it: make the schema
+    # rather than fail. A database that has it is left as it is (`demo prepare` upgrades).
+    if tablas_faltantes():
+        _migrate()
     summary = registry_import.import_rows(db.session, demo.generate_rows(count=count, seed=seed))
     db.session.commit()
     click.echo(f"Datos de demostración: {summary.describe()}")
@@ -49,10 +61,7 @@ def seed_command(count: int, seed: int) -> None:
 def prepare_command(host: str, port: int) -> None:
     """Deja todo listo para `make run`: base de datos, claves y datos de demostración."""
     _require_demo_mode()
-    bind_migrate(current_app)
-    from flask_migrate import upgrade
-
-    upgrade()
+    _migrate()
     for hook in current_app.extensions.get("prepare_hooks", []):
         hook()
     if not db.session.scalar(select(func.count()).select_from(Persona)):

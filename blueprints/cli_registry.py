@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from blueprints.cli_esquema import requiere_esquema
 from blueprints.extensions import db
 from domain import registry_import, registry_stats
 from domain.registry_csv import RowError, RowWarning
@@ -46,6 +47,7 @@ def _size(path: Path) -> int:
     help="Escribe aquí cada error y aviso (linea, columna, tipo, mensaje); en pantalla se "
     f"muestran solo los primeros {registry_import.MAX_LISTED} de cada uno.",
 )
+@requiere_esquema
 def import_command(archivo: Path, skip_invalid: bool, errores: Path | None) -> None:
     """Importa el padrón desde un CSV UTF-8 con los encabezados del contrato.
 
@@ -116,6 +118,7 @@ def _open_report(path: Path, stack: contextlib.ExitStack) -> registry_import.Rep
 
 
 @registry_cli.command("stats")
+@requiere_esquema
 def stats_command() -> None:
     """Cuenta personas, afiliaciones por institución y tipo, y cuántas están vigentes."""
     stats = registry_stats.registry_stats(db.session())

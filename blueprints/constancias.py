@@ -176,7 +176,7 @@ def _emitir_imss(value: str, email: str) -> dict[str, Any]:
     except Exception:
         db.session.rollback()
         raise
-    log.info("Constancia emitida y enviada: %s", row.folio)
+    log.info("Constancia emitida; correo en cola: %s", row.folio)
     return _resultado_envio(row, email)
 
 
@@ -251,5 +251,5 @@ def reenviar() -> ResponseReturnValue:
         log.info("Reenvío rechazado, el botón ya se usó: %s", row.folio)
         usado = {"estado": "usado", "folio": row.folio, "entrega": row.entrega}
         return render_template(page, imss=usado), 409
-    log.info("Constancia reenviada: %s", row.folio)
+    log.info("Reenvío de constancia en cola: %s", row.folio)
     return render_template(page, imss={**_resultado_envio(row, leido.email), "reenviada": True})

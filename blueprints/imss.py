@@ -109,7 +109,7 @@ def _emitir(curp_value: str, nss_value: str, email: str) -> dict[str, Any]:
     except Exception:
         db.session.rollback()
         raise
-    log.info("Constancia emitida y enviada: %s", row.folio)
+    log.info("Constancia emitida; correo en cola: %s", row.folio)
     return _enviada(row, email)
 
 
@@ -164,7 +164,7 @@ def reenviar_vigencia() -> ResponseReturnValue:
         log.info("Reenvío rechazado, el botón ya se usó: %s", row.folio)
         usado = {"estado": "usado", "folio": row.folio, "entrega": row.entrega}
         return render_template(page, resultado=usado), 409
-    log.info("Constancia reenviada: %s", row.folio)
+    log.info("Reenvío de constancia en cola: %s", row.folio)
     return render_template(page, resultado=_enviada(row, leido.email, reenviada=True))
 
 

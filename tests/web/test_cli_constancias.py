@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from pypdf import PdfReader, PdfWriter
 
 from blueprints.constancias_servicio import servicio
@@ -76,6 +76,23 @@ def test_cli_makes_a_new_key(runner, tmp_path: Path) -> None:  # type: ignore[no
     assert kid in result.output
 
 
+def test_new_key_refuses_an_existing_file_and_a_missing_folder_in_spanish(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    existing = tmp_path / "en-uso.pem"
+    existing.write_bytes(b"la clave en uso")
+    result = runner.invoke(args=["constancias", "nueva-clave", "--salida", str(existing)])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert f"{existing} ya existe y no se sobrescribe" in result.output
+    assert existing.read_bytes() == b"la clave en uso"
+    # The docs' own example, /etc/portal/, on a server where no one made that folder yet.
+    missing = tmp_path / "portal" / "signing_key.pem"
+    result = runner.invoke(args=["constancias", "nueva-clave", "--salida", str(missing)])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert f"La carpeta {missing.parent} no existe" in result.output
+    assert not missing.parent.exists()
+
+
 def test_rotating_the_key_with_the_cli_keeps_old_documents_verifiable(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -92,15 +109,21 @@ def test_rotating_the_key_with_the_cli_keeps_old_documents_verifiable(
     assert "PRIVATE" not in public.stdout
     nueva = ["constancias", "nueva-clave", "--salida", str(new_key)]
     assert runner.invoke(args=nueva).exit_code == 0
-    after = make_app(
-        tmp_path / "c",
+    # The old public key in the instance's signing_keys_old/, or in SIGNING_OLD_PUBLIC_KEYS.
+    retired = tmp_path / "c" / "instance" / signing.OLD_KEYS_DIR
+    retired.mkdir(parents=True)
+    (retired / "clave-2026.pub.pem").write_text(public.stdout)
+    in_folder = make_app(tmp_path / "c", database_url, ENV={"SIGNING_KEY": str(new_key)})
+    in_env = make_app(
+        tmp_path / "d",
         database_url,
         ENV={"SIGNING_KEY": str(new_key), "SIGNING_OLD_PUBLIC_KEYS": public.stdout},
     )
     document = tmp_path / "doc.pdf"
     document.write_bytes(data)
-    checked = after.test_cli_runner().invoke(args=["constancias", "verificar", str(document)])
-    assert checked.exit_code == 0 and checked.output.startswith("auténtica"), checked.output
+    for after in (in_folder, in_env):
+        checked = after.test_cli_runner().invoke(args=["constancias", "verificar", str(document)])
+        assert checked.exit_code == 0 and checked.output.startswith("auténtica"), checked.output
     same = runner.invoke(args=["constancias", "clave-publica", str(old_key)])
     assert same.stdout == public.stdout
     missing = runner.invoke(args=["constancias", "clave-publica", str(tmp_path / "no.pem")])

@@ -151,6 +151,16 @@ def test_migrations_build_the_models_schema_on_postgresql(tmp_path: Path) -> Non
         admin.dispose()
 
 
+def test_seed_on_a_fresh_checkout_makes_the_schema_first(tmp_path: Path) -> None:
+    # The README's `DEMO_MODE=1 flask --app app demo seed ...`, before anything else was run.
+    url = f"sqlite:///{tmp_path}/fresh.sqlite3"
+    app = make_app(tmp_path, url)
+    result = app.test_cli_runner().invoke(args=["demo", "seed", "--count", "20", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert "CURP para probar" in result.output
+    assert _schema_diff(url) == []
+
+
 def test_prepare_migrates_seeds_once_and_prints_the_url(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/fresh.sqlite3"
     app = make_app(tmp_path, url)

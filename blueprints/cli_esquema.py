@@ -1,0 +1,54 @@
+"""The check shared by the CLI commands that read or write the database: on one that was never
+migrated (a fresh checkout, a new server) they would die with SQLAlchemy's «no such table»
+traceback instead of saying what to run."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import click
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
+
+from blueprints.extensions import db
+from domain.models import Base
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def tablas_faltantes() -> list[str]:
+    """The model tables the app's database lacks (all of them before `db upgrade`)."""
+    present = set(inspect(db.engine).get_table_names())
+    return sorted(set(Base.metadata.tables) - present)
+
+
+def requiere_esquema(command: Callable[P, R]) -> Callable[P, R]:
+    """Run ``command`` only on a migrated database; otherwise exit 1 saying how to migrate.
+
+    Goes right above the ``def``, below the group's ``.command()`` and its options, so that it
+    runs inside the app context the group sets up.
+    """
+
+    @functools.wraps(command)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            missing = tablas_faltantes()
+        except SQLAlchemyError:
+            # Unreachable rather than unmigrated: the command meets the same error and handles
+            # it as it always has (`outbox deliver --watch` waits for the database to return).
+            missing = []
+        if missing:
+            # The URL names the database, so a wrong DATABASE_URL or INSTANCE_PATH shows here.
+            url = db.engine.url.render_as_string(hide_password=True)
+            raise click.ClickException(
+                f"La base de datos ({url}) aún no tiene las tablas del portal, o le faltan las "
+                "de esta versión. Créalas primero con: flask --app app db upgrade\n"
+                "(En demostración, flask --app app demo prepare las crea y además carga los "
+                "datos ficticios.)"
+            )
+        return command(*args, **kwargs)
+
+    return checked
