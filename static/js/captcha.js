@@ -57,11 +57,27 @@ function enhance(group) {
   pow.setAttribute("aria-describedby", "ayuda-captcha-pow" + (error ? " error-captcha" : ""));
   pow.hidden = false;
   group.setAttribute("data-captcha-activo", "");
-  // If the proof of work cannot run here after all (no challenge, a blocked worker), the
-  // person gets the question back instead of a dead end.
+  const hint = pow.querySelector("#ayuda-captcha-pow");
+  const pending = hint && hint.textContent;
   widget.addEventListener("statechange", function (event) {
-    if (event.detail && event.detail.state === "error") restoreQuestion(group, pow, pregunta);
+    const state = event.detail && event.detail.state;
+    // If the proof of work cannot run here after all (no challenge, a blocked worker), the
+    // person gets the question back instead of a dead end.
+    if (state === "error") restoreQuestion(group, pow, pregunta);
+    // auto="onfocus" solves it while the person is still typing above, so the box is ticked
+    // before they reach it: the hint that asked them to tick it says so instead (a polite
+    // live region, read once per change), and says it again if the check expires.
+    const done = state === "verified";
+    const text = hint && (done ? hint.getAttribute("data-texto-verificado") : pending);
+    if (text && hint.textContent !== text) hint.textContent = text;
   });
+  // ALTCHA (3.2.2 has no option against it) takes a tap on the ticked box as "start over" and
+  // empties the solution, so a person doing as the hint said had the form refused for a check
+  // they had passed. Cancelling that click keeps the box ticked and the solution sent.
+  widget.addEventListener("click", function (event) {
+    const box = event.target.closest && event.target.closest("input[type=checkbox]");
+    if (box && widget.getState && widget.getState() === "verified") event.preventDefault();
+  }, true);
 }
 
 function moveId(input, id, scope) {

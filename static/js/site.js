@@ -123,4 +123,22 @@
   }
   document.addEventListener("htmx:sendError", sinConexion);
   document.addEventListener("htmx:responseError", sinConexion);
+  // The language link's `next` is the address the page was drawn for. An htmx step that pushes
+  // or replaces the address (the start page's questions, the FAQ search, the integration
+  // options) left it behind, so switching language dropped what the person had chosen: it
+  // follows the address bar instead. /idioma still accepts only a local path
+  // (blueprints/destino.py), so this adds nothing a crafted link could not already try.
+  function idiomaConDestino() {
+    var next = window.location.pathname + window.location.search;
+    document.querySelectorAll(".lang-switch a[href]").forEach(function (link) {
+      var url = new URL(link.href);
+      if (!url.searchParams.has("next")) return;
+      url.searchParams.set("next", next);
+      var same = url.origin === window.location.origin;
+      link.setAttribute("href", same ? url.pathname + url.search + url.hash : url.href);
+    });
+  }
+  // (Back and forward need nothing: the page htmx restores carries the links it had then.)
+  document.addEventListener("htmx:pushedIntoHistory", idiomaConDestino);
+  document.addEventListener("htmx:replacedInHistory", idiomaConDestino);
 })();

@@ -1,0 +1,79 @@
+"""The header's language link after htmx has changed the address: switching language keeps the
+step, the search or the options the person had reached."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def path_and_query(page: Any) -> str:
+    parts = urlsplit(page.url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def switch_to_english(page: Any) -> None:
+    page.locator(".lang-switch").get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_start_page_step_survives_the_switch(phone: Any, live_server: Any) -> None:
+    phone.goto(live_server.url + "/")
+    phone.get_by_label("Para probar que tengo servicio médico del IMSS o del ISSSTE").check()
+    phone.get_by_role("button", name="Continuar").click()
+    phone.get_by_label("Para una empresa o un patrón").check()
+    phone.get_by_role("button", name="Continuar").click()
+    expect(phone.get_by_role("heading", name="Lo que necesitas", exact=True)).to_be_visible()
+    expect(phone).to_have_url(re.compile(r"/\?para=tengo&paso=trabajo&trabajo=empresa$"))
+    step = path_and_query(phone)
+
+    switch_to_english(phone)
+    assert path_and_query(phone) == step
+    expect(phone.get_by_role("heading", name="What you need", exact=True)).to_be_visible()
+
+
+def test_a_step_back_is_the_one_kept(phone: Any, live_server: Any) -> None:
+    phone.goto(live_server.url + "/")
+    phone.get_by_label("Para probar que tengo servicio médico del IMSS o del ISSSTE").check()
+    phone.get_by_role("button", name="Continuar").click()
+    phone.get_by_label("Para una empresa o un patrón").check()
+    phone.get_by_role("button", name="Continuar").click()
+    expect(phone).to_have_url(re.compile(r"trabajo=empresa$"))
+    phone.go_back()  # htmx restores the previous step
+    expect(phone).to_have_url(re.compile(r"/\?paso=para&para=tengo$"))
+    expect(phone.locator("#pregunta-trabajo")).to_be_visible()
+
+    switch_to_english(phone)
+    assert path_and_query(phone) == "/?paso=para&para=tengo"
+
+
+def test_faq_search_survives_the_switch(phone: Any, live_server: Any) -> None:
+    phone.goto(live_server.url + "/preguntas-frecuentes")
+    phone.locator("#campo-q").press_sequentially("nss", delay=30)
+    expect(phone).to_have_url(re.compile(r"\?q=nss$"))  # htmx replaced the address
+
+    switch_to_english(phone)
+    assert path_and_query(phone) == "/preguntas-frecuentes?q=nss"
+    expect(phone.locator("#campo-q")).to_have_value("nss")
+
+
+def test_integration_options_survive_the_switch(phone: Any, live_server: Any) -> None:
+    phone.goto(live_server.url + "/integracion")
+    phone.locator("input[name=tema][value=dark]").check()
+    expect(phone).to_have_url(re.compile(r"tema=dark"))
+
+    switch_to_english(phone)
+    assert urlsplit(phone.url).path == "/integracion"
+    expect(phone.locator("input[name=tema][value=dark]")).to_be_checked()
+
+
+def test_the_link_still_works_where_htmx_changed_nothing(phone: Any, live_server: Any) -> None:
+    phone.goto(live_server.url + "/preguntas-frecuentes?q=correo")
+    switch_to_english(phone)
+    assert path_and_query(phone) == "/preguntas-frecuentes?q=correo"
