@@ -301,6 +301,10 @@ PATHS: dict[str, Any] = {
                 "404": problem_response("No auténtica: no hay constancia con ese folio y código"),
                 "422": problem_response("Folio o código ausente o mal escrito"),
                 "429": TOO_MANY,
+                "503": problem_response(
+                    "No se puede verificar por ahora: al portal le falta la clave con que se "
+                    "firmó (no quiere decir que sea falsa)"
+                ),
             },
         }
     },
@@ -315,6 +319,7 @@ PATHS: dict[str, Any] = {
                     {"type": "array", "items": {"$ref": "#/components/schemas/ClavePublica"}},
                 ),
                 "429": TOO_MANY,
+                "503": problem_response("El portal no tiene ninguna clave configurada"),
             },
         }
     },

@@ -36,9 +36,18 @@ def verificar_command(archivo: Path, claves: tuple[Path, ...]) -> None:
     if archivo.stat().st_size > MAX_FILE:
         click.echo("no auténtica: el archivo es demasiado grande para ser una constancia.")
         raise SystemExit(1)
-    extra = [k for path in claves for k in signing.parse_public_keys(path.read_text("utf-8"))]
-    keyring = servicio().keyring.plus(extra)
+    keyring = _claves(claves)
     result = sello.verificar_pdf(archivo.read_bytes(), keyring)
+    if result.clave_desconocida:
+        # A key we lack proves nothing either way: saying "no auténtica" would call a genuine
+        # document from before a rotation forged.
+        click.echo(
+            f"no verificada: el sello dice que lo firmó la clave {result.clave_desconocida}, "
+            "que no tenemos; sin ella no se puede saber si es auténtica ni si fue alterada.\n"
+            "  Si el portal firmó con esa clave antes de cambiarla, agrega su clave pública "
+            "(SIGNING_OLD_PUBLIC_KEYS, instance/signing_keys_old/ o --clave) y vuelve a verificar."
+        )
+        raise SystemExit(1)
     if not result.autentica:
         click.echo(f"no auténtica: {result.motivo}")
         raise SystemExit(1)
@@ -53,6 +62,24 @@ def verificar_command(archivo: Path, claves: tuple[Path, ...]) -> None:
         click.echo(f"  válida hasta: {campos['valida_hasta']}")
     click.echo(f"  clave: {campos.get('kid', '')}")
     click.echo("  El sello no dice si fue revocada: consulta /verificar con el folio y el código.")
+
+
+def _claves(archivos: tuple[Path, ...]) -> signing.KeyRing:
+    """The portal's keys and those in ``archivos``; a ClickException, not a traceback, for a
+    key that cannot be read."""
+    try:
+        keyring = servicio().keyring
+    except signing.SigningKeyInvalid as exc:
+        raise click.ClickException(f"No se pueden cargar las claves del portal. {exc}") from exc
+    extra: list[signing.RawPublicKey] = []
+    for path in archivos:
+        try:
+            extra.extend(signing.parse_public_keys(path.read_text("utf-8")))
+        except signing.SigningKeyInvalid as exc:
+            raise click.ClickException(f"{path}: {exc}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.ClickException(f"No se pudo leer {path} como PEM o base64.") from exc
+    return keyring.plus(extra)
 
 
 @constancias_cli.command("revocar")

@@ -62,6 +62,19 @@ class Servicio:
             signer = None
         return signing.KeyRing.of(signer, signing.load_old_keys(self.old_keys, self.instance))
 
+    def claves(self) -> signing.KeyRing:
+        """The keys that check seals; SigningKeyMissing when there is none at all.
+
+        An empty ring would call every genuine document "no auténtica" and publish an empty
+        list of keys, as if that were the truth rather than a portal set up without keys.
+        """
+        if not self.keyring.keys:
+            raise signing.SigningKeyMissing(
+                "No hay ninguna clave para verificar constancias: define SIGNING_KEY (y, tras "
+                "rotarla, SIGNING_OLD_PUBLIC_KEYS o instance/signing_keys_old/)."
+            )
+        return self.keyring
+
     @cached_property
     def renderer(self) -> Renderer:
         root = Path(self.app.root_path)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
@@ -11,13 +14,20 @@ from blueprints.destino import destino_seguro
 from blueprints.extensions import LANGUAGES, db, limiter
 from blueprints.parentescos import parentesco
 from blueprints.traduccion import traducir
-from domain import demo
+from domain import demo, migraciones
 
 bp = Blueprint("core", __name__)
 # Every page that shows a domain message (CURP explanation, NSS problems, demo cases) uses it.
 bp.add_app_template_filter(traducir, "traducir")
 # A beneficiary's relationship, as /oficina and the carnet page show it.
 bp.add_app_template_filter(parentesco, "parentesco")
+
+
+@bp.record_once
+def _revisiones(state: Any) -> None:
+    # Once per process: the scripts do not change under a running server.
+    versions = Path(state.app.root_path) / "migrations" / "versions"
+    state.app.extensions["migraciones"] = migraciones.leer(versions)
 
 
 @bp.get("/healthz")
@@ -28,6 +38,17 @@ def healthz() -> ResponseReturnValue:
     except SQLAlchemyError:
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
+    # A server deployed before `db upgrade` would pass a bare SELECT 1, and then fail on
+    # every page that reads a missing table or column.
+    try:
+        aplicadas = set(db.session.scalars(text("SELECT version_num FROM alembic_version")))
+    except SQLAlchemyError:  # no such table: never migrated
+        db.session.rollback()
+        aplicadas = set()
+    estado = current_app.extensions["migraciones"].estado(aplicadas)
+    if estado != "ok":
+        detail = "Faltan migraciones: corre flask --app app db upgrade."
+        return jsonify(status="error", database=estado, detail=detail), 503
     return jsonify(status="ok", database="ok")
 
 

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError, generate_csrf
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from blueprints.htmx_util import wants_fragment
@@ -209,16 +209,36 @@ def _sin_hacer(render: Callable[[], ResponseReturnValue]) -> Response:
     return response
 
 
-def handle_database_down(_exc: Exception) -> Response:
-    # Lost connection or server restarting: the pool's pre-ping recovers on its own; until then
-    # say so plainly. Nothing committed is lost, and an uncommitted change is rolled back.
+# What PostgreSQL says of a table, column, type or schema the code expects and the database
+# lacks (migrations not run, or one pending); SQLite says it with an OperationalError.
+ESQUEMA_DESFASADO = frozenset({"42P01", "42703", "42704", "3F000"})
+_MAX_CAUSA = 2000
+
+
+def handle_programming_error(exc: ProgrammingError) -> Response:
+    if getattr(exc.orig, "sqlstate", None) in ESQUEMA_DESFASADO:
+        return handle_database_down(exc)
+    return handle_unexpected(exc)  # our own SQL is wrong: a bug, not an outage
+
+
+def handle_database_down(exc: Exception) -> Response:
+    # Lost connection, server restarting, or a schema behind the code: the pool's pre-ping
+    # recovers from the first two on its own, `db upgrade` from the last; until then say so
+    # plainly. Nothing committed is lost, and an uncommitted change is rolled back.
     from blueprints.extensions import db
 
     try:
         db.session.rollback()
     except SQLAlchemyError:
         log.warning("No se pudo deshacer la transacción tras perder la base de datos")
-    log.error("Base de datos no disponible durante %s", request.url_rule or "(sin ruta)")
+    # The cause tells an outage from a missing table. Its text has the SQL but never the
+    # values: the engine hides parameters (app.py), and every log line is masked as well.
+    log.error(
+        "Base de datos no disponible durante %s: %s: %s",
+        request.url_rule or "(sin ruta)",
+        type(exc).__name__,
+        str(exc)[:_MAX_CAUSA],
+    )
     response = render_error(503, detail=_("El servicio no está disponible por el momento."))
     response.headers["Retry-After"] = "30"
     return response
@@ -259,6 +279,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(InterfaceError, handle_database_down)
+    app.register_error_handler(ProgrammingError, handle_programming_error)
     app.register_error_handler(Exception, handle_unexpected)
     from blueprints.extensions import db
 

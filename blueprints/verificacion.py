@@ -1,11 +1,15 @@
 """/verificar (type a folio and code, or arrive from the QR) and its JSON twin; /api/v1/claves.
 
 An unknown folio and a wrong code give the same answer, "no auténtica", in the same shape.
+A document the portal cannot check (no keys at all, or not the one that sealed it) is a 503
+that says so, never "no auténtica": a genuine document must not be called forged because of
+how the portal was set up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
@@ -15,11 +19,13 @@ from flask_babel import gettext as _
 
 from blueprints.api import cacheable
 from blueprints.constancias_servicio import ahora, servicio
-from blueprints.errors import problem
+from blueprints.errors import problem, render_error, wants_json
 from blueprints.extensions import csrf, db, limiter
-from domain import folios, verificacion
+from blueprints.htmx_util import wants_fragment
+from domain import folios, signing, verificacion
 
 bp = Blueprint("verificacion", __name__)
+log = logging.getLogger(__name__)
 csrf.exempt(bp)  # only GETs: nothing here acts on a session
 
 PAGE_LIMIT = "60 per minute"
@@ -29,6 +35,7 @@ NO_AUTENTICA_DETALLE = (
     "No hay ninguna constancia con ese folio y ese código. Revisa que los escribiste igual que "
     "en el documento."
 )
+NO_DISPONIBLE_DETALLE = "No podemos firmar ni verificar documentos en este momento."
 
 
 def _entrada(folio: str) -> tuple[str, str, dict[str, str]]:
@@ -49,7 +56,33 @@ def _entrada(folio: str) -> tuple[str, str, dict[str, str]]:
 
 
 def _verificar(folio: str, codigo: str) -> verificacion.Verificacion:
-    return verificacion.verificar(db.session, servicio().keyring, folio, codigo, ahora())
+    return verificacion.verificar(db.session, servicio().claves(), folio, codigo, ahora())
+
+
+@bp.errorhandler(verificacion.ClaveNoDisponible)
+@bp.errorhandler(signing.SigningKeyMissing)
+@bp.errorhandler(signing.SigningKeyInvalid)
+def _no_se_puede_verificar(exc: Exception) -> ResponseReturnValue:
+    # Here rather than the constancias blueprint's handler: its page speaks of issuing.
+    if isinstance(exc, verificacion.ClaveNoDisponible):
+        # The key id only: no folio, code or holder (the operator needs none of them to fix it).
+        log.error(
+            "No se puede verificar una constancia firmada con la clave %s: el portal no la "
+            "tiene. Agrega su clave pública a SIGNING_OLD_PUBLIC_KEYS o a "
+            "instance/signing_keys_old/.",
+            exc.kid,
+        )
+    else:  # fixed sentences and a key path: nothing personal
+        log.error("Verificación no disponible (%s): %s", type(exc).__name__, exc)
+    if wants_json() or wants_fragment():
+        response = render_error(503, detail=NO_DISPONIBLE_DETALLE)
+    else:
+        # posts_nothing: no form here, so no CSRF token and no session cookie for one.
+        page = render_template("verificacion/no_disponible.html", posts_nothing=True)
+        response = Response(page, status=503)
+    response.headers["Retry-After"] = "300"
+    response.cache_control.no_store = True
+    return response
 
 
 def _page(folio: str, codigo: str, errors: dict[str, str], **context: Any) -> str:
@@ -140,6 +173,6 @@ def api_claves() -> ResponseReturnValue:
             "public_key_pem": key.pem,
             "active": key.active,
         }
-        for key in servicio().keyring.keys
+        for key in servicio().claves().keys
     ]
     return cacheable(keys, max_age=3600)

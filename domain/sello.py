@@ -105,6 +105,9 @@ class ResultadoPdf:
     autentica: bool
     campos: dict[str, str]
     motivo: str
+    # The seal names a key the ring lacks: not checked, which is not the same as forged (a key
+    # retired without keeping its public half, or a portal without keys).
+    clave_desconocida: str = ""
 
 
 def verificar_pdf(pdf: bytes, keyring: KeyRing) -> ResultadoPdf:
@@ -112,9 +115,12 @@ def verificar_pdf(pdf: bytes, keyring: KeyRing) -> ResultadoPdf:
     sello = extraer(pdf)
     if sello is None:
         return ResultadoPdf(False, {}, "El archivo no contiene un sello de constancia legible.")
-    if sello.algoritmo != ALGORITHM or keyring.get(sello.kid) is None:
-        shown = "".join(ch for ch in sello.kid if ch.isascii() and ch.isalnum())[:16]
+    shown = "".join(ch for ch in sello.kid if ch.isascii() and ch.isalnum())[:16]
+    if sello.algoritmo != ALGORITHM:
         return ResultadoPdf(False, {}, f"El sello usa una clave desconocida ({shown}).")
+    if keyring.get(sello.kid) is None:
+        motivo = f"El sello usa una clave que no tenemos ({shown or 'sin identificador'})."
+        return ResultadoPdf(False, {}, motivo, clave_desconocida=shown or "?")
     if not keyring.verify(sello.kid, sello.datos, sello.firma):
         return ResultadoPdf(False, {}, "El sello digital no corresponde a los datos: fue alterado.")
     try:

@@ -220,8 +220,20 @@ def load_old_keys(old_public_keys: str, instance_path: Path) -> list[VerifyingKe
     """Retired public keys from ``instance/signing_keys_old/*.pem`` and SIGNING_OLD_PUBLIC_KEYS."""
     keys: list[VerifyingKey] = []
     folder = instance_path / OLD_KEYS_DIR
+    # Each error names its source: the operator has a variable and a folder of files to check.
     if folder.is_dir():
         for pem in sorted(folder.glob("*.pem")):
-            keys.extend(parse_public_keys(pem.read_text(encoding="utf-8")))
-    keys.extend(parse_public_keys(old_public_keys))
+            try:
+                text = pem.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise SigningKeyInvalid(f"No se pudo leer {pem} como PEM.") from exc
+            keys.extend(_parse_from(str(pem), text))
+    keys.extend(_parse_from("SIGNING_OLD_PUBLIC_KEYS", old_public_keys))
     return keys
+
+
+def _parse_from(source: str, text: str) -> list[VerifyingKey]:
+    try:
+        return parse_public_keys(text)
+    except SigningKeyInvalid as exc:
+        raise SigningKeyInvalid(f"{source}: {exc}") from exc

@@ -6,6 +6,11 @@ at all unless folio and code match a row of the ledger whose seal still verifies
 folio, a wrong code and a tampered row all give the same answer. Even then the holder's name
 is shown by its initials only.
 
+A document whose folio and code match a row sealed by a key the portal does not hold (a key
+rotated without publishing the old public key, or no key configured at all) is not judged:
+``ClaveNoDisponible`` says the portal cannot check it, which is its operator's problem, not a
+sign of forgery. Only the holder of that document's code can get that answer.
+
 Revocation is the only change the ledger accepts: the row keeps its data and seal and gains
 the time and reason, so verifying it afterwards says "revocada".
 
@@ -36,6 +41,14 @@ class FolioDesconocido(ConstanciaError):
 
 class YaRevocada(ConstanciaError):
     """The document was revoked before."""
+
+
+class ClaveNoDisponible(RuntimeError):
+    """The ledger holds the document, but not the key that sealed it: it cannot be checked."""
+
+    def __init__(self, kid: str) -> None:
+        super().__init__(f"Falta la clave pública {kid} para verificar constancias.")
+        self.kid = kid
 
 
 def enmascarar_nombre(nombre: str) -> str:
@@ -80,13 +93,16 @@ def verificar(
     """Check a folio and its code against the ledger and the seal.
 
     An unknown folio and a wrong code take the same path (one lookup, one constant-time
-    comparison) and give the same answer.
+    comparison) and give the same answer. ClaveNoDisponible when they match a row whose key
+    ``keyring`` lacks.
     """
     folio, codigo = normalizar_folio(folio), normalizar_codigo(codigo)
     row = session.get(Constancia, folio) if FOLIO_RE.match(folio) else None
     expected = row.codigo if row is not None else _SIN_CODIGO
     if not (hmac.compare_digest(expected.encode(), codigo.encode()) and row is not None):
         return NO_AUTENTICA
+    if keyring.get(row.clave_id) is None:
+        raise ClaveNoDisponible(row.clave_id)
     if not keyring.verify(row.clave_id, row.datos, row.firma):
         return NO_AUTENTICA
     tipo = POR_CLAVE.get(row.tipo)

@@ -147,3 +147,18 @@ def test_old_keys_are_published_from_folder_and_environment(tmp_path: Path) -> N
     assert ring.verify(old_raw.kid, DATA, signature)
     assert base64.b64decode(ring.keys[0].raw_base64) == base64.b64decode(current.public.raw_base64)
     assert ring.keys[1].pem.startswith("-----BEGIN PUBLIC KEY-----")
+
+
+def test_an_unreadable_old_key_is_refused_naming_where_it_is(tmp_path: Path) -> None:
+    # SigningKeyInvalid is what the portal turns into a 503 and the CLI into a plain error;
+    # anything else (a binary file read as text) would be a 500 or a traceback.
+    with pytest.raises(signing.SigningKeyInvalid, match=r"^SIGNING_OLD_PUBLIC_KEYS: .*base64"):
+        signing.load_old_keys("garbage", tmp_path)
+    folder = tmp_path / signing.OLD_KEYS_DIR
+    folder.mkdir()
+    (folder / "2025.pem").write_bytes(b"\xff\xfe binary, not a PEM")
+    with pytest.raises(signing.SigningKeyInvalid, match=r"2025\.pem"):
+        signing.load_old_keys("", tmp_path)
+    (folder / "2025.pem").write_text("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
+    with pytest.raises(signing.SigningKeyInvalid, match=r"2025\.pem: .*PEM legible"):
+        signing.load_old_keys("", tmp_path)

@@ -55,8 +55,31 @@ def test_unknown_folio_and_wrong_code_look_the_same(
     unknown = verificacion.verificar(session, ring, "NA-2026-999999", row.codigo, NOW)
     malformed = verificacion.verificar(session, ring, "x' OR 1=1 --", row.codigo, NOW)
     assert wrong == unknown == malformed == verificacion.NO_AUTENTICA
-    other_key = signing.KeyRing.of(signing.Signer.generate())
-    assert verificacion.verificar(session, other_key, row.folio, row.codigo, NOW).autentica is False
+    # The ring holds a key by that id, but not the one that sealed: the seal fails.
+    impostor = signing.PublicKey(signer.kid, signing.Signer.generate().public.key, active=True)
+    forged = verificacion.verificar(
+        session, signing.KeyRing((impostor,)), row.folio, row.codigo, NOW
+    )
+    assert forged == verificacion.NO_AUTENTICA
+
+
+def test_a_document_sealed_with_a_key_the_ring_lacks_is_unchecked_not_forged(
+    session: Session, signer: signing.Signer
+) -> None:
+    # A rotation without the old public key, or a portal without keys: the document is
+    # genuine, and calling it "no auténtica" would say otherwise.
+    row = constancias_sin_derecho.emitir_no_afiliacion(
+        session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
+    )
+    session.commit()
+    for ring in (signing.KeyRing.of(signing.Signer.generate()), signing.KeyRing(())):
+        with pytest.raises(verificacion.ClaveNoDisponible) as raised:
+            verificacion.verificar(session, ring, row.folio, row.codigo, NOW)
+        assert raised.value.kid == signer.kid
+        # Only the holder of the code learns that much: no oracle for folios.
+        wrong = verificacion.verificar(session, ring, row.folio, "0" * 12, NOW)
+        unknown = verificacion.verificar(session, ring, "NA-2026-999999", row.codigo, NOW)
+        assert wrong == unknown == verificacion.NO_AUTENTICA
 
 
 def test_a_tampered_ledger_row_is_not_authentic(session: Session, signer: signing.Signer) -> None:

@@ -58,9 +58,52 @@ def test_cli_accepts_keys_from_a_file(tmp_path: Path, database_url: str) -> None
     document = tmp_path / "doc.pdf"
     document.write_bytes(data)
     runner = second.test_cli_runner()
-    assert runner.invoke(args=["constancias", "verificar", str(document)]).exit_code == 1
+    # A key this portal lacks proves nothing either way: not "no auténtica", and what to do.
+    lacking = runner.invoke(args=["constancias", "verificar", str(document)])
+    assert lacking.exit_code == 1 and lacking.output.startswith("no verificada"), lacking.output
+    assert "no auténtica" not in lacking.output and "--clave" in lacking.output
     with_key = runner.invoke(args=["constancias", "verificar", str(document), "--clave", str(key)])
     assert with_key.exit_code == 0, with_key.output
+
+
+def test_cli_says_which_key_it_lacks(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
+    data, _ = download(client)
+    document = tmp_path / "doc.pdf"
+    document.write_bytes(data)
+    kid = kid_of(app)
+    other = make_app(
+        tmp_path / "otra", f"sqlite:///{tmp_path}/otra.sqlite3", ENV={"DEMO_MODE": "0"}
+    )
+    result = other.test_cli_runner().invoke(args=["constancias", "verificar", str(document)])
+    assert result.exit_code == 1 and kid in result.output.splitlines()[0], result.output
+
+
+def test_cli_refuses_unreadable_keys_plainly(
+    app: Flask, client: FlaskClient, tmp_path: Path, database_url: str
+) -> None:
+    data, _ = download(client)
+    document = tmp_path / "doc.pdf"
+    document.write_bytes(data)
+    env = {"SIGNING_OLD_PUBLIC_KEYS": "garbage"}
+    broken = make_app(tmp_path / "rota", database_url, ENV=env).test_cli_runner()
+    result = broken.invoke(args=["constancias", "verificar", str(document)])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1, result.exception
+    assert "Error: No se pueden cargar las claves del portal." in result.output
+    assert "SIGNING_OLD_PUBLIC_KEYS" in result.output
+    binary, junk = tmp_path / "clave.bin", tmp_path / "clave.txt"
+    binary.write_bytes(b"\xff\xfe\x00")
+    junk.write_text("no es una clave")
+    runner = app.test_cli_runner()
+    for path in (binary, junk):
+        args = ["constancias", "verificar", str(document), "--clave", str(path)]
+        result = runner.invoke(args=args)
+        assert isinstance(result.exception, SystemExit) and result.exit_code == 1, result.exception
+        assert result.output.startswith("Error: ") and str(path) in result.output
+
+
+def kid_of(app: Flask) -> str:
+    with app.app_context():
+        return servicio().signer.kid
 
 
 def servicio_key_pem(app: Flask) -> str:

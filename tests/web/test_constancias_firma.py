@@ -20,7 +20,9 @@ def test_without_a_key_outside_demo_mode_nothing_is_issued(
     response = client.post("/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN})
     assert response.status_code == 503 and "No podemos firmar documentos" in body(response)
     assert ledger(app) == [] and not (tmp_path / "instance" / signing.KEY_FILE).exists()
-    assert client.get("/api/v1/claves").get_json() == []
+    # docs/despliegue.md, section 3: without a key, the keys are unavailable, not "none".
+    keys = client.get("/api/v1/claves")
+    assert keys.status_code == 503 and keys.mimetype == "application/problem+json"
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.models import Base
-from tests.conftest import PG_URL, make_app, service_missing, truncate_all
+from tests.conftest import PG_URL, create_schema, make_app, service_missing, truncate_all
 
 HOSTILE = [
     "",
@@ -103,13 +102,13 @@ def fuzz_app(
     if request.param == "sqlite":
         url = f"sqlite:///{tmp / 'fuzz.sqlite3'}"
         engine = sa.create_engine(url)
-        Base.metadata.create_all(engine)
+        create_schema(engine)
         engine.dispose()
     else:
         if not PG_URL:
             service_missing("PostgreSQL (TEST_DATABASE_URL)")
         engine = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-        Base.metadata.create_all(engine)
+        create_schema(engine)
         truncate_all(engine)
         engine.dispose()
         url = PG_URL
