@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, render_template, request
+from flask import (
+    Flask,
+    before_render_template,
+    current_app,
+    render_template,
+    request,
+    template_rendered,
+)
 from flask_cors import cross_origin
 from markupsafe import Markup
 
@@ -56,9 +63,12 @@ def fragment_for(page: str, fragment: str, **context: Any) -> str:
 
     htmx takes a <title> at a fragment's top level out of the swap and makes it the document's
     title, so "Error: " comes with the errors a swap draws and goes with them, as on a full page
-    (GOV.UK). The title is the page's own block, so it is written once, in the page.
+    (GOV.UK). The title is the page's own block, so it is written once, in the page. Both are
+    rendered from one context: the context processors run once per swap, not once per render.
     """
-    return str(page_title(page, **context)) + render_template(fragment, **context)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.update_template_context(context)
+    return str(_title(app, page, context)) + _render(app, fragment, context)
 
 
 def page_title(page: str, **context: Any) -> Markup:
@@ -68,13 +78,31 @@ def page_title(page: str, **context: Any) -> Markup:
     not names the page imports for its body. A page without a title block of its own gets no
     <title>, so the swap leaves the document's as it is.
     """
-    template = current_app.jinja_env.get_template(page)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.update_template_context(context)
+    return _title(app, page, context)
+
+
+def _title(app: Flask, page: str, context: dict[str, Any]) -> Markup:
+    """``page``'s <title> from a context the processors already filled."""
+    template = app.jinja_env.get_template(page)
     block = template.blocks.get("title")
     if block is None:
         return Markup("")
-    current_app.update_template_context(context)
     title = Markup("".join(block(template.new_context(context))))  # noqa: S704 - rendered by Jinja
     return Markup("<title>{}</title>\n").format(titulo_completo(title))
+
+
+def _render(app: Flask, name: str, context: dict[str, Any]) -> str:
+    """flask.render_template for a context the processors already filled: the same template
+    signals (what tests and instrumentation listen to), without filling it again."""
+    template = app.jinja_env.get_template(name)
+    before_render_template.send(
+        app, _async_wrapper=app.ensure_sync, template=template, context=context
+    )
+    html = template.render(context)
+    template_rendered.send(app, _async_wrapper=app.ensure_sync, template=template, context=context)
+    return html
 
 
 def for_other_origins(view: Callable[..., Any]) -> Callable[..., Any]:
