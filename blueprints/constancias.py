@@ -27,7 +27,7 @@ from blueprints.constancias_servicio import (
 )
 from blueprints.errors import confirmar_sin_token, enviado, render_error, wants_json
 from blueprints.extensions import db, limiter
-from blueprints.htmx_util import fragment_for, swap_target, wants_fragment
+from blueprints.htmx_util import fragment_for, swap_target, swaps_land_on, wants_fragment
 from domain import (
     constancia_tipos,
     constancias,
@@ -107,6 +107,9 @@ def no_afiliacion() -> ResponseReturnValue:
     # Errors, or a form that asked for everything: the form and the answer, in their place.
     fragment = fragment_for(page, "constancias/_no_afiliacion.html", **context)
     return fragment, {"HX-Retarget": "#tramite", "HX-Reswap": "innerHTML"}
+
+
+swaps_land_on("constancias/no_afiliacion.html", "constancias.no_afiliacion")
 
 
 @confirmar_sin_token(

@@ -31,7 +31,7 @@ from blueprints.cuenta_limites import contar
 from blueprints.cuenta_sin_cuenta import enviar_sin_pendiente, mirar_cupo
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
-from blueprints.htmx_util import wants_fragment
+from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
 from blueprints.secretos import secretos
 from domain import accounts, contrasenas, tokens
 from domain.curp import today_in_mexico
@@ -137,13 +137,25 @@ def revisar_campo(campo: str) -> ResponseReturnValue:
     if not wants_fragment():
         return see_other(".registro")
     form = form_values(accounts.FIELDS)
-    if campo == "curp":
-        error = accounts.curp_problem(form["curp"])[1]
-    else:
+    curp_error = accounts.curp_problem(form["curp"])[1]
+    errors = {"curp": curp_error} if curp_error else {}
+    if campo == "password":
         names = (form["nombre"], form["primer_apellido"], form["segundo_apellido"])
         error = contrasenas.password_problem(form["password"], form["curp"], names)
-    errors = {campo: error} if error else {}
-    return render_template(f"cuenta/_campo_{campo}.html", form=form, errors=errors, eco=True)
+        errors = {"password": error} if error else {}
+        if curp_error and form["curp"].strip():
+            # Its fragment reads only its own message; the CURP's (sent along, and drawn by the
+            # CURP's own check once typed) keeps "Error: " in the title too.
+            errors["curp"] = curp_error
+    # The page's title comes along: "Error: " while the page shows a message, and gone with it.
+    resumen = request.form.get("resumen") == "1"
+    return fragment_for(
+        "cuenta/registro.html", f"cuenta/_campo_{campo}.html",
+        form=form, errors=errors, eco=True, resumen=resumen,
+    )  # fmt: skip
+
+
+swaps_land_on("cuenta/registro.html", "cuenta.revisar_campo")
 
 
 # --- A new activation link -------------------------------------------------------------------

@@ -17,6 +17,7 @@ from blueprints.htmx_util import (
     fragment_for,
     opened_as_page,
     swap_target,
+    swaps_land_on,
     trigger_name,
     wants_fragment,
 )
@@ -109,6 +110,10 @@ def check() -> ResponseReturnValue:
     return html, {"Vary": "HX-Target"}
 
 
+# The check inside a guide (#resultado-curp) leaves the guide's title, alerts included.
+swaps_land_on(PAGE, "curp.check", targets=frozenset({"revision", "resultado"}))
+
+
 @bp.get("/curp/resultado")
 @for_other_origins
 @limiter.limit(CHECK_LIMIT)
@@ -145,6 +150,9 @@ def generate() -> ResponseReturnValue:
     # showing errors asks for everything, which clears them).
     fragment = fragment_for("curp/generate.html", "curp/_calculo.html", **context)
     return fragment, {"HX-Retarget": "#calculo", "HX-Reswap": "innerHTML"}
+
+
+swaps_land_on("curp/generate.html", "curp.generate")
 
 
 def _generate_context(

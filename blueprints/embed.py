@@ -37,7 +37,7 @@ from werkzeug.exceptions import HTTPException
 from blueprints.curp import check_context, submitted_curp
 from blueprints.errors import cuanto_esperar, problem
 from blueprints.extensions import LANGUAGES, db, limiter
-from blueprints.htmx_util import page_or_fragment
+from blueprints.htmx_util import page_or_fragment, swaps_land_on
 from blueprints.mail import url_publica
 from blueprints.security import embeddable, mark_embeddable
 from domain import curp, registry
@@ -343,3 +343,6 @@ def index() -> ResponseReturnValue:
         frame_ancestors=current_app.extensions["settings"].embed_allowed_origins,
         lookup=lookup_enabled(),
     )
+
+
+swaps_land_on("integracion/index.html", "integracion.index")

@@ -25,7 +25,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from blueprints.htmx_util import wants_fragment
+from blueprints.htmx_util import alert_title, wants_fragment
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,8 @@ def render_error(status: int, template: str = "errors/error.html", **context: ob
             # puts it in the page's forms), so sending again works and nothing is retyped. Only
             # this page's own scripts can read it: htmx's header cannot cross origins.
             headers["HX-Trigger"] = json.dumps({"token-renovado": {"token": generate_csrf()}})
-        html = render_template(
+        # The page stays, now showing an error: its title says so, as a page with errors does.
+        html = str(alert_title()) + render_template(
             "errors/_aviso.html", status=status, title=title, kind=kind, **context
         )
         return Response(html, status=status, headers=headers)

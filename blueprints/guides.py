@@ -35,6 +35,7 @@ from blueprints.htmx_util import (
     for_other_origins,
     opened_as_page,
     page_or_fragment,
+    swaps_land_on,
     wants_fragment,
 )
 from blueprints.templating import current_lang
@@ -142,24 +143,33 @@ def with_vary(body: str) -> Response:
 # --- Routes --------------------------------------------------------------------------------
 
 
-@bp.get("/")
-def index() -> ResponseReturnValue:
+def index_meta() -> dict[str, str]:
     description = _(
         "Elige la constancia del IMSS o del ISSSTE que necesitas y pídela en línea, gratis. "
         "Te decimos qué necesitas y cuánto tarda."
     )
-    meta = page_meta(_("¿Qué documento necesitas?"), description, "/", "website")
+    return page_meta(_("¿Qué documento necesitas?"), description, "/", "website")
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
     body = page_or_fragment(
         "guides/index.html",
         "guides/_eleccion.html",
         paso=elegir(request.args),
-        meta=meta,
+        meta=index_meta(),
         documentos=DOCUMENTOS.values(),
         pages=guide_site().library.pages,
         oob=wants_fragment(),
         arbol=arbol() if is_frozen() else None,
     )
     return with_vary(body)
+
+
+# An alert's title: the first question's, which asks nothing yet (its error is the alert's).
+swaps_land_on(
+    "guides/index.html", "guides.index", context=lambda: {"paso": elegir({}), "meta": index_meta()}
+)
 
 
 @bp.get("/guias/<slug>")
@@ -223,19 +233,27 @@ def faq() -> ResponseReturnValue:
         abort(404)
     q = request.args.get("q", "")[:100]
     entries = site.library.search_faq(q)
-    # Not page_or_fragment(): its first parameter is also called "page".
-    fragment = wants_fragment()
-    body = render_template(
-        "guides/_faq_results.html" if fragment else "guides/faq.html",
+    # The page's title comes with the results, so one after an alert (a limit) takes its
+    # "Error: " away.
+    body = page_or_fragment(
+        "guides/faq.html",
+        "guides/_faq_results.html",
         page=page,
         q=q,
         entries=entries,
         conteo=count_message(len(entries), q),
-        oob=fragment,
+        oob=wants_fragment(),
         jsonld=site.faq_jsonld,
         meta=page_meta(page.title, page.description, page.url, "website"),
     )
     return with_vary(body)
+
+
+swaps_land_on(
+    "guides/faq.html",
+    "guides.faq",
+    context=lambda: {"page": guide_site().library.by_url("/preguntas-frecuentes")},
+)
 
 
 @bp.get("/preguntas-frecuentes/buscar")

@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, render_template, request
+from flask import (
+    Flask,
+    before_render_template,
+    current_app,
+    render_template,
+    request,
+    template_rendered,
+)
+from flask_babel import gettext
 from flask_cors import cross_origin
 from markupsafe import Markup
 
@@ -44,37 +52,93 @@ def swap_target() -> str | None:
     return htmx.target if wants_fragment() else None
 
 
-def page_or_fragment(page: str, fragment: str, **context: Any) -> str:
+def page_or_fragment(page: str, fragment: str, /, **context: Any) -> str:
     """Render the fragment for an htmx swap and the whole page otherwise (same context)."""
     if wants_fragment():
         return fragment_for(page, fragment, **context)
     return render_template(page, **context)
 
 
-def fragment_for(page: str, fragment: str, **context: Any) -> str:
+def fragment_for(page: str, fragment: str, /, **context: Any) -> str:
     """The fragment an htmx swap puts into ``page``, led by the <title> that page would have now.
 
     htmx takes a <title> at a fragment's top level out of the swap and makes it the document's
     title, so "Error: " comes with the errors a swap draws and goes with them, as on a full page
-    (GOV.UK). The title is the page's own block, so it is written once, in the page.
+    (GOV.UK). The title is the page's own block, so it is written once, in the page. Both are
+    rendered from one context: the context processors run once per swap, not once per render.
     """
-    return str(page_title(page, **context)) + render_template(fragment, **context)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.update_template_context(context)
+    return str(_title(app, page, context)) + _render(app, fragment, context)
 
 
-def page_title(page: str, **context: Any) -> Markup:
+def page_title(page: str, /, **context: Any) -> Markup:
     """``<title>`` as ``page`` renders it with ``context``.
 
     Only the page's own title block is rendered: it may use the context and the globals, but
     not names the page imports for its body. A page without a title block of its own gets no
     <title>, so the swap leaves the document's as it is.
     """
-    template = current_app.jinja_env.get_template(page)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.update_template_context(context)
+    return _title(app, page, context)
+
+
+def _title(app: Flask, page: str, context: dict[str, Any], error: bool = False) -> Markup:
+    """``page``'s <title> from a context the processors already filled; ``error`` puts GOV.UK's
+    "Error: " first, for an alert drawn over the page (its block knows only its own errors)."""
+    template = app.jinja_env.get_template(page)
     block = template.blocks.get("title")
     if block is None:
         return Markup("")
-    current_app.update_template_context(context)
     title = Markup("".join(block(template.new_context(context))))  # noqa: S704 - rendered by Jinja
+    if error:
+        title = Markup("{} {}").format(gettext("Error:"), title)
     return Markup("<title>{}</title>\n").format(titulo_completo(title))
+
+
+def _render(app: Flask, name: str, context: dict[str, Any]) -> str:
+    """flask.render_template for a context the processors already filled: the same template
+    signals (what tests and instrumentation listen to), without filling it again."""
+    template = app.jinja_env.get_template(name)
+    before_render_template.send(
+        app, _async_wrapper=app.ensure_sync, template=template, context=context
+    )
+    html = template.render(context)
+    template_rendered.send(app, _async_wrapper=app.ensure_sync, template=template, context=context)
+    return html
+
+
+# Where each htmx endpoint's swaps land: page, what its title block needs, and the page's own
+# HX-Targets (None: all). An alert drawn over the page (a limit, an expired form, a failure:
+# blueprints/errors.py) is not the endpoint's answer, so it learns the page from here.
+_SWAP_PAGES: dict[str, tuple[str, Callable[[], dict[str, Any]], frozenset[str] | None]] = {}
+
+
+def swaps_land_on(
+    page: str,
+    *endpoints: str,
+    context: Callable[[], dict[str, Any]] = dict,
+    targets: frozenset[str] | None = None,
+) -> None:
+    """Register ``page`` as the one ``endpoints``' htmx swaps land on. ``targets``: for an
+    endpoint that also answers swaps into other pages (the CURP check inside a guide), the
+    regions that are this page's."""
+    _SWAP_PAGES.update(dict.fromkeys(endpoints, (page, context, targets)))
+
+
+def alert_title() -> Markup:
+    """The <title> of an alert answering this htmx request: its page's with "Error: " first,
+    which the page's next swap takes away again. Nothing for a page not known here: the document
+    keeps its title, and no later swap is left to clear one."""
+    found = _SWAP_PAGES.get(request.endpoint or "")
+    if found is None or (found[2] is not None and swap_target() not in found[2]):
+        return Markup("")
+    page, title_context, _targets = found
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    context = title_context()
+    app.update_template_context(context)
+    return _title(app, page, context, error=True)
 
 
 def for_other_origins(view: Callable[..., Any]) -> Callable[..., Any]:

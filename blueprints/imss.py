@@ -30,7 +30,7 @@ from blueprints.constancias_servicio import (
 )
 from blueprints.errors import confirmar_sin_token, desde_otro_sitio, enviado
 from blueprints.extensions import db, limiter
-from blueprints.htmx_util import fragment_for, wants_fragment
+from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
 from blueprints.mail import queue_email
 from domain import (
     constancia_tipos,
@@ -139,6 +139,9 @@ def vigencia() -> ResponseReturnValue:
     return responder(page, fragment, status, resultado=resultado, **context)
 
 
+swaps_land_on("imss/vigencia.html", "imss.vigencia")
+
+
 @confirmar_sin_token("imss.vigencia", otros_sitios=True)
 def _confirmar_vigencia() -> ResponseReturnValue:
     form = {"curp": enviado("curp"), "nss": enviado("nss"), "email": enviado("email")}
@@ -229,6 +232,9 @@ def consulta_nss() -> ResponseReturnValue:
     log.info("Consulta de NSS atendida")  # the same line whatever the answer
     return responder(page, fragment, 200, form={}, errors={}, report=None,
                      entrega=mask_email(email))  # fmt: skip
+
+
+swaps_land_on("imss/nss.html", "imss.consulta_nss")
 
 
 @confirmar_sin_token("imss.consulta_nss")

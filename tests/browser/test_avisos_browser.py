@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_axe_violations
 from tests.browser.test_constancias_browser import example
@@ -32,6 +33,7 @@ def test_an_expired_form_says_so_in_place_and_keeps_the_curp(
     heading = phone.locator("#aviso h2")
     heading.wait_for()
     assert heading.inner_text() == "El formulario caducó"
+    expect(phone).to_have_title("Error: Constancia de No Afiliación al ISSSTE · Derechohabiencia")
     assert phone.url.endswith("/constancias/no-afiliacion")  # no navigation, nothing lost
     assert phone.get_by_label("CURP").input_value() == curp
     assert phone.evaluate("document.activeElement.closest('#aviso') !== null")

@@ -98,6 +98,7 @@ def test_from_registration_to_the_signed_in_home(
     phone.locator("#campo-curp").fill(persona["curp"])
     phone.locator("#campo-nombre").focus()
     expect(phone.locator("#error-curp")).to_have_count(0)
+    expect(phone).to_have_title("Error: Crea tu cuenta · Derechohabiencia")  # the summary stays
 
     phone.locator("#campo-nombre").fill(persona["nombre"])
     phone.locator("#campo-primer_apellido").fill(persona["primer_apellido"])

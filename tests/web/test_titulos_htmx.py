@@ -58,6 +58,9 @@ CASES = [
     ("post", "/imss/nss", {"curp": ""}, "tramite", True),
     ("get", "/?para=tengo&paso=trabajo", None, "eleccion", True),
     ("get", "/?para=tengo&trabajo=gobierno", None, "eleccion", False),
+    # After an alert (a limit: tests/web/test_titulos_avisos.py), the results take "Error: " away.
+    ("get", "/preguntas-frecuentes?q=curp", None, "resultados-faq", False),
+    ("get", "/preguntas-frecuentes?q=zzzz", None, "resultados-faq", False),  # none: no error
 ]
 
 
@@ -123,3 +126,42 @@ def test_a_page_without_a_title_block_of_its_own_leaves_the_document_s(app: Flas
 
 
 SIN_TITULO = '{% extends "base.html" %}{% block content %}{% endblock %}'
+
+
+# The registration page's inline checks: the page's title as it reads with what the page then
+# shows. The password's check is sent the CURP too; a page showing the error summary of its last
+# submission (``resumen``, sent back by each check) keeps "Error: " whatever a field says.
+REGISTRO = "Crea tu cuenta · Derechohabiencia"
+REVISAR = [
+    ("curp", {"curp": "PXNE66"}, True),
+    ("curp", {"curp": VALID}, False),
+    ("curp", {"curp": VALID, "resumen": "1"}, True),
+    ("password", {"password": "una frase para mi cuenta", "curp": VALID}, False),
+    ("password", {"password": "password", "curp": VALID}, True),
+    ("password", {"password": "una frase para mi cuenta", "curp": "PXNE66"}, True),
+    ("password", {"password": "una frase para mi cuenta", "curp": ""}, False),
+    ("password", {"password": "una frase para mi cuenta", "resumen": "1"}, True),
+]
+
+
+@pytest.mark.parametrize(("campo", "form", "error"), REVISAR)
+def test_a_field_check_brings_the_registration_page_s_title(
+    client: FlaskClient, campo: str, form: dict[str, str], error: bool
+) -> None:
+    url = f"/cuenta/registro/revisar/{campo}"
+    response = client.post(url, data=form, headers={**HX, "HX-Target": f"grupo-{campo}"})
+    assert fragment_title(response) == ("Error: " if error else "") + REGISTRO
+    [field] = lxml_html.fragment_fromstring(
+        response.get_data(as_text=True).split("</title>", 1)[1], create_parent=True
+    ).xpath(f'//input[@name="{campo}"]')
+    assert (field.get("hx-vals") == '{"resumen": "1"}') is ("resumen" in form)
+    assert "resumen" in field.get("hx-params").split(",")
+
+
+def test_the_page_with_an_error_summary_tells_its_checks(client: FlaskClient) -> None:
+    def checks(response: Any) -> list[str | None]:
+        doc = lxml_html.fromstring(response.get_data(as_text=True))
+        return [i.get("hx-vals") for i in doc.xpath("//input[@hx-post]")]
+
+    assert checks(client.get("/cuenta/registro")) == [None, None]
+    assert checks(client.post("/cuenta/registro", data={})) == ['{"resumen": "1"}'] * 2
