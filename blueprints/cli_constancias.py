@@ -85,7 +85,7 @@ def _claves(archivos: tuple[Path, ...]) -> signing.KeyRing:
 @constancias_cli.command("revocar")
 @click.argument("folio")
 @click.option("--motivo", required=True, help="Por qué deja de ser válida (queda en el registro).")
-@requiere_esquema
+@requiere_esquema("constancia")
 def revocar_command(folio: str, motivo: str) -> None:
     """Marca una constancia como revocada; la verificación lo dirá desde ese momento."""
     try:

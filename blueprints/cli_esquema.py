@@ -5,7 +5,7 @@ traceback instead of saying what to run."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import ParamSpec, TypeVar
 
 import click
@@ -19,36 +19,42 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def tablas_faltantes() -> list[str]:
-    """The model tables the app's database lacks (all of them before `db upgrade`)."""
+def tablas_faltantes(tablas: Iterable[str] | None = None) -> list[str]:
+    """Which of ``tablas`` (by default, all the models') the app's database lacks."""
     present = set(inspect(db.engine).get_table_names())
-    return sorted(set(Base.metadata.tables) - present)
+    return sorted(set(Base.metadata.tables if tablas is None else tablas) - present)
 
 
-def requiere_esquema(command: Callable[P, R]) -> Callable[P, R]:
-    """Run ``command`` only on a migrated database; otherwise exit 1 saying how to migrate.
+def requiere_esquema(*tablas: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Run the command only when the database has ``tablas`` (those it uses); otherwise exit 1
+    saying how to migrate.
 
-    Goes right above the ``def``, below the group's ``.command()`` and its options, so that it
-    runs inside the app context the group sets up.
+    Only the command's own tables: a server restarted on new code before `db upgrade` keeps
+    its delivery worker running, as /healthz keeps the servers in the balancer, while a table
+    of the new version is missing. Goes right above the ``def``, below the group's
+    ``.command()`` and its options, so that it runs inside the app context the group sets up.
     """
 
-    @functools.wraps(command)
-    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            missing = tablas_faltantes()
-        except SQLAlchemyError:
-            # Unreachable rather than unmigrated: the command meets the same error and handles
-            # it as it always has (`outbox deliver --watch` waits for the database to return).
-            missing = []
-        if missing:
-            # The URL names the database, so a wrong DATABASE_URL or INSTANCE_PATH shows here.
-            url = db.engine.url.render_as_string(hide_password=True)
-            raise click.ClickException(
-                f"La base de datos ({url}) aún no tiene las tablas del portal, o le faltan las "
-                "de esta versión. Créalas primero con: flask --app app db upgrade\n"
-                "(En demostración, flask --app app demo prepare las crea y además carga los "
-                "datos ficticios.)"
-            )
-        return command(*args, **kwargs)
+    def decorate(command: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(command)
+        def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                missing = tablas_faltantes(tablas)
+            except SQLAlchemyError:
+                # Unreachable rather than unmigrated: the command meets the same error and
+                # handles it as it always has (`outbox deliver --watch` waits for the database).
+                missing = []
+            if missing:
+                # The URL names the database, so a wrong DATABASE_URL or INSTANCE_PATH shows.
+                url = db.engine.url.render_as_string(hide_password=True)
+                raise click.ClickException(
+                    f"La base de datos ({url}) aún no tiene las tablas del portal, o le faltan "
+                    "las de esta versión. Créalas primero con: flask --app app db upgrade\n"
+                    "(En demostración, flask --app app demo prepare las crea y además carga los "
+                    "datos ficticios.)"
+                )
+            return command(*args, **kwargs)
 
-    return checked
+        return checked
+
+    return decorate

@@ -53,7 +53,7 @@ def _summary(report: outbox.DeliveryReport) -> str:
     show_default=True,
     help="Correos como máximo por revisión.",
 )
-@requiere_esquema
+@requiere_esquema("correo")
 def deliver_command(watch: bool, interval: float, limit: int) -> None:
     """Entrega los correos pendientes (SMTP con MAIL_SERVER; si no, archivos .eml)."""
     transport = mail.transport(current_app._get_current_object())  # type: ignore[attr-defined]
@@ -89,7 +89,7 @@ def deliver_command(watch: bool, interval: float, limit: int) -> None:
     show_default=True,
     help="Solo los correos creados en estas últimas horas.",
 )
-@requiere_esquema
+@requiere_esquema("correo")
 def retry_command(horas: int) -> None:
     """Vuelve a poner en espera los correos que agotaron sus intentos (tras corregir lo que los
     detuvo). Los que el servidor rechazó para siempre no vuelven."""

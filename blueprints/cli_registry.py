@@ -47,7 +47,7 @@ def _size(path: Path) -> int:
     help="Escribe aquí cada error y aviso (linea, columna, tipo, mensaje); en pantalla se "
     f"muestran solo los primeros {registry_import.MAX_LISTED} de cada uno.",
 )
-@requiere_esquema
+@requiere_esquema("persona", "afiliacion")
 def import_command(archivo: Path, skip_invalid: bool, errores: Path | None) -> None:
     """Importa el padrón desde un CSV UTF-8 con los encabezados del contrato.
 
@@ -118,7 +118,7 @@ def _open_report(path: Path, stack: contextlib.ExitStack) -> registry_import.Rep
 
 
 @registry_cli.command("stats")
-@requiere_esquema
+@requiere_esquema("persona", "afiliacion")
 def stats_command() -> None:
     """Cuenta personas, afiliaciones por institución y tipo, y cuántas están vigentes."""
     stats = registry_stats.registry_stats(db.session())
