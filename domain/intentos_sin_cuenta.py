@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from domain import bloqueo
 from domain.models import IntentoSinCuenta
@@ -45,7 +46,15 @@ def claves(secret_keys: Sequence[str], curp: str) -> list[str]:
 
 def estado(session: Session, keys: Sequence[str]) -> bloqueo.Intentos:
     """The failures and any lock of the CURP whose ``claves`` are ``keys``."""
-    fila = _fila(session, keys)
+    # Values, not a row object: a row kept in the session would go stale if a purge deleted
+    # it before this request records its failure.
+    query = select(
+        IntentoSinCuenta.fallidos,
+        IntentoSinCuenta.primer_fallo,
+        IntentoSinCuenta.bloqueada_hasta,
+        IntentoSinCuenta.vence,
+    ).where(IntentoSinCuenta.clave.in_(keys))
+    fila = max(session.execute(query), key=lambda fila: _utc(fila.vence), default=None)
     if fila is None:
         return bloqueo.Intentos()
     return bloqueo.Intentos(fila.fallidos, fila.primer_fallo, fila.bloqueada_hasta)
@@ -55,9 +64,10 @@ def anotar_fallo(session: Session, keys: Sequence[str], now: dt.datetime) -> blo
     """One more failure for the CURP whose ``claves`` are ``keys``, committed; the new state."""
     try:
         return _anotar(session, keys, now)
-    except IntegrityError:
+    except (IntegrityError, StaleDataError):
         # The first failure of a CURP sent twice at once: the other request inserted the row
-        # first (PostgreSQL makes this one wait for it). Counted again, on that row.
+        # first (PostgreSQL makes this one wait for it). Or another request's purge deleted
+        # the expired row between this one's read and its update. Counted again, afresh.
         session.rollback()
         return _anotar(session, keys, now)
 
@@ -80,7 +90,8 @@ def vence(intentos: bloqueo.Intentos) -> dt.datetime:
 
 
 def _fila(session: Session, keys: Sequence[str]) -> IntentoSinCuenta | None:
-    filas = session.scalars(select(IntentoSinCuenta).where(IntentoSinCuenta.clave.in_(keys)))
+    query = select(IntentoSinCuenta).where(IntentoSinCuenta.clave.in_(keys))
+    filas = session.scalars(query.execution_options(populate_existing=True))
     # One, normally: a count stays on the row it began on, under whichever key. Should two
     # match, the one that counts longest is the one written last.
     return max(filas, key=lambda fila: _utc(fila.vence), default=None)

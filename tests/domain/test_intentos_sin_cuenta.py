@@ -97,3 +97,23 @@ def test_two_first_failures_at_once_both_count(engine: sa.Engine, session: Sessi
     assert state == bloqueo.Intentos(2, T0, None)
     [fila] = rows(session)
     assert fila.fallidos == 2
+
+
+def test_a_purge_between_read_and_write_still_counts(engine: sa.Engine, session: Session) -> None:
+    # Another request's purge deletes this CURP's expired row after this one read it: the
+    # update finds no row, and the failure must still count (from scratch), not fail.
+    keys = intentos_sin_cuenta.claves(["s"], CURP)
+    intentos_sin_cuenta.anotar_fallo(session, keys, T0)
+    later = T0 + 20 * MINUTE
+    leido = intentos_sin_cuenta.estado(session, keys)
+    assert (leido.fallidos, bloqueo.as_utc(leido.primer_fallo)) == (1, T0)
+
+    def the_other_request(*_: Any) -> None:
+        with Session(engine) as other:
+            assert intentos_sin_cuenta.purgar_vencidos(other, later) == 1
+
+    event.listen(session, "before_flush", the_other_request, once=True)
+    state = intentos_sin_cuenta.anotar_fallo(session, keys, later)
+    assert state == bloqueo.Intentos(1, later, None)
+    [fila] = rows(session)
+    assert (fila.fallidos, bloqueo.as_utc(fila.primer_fallo)) == (1, later)
