@@ -202,7 +202,8 @@ def load_signer(configured: str | None, instance_path: Path, demo: bool) -> Sign
             pem = Path(configured).read_bytes()
         except OSError as exc:  # a typo in the path, or a file the app's user may not read
             raise SigningKeyInvalid(
-                f"No se pudo leer la clave de firma en {configured}: {exc.strerror or exc}"
+                f"No se pudo leer la clave de firma en {_nombrable(configured)}: "
+                f"{exc.strerror or type(exc).__name__}"
             ) from exc
         return _load_private(pem)
     path = instance_path / KEY_FILE
@@ -214,6 +215,20 @@ def load_signer(configured: str | None, instance_path: Path, demo: bool) -> Sign
             )
         _write_new_key(path)
     return _load_private(path.read_bytes())
+
+
+def _nombrable(configured: str) -> str:
+    """SIGNING_KEY as an error may show it: a file's path, but never what may be the key itself
+    (a key pasted without its PEM header is read as a path, and errors reach the logs).
+
+    >>> _nombrable("/etc/portal/clave-2027.pem")
+    '/etc/portal/clave-2027.pem'
+    >>> _nombrable("MC4CAQAwBQYDK2VwBCIEIHx0")
+    'la ruta de SIGNING_KEY (su valor no se muestra: no parece un archivo .pem)'
+    """
+    if len(configured) <= 255 and configured.lower().endswith((".pem", ".key")):
+        return configured
+    return "la ruta de SIGNING_KEY (su valor no se muestra: no parece un archivo .pem)"
 
 
 def load_old_keys(old_public_keys: str, instance_path: Path) -> list[VerifyingKey]:

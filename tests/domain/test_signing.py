@@ -68,6 +68,17 @@ def test_key_from_environment_as_pem_text_or_path(tmp_path: Path) -> None:
     assert not (tmp_path / signing.KEY_FILE).exists()
 
 
+def test_a_key_pasted_without_its_header_is_not_repeated_in_the_error(tmp_path: Path) -> None:
+    # Without "-----BEGIN" the value is read as a path; the error goes to the logs.
+    body = b"".join(signing.Signer.generate().private_pem().splitlines()[1:-1]).decode()
+    with pytest.raises(signing.SigningKeyInvalid) as raised:
+        signing.load_signer(body, tmp_path, False)
+    assert body not in str(raised.value) and body[:12] not in str(raised.value)
+    missing = str(tmp_path / "no-existe.pem")
+    with pytest.raises(signing.SigningKeyInvalid, match=r"no-existe\.pem"):
+        signing.load_signer(missing, tmp_path, False)  # a path is named, for the typo
+
+
 def test_outside_demo_mode_no_key_is_created(tmp_path: Path) -> None:
     with pytest.raises(signing.SigningKeyMissing, match="SIGNING_KEY"):
         signing.load_signer(None, tmp_path, demo=False)
