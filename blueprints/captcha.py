@@ -42,7 +42,6 @@ bp = Blueprint("captcha", __name__)
 # About one to three seconds on a phone; tests may lower it but never turn the captcha off.
 DEFAULT_COST = 1000
 DEFAULT_COUNTER = (500, 2000)
-PURGE_ONE_IN = 20  # purge expired rows on about one check in twenty
 
 SOLVE = _l("Resuelve la verificación para continuar")
 EXPIRED = _l("La verificación caducó, vuelve a intentarlo")
@@ -126,7 +125,7 @@ def _any_key(check: Callable[[str], captcha.Verificacion], miss: Resultado) -> c
 def _spend(clave: str, expira: dt.datetime, now: dt.datetime) -> bool:
     # Its own session and transaction: the spend stands whatever the caller does next.
     with Session(db.engine) as session:
-        if secrets.randbelow(PURGE_ONE_IN) == 0:
+        if secrets.randbelow(caducados.PURGE_ONE_IN) == 0:
             caducados.purgar(session, now)
         return captcha.spend(session, clave, expira)
 

@@ -72,21 +72,13 @@ def fragment_for(page: str, fragment: str, /, **context: Any) -> str:
     return str(_title(app, page, context)) + _render(app, fragment, context)
 
 
-def page_title(page: str, /, **context: Any) -> Markup:
-    """``<title>`` as ``page`` renders it with ``context``.
+def _title(app: Flask, page: str, context: dict[str, Any], error: bool = False) -> Markup:
+    """``page``'s <title> from a context the processors already filled; ``error`` puts GOV.UK's
+    "Error: " first, for an alert drawn over the page (its block knows only its own errors).
 
     Only the page's own title block is rendered: it may use the context and the globals, but
     not names the page imports for its body. A page without a title block of its own gets no
-    <title>, so the swap leaves the document's as it is.
-    """
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    app.update_template_context(context)
-    return _title(app, page, context)
-
-
-def _title(app: Flask, page: str, context: dict[str, Any], error: bool = False) -> Markup:
-    """``page``'s <title> from a context the processors already filled; ``error`` puts GOV.UK's
-    "Error: " first, for an alert drawn over the page (its block knows only its own errors)."""
+    <title>, so the swap leaves the document's as it is."""
     template = app.jinja_env.get_template(page)
     block = template.blocks.get("title")
     if block is None:

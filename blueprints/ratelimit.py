@@ -178,11 +178,6 @@ class Limiter:
         state: State = current_app.extensions[EXTENSION]
         return state.peek(item.key_for(*identifiers)) < item.amount
 
-    def ends(self, item: RateLimitItem, *identifiers: str) -> float | None:
-        """When the window of ``item`` for ``identifiers`` ends (epoch); None if nothing counted."""
-        state: State = current_app.extensions[EXTENSION]
-        return state.ends(item.key_for(*identifiers))
-
 
 def headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
     """The RateLimit headers of a limited response (added by ``blueprints.edge``), else none."""

@@ -103,14 +103,6 @@ class State:
         """The count so far in ``key``'s window, counting nothing."""
         return int(self._read(lambda storage: storage.get(key)))
 
-    def ends(self, key: str) -> float | None:
-        """When ``key``'s window ends (epoch seconds); None when nothing is counted in it."""
-
-        def read(storage: Storage | MemoryCounter) -> float | None:
-            return float(storage.get_expiry(key)) if int(storage.get(key)) else None
-
-        return self._read(read)
-
     def _read(self, read: Callable[[Storage | MemoryCounter], T]) -> T:
         storage = self._storage()
         try:

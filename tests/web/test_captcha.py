@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Flask, render_template, request
 from jinja2 import ChoiceLoader, DictLoader
 
+from blueprints import caducados
 from blueprints import captcha as captcha_bp
 from blueprints.captcha import check_captcha
 from blueprints.extensions import db
@@ -240,7 +241,7 @@ def test_expired_rows_are_purged_on_the_way(
             IntentoSinCuenta(clave="x", fallidos=1, primer_fallo=long_ago, vence=long_ago)
         )
         db.session.commit()
-    monkeypatch.setattr(captcha_bp, "PURGE_ONE_IN", 1)
+    monkeypatch.setattr(caducados, "PURGE_ONE_IN", 1)
     assert post(client, solve_captcha(client, page(client)))[0] == 200
     with app.app_context():
         claves = list(db.session.scalars(sa.select(UsoUnico.clave)))
