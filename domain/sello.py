@@ -52,6 +52,7 @@ def embed(pdf: bytes, sello: Sello, *, title: str) -> bytes:
     """Attach the seal as ``constancia.json`` and set title, author and subject."""
     sin_extras()
     from pypdf import PdfWriter
+    from pypdf.generic import BooleanObject, NameObject
 
     writer = PdfWriter(clone_from=io.BytesIO(pdf))
     payload = {
@@ -64,6 +65,9 @@ def embed(pdf: bytes, sello: Sello, *, title: str) -> bytes:
     writer.add_attachment(ATTACHMENT, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     emisor = leer_cadena(sello.datos).get("emisor", "")
     writer.add_metadata({"/Title": title, "/Author": emisor, "/Subject": title})
+    # Viewers (and screen readers announcing the window) show the title, not the file's name.
+    preferences = writer.create_viewer_preferences()
+    preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

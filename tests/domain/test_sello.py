@@ -3,6 +3,7 @@ that shows another person, a cadena that names another key, an algorithm we neve
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,17 @@ def test_a_genuine_document_for_a_long_name_still_verifies(
         assert nombre in row.titular_nombre or row.tipo == "no_afiliacion", row.folio
         result = sello.verificar_pdf(renderer.pdf(row), ring)
         assert result.autentica, (row.folio, result.motivo)
+
+
+def test_viewers_are_asked_to_show_the_title_not_the_file_name() -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    blank = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.write(blank)
+    seal = sello.Sello(cadena_original.cadena({"emisor": "Portal"}), "firma", "kid")
+    sealed = PdfReader(io.BytesIO(sello.embed(blank.getvalue(), seal, title="Constancia")))
+    assert sealed.metadata is not None and sealed.metadata.title == "Constancia"
+    assert sealed.viewer_preferences is not None
+    assert bool(sealed.viewer_preferences.display_doctitle)
