@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from blueprints.api_spec import openapi_document
@@ -43,15 +43,17 @@ def curp_json(value: str) -> dict[str, Any]:
     }
 
 
-def cacheable(data: Any, max_age: int = DAY) -> Response:
-    """``data`` as JSON that caches may keep ``max_age`` seconds, with an ETag (304 if unchanged).
+def cacheable(data: Any, max_age: int = DAY, shared: bool = True) -> Response:
+    """``data`` as JSON that caches may keep ``max_age`` seconds, with an ETag (304 if unchanged);
+    only the client's own cache when not ``shared``.
 
     Built directly rather than with jsonify + make_conditional: on the hottest route of the API
     those two cost more than the CURP check itself, and only If-None-Match applies here.
     """
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     etag = hashlib.blake2b(body, digest_size=12).hexdigest()
-    headers = {"Cache-Control": f"public, max-age={max_age}", "ETag": f'"{etag}"'}
+    scope = "public" if shared else "private"
+    headers = {"Cache-Control": f"{scope}, max-age={max_age}", "ETag": f'"{etag}"'}
     if "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains_weak(etag):
         return Response(status=304, headers=headers)
     return Response(body, headers=headers, mimetype="application/json")
@@ -61,6 +63,8 @@ def cacheable(data: Any, max_age: int = DAY) -> Response:
 @bp.get("/api/v1/curp/<path:value>")
 @limiter.limit(API_LIMIT)
 def curp_validation(value: str) -> ResponseReturnValue:
+    if value.rstrip("/") == "generar":
+        abort(404)  # the generation's path with a slash: a 404, as every route's here
     # The answer depends only on the text and on today's date, so a day of caching is safe.
     return cacheable(curp_json(value[:1024]))
 
@@ -70,13 +74,15 @@ def curp_validation(value: str) -> ResponseReturnValue:
 def curp_generation() -> ResponseReturnValue:
     args = {k: request.args.get(k, "")[:120] for k in GENERATE_FIELDS}
     try:
-        generated = generate_from(args)
+        # AAAA-MM-DD only, as documented: a client's 02/01/1990 may mean 1 February.
+        generated = generate_from(args, iso_date_only=True)
     except curp_generate.CurpDataError as exc:
         # Each message names its parameter: several say the same words ("Usa solo letras…").
         detail = " ".join(f"{campo}: {mensaje}" for campo, mensaje in exc.errors.items())
         response = problem(422, "Datos incompletos o imposibles", detail)
         response.set_data(json.dumps({**response.get_json(), "errors": exc.errors}))
         return response
+    # The URL and the answer hold names and a birth date: the asker's cache only.
     return cacheable(
         {
             "prefix": generated.prefix,
@@ -86,7 +92,8 @@ def curp_generation() -> ResponseReturnValue:
                 {"positions": b.positions, "value": b.value, "text": b.text}
                 for b in generated.explanation
             ],
-        }
+        },
+        shared=False,
     )
 
 

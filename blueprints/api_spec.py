@@ -9,6 +9,12 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from domain.folios import CODIGO_ALFABETO, CODIGO_LARGO
+
+# The printed forms; the server also reads them in lower case, and the folio without hyphens.
+FOLIO_PATTERN = "^[A-Z]{2}-[0-9]{4}-[0-9]{6,9}$"
+CODIGO_PATTERN = f"^[{CODIGO_ALFABETO}]{{{CODIGO_LARGO}}}$"
+
 PROBLEM = {
     "type": "object",
     "description": "Detalles del problema (RFC 9457), en español.",
@@ -48,7 +54,7 @@ CURP_RESULT = {
     "type": "object",
     "required": ["input", "curp", "valid", "errors", "warnings", "birth_date", "sex", "state"],
     "properties": {
-        "input": {"type": "string"},
+        "input": {"type": "string", "maxLength": 256},
         "curp": {"type": ["string", "null"], "pattern": "^[A-Z0-9]{18}$"},
         "valid": {"type": "boolean"},
         "errors": {"type": "array", "items": {"$ref": "#/components/schemas/CurpProblem"}},
@@ -90,7 +96,7 @@ VERIFICACION = {
                  "revocada", "vigente_hoy"],
     "properties": {
         "autentica": {"type": "boolean", "const": True},
-        "folio": {"type": "string", "pattern": "^[A-Z]{2}-[0-9]{4}-[0-9]{6,9}$"},
+        "folio": {"type": "string", "pattern": FOLIO_PATTERN},
         "tipo": {
             "type": "object",
             "required": ["clave", "titulo", "institucion"],
@@ -192,21 +198,20 @@ PATHS: dict[str, Any] = {
             "summary": "Valida una CURP y explica cada error",
             "description": (
                 "Responde 200 para cualquier texto, aunque no sea una CURP; también para uno"
-                " vacío (/api/v1/curp/)."
+                " vacío (/api/v1/curp/), y sin importar su largo (input repite los primeros"
+                " 256 caracteres)."
             ),
             "parameters": [
-                {
-                    "name": "curp",
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "string", "maxLength": 1024},
-                }
+                {"name": "curp", "in": "path", "required": True, "schema": {"type": "string"}}
             ],
             "responses": {
                 "200": json_response(
                     "Resultado de la revisión", {"$ref": "#/components/schemas/CurpResult"}
                 ),
                 "304": {"description": "Sin cambios (ETag)"},
+                "404": problem_response(
+                    "Solo /api/v1/curp/generar/: con la barra final no es la generación"
+                ),
                 "429": TOO_MANY,
             },
         }
@@ -215,6 +220,10 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "generarCurp",
             "summary": "Calcula los primeros 16 caracteres de una CURP con datos personales",
+            "description": (
+                "La respuesta repite datos personales: solo la guarda la caché del cliente "
+                "(Cache-Control: private)."
+            ),
             "parameters": [
                 query("nombre", "Nombre o nombres", maxLength=120),
                 query("primer_apellido", "Primer apellido", maxLength=120),
@@ -224,8 +233,13 @@ PATHS: dict[str, Any] = {
                     required=False,
                     maxLength=120,
                 ),
-                query("fecha_nacimiento", "AAAA-MM-DD", maxLength=120),
-                query("sexo", "H, M o X", maxLength=120),
+                query(
+                    "fecha_nacimiento",
+                    "AAAA-MM-DD, desde 1900 y no futura",
+                    format="date",
+                    pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                ),
+                query("sexo", "H (hombre), M (mujer) o X (no binario)", enum=["H", "M", "X"]),
                 query("entidad", "Clave o nombre de la entidad (NE: extranjero)", maxLength=120),
             ],
             "responses": {
@@ -290,16 +304,27 @@ PATHS: dict[str, Any] = {
                     "name": "folio",
                     "in": "path",
                     "required": True,
-                    "schema": {"type": "string", "maxLength": 64, "examples": ["NA-2026-000123"]},
+                    "description": "Como en el documento; también en minúsculas o sin guiones",
+                    "schema": {
+                        "type": "string",
+                        "pattern": FOLIO_PATTERN,
+                        "examples": ["NA-2026-000123"],
+                    },
                 },
-                query("c", "Código de verificación (12 letras y números)", maxLength=128),
+                query(
+                    "c",
+                    "Código de verificación: 12 letras y números (también en minúsculas)",
+                    pattern=CODIGO_PATTERN,
+                ),
             ],
             "responses": {
                 "200": json_response(
                     "Constancia auténtica", {"$ref": "#/components/schemas/Verificacion"}
                 ),
                 "404": problem_response("No auténtica: no hay constancia con ese folio y código"),
-                "422": problem_response("Folio o código ausente o mal escrito"),
+                "422": problem_response(
+                    "Folio o código ausente o mal escrito (también /api/v1/constancias/, sin folio)"
+                ),
                 "429": TOO_MANY,
                 "503": problem_response(
                     "No se puede verificar por ahora: al portal le falta la clave con que se "

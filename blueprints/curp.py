@@ -43,7 +43,9 @@ GENERATE_FIELDS = (
 )
 
 
-def generate_from(fields: Mapping[str, str]) -> curp_generate.GeneratedCurp:
+def generate_from(
+    fields: Mapping[str, str], iso_date_only: bool = False
+) -> curp_generate.GeneratedCurp:
     """Shared by the page and the API; raises CurpDataError with one message per field."""
     return curp_generate.generate(
         nombre=fields["nombre"],
@@ -52,6 +54,7 @@ def generate_from(fields: Mapping[str, str]) -> curp_generate.GeneratedCurp:
         fecha_nacimiento=fields["fecha_nacimiento"],
         sexo=fields["sexo"],
         entidad=fields["entidad"],
+        iso_date_only=iso_date_only,
     )
 
 

@@ -35,7 +35,13 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from blueprints.curp import check_context, submitted_curp
-from blueprints.errors import cuanto_esperar, problem
+from blueprints.errors import (
+    RETRY_CAIDA,
+    cuanto_esperar,
+    es_caida_de_base,
+    problem,
+    registrar_caida_de_base,
+)
 from blueprints.extensions import LANGUAGES, db, limiter
 from blueprints.htmx_util import page_or_fragment, swaps_land_on
 from blueprints.mail import url_publica
@@ -266,22 +272,28 @@ def status_api(value: str) -> ResponseReturnValue:
 @bp.errorhandler(Exception)
 def widget_error(exc: Exception) -> ResponseReturnValue:
     """Errors stay framable, cookie-less and in the widget's language (no base.html here)."""
+    # Flask asks this handler before the app's, so a database outage is told apart here too.
     status = (exc.code or 500) if isinstance(exc, HTTPException) else 500
-    if status == 500:
+    retry: str | None = None
+    if es_caida_de_base(exc):
+        registrar_caida_de_base(exc)
+        status, retry = 503, RETRY_CAIDA
+    elif status == 500:
         rule = request.url_rule.rule if request.url_rule else "(sin ruta)"
         log.exception("Error no controlado en %s %s", request.method, rule)
+    elif status == 429:
+        retry = str(getattr(exc, "retry_after", None) or 60)
     opts = WidgetOptions.from_args(request.args)
     framed = request.endpoint == "embed.widget"
     mark_embeddable(framed)
     template = "embed/curp.html" if framed else "embed/_error.html"
-    retry = (getattr(exc, "retry_after", None) or 60) if status == 429 else None
     with force_locale(opts.lang):
-        espera = cuanto_esperar(retry)
+        espera = cuanto_esperar(int(retry) if retry else None)
     context = check_context("", typing=False)
     html = _render(template, opts, error=status, espera=espera, **context)
     response = Response(html, status=status)
     if retry:
-        response.headers["Retry-After"] = str(retry)
+        response.headers["Retry-After"] = retry
     return response
 
 

@@ -18,9 +18,9 @@ from flask import (
     request,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -85,10 +85,15 @@ def cuanto_esperar(seconds: int | None) -> str:
 
 
 def render_error(status: int, template: str = "errors/error.html", **context: object) -> Response:
+    """The error page, its htmx alert, or under /api/ a problem+json. Pass a translated
+    ``detail`` lazily (``_l``): the problem reads it in Spanish, whatever the interface's."""
+    if wants_json():
+        # Spanish, as /integracion and /api/docs promise: clients match on these texts.
+        with force_locale("es"):
+            titulo = str(TITLES.get(status, TITLES[500]))
+            return problem(status, titulo, str(context.get("detail") or titulo))
     title = str(TITLES.get(status, TITLES[500]))
     context.setdefault("espera", cuanto_esperar(None))
-    if wants_json():
-        return problem(status, title, str(context.get("detail") or title))
     if wants_fragment():
         kind = "csrf" if template == "errors/csrf.html" else "error"
         headers = dict(AVISO)
@@ -201,7 +206,7 @@ def handle_csrf(_exc: CSRFError) -> Response:
         return _sin_hacer(render)
     if vacio is not None and de_otro_sitio():
         return _sin_hacer(vacio)
-    return render_error(400, "errors/csrf.html", detail=_("El formulario caducó."))
+    return render_error(400, "errors/csrf.html", detail=_l("El formulario caducó."))
 
 
 def _sin_hacer(render: Callable[[], ResponseReturnValue]) -> Response:
@@ -214,15 +219,31 @@ def _sin_hacer(render: Callable[[], ResponseReturnValue]) -> Response:
 # lacks (migrations not run, or one pending); SQLite says it with an OperationalError.
 ESQUEMA_DESFASADO = frozenset({"42P01", "42703", "42704", "3F000"})
 _MAX_CAUSA = 2000
+RETRY_CAIDA = "30"  # seconds; short: the pool reconnects by itself once the server is back
+
+
+def es_caida_de_base(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database away or behind the code (a 503), not a bug (a 500)."""
+    if isinstance(exc, ProgrammingError):
+        return getattr(exc.orig, "sqlstate", None) in ESQUEMA_DESFASADO
+    return isinstance(exc, OperationalError | InterfaceError)
 
 
 def handle_programming_error(exc: ProgrammingError) -> Response:
-    if getattr(exc.orig, "sqlstate", None) in ESQUEMA_DESFASADO:
+    if es_caida_de_base(exc):
         return handle_database_down(exc)
     return handle_unexpected(exc)  # our own SQL is wrong: a bug, not an outage
 
 
 def handle_database_down(exc: Exception) -> Response:
+    registrar_caida_de_base(exc)
+    response = render_error(503, detail=_l("El servicio no está disponible por el momento."))
+    response.headers["Retry-After"] = RETRY_CAIDA
+    return response
+
+
+def registrar_caida_de_base(exc: Exception) -> None:
+    """Roll back and log a database outage, for every handler that answers one."""
     # Lost connection, server restarting, or a schema behind the code: the pool's pre-ping
     # recovers from the first two on its own, `db upgrade` from the last; until then say so
     # plainly. Nothing committed is lost, and an uncommitted change is rolled back.
@@ -240,9 +261,6 @@ def handle_database_down(exc: Exception) -> Response:
         type(exc).__name__,
         str(exc)[:_MAX_CAUSA],
     )
-    response = render_error(503, detail=_("El servicio no está disponible por el momento."))
-    response.headers["Retry-After"] = "30"
-    return response
 
 
 def remove_session_safely(_exc: BaseException | None) -> None:
@@ -271,7 +289,7 @@ def handle_unexpected(exc: Exception) -> Response:
     rule = request.url_rule.rule if request.url_rule else "(sin ruta)"
     log.exception("Error no controlado en %s %s", request.method, rule)
     return render_error(
-        500, detail=_("Algo falló de nuestro lado. Vuelve a intentarlo en unos minutos.")
+        500, detail=_l("Algo falló de nuestro lado. Vuelve a intentarlo en unos minutos.")
     )
 
 

@@ -142,6 +142,8 @@ def verificacion_json(result: verificacion.Verificacion) -> dict[str, Any]:
     }
 
 
+# No folio at all is the OpenAPI's "folio ausente" 422, as /api/v1/curp/ is an empty CURP.
+@bp.get("/api/v1/constancias/", defaults={"folio": ""})
 @bp.get("/api/v1/constancias/<folio>")
 @limiter.limit(API_LIMIT)
 def api_constancia(folio: str) -> ResponseReturnValue:

@@ -42,7 +42,9 @@ RENAPO_NOTE = N_(
 _NAME_CHARS = LETTERS | {"Ñ"} | NAME_SPECIALS
 _NAME_CAP = 120
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u00b4`", "'"))  # phones' O’CONNOR
-_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# dd/mm/aaaa too: what people type where a browser shows the date field as plain text.
+_DATE_SHAPE = re.compile(rf"{_ISO_DATE.pattern}|[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}")
 FIELD_LABELS = {
     "nombre": Mensaje(N_("tu nombre")),
     "primer_apellido": Mensaje(N_("tu primer apellido")),
@@ -110,11 +112,11 @@ def _name(errors: dict[str, str], field: str, text: object, required: bool = Tru
     return folded
 
 
-def _birth_date(errors: dict[str, str], value: object, today: date) -> date:
+def _birth_date(errors: dict[str, str], value: object, today: date, iso_only: bool) -> date:
     born = value.date() if isinstance(value, datetime) else value
     if isinstance(value, str):
         text = value.strip()
-        if not _DATE_SHAPE.fullmatch(text):
+        if not (_ISO_DATE if iso_only else _DATE_SHAPE).fullmatch(text):
             errors["fecha_nacimiento"] = N_("Escribe tu fecha de nacimiento como AAAA-MM-DD.")
             return date.min
         try:
@@ -142,16 +144,18 @@ def person_data(
     entidad: str | None,
     today: date | None = None,
     partial: bool = False,
+    iso_date_only: bool = False,
 ) -> PersonData:
     """Check the data; raise ``CurpDataError`` with every bad field. ``partial`` allows no
-    sexo or entidad (cotejo)."""
+    sexo or entidad (cotejo); ``iso_date_only`` refuses a dd/mm/aaaa date (the API's contract).
+    """
     errors: dict[str, str] = {}
     names = [
         _name(errors, "nombre", nombre),
         _name(errors, "primer_apellido", primer_apellido),
         _name(errors, "segundo_apellido", segundo_apellido, required=False),
     ]
-    born = _birth_date(errors, fecha_nacimiento, today or today_in_mexico())
+    born = _birth_date(errors, fecha_nacimiento, today or today_in_mexico(), iso_date_only)
     sex = fold(sexo).strip() if isinstance(sexo, str) else ""
     sex = sex if sex in SEX_LABELS else SEX_BY_NAME.get(" ".join(sex.split()), "")
     if not sex and not (partial and not sexo):
@@ -259,14 +263,27 @@ def generate(
     sexo: str,
     entidad: str,
     today: date | None = None,
+    iso_date_only: bool = False,
 ) -> GeneratedCurp:
     """The 16 characters fixed by the rules, a full CURP as a hint, and why each part is so.
 
     >>> generate("Juan José", "D/Amico", "Álvarez", date(1970, 5, 3), "hombre", "df").prefix
     'DXAJ700503HDFXLN'
+    >>> generate("Ana", "Ruiz", None, "02/01/1990", "M", "NE").prefix  # as a form may send it
+    'RUXA900102MNEZXN'
+    >>> generate("Ana", "Ruiz", None, "02/01/1990", "M", "NE", iso_date_only=True)
+    Traceback (most recent call last):
+    domain.curp_generate.CurpDataError: Escribe tu fecha de nacimiento como AAAA-MM-DD.
     """
     data = person_data(
-        nombre, primer_apellido, segundo_apellido, fecha_nacimiento, sexo, entidad, today
+        nombre,
+        primer_apellido,
+        segundo_apellido,
+        fecha_nacimiento,
+        sexo,
+        entidad,
+        today,
+        iso_date_only=iso_date_only,
     )
     assert data.sexo is not None and data.entidad is not None
     letters = censor(letters_of(data))

@@ -8,6 +8,7 @@ A folio (``NA-2026-000001``) is sequential, so anyone can guess one; the code, r
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
@@ -17,15 +18,26 @@ from domain.models import FolioContador
 
 CODIGO_ALFABETO = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 CODIGO_LARGO = 12
-FOLIO_RE = re.compile(r"^(?P<prefijo>[A-Z]{2})-(?P<anio>\d{4})-(?P<numero>\d{6,9})$")
+# ASCII only ([0-9], not \d): a digit NFKC does not bring to ASCII (Arabic-Indic, Devanagari...)
+# is a malformed folio, not one to look up and call "no auténtica".
+FOLIO_RE = re.compile(r"^(?P<prefijo>[A-Z]{2})-(?P<anio>[0-9]{4})-(?P<numero>[0-9]{6,9})$")
 _LOOKALIKES = str.maketrans("OIL", "011")  # letters the code never uses, read as the digits
 _GUIONES = str.maketrans(dict.fromkeys("-\u2010\u2011\u2012\u2013\u2014\u2212"))  # all dropped
 _FOLIO_JUNTO_RE = re.compile(r"^([A-Z]{2})([0-9]{4})([0-9]{6,9})$")
 
 
+def _nfkc(value: str) -> str:
+    # NFKC turns the full-width forms some keyboards type (Ｎ, ２, －) into the plain ones.
+    return unicodedata.normalize("NFKC", value)
+
+
 def normalizar_codigo(value: str) -> str:
-    """The code as typed, in its printed form (case, spaces and dashes ignored; O=0, I=L=1)."""
-    text = "".join(ch for ch in value.upper() if ch.isalnum())
+    """The code as typed, in its printed form (case, spaces and dashes ignored; O=0, I=L=1).
+
+    >>> normalizar_codigo("abcd-efgh-jk0o"), normalizar_codigo("ＡＢＣＤＥＦＧＨＪＫ０１")
+    ('ABCDEFGHJK00', 'ABCDEFGHJK01')
+    """
+    text = "".join(ch for ch in _nfkc(value).upper() if ch.isalnum())
     return text.translate(_LOOKALIKES)[:64]
 
 
@@ -40,10 +52,12 @@ def normalizar_folio(value: str) -> str:
     ('NA-2026-000123', 'NA-2026-000123')
     >>> normalizar_folio("NA–2026–000123")  # an en dash, as some phones write it
     'NA-2026-000123'
+    >>> normalizar_folio("ＮＡ－２０２６－０００１２３")  # full width, as some keyboards type
+    'NA-2026-000123'
     >>> normalizar_folio("N2026000001")  # not a folio: left for the format check to refuse
     'N2026000001'
     """
-    text = "".join(value.split()).upper()[:32]
+    text = "".join(_nfkc(value).split()).upper()[:32]
     if FOLIO_RE.match(text):
         return text
     compact = _FOLIO_JUNTO_RE.match(text.translate(_GUIONES))

@@ -18,6 +18,7 @@ from blueprints.extensions import db
 from domain import migraciones
 from domain.models import Base
 from tests.conftest import make_app
+from tests.web.embed_helpers import DEMO_ANCESTORS
 
 CURP = "PXNE660720HMCXTN06"
 EMAIL = "persona.prueba@example.org"
@@ -157,3 +158,28 @@ def test_only_a_schema_behind_the_code_is_an_outage_with_psycopg(
         assert client.get("/_sin_tabla").status_code == 503
         assert client.get("/_mal_sql").status_code == 500
     assert 'ProgrammingError: (psycopg.errors.UndefinedTable) relation "constancia"' in caplog.text
+
+
+def test_the_status_widget_answers_an_unmigrated_database_with_its_own_503(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The widget's blueprint handler is asked before the app's: it must not make this a 500.
+    app = make_app(
+        tmp_path, f"sqlite:///{tmp_path}/nueva.sqlite3", ENV={"EMBED_STATUS_LOOKUP": "1"}
+    )
+    client = app.test_client()
+    with caplog.at_level(logging.ERROR):
+        page = client.get(f"/embed/curp?curp={CURP}&estatus=1")
+        fragment = client.get(f"/embed/curp/estatus?curp={CURP}")
+    for response in (page, fragment):
+        assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+        assert "Set-Cookie" not in response.headers
+        assert "No podemos consultar la afiliación" in response.get_data(as_text=True)
+    assert page.headers["Content-Security-Policy"].endswith(DEMO_ANCESTORS)  # still framable
+    assert "<form" in page.get_data(as_text=True)  # the widget's own page, to try again
+    assert "<html" not in fragment.get_data(as_text=True)
+    [first, second] = database_errors(caplog)
+    assert "/embed/curp:" in first and "/embed/curp/estatus:" in second
+    assert "no such table" in first and "OperationalError" in first
+    assert "Error no controlado" not in caplog.text and "Traceback" not in caplog.text
+    assert CURP not in caplog.text

@@ -4,6 +4,7 @@ both described in the OpenAPI document."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,47 @@ def test_published_keys_include_retired_ones(tmp_path: Path, database_url: str) 
 def test_api_paths_are_described(client: FlaskClient) -> None:
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "/api/v1/constancias/{folio}" in paths and "/api/v1/claves" in paths
+
+
+FULL_WIDTH = str.maketrans(
+    "0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "０１２３４５６７８９－ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ",
+)
+
+
+def test_a_full_width_folio_and_code_are_read_as_the_printed_ones(client: FlaskClient) -> None:
+    # NFKC, as the folio's other spellings (lower case, no hyphens) are read: a keyboard that
+    # types full width must not get a genuine document called "no auténtica".
+    _, path = download(client)
+    folio, code = path.split("/")[2].split("?c=")
+    wide = client.get(
+        f"/api/v1/constancias/{folio.translate(FULL_WIDTH)}?c={code.translate(FULL_WIDTH)}"
+    )
+    assert wide.status_code == 200 and wide.get_json()["folio"] == folio
+    page = client.get(f"/verificar/{folio.translate(FULL_WIDTH)}?c={code}")
+    assert page.status_code == 200
+
+
+def test_digits_of_other_scripts_are_a_malformed_folio(client: FlaskClient) -> None:
+    arabic = "NA-٢٠٢٦-٠٠٠٠٠١"  # Arabic-Indic digits: \d took them, NFKC leaves them
+    response = client.get(f"/api/v1/constancias/{arabic}?c=AAAAAAAAAAAA")
+    assert response.status_code == 422 and set(response.get_json()["errors"]) == {"folio"}
+
+
+def test_no_folio_at_all_is_the_documented_422(client: FlaskClient) -> None:
+    for path in ("/api/v1/constancias/?c=AAAAAAAAAAAA", "/api/v1/constancias/"):
+        response = client.get(path)
+        assert response.status_code == 422 and response.mimetype == "application/problem+json"
+        assert response.get_json()["errors"]["folio"].startswith("Escribe el folio")
+
+
+def test_the_documented_patterns_fit_a_real_folio_and_code(client: FlaskClient) -> None:
+    _, path = download(client)
+    folio, code = path.split("/")[2].split("?c=")
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"][
+        "/api/v1/constancias/{folio}"
+    ]["get"]
+    schemas = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert re.fullmatch(schemas["folio"]["pattern"], folio)
+    assert re.fullmatch(schemas["c"]["pattern"], code)
+    assert not re.fullmatch(schemas["c"]["pattern"], code[:-1] + "U")
