@@ -31,6 +31,7 @@ from blueprints.cuenta_limites import contar
 from blueprints.cuenta_sin_cuenta import enviar_sin_pendiente, mirar_cupo
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
+from blueprints.fecha_formulario import pedir_fecha_completa
 from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
 from blueprints.secretos import secretos
 from domain import accounts, contrasenas, tokens
@@ -63,6 +64,7 @@ def registro() -> ResponseReturnValue:
         return _registro_page(form, {})
     solicitud, errors = accounts.revisar_solicitud(form, today_in_mexico())
     # Counted only once there is an answer to check: a form without one is only asked for it.
+    pedir_fecha_completa(errors)
     captcha_error = check_captcha(request.form, lambda: limiter.limit_here(REGISTRO_LIMIT))
     if captcha_error:
         errors["captcha"] = captcha_error

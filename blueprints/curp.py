@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import limiter
+from blueprints.fecha_formulario import pedir_fecha_completa
 from blueprints.htmx_util import (
     for_other_origins,
     fragment_for,
@@ -139,7 +140,8 @@ def generate() -> ResponseReturnValue:
         try:
             generated = generate_from(form)
         except curp_generate.CurpDataError as exc:
-            errors = traducir_todos(exc.errors)  # the API shares the domain's Spanish
+            # The API shares the domain's Spanish; the date is asked for as the form's control.
+            errors = traducir_todos(pedir_fecha_completa(exc.errors))
     context = _generate_context(form, errors, generated)
     if not wants_fragment():
         status = 422 if errors else 200
