@@ -31,8 +31,10 @@ from blueprints.cuenta_limites import contar
 from blueprints.cuenta_sin_cuenta import enviar_sin_pendiente, mirar_cupo
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
+from blueprints.fecha_formulario import pedir_fecha_completa
 from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
 from blueprints.secretos import secretos
+from blueprints.traduccion import traducir
 from domain import accounts, contrasenas, tokens
 from domain.curp import today_in_mexico
 from domain.models import Cuenta
@@ -62,6 +64,7 @@ def registro() -> ResponseReturnValue:
     if request.method == "GET":
         return _registro_page(form, {})
     solicitud, errors = accounts.revisar_solicitud(form, today_in_mexico())
+    pedir_fecha_completa(errors)
     # Counted only once there is an answer to check: a form without one is only asked for it.
     captcha_error = check_captcha(request.form, lambda: limiter.limit_here(REGISTRO_LIMIT))
     if captcha_error:
@@ -149,10 +152,26 @@ def revisar_campo(campo: str) -> ResponseReturnValue:
             errors["curp"] = curp_error
     # The page's title comes along: "Error: " while the page shows a message, and gone with it.
     resumen = request.form.get("resumen") == "1"
+    anuncio = _anuncio(campo, errors.get(campo), request.form.get("mostrado", ""))
     return fragment_for(
         "cuenta/registro.html", f"cuenta/_campo_{campo}.html",
-        form=form, errors=errors, eco=True, resumen=resumen,
+        form=form, errors=errors, eco=True, resumen=resumen, anuncio=anuncio,
     )  # fmt: skip
+
+
+def _anuncio(campo: str, error: str | None, mostrado: str) -> str:
+    """What the page's status region says after a check: the field's new message, or that the
+    one it showed is gone; nothing when the field shows what it showed (said once)."""
+    ahora = traducir(error) if error else ""
+    if ahora == mostrado:
+        return ""
+    if ahora:
+        return f"{_('Error:')} {ahora}"
+    return (
+        _("Ya no hay error en la CURP.")
+        if campo == "curp"
+        else _("Ya no hay error en la contraseña.")
+    )
 
 
 swaps_land_on("cuenta/registro.html", "cuenta.revisar_campo")

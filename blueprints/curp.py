@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import limiter
+from blueprints.fecha_formulario import pedir_fecha_completa
 from blueprints.htmx_util import (
     for_other_origins,
     fragment_for,
@@ -94,14 +95,13 @@ def check() -> ResponseReturnValue:
     context = check_context(value, typing, submitted)
     # This page's form (not the check inside a guide, which has only a result region): an error
     # marks the field itself, so the form comes back whole; and a form showing an error is
-    # swapped whole again, which clears it (htmx keeps the focus and the caret in the field).
-    # Redrawn by "Revisar", the button pressed is gone and the answer's live region is new (a
-    # new region is not announced): the answer takes the focus, as an error's summary does.
+    # swapped whole again, which clears it (htmx keeps the focus and the caret in the field,
+    # and site.js gives "Revisar" back its focus). The answer goes out of band into the live
+    # region beside the form, which stays in the page and so says it.
     # Its swaps bring the page's title ("Error: " with an error); a guide keeps its own.
     target = swap_target()
     if target == "revision" or (target == "resultado" and context["errors"]):
-        revisado = target == "revision" and not typing and context["result"] is not None
-        fragment = fragment_for(PAGE, "curp/_revision.html", enfocar_resultado=revisado, **context)
+        fragment = fragment_for(PAGE, "curp/_revision.html", oob=True, **context)
         headers = {"HX-Retarget": "#revision", "HX-Reswap": "innerHTML", "Vary": "HX-Target"}
         return fragment, headers
     if target == "resultado":
@@ -142,7 +142,8 @@ def generate() -> ResponseReturnValue:
         try:
             generated = generate_from(form)
         except curp_generate.CurpDataError as exc:
-            errors = traducir_todos(exc.errors)  # the API shares the domain's Spanish
+            # The API shares the domain's Spanish; the date is asked for as the form's control.
+            errors = traducir_todos(pedir_fecha_completa(exc.errors))
     context = _generate_context(form, errors, generated)
     if not wants_fragment():
         status = 422 if errors else 200

@@ -4,6 +4,7 @@ full page does (GOV.UK), and the swap that clears them takes it away."""
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 from typing import Any
@@ -153,14 +154,16 @@ def test_a_field_check_brings_the_registration_page_s_title(
     [field] = lxml_html.fragment_fromstring(
         response.get_data(as_text=True).split("</title>", 1)[1], create_parent=True
     ).xpath(f'//input[@name="{campo}"]')
-    assert (field.get("hx-vals") == '{"resumen": "1"}') is ("resumen" in form)
+    resumen = json.loads(field.get("hx-vals") or "{}").get("resumen")
+    assert (resumen == "1") is ("resumen" in form)
     assert "resumen" in field.get("hx-params").split(",")
 
 
 def test_the_page_with_an_error_summary_tells_its_checks(client: FlaskClient) -> None:
     def checks(response: Any) -> list[str | None]:
         doc = lxml_html.fromstring(response.get_data(as_text=True))
-        return [i.get("hx-vals") for i in doc.xpath("//input[@hx-post]")]
+        vals = [json.loads(i.get("hx-vals") or "{}") for i in doc.xpath("//input[@hx-post]")]
+        return [v.get("resumen") for v in vals]
 
     assert checks(client.get("/cuenta/registro")) == [None, None]
-    assert checks(client.post("/cuenta/registro", data={})) == ['{"resumen": "1"}'] * 2
+    assert checks(client.post("/cuenta/registro", data={})) == ["1"] * 2
