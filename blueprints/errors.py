@@ -25,7 +25,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from blueprints.htmx_util import alert_title, wants_fragment
+from blueprints.htmx_util import alert_title, answering_other_origins, wants_fragment
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,9 @@ def problem(status: int, title: str, detail: str) -> Response:
 # 4xx/5xx answer unswapped, so without this a person who hit a limit or an expired form would
 # see nothing happen; static/js/site.js swaps only the answers retargeted here.
 AVISO = {"HX-Retarget": "#aviso", "HX-Reswap": "innerHTML"}
+# The static export's pages have no alert region, and ask without htmx's headers: an error
+# answering them is drawn where their answer was going (the CURP check's result, the FAQ's).
+EN_SU_LUGAR = {"HX-Reswap": "innerHTML"}
 
 
 def cuanto_esperar(seconds: int | None) -> str:
@@ -94,9 +97,10 @@ def render_error(status: int, template: str = "errors/error.html", **context: ob
             return problem(status, titulo, str(context.get("detail") or titulo))
     title = str(TITLES.get(status, TITLES[500]))
     context.setdefault("espera", cuanto_esperar(None))
-    if wants_fragment():
+    drawn = AVISO if wants_fragment() else EN_SU_LUGAR if answering_other_origins() else None
+    if drawn is not None:
         kind = "csrf" if template == "errors/csrf.html" else "error"
-        headers = dict(AVISO)
+        headers = dict(drawn)
         if kind == "csrf":
             # The page is still on screen with what was typed: a fresh token for it (site.js
             # puts it in the page's forms), so sending again works and nothing is retyped. Only

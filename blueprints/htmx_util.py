@@ -4,6 +4,7 @@ origins (the static export's pages) ask for."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import (
@@ -36,6 +37,16 @@ HTMX_RESPONSE_HEADERS = [
     "HX-Trigger-After-Settle",
     "HX-Trigger-After-Swap",
 ]
+# What the static export's fragment endpoints let other origins read: htmx's headers, and how
+# long a person has to wait once over a limit.
+OTHER_ORIGINS_EXPOSED = [
+    *HTMX_RESPONSE_HEADERS,
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Retry-After",
+]
+OTHER_ORIGINS_KEY = "portal.other_origins"  # in the WSGI environ: a for_other_origins endpoint
 
 
 def wants_fragment() -> bool:
@@ -137,16 +148,34 @@ def for_other_origins(view: Callable[..., Any]) -> Callable[..., Any]:
     """A fragment endpoint of the static export: any origin may GET it, never with cookies.
 
     The exported pages send no htmx headers (so the browser needs no CORS preflight), so such an
-    endpoint cannot recognise htmx by ``HX-Request``: it answers only fragments.
+    endpoint cannot recognise htmx by ``HX-Request``: it answers only fragments, its errors too
+    (``answering_other_origins``).
     """
     allow: Callable[[Callable[..., Any]], Callable[..., Any]] = cross_origin(
         origins="*",
         send_wildcard=True,
         methods=["GET"],
         supports_credentials=False,
-        expose_headers=HTMX_RESPONSE_HEADERS,
+        expose_headers=OTHER_ORIGINS_EXPOSED,
     )
-    return allow(view)
+
+    @wraps(view)
+    def answered(*args: Any, **kwargs: Any) -> Any:
+        request.environ[OTHER_ORIGINS_KEY] = True
+        try:
+            return view(*args, **kwargs)
+        except Exception as exc:
+            # Turned into its error page here, inside flask-cors's decorator, so that the page
+            # gets the CORS headers too: raised past it (a limit's 429, a failure), the answer
+            # had none, and the exported page saw only a network error, never "wait a minute".
+            return current_app.handle_user_exception(exc)
+
+    return allow(answered)
+
+
+def answering_other_origins() -> bool:
+    """True for a fetch from the static export's pages to one of its fragment endpoints."""
+    return bool(request.environ.get(OTHER_ORIGINS_KEY)) and not opened_as_page()
 
 
 def opened_as_page() -> bool:

@@ -6,9 +6,10 @@ per-request bookkeeping (exemption scopes, blueprint inheritance, a request cont
 looked up a dozen times, limits resolved again on every call, header injection) cost ~135 µs,
 three times the storage hit itself and a third of the route (bench/load.py). Here a rule's
 limits are parsed once; a request counts itself in all of its windows in one step
-(``blueprints.ratelimit_store``). The surface is flask-limiter's, kept so the views read the
-same: ``limit``, ``shared_limit``, ``exempt``; plus ``limit_here``, the same count made from
-inside a view once it knows the request has something to check.
+(``blueprints.ratelimit_store``), those of every limit stacked on the view included, and a
+request one window refuses spends none of the others' budget. The surface is flask-limiter's,
+kept so the views read the same: ``limit``, ``shared_limit``, ``exempt``; plus ``limit_here``,
+the same count made from inside a view once it knows the request has something to check.
 
 Redis down must not take the site down: the limits move to this process's memory (logged),
 and Redis is tried again every ``RETRY_SECONDS`` (ratelimit_store). Without Redis they live
@@ -19,8 +20,9 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +30,7 @@ from flask import Flask, current_app, request
 from limits import RateLimitItem
 from werkzeug.exceptions import TooManyRequests
 
-from blueprints.ratelimit_store import State, open_storage
+from blueprints.ratelimit_store import State, Window, open_storage
 
 EXTENSION = "ratelimit"
 HEADERS_KEY = "portal.ratelimit"  # in the WSGI environ: (limit, remaining, reset) for the edge
@@ -72,9 +74,15 @@ class Rule:
     exempt_when: Callable[[], bool] | None
 
 
+Rules = tuple[tuple[Rule, str], ...]  # each with its scope
+
+
 class Limiter:
     def __init__(self, key_func: Callable[[], str] = remote_address) -> None:
         self.key_func = key_func
+        # Each limited view made here: the view it limits, and its rules. By identity, not an
+        # attribute, which functools.wraps would copy onto a decorator put in between.
+        self._stacked: dict[Callable[..., Any], tuple[Callable[..., Any], Rules]] = {}
 
     def init_app(self, app: Flask) -> None:
         config = app.config
@@ -118,36 +126,46 @@ class Limiter:
     def _decorator(self, rule: Rule) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
             scope = rule.scope or f"{view.__module__}.{view.__qualname__}"
+            # Limits stacked right on top of each other (a budget per address and one per
+            # embedding site) are counted as one: a request the one refuses must not spend the
+            # other's budget, and it is one round trip to Redis instead of one per limit.
+            inner, below = self._stacked.get(view, (view, ()))
+            rules = ((rule, scope), *below)
+            always = all(r.methods is None and r.exempt_when is None for r, _ in rules)
 
-            @functools.wraps(view)
+            @functools.wraps(inner)
             def limited(*args: Any, **kwargs: Any) -> Any:
                 state: State = current_app.extensions[EXTENSION]
-                if (
-                    state.enabled
-                    and (rule.methods is None or request.method in rule.methods)
-                    and not (rule.exempt_when and rule.exempt_when())
-                ):
-                    self._check(state, rule, scope)
-                return view(*args, **kwargs)
+                if state.enabled:
+                    applying = rules if always else [(r, s) for r, s in rules if _applies(r)]
+                    if applying:
+                        self._check(state, applying)
+                return inner(*args, **kwargs)
 
+            self._stacked[limited] = (inner, rules)
             return limited
 
         return decorate
 
-    def _check(self, state: State, rule: Rule, scope: str) -> None:
-        value = rule.value() if callable(rule.value) else rule.value
-        key = (rule.key_func or self.key_func)()
+    def _check(self, state: State, rules: Sequence[tuple[Rule, str]]) -> None:
+        items: list[RateLimitItem] = []
+        windows: list[Window] = []
+        for rule, scope in rules:
+            value = rule.value() if callable(rule.value) else rule.value
+            key = (rule.key_func or self.key_func)()
+            for item in state.items(value):
+                items.append(item)
+                windows.append((item.key_for(scope, key), item.get_expiry(), item.amount))
+        counted = state.count(windows)
         environ = request.environ if state.headers else {}
         failed: tuple[RateLimitItem, int] | None = None
-        items = state.items(value)
-        counted = state.count([(item.key_for(scope, key), item.get_expiry()) for item in items])
         for item, (count, reset) in zip(items, counted, strict=True):
             remaining = max(item.amount - count, 0)
             shown = environ.get(HEADERS_KEY)
             if shown is None or remaining < shown[1]:
-                environ[HEADERS_KEY] = (item.amount, remaining, int(reset))
+                environ[HEADERS_KEY] = (item.amount, remaining, reset)
             if count > item.amount and failed is None:
-                failed = (item, max(int(reset - time.time()), 1))
+                failed = (item, seconds_until(reset))
         if failed:
             raise RateLimitExceeded(*failed)
 
@@ -163,20 +181,32 @@ class Limiter:
         state: State = current_app.extensions[EXTENSION]
         if state.enabled:
             scope = str(request.endpoint)
-            self._check(state, Rule(value, scope, None, None, None), scope)
+            self._check(state, [(Rule(value, scope, None, None, None), scope)])
 
     # --- counting outside a view (sign-in attempts per account, ...) ---------------------
 
     def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
         """Count one against ``item`` for ``identifiers``; False once over the limit."""
         state: State = current_app.extensions[EXTENSION]
-        [(count, _)] = state.count([(item.key_for(*identifiers), item.get_expiry())])
+        [(count, _)] = state.count([(item.key_for(*identifiers), item.get_expiry(), item.amount)])
         return count <= item.amount
 
     def test(self, item: RateLimitItem, *identifiers: str) -> bool:
         """True while one more would still be within ``item`` (nothing counted)."""
         state: State = current_app.extensions[EXTENSION]
         return state.peek(item.key_for(*identifiers)) < item.amount
+
+
+def _applies(rule: Rule) -> bool:
+    if rule.methods is not None and request.method not in rule.methods:
+        return False
+    return not (rule.exempt_when and rule.exempt_when())
+
+
+def seconds_until(reset: float) -> int:
+    """Whole seconds until ``reset`` (epoch), rounded up: a client that waits exactly that
+    long finds the window over, where rounding down sent it back for one more second."""
+    return max(math.ceil(reset - time.time()), 1)
 
 
 def headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
@@ -188,5 +218,5 @@ def headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         ("RateLimit-Limit", str(limit)),
         ("RateLimit-Remaining", str(remaining)),
-        ("RateLimit-Reset", str(max(reset - int(time.time()), 0))),
+        ("RateLimit-Reset", str(max(math.ceil(reset - time.time()), 0))),
     ]

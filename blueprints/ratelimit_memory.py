@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 
 SWEEP_SECONDS = 60.0
 
@@ -26,14 +27,41 @@ class MemoryCounter:
         """Count ``amount`` in ``key``'s window (a new one, ``expiry`` seconds long, if over)."""
         now = time.time()
         with self._lock:
-            if now >= self._next_sweep:
-                self._windows = {k: w for k, w in self._windows.items() if w[1] > now}
-                self._next_sweep = now + SWEEP_SECONDS
-            window = self._windows.get(key)
-            if window is None or window[1] <= now:
-                window = self._windows[key] = [0, now + expiry]
+            self._sweep(now)
+            window = self._window(key, expiry, now)
             window[0] += amount
             return int(window[0])
+
+    def count(self, windows: Sequence[tuple[str, float, int]]) -> list[tuple[int, float]]:
+        """Count one request in each (key, seconds, limit) window, as ``ratelimit_store``'s
+        script does in Redis: once one is over its limit, the others get their count back (a
+        refused request spends no budget). Each window's count, and when (epoch) it ends."""
+        now = time.time()
+        with self._lock:  # one step: no other thread sees a count about to be given back
+            self._sweep(now)
+            counted = []
+            over = False
+            for key, expiry, limit in windows:
+                window = self._window(key, expiry, now)
+                window[0] += 1
+                over = over or window[0] > limit
+                counted.append(window)
+            if over:
+                for window, (_, _, limit) in zip(counted, windows, strict=True):
+                    if window[0] <= limit:
+                        window[0] -= 1
+            return [(int(count), ends) for count, ends in counted]
+
+    def _sweep(self, now: float) -> None:
+        if now >= self._next_sweep:
+            self._windows = {k: w for k, w in self._windows.items() if w[1] > now}
+            self._next_sweep = now + SWEEP_SECONDS
+
+    def _window(self, key: str, expiry: float, now: float) -> list[float]:
+        window = self._windows.get(key)
+        if window is None or window[1] <= now:
+            window = self._windows[key] = [0, now + expiry]
+        return window
 
     def get(self, key: str) -> int:
         window = self._windows.get(key)

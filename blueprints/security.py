@@ -38,11 +38,12 @@ HSTS = ("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 # flask-cors, which matched every response of the site against its resource patterns: here it
 # is one prefix and one fixed set of headers.
 API_PREFIX = "/api/v1/"
+# ETag too: a caller on another origin can only send If-None-Match with an ETag it can read.
 API_CORS = (
     ("Access-Control-Allow-Origin", "*"),
     (
         "Access-Control-Expose-Headers",
-        "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After",
+        "ETag, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After",
     ),
 )
 PREFLIGHT_MAX_AGE = ("Access-Control-Max-Age", "86400")

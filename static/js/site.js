@@ -75,11 +75,12 @@
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.setAttribute("tabindex", "-1"); summary.focus(); }
   // htmx leaves an error answer (4xx/5xx) unswapped, so a person who hit a limit or whose form
-  // expired would see nothing happen. The server sends the ones meant to be read to the page's
-  // alert region (blueprints/errors.py): draw exactly those.
+  // expired would see nothing happen. The server says how to draw the ones meant to be read
+  // (blueprints/errors.py): in the page's alert region, or, for the static export's pages,
+  // which have none, where the answer was going (HX-Reswap alone). Draw exactly those.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
-    if (xhr.status >= 400 && xhr.getResponseHeader("HX-Retarget") === "#aviso") {
+    if (xhr.status >= 400 && xhr.getResponseHeader("HX-Reswap")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false; // shown as the server meant: no fallback below on top
     }

@@ -1,6 +1,6 @@
 """Where rate limits are counted: memory windows that end, counts that add up across threads,
 keys that do not outlive their windows; every window of a request counted at once, in memory
-and in Redis alike."""
+and in Redis alike, and a refused request counted only in the windows that refused it."""
 
 from __future__ import annotations
 
@@ -62,11 +62,29 @@ def state(request: pytest.FixtureRequest) -> State:
 
 def test_one_request_counts_in_every_window_of_its_limits(state: State) -> None:
     before = time.time()
-    [(minute, minute_ends), (day, day_ends)] = state.count([("k/min", 60), ("k/day", 86400)])
+    windows = [("k/min", 60, 10), ("k/day", 86400, 100)]
+    [(minute, minute_ends), (day, day_ends)] = state.count(windows)
     assert (minute, day) == (1, 1)
     assert before + 59 <= minute_ends <= time.time() + 60
     assert before + 86399 <= day_ends <= time.time() + 86400
-    assert [count for count, _ in state.count([("k/min", 60)])] == [2]
+    assert [count for count, _ in state.count([("k/min", 60, 10)])] == [2]
     # Peeking (sign-in lockouts ask before counting) counts nothing.
     assert state.peek("k/min") == 2 and state.peek("k/min") == 2 and state.peek("k/none") == 0
     assert state.peek("k/day") == 1
+
+
+def counts(state: State, windows: list[tuple[str, int, int]]) -> list[int]:
+    return [count for count, _ends in state.count(windows)]
+
+
+def test_a_refused_request_spends_no_budget_of_the_windows_with_room(state: State) -> None:
+    # "2 per minute;3 per day": the minute's refusals leave the day's budget as it was.
+    windows = [("k/min", 60, 2), ("k/day", 86400, 3)]
+    assert [counts(state, windows) for _ in range(5)] == [[1, 1], [2, 2], [3, 2], [4, 2], [5, 2]]
+    assert state.peek("k/day") == 2
+    # Whichever window refuses: here the second, and a window exactly full is not over.
+    windows = [("j/min", 60, 3), ("j/day", 86400, 1)]
+    assert [counts(state, windows) for _ in range(3)] == [[1, 1], [1, 2], [1, 3]]
+    assert state.peek("j/min") == 1
+    # Alone, a window over its limit keeps counting (sign-in attempts per account).
+    assert [counts(state, [("s/h", 3600, 1)]) for _ in range(2)] == [[1], [2]]
