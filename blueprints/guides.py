@@ -285,6 +285,8 @@ def faq_search() -> ResponseReturnValue:
     response = Response(html, mimetype="text/html")
     response.cache_control.public = True
     response.cache_control.max_age = 300
+    # The same URL opened in the address bar is a redirect: a shared cache must tell them apart.
+    response.vary.add("Sec-Fetch-Dest")
     return response
 
 

@@ -263,6 +263,10 @@ def test_cross_origin_faq_fragment_opened_directly_shows_the_page(client: FlaskC
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/preguntas-frecuentes?q=curp"
+    # The fragment a shared cache keeps for 5 minutes must not answer an address-bar visit.
+    fetched = client.get("/preguntas-frecuentes/buscar?q=curp")
+    assert "public" in fetched.headers["Cache-Control"]
+    assert "Sec-Fetch-Dest" in fetched.headers["Vary"]
 
 
 def test_curp_guide_checks_a_curp_in_place(client: FlaskClient) -> None:
