@@ -93,7 +93,8 @@ def leer_email(errors: dict[str, str]) -> str:
         return value
 
 
-def leer_captcha(errors: dict[str, str]) -> None:
-    message = check_captcha(request.form)
+def leer_captcha(errors: dict[str, str], al_revisar: Callable[[], None] | None = None) -> None:
+    """The captcha's error, if any; ``al_revisar`` runs before an answer is checked (a limit)."""
+    message = check_captcha(request.form, al_revisar)
     if message:
         errors["captcha"] = message

@@ -4,8 +4,10 @@ by email, with its own resend) and the NSS lookup (sent by email, never shown).
 The NSS lookup answers every CURP alike on screen. Like IMSS's own service, it sends the
 answer to the address typed, so whoever types a CURP and their own address learns that CURP's
 NSS (or that it has none): the NSS is no secret, and the vigencia asks for it beside the CURP
-only to catch mistakes. What keeps it from being a directory is its limits: per client address,
-per CURP and per destination mailbox (keyed by hashes, never the CURP or the address).
+only to catch mistakes. What keeps it from being a directory is its limits: per client address
+(counted once there is a captcha answer to check), and per CURP and per destination mailbox
+(keyed by hashes, never the CURP or the address; counted only for a lookup that will be sent,
+so that posts with someone's CURP and a wrong captcha can't use up that CURP's budget).
 """
 
 from __future__ import annotations
@@ -191,12 +193,6 @@ def _email_key() -> str:
     return "nss-correo:" + hashlib.sha256(mailbox.encode()).hexdigest()[:24]
 
 
-def _sin_correo() -> bool:
-    # Nothing is sent without an address: such posts only get the form's messages back, and
-    # must not share one budget among everyone who left the field empty.
-    return "@" not in request.form.get("email", "")
-
-
 def _enviar_nss(curp_value: str, email: str) -> None:
     situacion = registry.situacion(db.session, curp_value, curp.today_in_mexico())
     numeros = sorted({a.numero_afiliacion for a in situacion.imss})
@@ -209,9 +205,6 @@ def _enviar_nss(curp_value: str, email: str) -> None:
 
 
 @bp.route("/imss/nss", methods=["GET", "POST"])
-@limiter.limit(NSS_LIMIT, methods=["POST"])
-@limiter.limit(NSS_CURP_LIMIT, methods=["POST"], key_func=_curp_key)
-@limiter.limit(NSS_EMAIL_LIMIT, methods=["POST"], key_func=_email_key, exempt_when=_sin_correo)
 def consulta_nss() -> ResponseReturnValue:
     page, fragment = "imss/nss.html", "imss/_nss.html"
     if request.method == "GET":
@@ -219,10 +212,13 @@ def consulta_nss() -> ResponseReturnValue:
     errors: dict[str, str] = {}
     curp_value, report = leer_curp(errors)
     email = leer_email(errors)
-    leer_captcha(errors)
+    # A blank form or a slip gets its messages back uncounted (someone who needs several tries
+    # must not meet a 429 for them); a captcha answer to check is counted per client address.
+    leer_captcha(errors, lambda: limiter.limit_here(NSS_LIMIT))
     form = {"curp": curp_value, "email": email}
     if errors:
         return responder(page, fragment, 422, form=form, errors=errors, report=report, entrega=None)
+    limiter.limit_here((NSS_CURP_LIMIT, _curp_key), (NSS_EMAIL_LIMIT, _email_key))
     try:
         _enviar_nss(curp_value, email)
         db.session.commit()

@@ -171,17 +171,23 @@ class Limiter:
 
     # --- counting from inside a view -----------------------------------------------------
 
-    def limit_here(self, value: LimitValue) -> None:
-        """Count this request against ``value`` now, as ``limit`` would have before the view:
-        a 429 once over. For the account forms, whose posts with nothing to check (a required
-        field left blank: they only get "Escribe tu …" back) must not spend a person's budget;
-        they count only the posts that reach the database or a password. Counted per client
-        address; its scope is the view's endpoint.
+    def limit_here(self, *limits: LimitValue | tuple[LimitValue, Callable[[], str]]) -> None:
+        """Count this request against ``limits`` now, as ``limit`` would have before the view:
+        a 429 once over. For the forms whose posts with nothing to check (a required field left
+        blank: they only get "Escribe tu …" back) must not spend a person's budget; they count
+        only the posts that reach the database, a password or a captcha's answer. A plain value
+        is counted per client address; a ``(value, key_func)`` pair under its own key (a CURP's
+        hash, a mailbox's). All in one step, as stacked decorators are; the scope is the view's
+        endpoint.
         """
         state: State = current_app.extensions[EXTENSION]
         if state.enabled:
             scope = str(request.endpoint)
-            self._check(state, [(Rule(value, scope, None, None, None), scope)])
+            rules = []
+            for limit in limits:
+                value, key_func = limit if isinstance(limit, tuple) else (limit, None)
+                rules.append((Rule(value, scope, key_func, None, None), scope))
+            self._check(state, rules)
 
     # --- counting outside a view (sign-in attempts per account, ...) ---------------------
 

@@ -148,28 +148,63 @@ def test_nss_bad_input_is_a_spanish_422(
     assert outbox(app) == 0
 
 
+def sent(client: FlaskClient, ip: str, **fields: str) -> int:
+    """A post from ``ip`` with its captcha solved: a lookup the limits may count."""
+    form = imss_form(client, NSS_URL, **fields)
+    return int(client.post(NSS_URL, data=form, environ_base={"REMOTE_ADDR": ip}).status_code)
+
+
 def test_nss_is_limited_per_curp_whatever_the_address(tmp_path: Path, database_url: str) -> None:
     app = limited_app(tmp_path, database_url)
     client = app.test_client()
     codes = [
-        client.post(NSS_URL, data={"curp": f" {UNKNOWN.lower()} " if n % 2 else UNKNOWN},
-                    environ_base={"REMOTE_ADDR": f"10.0.1.{n}"}).status_code
+        sent(client, f"10.0.1.{n}", curp=f" {UNKNOWN.lower()} " if n % 2 else UNKNOWN,
+             email=f"persona{n}@example.org")
         for n in range(4)
     ]  # fmt: skip
-    assert codes == [422, 422, 422, 429]
-    other = client.post(NSS_URL, data={"curp": "PXNE660720HMCXTN06"},
-                        environ_base={"REMOTE_ADDR": "10.0.1.9"})  # fmt: skip
-    assert other.status_code == 422
-    last = client.post(NSS_URL, data={"curp": UNKNOWN}, environ_base={"REMOTE_ADDR": "10.0.2.1"})
+    assert codes == [200, 200, 200, 429]
+    assert sent(client, "10.0.1.9", curp="PXNE660720HMCXTN06", email="otra@example.org") == 200
+    form = imss_form(client, NSS_URL, curp=UNKNOWN, email="ultima@example.org")
+    last = client.post(NSS_URL, data=form, environ_base={"REMOTE_ADDR": "10.0.2.1"})
     assert "Demasiadas solicitudes" in body(last) and last.headers["Retry-After"]
 
 
+def test_a_wrong_captcha_does_not_spend_someone_else_s_curp(
+    tmp_path: Path, database_url: str
+) -> None:
+    # Posts with a stranger's CURP and a wrong answer, from many addresses: none of them may
+    # use up that CURP's budget (3 an hour), or anyone could stop its owner's lookup.
+    app = limited_app(tmp_path, database_url)
+    client = app.test_client()
+    wrong = {"curp": UNKNOWN, "email": ADDRESS, "captcha_reto": "x", "captcha_respuesta": "1"}
+    codes = [
+        client.post(NSS_URL, data=wrong, environ_base={"REMOTE_ADDR": f"10.0.6.{n}"}).status_code
+        for n in range(5)
+    ]
+    assert codes == [422] * 5
+    assert sent(client, "10.0.6.99", curp=UNKNOWN, email=ADDRESS) == 200
+
+
 def test_nss_is_limited_per_address(tmp_path: Path, database_url: str) -> None:
+    # Each post brings a captcha answer to check, so each counts (5 a minute), even with the
+    # address left blank.
     app = limited_app(tmp_path, database_url)
     client = app.test_client()
     curps = [curp_rules.validate(c) for c in _valid_curps(6)]
-    codes = [client.post(NSS_URL, data={"curp": c}).status_code for c in curps]
+    codes = [sent(client, "10.0.3.1", curp=c) for c in curps]
     assert codes == [422] * 5 + [429]
+
+
+def test_blank_and_mistyped_forms_are_not_counted(tmp_path: Path, database_url: str) -> None:
+    # Someone who needs several tries must not meet a 429 for them: only an answer to the
+    # captcha is counted.
+    app = limited_app(tmp_path, database_url)
+    client = app.test_client()
+    tries = [{}, {"curp": "PXNE660720"}, {"curp": UNKNOWN, "email": "sin arroba"}] * 4
+    codes = [client.post(NSS_URL, data=t, environ_base={"REMOTE_ADDR": "10.0.7.1"}).status_code
+             for t in tries]  # fmt: skip
+    assert codes == [422] * 12
+    assert sent(client, "10.0.7.1", curp=UNKNOWN, email=ADDRESS) == 200
 
 
 def test_nss_is_limited_per_destination_mailbox(tmp_path: Path, database_url: str) -> None:
@@ -179,20 +214,9 @@ def test_nss_is_limited_per_destination_mailbox(tmp_path: Path, database_url: st
     client = app.test_client()
     curps = [curp_rules.validate(c) for c in _valid_curps(10)] + [UNKNOWN]
     mailbox = [f"Recolector+{n}@Example.org{' ' * (n % 2)}" for n in range(len(curps))]
-    codes = [
-        client.post(NSS_URL, data={"curp": c, "email": mailbox[n]},
-                    environ_base={"REMOTE_ADDR": f"10.0.4.{n}"}).status_code
-        for n, c in enumerate(curps)
-    ]  # fmt: skip
-    assert codes == [422] * 10 + [429]
-    other = client.post(NSS_URL, data={"curp": UNKNOWN, "email": "otra@example.org"},
-                        environ_base={"REMOTE_ADDR": "10.0.4.99"})  # fmt: skip
-    assert other.status_code == 422
-    # Posts without an address send nothing and share no budget.
-    empty = [client.post(NSS_URL, data={"curp": f"{UNKNOWN[:5]}{n}"},
-                         environ_base={"REMOTE_ADDR": f"10.0.5.{n}"}).status_code
-             for n in range(12)]  # fmt: skip
-    assert empty == [422] * 12
+    codes = [sent(client, f"10.0.4.{n}", curp=c, email=mailbox[n]) for n, c in enumerate(curps)]
+    assert codes == [200] * 10 + [429]
+    assert sent(client, "10.0.4.99", curp=UNKNOWN, email="otra@example.org") == 200
 
 
 def _valid_curps(count: int) -> list[str]:
@@ -206,6 +230,6 @@ def _valid_curps(count: int) -> list[str]:
 
 def test_limiter_keys_never_hold_the_curp(tmp_path: Path, database_url: str) -> None:
     app = limited_app(tmp_path, database_url)
-    app.test_client().post(NSS_URL, data={"curp": UNKNOWN})
+    assert sent(app.test_client(), "10.0.8.1", curp=UNKNOWN, email=ADDRESS) == 200
     keys = " ".join(app.extensions["ratelimit"].primary.keys())
     assert "nss-curp:" in keys and UNKNOWN not in keys and UNKNOWN.lower() not in keys
