@@ -35,6 +35,7 @@ from blueprints import (
     mail_demo,
     observability,
     oficina,
+    oficina_sesion,  # noqa: F401  (oficina.bp's session views: importing adds their routes)
     sesiones,
     templating,
     verificacion,
@@ -143,6 +144,8 @@ def _flask_config(settings: Settings) -> dict[str, Any]:
         # Flask renews the cookie on every request (SESSION_REFRESH_EACH_REQUEST). Anonymous
         # sessions (a form's CSRF secret) last WTF_CSRF_TIME_LIMIT instead: blueprints/sesiones.py.
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(minutes=30),
+        # How long before that end a signed-in page warns and offers to stay (WCAG 2.2.1).
+        "SESSION_WARNING_BEFORE": dt.timedelta(minutes=3),
         "SESSION_REFRESH_EACH_REQUEST": True,
         "BABEL_DEFAULT_LOCALE": "es",
         "MAX_CONTENT_LENGTH": 64 * 1024,

@@ -67,9 +67,11 @@ def _revision(curp: str, today: dt.date) -> dict[str, Any]:
     return {"persona": estado.persona, "titular": titular, "familia": familia}
 
 
-def _pagina(problema: dict[str, Any] | None = None, status: int = 200) -> tuple[str, int]:
+def _pagina(
+    problema: dict[str, Any] | None = None, status: int = 200, **extra: Any
+) -> tuple[str, int]:
     context = _revision(_cuenta().curp, today_in_mexico())
-    return render_template(PAGE, problema=problema, **context), status
+    return render_template(PAGE, problema=problema, **context, **extra), status
 
 
 def _elegida(curp: str, titular_curp: str, today: dt.date) -> Afiliacion | None:

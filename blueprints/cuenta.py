@@ -108,8 +108,10 @@ def leer_enlace(proposito: str, token: str) -> tuple[Cuenta, tokens.Contenido] |
 # --- Sign in and out ---------------------------------------------------------------------------
 
 
-def _entrar_page(form: dict[str, str], errors: dict[str, str], status: int = 200) -> Response:
-    html = render_template("cuenta/entrar.html", form=form, errors=errors)
+def _entrar_page(
+    form: dict[str, str], errors: dict[str, str], status: int = 200, cerrada: bool = False
+) -> Response:
+    html = render_template("cuenta/entrar.html", form=form, errors=errors, cerrada=cerrada)
     return Response(html, status=422 if errors and status == 200 else status)
 
 
@@ -138,7 +140,8 @@ def entrar() -> ResponseReturnValue:
     form = form_values(("curp", "next"))
     form["next"] = destino_seguro(request.values.get("next"), "")
     if request.method == "GET":
-        return _entrar_page(form, {})
+        # cerrada: the Oficina page's warning ran out (static/js/sesion.js) and sent them here.
+        return _entrar_page(form, {}, cerrada=request.args.get("cerrada") == "1")
     password = request.form.get("password", "")[: contrasenas.MAX_PASSWORD]
     errors = {}
     if not form["curp"].strip():

@@ -12,15 +12,19 @@ from flask import (
     Flask,
     Response,
     current_app,
+    flash,
     jsonify,
     make_response,
+    redirect,
     render_template,
     request,
+    url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -139,18 +143,22 @@ def handle_http(exc: HTTPException) -> Response:
 # that plainly came from another site (``desde_otro_sitio``): "the form expired, go back" means
 # nothing to someone who never had ours. An htmx post, or any other post, is told only that the
 # form expired (its page is still on screen, with what was typed).
-_CONFIRMAR: dict[str, tuple[Callable[[], ResponseReturnValue], bool]] = {}
+# A signed-in person's form (``con_sesion``) can come back only while the session lives: sent
+# after it ended, it lost its token with it, and what was typed could only be kept in that
+# session. The answer then is the sign-in page, back to the same page afterwards.
+_CONFIRMAR: dict[str, tuple[Callable[[], ResponseReturnValue], bool, bool]] = {}
 _DESDE_FUERA: dict[str, Callable[[], ResponseReturnValue]] = {}
 
 
 def confirmar_sin_token(
-    *endpoints: str, otros_sitios: bool = False
+    *endpoints: str, otros_sitios: bool = False, con_sesion: bool = False
 ) -> Callable[[Callable[[], ResponseReturnValue]], Callable[[], ResponseReturnValue]]:
     """Register the view that renders ``endpoints``' form, filled in, for a post without token
-    (from any site when ``otros_sitios``, else only from this site's own pages)."""
+    (from any site when ``otros_sitios``, else only from this site's own pages); with
+    ``con_sesion``, a post without a signed-in session goes to the sign-in page instead."""
 
     def register(render: Callable[[], ResponseReturnValue]) -> Callable[[], ResponseReturnValue]:
-        _CONFIRMAR.update(dict.fromkeys(endpoints, (render, otros_sitios)))
+        _CONFIRMAR.update(dict.fromkeys(endpoints, (render, otros_sitios, con_sesion)))
         return render
 
     return register
@@ -202,15 +210,31 @@ def enviado(field: str) -> str:
 
 def handle_csrf(_exc: CSRFError) -> Response:
     endpoint = request.endpoint or ""
-    render, otros_sitios = _CONFIRMAR.get(endpoint, (None, False))
+    render, otros_sitios, con_sesion = _CONFIRMAR.get(endpoint, (None, False, False))
     vacio = _DESDE_FUERA.get(endpoint)
     if wants_fragment():
         render = vacio = None
+    elif con_sesion and not current_user.is_authenticated:
+        return _entrar_otra_vez()
     if render is not None and (otros_sitios or desde_este_sitio()):
         return _sin_hacer(render)
     if vacio is not None and de_otro_sitio():
         return _sin_hacer(vacio)
     return render_error(400, "errors/csrf.html", detail=_l("El formulario caducó."))
+
+
+def _entrar_otra_vez() -> Response:
+    if desde_este_sitio():
+        flash(
+            _(
+                "Tu sesión se cerró, así que no hicimos nada con lo que enviaste. Si escribiste "
+                "algo, no pudimos guardarlo sin tu sesión: entra otra vez y vuelve a escribirlo."
+            ),
+            "info",
+        )
+    else:  # not a page of ours that was left open: only the usual word
+        flash(_("Entra a tu cuenta para ver esa página."), "info")
+    return redirect(url_for("cuenta.entrar", next=request.path), 303)
 
 
 def _sin_hacer(render: Callable[[], ResponseReturnValue]) -> Response:

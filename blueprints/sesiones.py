@@ -11,17 +11,46 @@ The hour counts from when the cookie was signed, not from when the form was show
 read guides for 50 minutes and then opened a form would have had 10 minutes left. So a response
 that renders a CSRF token re-signs an anonymous cookie older than ``RESIGN_AFTER``: a form shown
 is good for at least 55 minutes, and only form pages pay for the new Set-Cookie.
+
+A signed-in page says how long the session lasts idle and warns before it ends (WCAG 2.2.1):
+``limite`` is what those pages render, from the same config the cookie check reads.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import time
+from typing import NamedTuple
 
-from flask import Flask, Request, Response, g
+from flask import Flask, Request, Response, current_app, g
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature
 
 RESIGN_AFTER = 5 * 60  # seconds
+WARN_BEFORE = dt.timedelta(minutes=3)  # SESSION_WARNING_BEFORE when the config lacks it
+
+
+class Limite(NamedTuple):
+    """A signed-in session's idle limit and how long before it the page warns, in seconds."""
+
+    segundos: int
+    aviso: int
+
+    @property
+    def minutos(self) -> int:
+        return max(1, math.ceil(self.segundos / 60))
+
+    @property
+    def minutos_aviso(self) -> int:
+        return max(1, math.ceil(self.aviso / 60))
+
+
+def limite() -> Limite:
+    """The app's idle limit; the warning never takes more than half of it."""
+    segundos = int(current_app.permanent_session_lifetime.total_seconds())
+    antes = current_app.config.get("SESSION_WARNING_BEFORE", WARN_BEFORE)
+    return Limite(segundos, min(int(antes.total_seconds()), segundos // 2))
 
 
 class SesionFirmada(SecureCookieSession):

@@ -13,6 +13,7 @@ from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from markupsafe import Markup
 
+from blueprints.sesiones import limite
 from blueprints.traduccion import traducir
 from domain.curp_tables import STATES, state_label
 from domain.eleccion import BENEFICIARIOS
@@ -169,4 +170,5 @@ def init_app(app: Flask) -> None:
         issuer_name=issuer_name,
         issuer_contact=issuer_contact,
         guia_beneficiarios=guia_beneficiarios,
+        limite_sesion=limite,
     )

@@ -1,0 +1,81 @@
+// The warning before a signed-in session ends after its idle limit (WCAG 2.2.1), with a way
+// to stay. The server renders the limit in seconds: counting from this page's load, and from
+// each renewal, never compares the browser's clock with the server's. The server signed the
+// session before this page arrived, so the count here never ends before the server's does.
+(function () {
+  "use strict";
+  var dialogo = document.getElementById("aviso-sesion");
+  if (!dialogo || typeof dialogo.showModal !== "function") return;
+  var limite = Number(dialogo.getAttribute("data-limite")) * 1000;
+  var antes = Number(dialogo.getAttribute("data-aviso")) * 1000;
+  var seguir = dialogo.querySelector("form[data-seguir]");
+  var error = dialogo.querySelector("[data-error]");
+  if (!limite || !seguir) return;
+  var avisar = null;
+  var terminar = null;
+  var previo = null;
+  var pidiendo = false;
+
+  function contar() {
+    clearTimeout(avisar);
+    clearTimeout(terminar);
+    avisar = setTimeout(mostrar, Math.max(0, limite - antes));
+    // The server counts whole seconds, so a session lives up to a second past its limit.
+    terminar = setTimeout(vencer, limite + 1500);
+  }
+  function mostrar() {
+    if (dialogo.open) return;
+    previo = document.activeElement;
+    error.hidden = true;
+    dialogo.returnValue = "";
+    dialogo.showModal();
+    seguir.querySelector("button").focus();
+  }
+  function devolverFoco() {
+    var volver = previo;
+    previo = null;
+    if (volver && volver !== document.body && volver.isConnected && volver.focus) volver.focus();
+  }
+  // The session is over: the sign-in page says so, and brings them back here afterwards (if
+  // another tab kept the session alive, it sends them straight back).
+  function vencer() {
+    window.location.assign(dialogo.getAttribute("data-al-cerrar"));
+  }
+  function renovar() {
+    if (pidiendo) return;
+    pidiendo = true;
+    fetch(seguir.action, {
+      method: "POST",
+      body: new FormData(seguir),
+      credentials: "same-origin",
+      redirect: "manual"
+    }).then(function (response) {
+      pidiendo = false;
+      if (response.status !== 204) { vencer(); return; }
+      var token = response.headers.get("X-CSRF-Token");
+      if (token) {
+        document.dispatchEvent(new CustomEvent("token-renovado", { detail: { token: token } }));
+      }
+      contar();
+      if (dialogo.open) dialogo.close("renovada");
+    }).catch(function () {
+      pidiendo = false;
+      if (!dialogo.open) mostrar();
+      error.hidden = false;
+    });
+  }
+  seguir.addEventListener("submit", function (event) {
+    event.preventDefault();
+    renovar();
+  });
+  // Escape closes the dialog: whoever pressed it is here, which is what «Seguir» says too.
+  dialogo.addEventListener("close", function () {
+    if (dialogo.returnValue !== "renovada") renovar();
+    devolverFoco();
+  });
+  // Any other request from this page renewed the session as well.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail && event.detail.successful && !dialogo.open) contar();
+  });
+  contar();
+})();
