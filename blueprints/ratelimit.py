@@ -164,8 +164,11 @@ class Limiter:
             shown = environ.get(HEADERS_KEY)
             if shown is None or remaining < shown[1]:
                 environ[HEADERS_KEY] = (item.amount, remaining, reset)
-            if count > item.amount and failed is None:
-                failed = (item, seconds_until(reset))
+            # Of the windows that refuse, the longest wait: a client told "a minute" when the
+            # day is spent too would only be refused again.
+            wait = seconds_until(reset)
+            if count > item.amount and (failed is None or wait > failed[1]):
+                failed = (item, wait)
         if failed:
             raise RateLimitExceeded(*failed)
 

@@ -123,3 +123,21 @@ def test_waiting_exactly_retry_after_is_enough(tmp_path: Path, clock: list[float
     assert refused.headers["Retry-After"] == "37" and refused.headers["RateLimit-Reset"] == "37"
     clock[0] += int(refused.headers["Retry-After"])
     assert client.get("/_limitado").status_code == 200
+
+
+def test_when_two_windows_refuse_retry_after_is_the_longer_wait(
+    tmp_path: Path, clock: list[float]
+) -> None:
+    app = make_app(tmp_path, f"sqlite:///{tmp_path}/x.sqlite3", RATELIMIT_ENABLED=True)
+    view = limiter.limit("2 per minute;3 per day")(lambda: "ok")
+    app.add_url_rule("/_limitado", view_func=view, endpoint="lim")
+    client = app.test_client()
+    assert client.get("/_limitado").status_code == 200
+    clock[0] += 61
+    assert [client.get("/_limitado").status_code for _ in range(2)] == [200, 200]
+    # The request that passes both limits at once: the day's wait, not the minute's.
+    refused = client.get("/_limitado")
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) == 86400 - 61
+    clock[0] += 60
+    assert client.get("/_limitado").status_code == 429
