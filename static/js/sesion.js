@@ -15,10 +15,12 @@
   var terminar = null;
   var previo = null;
   var pidiendo = false;
+  var fin = 0;
 
   function contar() {
     clearTimeout(avisar);
     clearTimeout(terminar);
+    fin = Date.now() + limite;
     avisar = setTimeout(mostrar, Math.max(0, limite - antes));
     // The server counts whole seconds, so a session lives up to a second past its limit.
     terminar = setTimeout(vencer, limite + 1500);
@@ -77,5 +79,16 @@
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail && event.detail.successful && !dialogo.open) contar();
   });
+  // Timers stand still while a laptop sleeps or a phone freezes the tab; this browser's own
+  // clock does not, so coming back checks it (still never the server's clock).
+  function alVolver() {
+    if (document.visibilityState === "hidden" || !fin) return;
+    var queda = fin - Date.now();
+    if (queda <= -1500) vencer();
+    else if (queda <= antes) mostrar();
+  }
+  document.addEventListener("visibilitychange", alVolver);
+  window.addEventListener("pageshow", alVolver);
+  window.addEventListener("focus", alVolver);
   contar();
 })();

@@ -102,3 +102,18 @@ def test_an_ignored_warning_ends_on_the_sign_in_page(
     main = desktop.locator("main").inner_text()
     assert "cerramos tu sesión tras 1 minuto sin actividad" in main
     assert desktop.locator('input[name="next"]').input_value() == "/oficina"
+
+
+def test_coming_back_after_the_timers_stood_still_ends_the_session(
+    desktop: Any, corto: tuple[Any, LiveServer]
+) -> None:
+    # A laptop that slept: its timers did not run, its clock did. Coming back to the tab must
+    # end the session at once, not after the full limit again.
+    sign_in(desktop, corto, "issste_pensionado", "/oficina")
+    # The server's session is still alive here (no real time passed), so sign-in sends the
+    # page straight back: what counts is that the page went there at once.
+    with desktop.expect_request(lambda r: "/cuenta/entrar?" in r.url, timeout=3000):
+        desktop.evaluate(
+            "(() => { const real = Date.now; Date.now = () => real() + 60000;"
+            " document.dispatchEvent(new Event('visibilitychange')); })()"
+        )
