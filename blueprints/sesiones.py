@@ -28,7 +28,6 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, Se
 from itsdangerous import BadSignature
 
 RESIGN_AFTER = 5 * 60  # seconds
-WARN_BEFORE = dt.timedelta(minutes=3)  # SESSION_WARNING_BEFORE when the config lacks it
 
 
 class Limite(NamedTuple):
@@ -49,7 +48,7 @@ class Limite(NamedTuple):
 def limite() -> Limite:
     """The app's idle limit; the warning never takes more than half of it."""
     segundos = int(current_app.permanent_session_lifetime.total_seconds())
-    antes = current_app.config.get("SESSION_WARNING_BEFORE", WARN_BEFORE)
+    antes: dt.timedelta = current_app.config["SESSION_WARNING_BEFORE"]
     return Limite(segundos, min(int(antes.total_seconds()), segundos // 2))
 
 

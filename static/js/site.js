@@ -3,16 +3,11 @@
   "use strict";
   // After an htmx swap that replaced a whole result, move focus to its heading when asked,
   // so keyboard and screen-reader users land on the answer instead of losing their place.
-  // data-focus-on-swap="libre" asks only if the swap left nobody holding the focus (the button
-  // pressed is gone): someone still in the field, where htmx keeps it, goes on typing there.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail && event.detail.target;
     if (!target) return;
     var focus = target.querySelector("[data-focus-on-swap]");
     if (!focus) return;
-    var active = document.activeElement;
-    var held = active && active !== document.body && active.isConnected;
-    if (focus.getAttribute("data-focus-on-swap") === "libre" && held) return;
     focus.setAttribute("tabindex", "-1");
     focus.focus();
   });
