@@ -9,14 +9,15 @@ typed, and the domain reads 27/03/1985 as well as 1985-03-27.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from domain.curp_generate import FECHA_AAAA_MM_DD
+from domain.mensajes import N_
 
-FECHA_COMO_API = "Escribe tu fecha de nacimiento como AAAA-MM-DD."  # domain/curp_generate.py
-FECHA_INCOMPLETA = _l("Escribe tu fecha de nacimiento completa: día, mes y año.")
+# Untranslated, as the domain's messages are: the forms show them through |traducir.
+FECHA_INCOMPLETA = N_("Escribe tu fecha de nacimiento completa: día, mes y año.")
 
 
 def pedir_fecha_completa(errors: dict[str, str]) -> dict[str, str]:
     """``errors`` (the domain's, untranslated) with the date's format message in a form's terms."""
-    if str(errors.get("fecha_nacimiento", "")) == FECHA_COMO_API:
-        errors["fecha_nacimiento"] = str(FECHA_INCOMPLETA)
+    if errors.get("fecha_nacimiento") == FECHA_AAAA_MM_DD:
+        errors["fecha_nacimiento"] = FECHA_INCOMPLETA
     return errors

@@ -39,6 +39,9 @@ RENAPO_NOTE = N_(
     " (un número si naciste antes de 2000, una letra desde 2000) y la 18 es el dígito"
     " verificador. La CURP completa que mostramos es solo una pista: confírmala en gob.mx/curp."
 )
+# For a date not typed as the API takes it; the HTML forms, whose field is a date control,
+# replace it with their own (blueprints/fecha_formulario.py).
+FECHA_AAAA_MM_DD = N_("Escribe tu fecha de nacimiento como AAAA-MM-DD.")
 _NAME_CHARS = LETTERS | {"Ñ"} | NAME_SPECIALS
 _NAME_CAP = 120
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u00b4`", "'"))  # phones' O’CONNOR
@@ -117,7 +120,7 @@ def _birth_date(errors: dict[str, str], value: object, today: date, iso_only: bo
     if isinstance(value, str):
         text = value.strip()
         if not (_ISO_DATE if iso_only else _DATE_SHAPE).fullmatch(text):
-            errors["fecha_nacimiento"] = N_("Escribe tu fecha de nacimiento como AAAA-MM-DD.")
+            errors["fecha_nacimiento"] = FECHA_AAAA_MM_DD
             return date.min
         try:
             born = datetime.strptime(text, "%Y-%m-%d" if "-" in text else "%d/%m/%Y").date()
