@@ -35,7 +35,6 @@ from blueprints import (
     mail_demo,
     observability,
     oficina,
-    oficina_sesion,  # noqa: F401  (oficina.bp's session views: importing adds their routes)
     sesiones,
     templating,
     verificacion,

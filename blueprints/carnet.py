@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from blueprints.constancias_servicio import ahora, descargar_pdf, servicio
 from blueprints.cuenta_forms import CURP_SHAPE
 from blueprints.cuenta_limites import contar
+from blueprints.errors import confirmar_sin_token
 from blueprints.extensions import db
 from domain import constancias, constancias_vigencia, derechos, registry
 from domain.curp import compact, today_in_mexico
@@ -138,3 +139,11 @@ def _no_vigente(afiliacion: Afiliacion, today: dt.date) -> ResponseReturnValue:
     }
     db.session.rollback()
     return _pagina(problema, 422)
+
+
+@confirmar_sin_token("carnet.descargar", con_sesion=True)
+def _confirmar_carnet() -> ResponseReturnValue:
+    # Sent with a stale token while the session lives: the page with its buttons again, nothing
+    # typed and nothing issued yet. After the session ended, errors sends them to sign in.
+    page, _status = _pagina(confirmar=True)
+    return page

@@ -1,4 +1,5 @@
-"""/oficina: the signed-in home (registry data, beneficiaries, constancias), email, password."""
+"""/oficina: the signed-in home (registry data, beneficiaries, constancias), email, password,
+and the renewal the idle-limit warning posts to."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.security import check_password_hash
 
 from blueprints.cuenta_forms import (
@@ -19,6 +21,7 @@ from blueprints.cuenta_forms import (
     situacion_de,
 )
 from blueprints.cuenta_limites import agotado, contar
+from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
 from domain import accounts, contrasenas, derechos, registry
@@ -31,6 +34,7 @@ bp = Blueprint("oficina", __name__)
 CONSTANCIA_VIGENCIA = "/oficina/constancia-vigencia"
 CHANGE_RULE = "5 per hour"  # wrong current passwords per account, on top of the per-IP limit
 FORM_LIMIT = "10 per hour"  # per client address: the current passwords checked (not blank ones)
+SEGUIR_LIMIT = "30 per minute"
 TIPOS = {
     "titular": _l("Trabajador o trabajadora en activo"),
     "pensionado": _l("Pensionado o pensionada"),
@@ -151,3 +155,39 @@ def contrasena() -> ResponseReturnValue:
     session.permanent = True
     flash(_("Tu contraseña cambió. Cerramos tu sesión en los demás dispositivos."), "ok")
     return redirect(url_for(".inicio"), 303)
+
+
+# --- the session's idle limit (templates/oficina/_aviso_sesion.html, static/js/sesion.js) ---
+
+
+@bp.post("/oficina/sesion")
+@limiter.limit(SEGUIR_LIMIT)
+@login_required
+def seguir() -> ResponseReturnValue:
+    # Answering is what renews: Flask signs a signed-in cookie again with every response. The
+    # page's forms carry a token with its own hour, so a fresh one goes back for them; only this
+    # page's scripts can read it (same origin).
+    return Response(status=204, headers={"X-CSRF-Token": generate_csrf()})
+
+
+# Sent with a token that no longer matches while the session still lives (a page left open over
+# the token's hour, or from before a sign-in in another tab), the forms come back filled in with
+# what can be kept; sent after the session ended, blueprints.errors leads to sign-in (con_sesion).
+@confirmar_sin_token("oficina.correo", con_sesion=True)
+def _confirmar_correo() -> ResponseReturnValue:
+    # The new address comes back; the password never does.
+    form = {"email": enviado("email")}
+    return render_template(
+        "oficina/correo.html", cuenta=_cuenta(), form=form, errors={}, confirmar=True,
+        confirmar_contrasena=True,
+    )  # fmt: skip
+
+
+@confirmar_sin_token("oficina.contrasena", con_sesion=True)
+def _confirmar_contrasena() -> ResponseReturnValue:
+    return render_template(
+        "oficina/contrasena.html",
+        errors={},
+        confirmar=True,
+        confirmar_contrasena=_("No guardamos las contraseñas que escribiste: escríbelas otra vez."),
+    )
