@@ -16,37 +16,11 @@ from flask import (
     template_rendered,
 )
 from flask_babel import gettext
-from flask_cors import cross_origin
 from markupsafe import Markup
 
 from blueprints.extensions import htmx
+from blueprints.security import OTHER_ORIGINS_KEY
 from blueprints.templating import titulo_completo
-
-# htmx reads these on every response; unexposed, each read logs a console error cross-origin.
-HTMX_RESPONSE_HEADERS = [
-    "HX-Location",
-    "HX-Push",
-    "HX-Push-Url",
-    "HX-Redirect",
-    "HX-Refresh",
-    "HX-Replace-Url",
-    "HX-Reselect",
-    "HX-Reswap",
-    "HX-Retarget",
-    "HX-Trigger",
-    "HX-Trigger-After-Settle",
-    "HX-Trigger-After-Swap",
-]
-# What the static export's fragment endpoints let other origins read: htmx's headers, and how
-# long a person has to wait once over a limit.
-OTHER_ORIGINS_EXPOSED = [
-    *HTMX_RESPONSE_HEADERS,
-    "RateLimit-Limit",
-    "RateLimit-Remaining",
-    "RateLimit-Reset",
-    "Retry-After",
-]
-OTHER_ORIGINS_KEY = "portal.other_origins"  # in the WSGI environ: a for_other_origins endpoint
 
 
 def wants_fragment() -> bool:
@@ -149,28 +123,16 @@ def for_other_origins(view: Callable[..., Any]) -> Callable[..., Any]:
 
     The exported pages send no htmx headers (so the browser needs no CORS preflight), so such an
     endpoint cannot recognise htmx by ``HX-Request``: it answers only fragments, its errors too
-    (``answering_other_origins``).
+    (``answering_other_origins``). The mark set here is what ``security.HeaderPolicy`` reads to
+    add the CORS headers at the edge, to every answer, a limit's 429 and a failure included.
     """
-    allow: Callable[[Callable[..., Any]], Callable[..., Any]] = cross_origin(
-        origins="*",
-        send_wildcard=True,
-        methods=["GET"],
-        supports_credentials=False,
-        expose_headers=OTHER_ORIGINS_EXPOSED,
-    )
 
     @wraps(view)
     def answered(*args: Any, **kwargs: Any) -> Any:
         request.environ[OTHER_ORIGINS_KEY] = True
-        try:
-            return view(*args, **kwargs)
-        except Exception as exc:
-            # Turned into its error page here, inside flask-cors's decorator, so that the page
-            # gets the CORS headers too: raised past it (a limit's 429, a failure), the answer
-            # had none, and the exported page saw only a network error, never "wait a minute".
-            return current_app.handle_user_exception(exc)
+        return view(*args, **kwargs)
 
-    return allow(answered)
+    return answered
 
 
 def answering_other_origins() -> bool:

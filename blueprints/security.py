@@ -47,6 +47,36 @@ API_CORS = (
     ),
 )
 PREFLIGHT_MAX_AGE = ("Access-Control-Max-Age", "86400")
+# htmx reads these on every response; unexposed, each read logs a console error cross-origin.
+HTMX_RESPONSE_HEADERS = [
+    "HX-Location",
+    "HX-Push",
+    "HX-Push-Url",
+    "HX-Redirect",
+    "HX-Refresh",
+    "HX-Replace-Url",
+    "HX-Reselect",
+    "HX-Reswap",
+    "HX-Retarget",
+    "HX-Trigger",
+    "HX-Trigger-After-Settle",
+    "HX-Trigger-After-Swap",
+]
+# What the static export's fragment endpoints let other origins read: htmx's headers, and how
+# long a person has to wait once over a limit.
+OTHER_ORIGINS_EXPOSED = [
+    *HTMX_RESPONSE_HEADERS,
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Retry-After",
+]
+OTHER_ORIGINS_KEY = "portal.other_origins"  # in the WSGI environ: a for_other_origins endpoint
+# The static export's fragment endpoints (htmx_util.for_other_origins): any origin, no cookies.
+OTHER_ORIGINS_CORS = (
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", ", ".join(OTHER_ORIGINS_EXPOSED)),
+)
 # JSON is never rendered as a page: OWASP's REST Security Cheat Sheet asks an API for these
 # alone, with a CSP that allows nothing. What governs documents (permissions, opener, the
 # page's own sources) would only lengthen every answer of the busiest routes.
@@ -111,6 +141,8 @@ class HeaderPolicy:
             vary_on_htmx(headers)
         if api:
             api_cors(environ, headers)
+        elif environ.get(OTHER_ORIGINS_KEY):
+            headers.extend(OTHER_ORIGINS_CORS)
 
 
 def api_cors(environ: WSGIEnvironment, headers: list[tuple[str, str]]) -> None:
