@@ -351,12 +351,18 @@ def test_integration_page_has_no_axe_violations_and_a_live_preview(
     desktop: Any, live_server: LiveServer
 ) -> None:
     desktop.goto(live_server.url + "/integracion")
+    entries = desktop.evaluate("history.length")
     desktop.check("input[name=idioma][value=en]")
     wait_until(
         desktop,
         "document.querySelector('#codigo-script').textContent.indexOf('data-lang=\"en\"') > 0",
     )
+    desktop.check("input[name=tema][value=dark]")
+    wait_until(desktop, "location.search.indexOf('tema=dark') > 0")
     assert "idioma=en" in desktop.url
+    # The address follows the options (a reload or a shared link keeps them), but trying
+    # options is not navigating: Back leaves the page instead of undoing them one by one.
+    assert desktop.evaluate("history.length") == entries
     preview = widget_frame(desktop, ".vista-previa")
     assert preview.locator("h1").inner_text() == "Check your CURP"
     assert_no_axe_violations(desktop)

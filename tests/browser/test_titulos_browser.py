@@ -78,7 +78,15 @@ def test_start_page_title_says_error_while_no_answer_is_chosen(
     phone.locator('input[name="para"][value="tengo"]').check()
     phone.locator("button", has_text="Continuar").click()
     expect(phone.locator("#pregunta-trabajo")).to_be_visible()
-    expect(phone).to_have_title("¿Qué documento necesitas? · Derechohabiencia")
+    # Each step pushed to history is named for its question, then for the answer.
+    trabajo = "¿Trabajas o trabajaste para el gobierno o para una empresa?"
+    expect(phone).to_have_title(f"{trabajo} · ¿Qué documento necesitas? · Derechohabiencia")
+    phone.locator('input[name="trabajo"][value="gobierno"]').check()
+    phone.locator("button", has_text="Continuar").click()
+    expect(phone.locator("#respuesta")).to_be_visible()
+    expect(phone).to_have_title("Lo que necesitas · ¿Qué documento necesitas? · Derechohabiencia")
+    phone.go_back()
+    expect(phone).to_have_title(f"{trabajo} · ¿Qué documento necesitas? · Derechohabiencia")
 
 
 def test_the_check_inside_a_guide_keeps_the_guide_s_title(

@@ -134,6 +134,36 @@ def test_second_question_keeps_the_first_answer(client: FlaskClient) -> None:
     assert "gobierno" in form.text_content()
 
 
+TRABAJO = "¿Trabajas o trabajaste para el gobierno o para una empresa?"
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("", "¿Qué documento necesitas?"),
+        ("?paso=para", "Error: ¿Qué documento necesitas?"),
+        ("?para=tengo&paso=para", f"{TRABAJO} · ¿Qué documento necesitas?"),
+        ("?para=tengo&paso=trabajo", f"Error: {TRABAJO} · ¿Qué documento necesitas?"),
+        ("?para=tengo&trabajo=gobierno", "Lo que necesitas · ¿Qué documento necesitas?"),
+    ],
+)
+def test_each_step_of_the_start_page_has_its_own_title(
+    client: FlaskClient, query: str, title: str
+) -> None:
+    # Each step is a page in the history (no JavaScript or htmx's pushed URL): its title says
+    # which one, and an htmx swap brings the same title along.
+    full = page(client, "/" + query).xpath("//title")[0].text_content()
+    assert full == f"{title} · Derechohabiencia"
+    swap = lxml_html.fromstring(client.get("/" + query, headers=HX).get_data(as_text=True))
+    assert swap.xpath("//title")[0].text_content() == full
+
+
+def test_the_start_page_s_step_titles_are_translated(client: FlaskClient) -> None:
+    client.set_cookie("lang", "en")
+    title = page(client, "/?para=no-tengo").xpath("//title")[0].text_content()
+    assert title.startswith("Which document were you asked for? · ") and "¿" not in title
+
+
 @pytest.mark.parametrize(("answers", "claves"), sorted(eleccion.RESPUESTAS.items()))
 def test_each_answer_leads_to_its_documents(
     client: FlaskClient, answers: tuple[str, str], claves: tuple[str, ...]
