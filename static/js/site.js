@@ -3,11 +3,20 @@
   "use strict";
   // After an htmx swap that replaced a whole result, move focus to its heading when asked,
   // so keyboard and screen-reader users land on the answer instead of losing their place.
+  // Not while the person is typing, though: an answer to a request their typing sent (an alert
+  // over a search as you type) is read out by its live region, and the next keystrokes must
+  // still land in the field (WCAG 3.2.2).
+  var AL_ESCRIBIR = { input: true, keyup: true, keydown: true, search: true, change: true };
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail && event.detail.target;
     if (!target) return;
     var focus = target.querySelector("[data-focus-on-swap]");
     if (!focus) return;
+    var config = event.detail.requestConfig;
+    var trigger = config && config.triggeringEvent;
+    var active = document.activeElement;
+    var typing = active && active !== document.body && !target.contains(active);
+    if (typing && trigger && AL_ESCRIBIR[trigger.type]) return;
     focus.setAttribute("tabindex", "-1");
     focus.focus();
   });

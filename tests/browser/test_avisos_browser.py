@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Flask
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_axe_violations
+from blueprints import guides
+from tests.browser.conftest import LiveServer, assert_no_axe_violations
 from tests.browser.test_constancias_browser import example
 
 pytestmark = pytest.mark.browser
@@ -60,3 +62,32 @@ def test_an_unreachable_portal_is_said_plainly(phone: Any, live_server: Any, liv
     search(phone, curp)  # back online: the answer comes, the stale alert goes
     phone.get_by_role("heading", name="No tienes afiliación vigente al ISSSTE").wait_for()
     assert aviso.inner_text() == ""
+
+
+def spend_all_but_one(app: Flask, path: str, limit: str) -> None:
+    client = app.test_client()
+    for _ in range(int(limit.split()[0]) - 1):
+        client.get(path, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+
+
+def test_an_alert_while_typing_leaves_the_focus_in_the_field(
+    phone: Any, live_app: Flask, live_server: LiveServer
+) -> None:
+    # Read out by the live region, the focus stays in the field: the next keystrokes still
+    # land there (WCAG 3.2.2). An alert answering a button press takes the focus, as before.
+    live_app.extensions["ratelimit"].enabled = True
+    try:
+        spend_all_but_one(live_app, "/preguntas-frecuentes?q=x", guides.SEARCH_LIMIT)
+        phone.goto(live_server.url + "/preguntas-frecuentes")  # the budget's last request
+        field = phone.locator("#campo-q")
+        field.press_sequentially("correo")
+        alert = phone.locator("#aviso h2")
+        expect(alert).to_have_text("Demasiadas solicitudes")
+        expect(field).to_be_focused()
+        field.press_sequentially(" nuevo")
+        expect(field).to_have_value("correo nuevo")
+
+        phone.get_by_role("button", name="Buscar").click()
+        expect(alert).to_be_focused()
+    finally:
+        live_app.extensions["ratelimit"].enabled = False
