@@ -17,13 +17,31 @@
   var pidiendo = false;
   var fin = 0;
 
-  function contar() {
+  // The session is one for every tab of this browser: a tab where the person is busy tells the
+  // quiet ones when it renewed it, so they neither warn nor leave for the sign-in page early.
+  // Tabs share this browser's clock, so the end they pass on means the same to each.
+  var canal = typeof BroadcastChannel === "function" ? new BroadcastChannel("sesion") : null;
+
+  function contar(hasta) {
     clearTimeout(avisar);
     clearTimeout(terminar);
-    fin = Date.now() + limite;
-    avisar = setTimeout(mostrar, Math.max(0, limite - antes));
+    fin = hasta || Date.now() + limite;
+    var queda = fin - Date.now();
+    avisar = setTimeout(mostrar, Math.max(0, queda - antes));
     // The server counts whole seconds, so a session lives up to a second past its limit.
-    terminar = setTimeout(vencer, limite + 1500);
+    terminar = setTimeout(vencer, queda + 1500);
+  }
+  function renovada() {
+    contar();
+    if (canal) canal.postMessage(fin);
+  }
+  if (canal) {
+    canal.onmessage = function (event) {
+      var otra = Number(event.data);
+      if (!otra || otra <= fin) return;
+      contar(otra);
+      if (dialogo.open) dialogo.close("renovada");
+    };
   }
   function mostrar() {
     if (dialogo.open) return;
@@ -58,7 +76,7 @@
       if (token) {
         document.dispatchEvent(new CustomEvent("token-renovado", { detail: { token: token } }));
       }
-      contar();
+      renovada();
       if (dialogo.open) dialogo.close("renovada");
     }).catch(function () {
       pidiendo = false;
@@ -77,7 +95,7 @@
   });
   // Any other request from this page renewed the session as well.
   document.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail && event.detail.successful && !dialogo.open) contar();
+    if (event.detail && event.detail.successful && !dialogo.open) renovada();
   });
   // Timers stand still while a laptop sleeps or a phone freezes the tab; this browser's own
   // clock does not, so coming back checks it (still never the server's clock).
@@ -90,5 +108,5 @@
   document.addEventListener("visibilitychange", alVolver);
   window.addEventListener("pageshow", alVolver);
   window.addEventListener("focus", alVolver);
-  contar();
+  renovada(); // this page's own request renewed it
 })();

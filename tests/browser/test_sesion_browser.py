@@ -117,3 +117,23 @@ def test_coming_back_after_the_timers_stood_still_ends_the_session(
             "(() => { const real = Date.now; Date.now = () => real() + 60000;"
             " document.dispatchEvent(new Event('visibilitychange')); })()"
         )
+
+
+def test_a_busy_tab_keeps_the_quiet_one_from_warning_or_leaving(
+    desktop: Any, corto: tuple[Any, LiveServer]
+) -> None:
+    # One session, two tabs: what the person does in one renews it for both, so the quiet tab
+    # closes its warning by itself and stays where it was past its own first end.
+    server = corto[1]
+    sign_in(desktop, corto, "ambas", "/oficina")
+    quiet_loaded = time.monotonic()
+    left: list[str] = []
+    desktop.on("framenavigated", lambda frame: left.append(frame.url))
+    busy = desktop.context.new_page()
+    dialogo = desktop.get_by_role("alertdialog", name="¿Sigues ahí?")
+    dialogo.wait_for(timeout=(LIMITE + 5) * 1000)
+    busy.goto(server.url + "/oficina/correo")  # the person is busy in the other tab
+    dialogo.wait_for(state="hidden", timeout=2000)
+    desktop.wait_for_timeout((LIMITE + 2 - (time.monotonic() - quiet_loaded)) * 1000)
+    assert left == []
+    assert desktop.url == server.url + "/oficina"
