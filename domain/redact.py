@@ -22,13 +22,19 @@ from domain import redact_nss
 
 # A name may follow a "?" or "&" a client encoded (once or more) and an "=" it did not:
 # "next=%2Fverificar%2FVI-2026-000001%3Fc=...".
-_QUERY = re.compile(
+_NAME = (
     r"(?i)((?:[?&]|%(?:25)*(?:3f|26))"
     r"(?:curp|email|c|token|nss|password|q|nombre|primer_apellido|segundo_apellido"
     r"|fecha_nacimiento)=)"
-    # A quoted word of a local part is part of the value: email="juan perez"@x.mx.
-    r"(?:[^&\s\"']++|\"(?:[^\"\\\r\n]|\\.){0,64}+\"(?=[.@]))*+"
 )
+_QUERY = re.compile(
+    _NAME
+    # A quoted word of a local part is part of the value: email="juan perez"@x.mx.
+    + r"(?:[^&\s\"']++|\"(?:[^\"\\\r\n]|\\.){0,64}+\"(?=[.@]))*+"
+)
+# In a run the client percent-encoded, a space, quote or line break came encoded, so it is part
+# of a value ("next=/preguntas-frecuentes?q%3Dmaria%20lopez"): only an "&" ends one there.
+_QUERY_IN_RUN = re.compile(_NAME + r"[^&]*+")
 _API_PREFIX = re.compile(r"(?i)/api/v1/(?:curp|estatus)/")
 _API_PATH = re.compile(r"(?i)(/api/v1/(?:curp|estatus)/)[^\s?\"']+")
 # The API and the forms drop spaces, hyphens and underscores anywhere in a CURP
@@ -89,13 +95,13 @@ def _decoded(match: re.Match[str]) -> str:
         if once == decoded:
             break
         decoded = once
-    masked = _plain(decoded)
+    masked = _plain(decoded, _QUERY_IN_RUN)
     if masked == decoded:
         return run
     return _UNSAFE.sub(lambda m: quote(m.group(), safe=""), masked)
 
 
-def _plain(text: str) -> str:
+def _plain(text: str, query: re.Pattern[str] = _QUERY) -> str:
     if "." in text:
         text = _TOKEN.sub("/***", text)
     # CURP and NSS after the tokens, whose segments they could break up, and before the query
@@ -105,7 +111,7 @@ def _plain(text: str) -> str:
     text = _CURP.sub(lambda m: _GAPS.sub("", m.group(1)).upper() + "*" * 14, text)
     text = redact_nss.mask(text)
     if "=" in text:
-        text = _QUERY.sub(r"\1***", text)
+        text = query.sub(r"\1***", text)
     if "/api/" in text.lower():
         text = _API_PATH.sub(r"\1***", text)
     if "@" in text:

@@ -19,6 +19,10 @@ LINES = [
     (f"GET /idioma?lang=en&next=/curp?curp%3D{CURP} 302 0.8ms", CURP),
     (f"GET /idioma?lang=en&next=/verificar/VI-2026-000001?c%3D{CODE} 302 0.8ms", CODE),
     ("GET /idioma?lang=es&next=/preguntas-frecuentes/buscar?q%3Dmaria%2Blopez 302", "maria"),
+    # A space, a quote or a "#" encoded inside a value is part of it, not its end.
+    ("GET /idioma?lang=es&next=/preguntas-frecuentes?q%3Dmaria%20lopez 302", "lopez"),
+    ("GET /cuenta/entrar?next=%2Foficina%3Fq%3D%22juan%22%20perez%20%23 200", "perez"),
+    ("GET /idioma?lang=es&next=/x?nombre%3DMaria%0Alopez 302", "lopez"),
     (f"GET /cuenta/entrar?next=%2Foficina%3Fcurp%3D{CURP} 200 4.1ms", CURP),
     ("GET /cuenta/entrar?next=%2Foficina%3Femail%3Dana%2540example.org 200", "ana"),
     # Twice: a `next` holding a `next`.
