@@ -98,6 +98,8 @@ def import_command(archivo: Path, skip_invalid: bool, errores: Path | None) -> N
     click.echo(f"  actualizadas: {summary.updated}")
     click.echo(f"  sin cambios: {summary.unchanged}")
     click.echo(f"  rechazadas: {summary.rejected}")
+    if sin_titular := summary.sin_titular_line():
+        click.echo(f"  {sin_titular}")
 
 
 def _open_report(path: Path, stack: contextlib.ExitStack) -> registry_import.Report:
