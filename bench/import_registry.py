@@ -47,9 +47,10 @@ def person(n: int) -> dict[str, str]:
     head = LETTERS[n % 26] + "AEIOU"[n // 26 % 5] + LETTERS[n // 130 % 26] + LETTERS[n // 3380 % 26]
     tail = "".join(CONSONANTS[n // 87880 // 21**i % 21] for i in range(3))
     first17 = f"{head}{born:%y%m%d}{sexo}{entidad}{tail}{'0' if born.year < 2000 else 'A'}"
+    nombre = "NOMBRE " + "".join(LETTERS[n // 26**i % 26] for i in range(5))  # no digits
     row = dict.fromkeys(COLUMNS, "")
     row.update(
-        curp=first17 + curp.check_digit(first17), nombre=f"NOMBRE {n}", primer_apellido="PRUEBA",
+        curp=first17 + curp.check_digit(first17), nombre=nombre, primer_apellido="PRUEBA",
         segundo_apellido="FICTICIO" if n % 4 else "", fecha_nacimiento=born.isoformat(),
         sexo=sexo, entidad=entidad,
     )  # fmt: skip

@@ -8,14 +8,16 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
+from blueprints.cli_conexion import GrupoConBase
 from blueprints.cli_esquema import requiere_esquema
 from blueprints.constancias_servicio import ahora, servicio
 from blueprints.extensions import db
 from domain import constancia_tipos, constancias, sello, signing, verificacion
 
-constancias_cli = AppGroup("constancias", help="Constancias firmadas: verificar, revocar, claves.")
+constancias_cli = GrupoConBase(
+    "constancias", help="Constancias firmadas: verificar, revocar, claves."
+)
 
 MAX_FILE = sello.MAX_PDF_BYTES
 

@@ -13,6 +13,7 @@ import click
 from flask import Flask
 from flask.cli import ScriptInfo
 
+from blueprints.cli_conexion import GrupoConBase
 from blueprints.extensions import db
 
 
@@ -24,9 +25,9 @@ def bind_migrate(app: Flask) -> None:
         Migrate(app, db, render_as_batch=True, directory=str(Path(app.root_path) / "migrations"))
 
 
-class _LazyGroup(click.Group):
+class _LazyGroup(GrupoConBase):
     """Stands for flask_migrate.cli's `db` group in `flask --help`; a `flask db ...` command
-    line is parsed and run by the real group, imported then."""
+    line takes the real group's options, callback and commands, imported then."""
 
     def make_context(
         self,
@@ -39,7 +40,10 @@ class _LazyGroup(click.Group):
             bind_migrate(parent.ensure_object(ScriptInfo).load_app())
         from flask_migrate.cli import db as group
 
-        return group.make_context(info_name, args, parent=parent, **extra)
+        # Taken over rather than handed the command line, so that this group's invoke (an
+        # unreachable database is one line, not a traceback) runs them.
+        self.params, self.callback, self.commands = group.params, group.callback, group.commands
+        return super().make_context(info_name, args, parent=parent, **extra)
 
 
 db_cli = _LazyGroup("db", help="Migraciones de la base de datos (Flask-Migrate).")

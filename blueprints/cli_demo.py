@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from blueprints.cli_conexion import GrupoConBase
 from blueprints.cli_db import bind_migrate
 from blueprints.cli_esquema import tablas_faltantes
 from blueprints.extensions import db
 from domain import demo, registry_import
 from domain.models import Persona
 
-demo_cli = AppGroup("demo", help="Datos de demostración (solo con DEMO_MODE=1).")
+demo_cli = GrupoConBase("demo", help="Datos de demostración (solo con DEMO_MODE=1).")
 
 
 def _require_demo_mode() -> None:

@@ -41,8 +41,9 @@ def requiere_esquema(*tablas: str) -> Callable[[Callable[P, R]], Callable[P, R]]
             try:
                 missing = tablas_faltantes(tablas)
             except SQLAlchemyError:
-                # Unreachable rather than unmigrated: the command meets the same error and
-                # handles it as it always has (`outbox deliver --watch` waits for the database).
+                # Unreachable rather than unmigrated: the command meets the same error, which
+                # its group (cli_conexion) turns into one line, or waits it out, as
+                # `outbox deliver --watch` does.
                 missing = []
             if missing:
                 # The URL names the database, so a wrong DATABASE_URL or INSTANCE_PATH shows.

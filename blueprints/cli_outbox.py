@@ -16,18 +16,18 @@ from typing import Any
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from blueprints import mail
+from blueprints.cli_conexion import GrupoConBase
 from blueprints.cli_esquema import requiere_esquema
 from blueprints.extensions import db
 from blueprints.mail import utcnow
 from domain import mailer, outbox
 
 log = logging.getLogger(__name__)
-outbox_cli = AppGroup("outbox", help="Correos en espera: entregarlos y reintentar.")
+outbox_cli = GrupoConBase("outbox", help="Correos en espera: entregarlos y reintentar.")
 
 
 def _summary(report: outbox.DeliveryReport) -> str:

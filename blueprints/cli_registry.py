@@ -1,7 +1,8 @@
 """`flask --app app registry ...`: import the registry CSV and count what is in the registry.
 
 Exit codes of ``import``: 0 imported, 1 rows with errors and nothing written (without
-``--skip-invalid``), 2 a file that cannot be used (headers, encoding, unreadable).
+``--skip-invalid``) or a database that cannot be used (unreachable, unmigrated: the message
+says which), 2 a file that cannot be used (headers, encoding, unreadable).
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
+from blueprints.cli_conexion import GrupoConBase
 from blueprints.cli_esquema import requiere_esquema
 from blueprints.extensions import db
 from domain import registry_import, registry_stats
 from domain.registry_csv import RowError, RowWarning
 from domain.registry_reader import UnusableFile
 
-registry_cli = AppGroup("registry", help="Padrón de afiliados: importar y contar.")
+registry_cli = GrupoConBase("registry", help="Padrón de afiliados: importar y contar.")
 
 
 def _size(path: Path) -> int:
@@ -97,6 +98,8 @@ def import_command(archivo: Path, skip_invalid: bool, errores: Path | None) -> N
     click.echo(f"  actualizadas: {summary.updated}")
     click.echo(f"  sin cambios: {summary.unchanged}")
     click.echo(f"  rechazadas: {summary.rejected}")
+    if sin_titular := summary.sin_titular_line():
+        click.echo(f"  {sin_titular}")
 
 
 def _open_report(path: Path, stack: contextlib.ExitStack) -> registry_import.Report:

@@ -42,7 +42,8 @@ RENAPO_NOTE = N_(
 # For a date not typed as the API takes it; the HTML forms, whose field is a date control,
 # replace it with their own (blueprints/fecha_formulario.py).
 FECHA_AAAA_MM_DD = N_("Escribe tu fecha de nacimiento como AAAA-MM-DD.")
-_NAME_CHARS = LETTERS | {"Ñ"} | NAME_SPECIALS
+_LETTERS = LETTERS | {"Ñ"}
+_NAME_CHARS = _LETTERS | NAME_SPECIALS
 _NAME_CAP = 120
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u00b4`", "'"))  # phones' O’CONNOR
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -110,9 +111,27 @@ def _name(errors: dict[str, str], field: str, text: object, required: bool = Tru
         if required:
             errors[field] = Mensaje(N_("Escribe %(campo)s."), campo=FIELD_LABELS[field])
         return ""
-    if not set(folded) - {" "} <= _NAME_CHARS or not set(folded) & (LETTERS | {"Ñ"}):
+    if name_intruder(folded) is not None:
         errors[field] = N_("Usa solo letras, espacios y los signos / - . '")
     return folded
+
+
+def name_intruder(text: str) -> str | None:
+    """The first character of ``text`` that no name has; "" if it has no letter at all; None
+    if it can be a name: letters with or without accents, Ñ, spaces and the signs / - . '.
+
+    The forms' rule, which the registry import applies too.
+
+    >>> names = ("María de los Ángeles", "O’Gorman", "Peña-Nieto", "Ma. Guadalupe", "Argüelles")
+    >>> [name_intruder(name) for name in names]
+    [None, None, None, None, None]
+    >>> name_intruder("<script>"), name_intruder("Juan 2"), name_intruder(" - . ")
+    ('<', '2', '')
+    """
+    for char in text:
+        if not (char.isspace() or set(fold(char).translate(_APOSTROPHES)) <= _NAME_CHARS):
+            return char
+    return None if set(fold(text)) & _LETTERS else ""
 
 
 def _birth_date(errors: dict[str, str], value: object, today: date, iso_only: bool) -> date:

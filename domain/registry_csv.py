@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from domain import curp, nss
+from domain import curp, curp_generate, nss
 from domain.curp_tables import SEX_LABELS, STATE_LOOKALIKES, STATES
 from domain.models import INSTITUCIONES, TIPOS
 from domain.registry_reader import COLUMNS, RawRow, show
@@ -114,7 +114,29 @@ class _Cells:
             self.fail(column, missing)
         elif len(value) > limit:
             self.fail(column, f"Tiene {len(value)} caracteres; el máximo es {limit}.")
+        elif hidden := next((char for char in value if not char.isprintable()), None):
+            # Control and format characters (bidi overrides, zero-width ones) would reach the
+            # constancias unseen, or turn a name around on the page.
+            code = f"U+{ord(hidden):04X}"
+            self.fail(column, f"Tiene un carácter invisible o de control ({code}); bórralo.")
         return value or None
+
+    def name(self, column: str, missing: str | None = None) -> str | None:
+        """A name part, checked as the forms check one (``curp_generate.name_intruder``)."""
+        before = len(self.errors)
+        value = self.words(column, 120, missing)
+        if value is None or len(self.errors) > before:
+            return value
+        intruder = curp_generate.name_intruder(value)
+        if intruder == "":
+            self.fail(column, f"{show(value)} no tiene ninguna letra.")
+        elif intruder is not None:
+            self.fail(
+                column,
+                f"No puede llevar «{intruder}»: un nombre lleva solo letras (con o sin acento, "
+                "Ñ, Ü), espacios y los signos . - ' /.",
+            )
+        return value
 
     def date(self, column: str, missing: str | None = None) -> dt.date | None:
         value = self.text(column)
@@ -150,9 +172,9 @@ def _curp_birth_date(clave: str) -> dt.date:
 
 def _persona(c: _Cells, today: dt.date) -> PersonaData | None:
     clave = c.curp("curp", today, "La CURP es obligatoria.")
-    nombre = c.words("nombre", 120, "El nombre es obligatorio.")
-    primer = c.words("primer_apellido", 120, "El primer apellido es obligatorio.")
-    segundo = c.words("segundo_apellido", 120)
+    nombre = c.name("nombre", "El nombre es obligatorio.")
+    primer = c.name("primer_apellido", "El primer apellido es obligatorio.")
+    segundo = c.name("segundo_apellido")
     born = c.date("fecha_nacimiento", "La fecha de nacimiento es obligatoria.")
     if born is not None and born > today:
         c.fail("fecha_nacimiento", f"La fecha de nacimiento {born} está en el futuro.")

@@ -2,7 +2,9 @@
 
 An affiliation listed twice, one CURP with two sets of person data, and a CURP both without
 affiliation (a row with no institution) and with a vigente one, are found while the rows
-stream by, remembering every row of a 1,000,000-row file in tens of MiB, not hundreds.
+stream by, remembering every row of a 1,000,000-row file in tens of MiB, not hundreds. The
+beneficiaries whose titular the file does not hold are listed at its end, for
+``registry_import`` to look for those titulares in the database.
 Pure: no database; ``registry_import`` runs these checks on each row ``registry_csv`` passed.
 """
 
@@ -10,14 +12,18 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
+from collections.abc import Callable
 
-from domain.registry_csv import PersonaData, Registro, RowError
+from domain.derechos import HOLDERS
+from domain.registry_csv import PersonaData, Registro, RowError, RowWarning
 
 _RECENT = 4096  # persons kept whole to name the columns that disagree
 # A person's slot holds digest << 32 | line; this bit of the line half says that an accepted
 # row of the CURP has a vigente affiliation (the line is then that row's).
 _VIGENTE = 1 << 31
 _LINE = _VIGENTE - 1
+# Which of the (curp, institucion) asked have a titular or pensionado row in the database.
+Titulares = Callable[[set[tuple[str, str]]], set[tuple[str, str]]]
 
 
 def _zeros(count: int) -> array[int]:
@@ -104,11 +110,17 @@ class FileChecks:
     (``registry_writer``). A vigente one in the same file contradicts it, and which wins would
     depend on the order of the rows (and a second import would flip it back), so the later
     of the two rows is rejected, whichever it is. Affiliations with vigente 0 may go with it.
+
+    Each titular's (or pensionado's) institution is one more hashed key; a beneficiary listed
+    before any titular row of theirs is kept whole until the end (``sin_titular``).
     """
 
     def __init__(self) -> None:
         self._seen = _DigestTable()
         self._recent: OrderedDict[str, tuple[int, PersonaData]] = OrderedDict()
+        # Beneficiaries met before any titular of theirs: (line, titular_curp, institucion).
+        # Few in a file that lists each family from its titular on.
+        self._waiting: list[tuple[int, str, str]] = []
 
     def check(self, row: Registro) -> list[RowError]:
         persona, a = row.persona, row.afiliacion
@@ -128,6 +140,7 @@ class FileChecks:
         if earlier is None:
             if first is not None and own & _VIGENTE and not first & _VIGENTE:
                 self._seen.replace(person, own)
+            self._family(row)
             return []
         if a is None:
             message = f"Repite la fila sin afiliación de la línea {earlier} (misma CURP)."
@@ -137,6 +150,37 @@ class FileChecks:
             "(misma CURP, institución y número de afiliación)."
         )
         return [RowError(row.line, "numero_afiliacion", message)]
+
+    def sin_titular(self, en_padron: Titulares) -> list[RowWarning]:
+        """A warning for each accepted beneficiary row whose titular has no accepted titular or
+        pensionado row in the same institution, neither in the file nor in the database (as
+        ``en_padron`` says: which of the (curp, institucion) asked have one there). Call it
+        once every row went through ``check``."""
+        waiting = [w for w in self._waiting if self._seen.get(hash(("t", *w[1:]))) is None]
+        known = en_padron({(curp, institucion) for _, curp, institucion in waiting})
+        return [
+            RowWarning(
+                line,
+                "titular_curp",
+                "Su titular no está en el archivo ni en el padrón como titular o pensionado del "
+                f"{institucion}: la fila se importa, pero no tiene derechos hasta que se importe "
+                "su titular.",
+            )
+            for line, curp, institucion in waiting
+            if (curp, institucion) not in known
+        ]
+
+    def _family(self, row: Registro) -> None:
+        """Remember an accepted titular's institution, or a beneficiary who has none yet: a
+        beneficiary's rights come from a titular (or pensionado) row in the same institution
+        (``domain.derechos``)."""
+        a = row.afiliacion
+        if a is None:
+            return
+        if a.tipo in HOLDERS:
+            self._seen.setdefault(hash(("t", row.persona.curp, a.institucion)), row.line)
+        elif a.titular_curp and self._seen.get(hash(("t", a.titular_curp, a.institucion))) is None:
+            self._waiting.append((row.line, a.titular_curp, a.institucion))
 
     def _contradiction(self, row: Registro, first: int) -> RowError | None:
         """A row without affiliation after a vigente one of the CURP, or the other way round."""

@@ -10,6 +10,11 @@ Counts are per row: *added* if its affiliation (or, for a person-only row, the p
 not exist, *updated* if anything in it differs from the database as the rows before it left
 it, *unchanged* otherwise. A person-only row also counts as updated when it ends the person's
 vigente affiliations (``registry_writer``). Nothing is ever deleted.
+
+A beneficiary whose titular has no titular or pensionado row in the same institution, neither
+in the file nor in the database, is imported with a warning and counted apart: it has no
+rights until its titular comes (``domain.derechos``), which may be in a later file, so it is
+not an error. Only the import looks at the database: ``validate_file`` does not report these.
 """
 
 from __future__ import annotations
@@ -67,6 +72,8 @@ class ValidationResult:
     errors: tuple[RowError, ...]
     warning_count: int
     warnings: tuple[RowWarning, ...]
+    sin_titular_count: int  # beneficiaries whose titular is in neither the file nor the database
+    sin_titular: tuple[int, ...]  # the first 100 of their lines
 
     @property
     def valid(self) -> bool:
@@ -79,6 +86,23 @@ class ValidationResult:
     def warning_lines(self) -> list[str]:
         """The kept warnings as Spanish lines, plus how many more there were."""
         return _listed(self.warnings, self.warning_count, "aviso más", "avisos más")
+
+    def sin_titular_line(self) -> str | None:
+        """How many beneficiaries have no titular, and on which lines; None when none.
+
+        >>> result = ValidationResult(9, 0, 0, (), 2, (), 2, (4, 7))
+        >>> result.sin_titular_line()
+        'beneficiarios sin titular: 2 (líneas 4, 7)'
+        """
+        count, lines = self.sin_titular_count, self.sin_titular
+        if not count:
+            return None
+        listed = ", ".join(str(line) for line in lines)
+        if count > len(lines):
+            listed += f" y {count - len(lines)} más"
+        return (
+            f"beneficiarios sin titular: {count} ({'línea' if count == 1 else 'líneas'} {listed})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +126,8 @@ class ImportSummary(ValidationResult):
         return (
             f"{_plural(self.rows, 'fila', 'filas')}: {self.added} añadidas, "
             f"{self.updated} actualizadas, {self.unchanged} sin cambios, "
-            f"{self.rejected} rechazadas."
+            f"{self.rejected} rechazadas"
+            + (f"; {line}." if (line := self.sin_titular_line()) else ".")
         )
 
 
@@ -150,8 +175,14 @@ def _check_and_write(
             writer.discard()  # the import is lost; keep checking to list every error
     if writer is not None and writer.active:
         writer.flush()
+    orphans = checks.sin_titular(writer.titulares) if writer is not None else []
+    warning_count += len(orphans)
+    warned.extend(orphans[: MAX_LISTED - len(warned)])
+    if report is not None and orphans:
+        report(orphans)
     return ValidationResult(
-        count, rejected, error_count, tuple(listed), warning_count, tuple(warned)
+        *(count, rejected, error_count, tuple(listed), warning_count, tuple(warned)),
+        *(len(orphans), tuple(orphan.line for orphan in orphans[:MAX_LISTED])),
     )
 
 
@@ -184,6 +215,7 @@ def import_rows(
     return ImportSummary(
         *(result.rows, result.rejected, result.error_count, result.errors),
         *(result.warning_count, result.warnings),
+        *(result.sin_titular_count, result.sin_titular),
         added=writer.added,
         updated=writer.updated,
         unchanged=writer.unchanged,
@@ -228,6 +260,7 @@ def import_file(
 def validate_file(
     stream: Iterable[bytes], *, today: dt.date | None = None, progress: Progress | None = None
 ) -> ValidationResult:
-    """Check a registry CSV (an open binary file) without touching any database."""
+    """Check a registry CSV (an open binary file) without touching any database (so without
+    looking for the titulares of its beneficiaries)."""
     rows = read_csv(stream, progress)
     return _check_and_write(rows, today or curp.today_in_mexico(), False, None)

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from domain.derechos import HOLDERS
 from domain.models import Afiliacion, Base, Persona
 from domain.registry_csv import AfiliacionData, PersonaData, Registro
 
@@ -114,6 +115,17 @@ class Writer:
         ):
             if values:
                 self.session.execute(statement, values)
+
+    def titulares(self, wanted: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (curp, institucion) have a titular or pensionado affiliation in the
+        database, as this import's rows so far left it."""
+        curps, found = sorted({curp for curp, _ in wanted}), set[tuple[str, str]]()
+        for start in range(0, len(curps), CHUNK):
+            query = select(Afiliacion.curp, Afiliacion.institucion).where(
+                Afiliacion.curp.in_(curps[start : start + CHUNK]), Afiliacion.tipo.in_(HOLDERS)
+            )
+            found.update((curp, institucion) for curp, institucion in self.session.execute(query))
+        return found & wanted
 
     def _stored(self, curps: set[str]) -> tuple[dict[str, PersonaData], Stored]:
         query = select(*_PERSONA).where(Persona.curp.in_(curps))

@@ -41,12 +41,17 @@ def bad_digit(value: str) -> str:
     return value[:-1] + str((int(value[-1]) + 1) % 10)
 
 
+def letters(n: int) -> str:
+    """Three letters, different for every ``n`` below 17,576: names take no digits."""
+    return "".join("ABCDEFGHIJKLMNOPQRSTUVWXYZ"[n // 26**i % 26] for i in range(3))
+
+
 def good_row(n: int, **changes: str) -> dict[str, str]:
     born = dt.date(1950 + n % 60, 1 + n % 12, 1 + n % 28)
     sexo = "HMX"[n % 3]
     row = dict.fromkeys(COLUMNS, "")
     row.update(
-        curp=make_curp(n, born, sexo), nombre=f"NOMBRE{n}", primer_apellido="PRUEBA",
+        curp=make_curp(n, born, sexo), nombre=f"NOMBRE {letters(n)}", primer_apellido="PRUEBA",
         segundo_apellido="FICTICIO", fecha_nacimiento=born.isoformat(), sexo=sexo,
         entidad="DF", institucion="IMSS", numero_afiliacion=make_nss(n), tipo="titular",
         vigente="1", vigente_desde="2015-01-16", dependencia="Empresa Ficticia, S.A.",
@@ -109,8 +114,8 @@ def test_good_file_imports_every_row(session: Session, tmp_path: Path) -> None:
     assert summary.written and summary.valid and summary.error_lines() == []
     personas, afiliaciones = dump(session)
     assert [p[:2] for p in personas] == sorted(
-        [(rows[0]["curp"].strip().upper(), "Ana María"), (good_row(2)["curp"], "NOMBRE2"),
-         (good_row(3)["curp"], "NOMBRE3")]
+        [(rows[0]["curp"].strip().upper(), "Ana María"), (good_row(2)["curp"], "NOMBRE CAA"),
+         (good_row(3)["curp"], "NOMBRE DAA")]
     )  # fmt: skip
     beneficiario = afiliaciones[2]
     assert beneficiario[1:4] == (good_row(2)["curp"], "ISSSTE", "DEMO-0001")
@@ -219,7 +224,7 @@ def test_rules_across_rows(session: Session) -> None:
         "Repite la afiliación de la línea 2 (misma CURP, institución y número de afiliación)."
     )
     assert summary.errors[1].message == (
-        "No coincide con la línea 2 (misma CURP), que dice «NOMBRE1»."
+        "No coincide con la línea 2 (misma CURP), que dice «NOMBRE BAA»."
     )
     assert summary.errors[2].message == "Repite la fila sin afiliación de la línea 7 (misma CURP)."
     assert summary.errors[3].message == (
