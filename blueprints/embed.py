@@ -34,14 +34,9 @@ from flask_babel import force_locale
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from blueprints.caida_de_base import RETRY_CAIDA, es_caida_de_base, registrar_caida_de_base
 from blueprints.curp import check_context, submitted_curp
-from blueprints.errors import (
-    RETRY_CAIDA,
-    cuanto_esperar,
-    es_caida_de_base,
-    problem,
-    registrar_caida_de_base,
-)
+from blueprints.errors import cuanto_esperar, problem
 from blueprints.extensions import LANGUAGES, db, limiter
 from blueprints.htmx_util import page_or_fragment, swaps_land_on
 from blueprints.mail import url_publica
