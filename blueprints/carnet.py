@@ -22,7 +22,8 @@ from blueprints.cuenta_limites import contar
 from blueprints.extensions import db
 from blueprints.formulario_sin_token import confirmar_sin_token
 from domain import constancias, constancias_vigencia, derechos, registry
-from domain.curp import compact, today_in_mexico
+from domain.curp import compact
+from domain.hoy import today_in_mexico
 from domain.models import Afiliacion, Cuenta
 
 bp = Blueprint("carnet", __name__)

@@ -11,6 +11,7 @@ from flask import current_app, request
 from blueprints.embed_opciones import parent_origin
 from blueprints.extensions import db, limiter
 from domain import curp, registry
+from domain.hoy import today_in_mexico
 
 # Tests lower these through app.config; an operator has no reason to.
 STATUS_LIMIT_IP = "10 per minute;100 per day"
@@ -66,5 +67,5 @@ def afiliacion_vigente(result: curp.CurpReport | None) -> dict[str, bool] | None
     here, never a name."""
     if not (result and result.valid and result.curp):
         return None
-    situacion = registry.situacion(db.session, result.curp, curp.today_in_mexico())
+    situacion = registry.situacion(db.session, result.curp, today_in_mexico())
     return {"IMSS": bool(situacion.imss_vigente), "ISSSTE": bool(situacion.issste_vigente)}

@@ -25,7 +25,7 @@ from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
 from domain import accounts, contrasenas, derechos, registry
-from domain.curp import today_in_mexico
+from domain.hoy import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.curp import check_digit, today_in_mexico
+from domain.curp import check_digit
 from domain.curp_letras import FIELD_LABELS, PersonData, censor, letters_of
 from domain.curp_mensajes import date_message, entity_error
 from domain.curp_tables import (
@@ -27,6 +27,7 @@ from domain.curp_tables import (
     resolve_state,
     state_label,
 )
+from domain.hoy import today_in_mexico
 from domain.mensajes import N_, Mensaje, unir
 
 # Field errors, explanations and cotejo hints are Spanish Mensajes (see domain.mensajes): the
