@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app
-from blueprints import guides
+from blueprints import guides_contenido
 
 BUDGET_KB = 40.0
 BUDGET_REQUESTS = 5
@@ -116,7 +116,7 @@ def server_times(app: object, client: object, path: str) -> None:
 
     def render() -> None:
         with app.test_request_context(path):  # type: ignore[attr-defined]
-            guides.render_content(guides.guide_site().library.pages[slug])
+            guides_contenido.render_content(guides_contenido.guide_site().library.pages[slug])
 
     def request() -> None:
         assert client.get(path).status_code == 200  # type: ignore[attr-defined]

@@ -19,10 +19,11 @@ from flask_login import current_user, login_required
 from blueprints.constancias_servicio import ahora, descargar_pdf, servicio
 from blueprints.cuenta_forms import CURP_SHAPE
 from blueprints.cuenta_limites import contar
-from blueprints.errors import confirmar_sin_token
 from blueprints.extensions import db
+from blueprints.formulario_sin_token import confirmar_sin_token
 from domain import constancias, constancias_vigencia, derechos, registry
-from domain.curp import compact, today_in_mexico
+from domain.curp import compact
+from domain.hoy import today_in_mexico
 from domain.models import Afiliacion, Cuenta
 
 bp = Blueprint("carnet", __name__)

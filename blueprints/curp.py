@@ -10,9 +10,9 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import limiter
 from blueprints.fecha_formulario import pedir_fecha_completa
+from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.htmx_util import (
     for_other_origins,
     fragment_for,

@@ -21,11 +21,11 @@ from blueprints.cuenta_forms import (
     situacion_de,
 )
 from blueprints.cuenta_limites import agotado, contar
-from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
+from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
 from domain import accounts, contrasenas, derechos, registry
-from domain.curp import today_in_mexico
+from domain.hoy import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
 
@@ -172,7 +172,8 @@ def seguir() -> ResponseReturnValue:
 
 # Sent with a token that no longer matches while the session still lives (a page left open over
 # the token's hour, or from before a sign-in in another tab), the forms come back filled in with
-# what can be kept; sent after the session ended, blueprints.errors leads to sign-in (con_sesion).
+# what can be kept; sent after the session ended, it leads to sign-in (con_sesion, in
+# blueprints/formulario_sin_token.py).
 @confirmar_sin_token("oficina.correo", con_sesion=True)
 def _confirmar_correo() -> ResponseReturnValue:
     # The new address comes back; the password never does.

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from domain.cadena_original import FORMATO, cadena
 from domain.constancia_tipos import Tipo
-from domain.curp import MEXICO_CITY
 from domain.folios import CODIGO_ALFABETO, CODIGO_LARGO, siguiente_folio
+from domain.hoy import MEXICO_CITY
 from domain.models import Constancia
 from domain.signing import Signer
 

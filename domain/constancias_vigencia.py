@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from domain import derechos, registry
 from domain.constancia_tipos import VIGENCIA_IMSS, VIGENCIA_ISSSTE
 from domain.constancias import NoCorresponde, NoVigente, emitir, fin_del_dia, local
-from domain.curp import MEXICO_CITY
+from domain.hoy import MEXICO_CITY
 from domain.models import Afiliacion, Constancia
 from domain.signing import Signer
 

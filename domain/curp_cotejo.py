@@ -1,5 +1,5 @@
 """Cotejo: compare a CURP with its holder's data, position by position, to catch typos at
-registration. The letters come from domain.curp_generate's rules, with the tolerance older
+registration. The letters come from the rules in domain.curp_letras, with the tolerance older
 CURPs need (see _options).
 """
 
@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.curp import InvalidCurp, compact, report
-from domain.curp_generate import FIELD_LABELS, PersonData, censor, letters_of, person_data
+from domain.curp_generate import person_data
+from domain.curp_letras import FIELD_LABELS, PersonData, censor, letters_of
 from domain.curp_mensajes import MISMATCH, MISMATCH_EACH, and_message, list_message
 from domain.curp_tables import INCONVENIENT_WORDS, SEX_LABELS, state_label
 from domain.mensajes import N_, Mensaje

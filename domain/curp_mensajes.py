@@ -102,7 +102,7 @@ AT_POSITIONS: dict[str, tuple[str, str]] = {
     ),
 }
 
-# Cotejo hints (domain.curp_generate), (one position, several): the date names positions, the
+# Cotejo hints (domain.curp_cotejo), (one position, several): the date names positions, the
 # other fields letters.
 MISMATCH: dict[str, tuple[str, str]] = {
     "posicion": (

@@ -1,6 +1,7 @@
-"""The CURP rules behind ``domain.curp.report``: each check of a normalised value and the
-``Problem`` it reports (code, positions, message). Only the full report runs them: a valid CURP
-is settled by ``domain.curp``'s fast path without building any message.
+"""The CURP rules behind ``domain.curp.report``: the check digit, and each check of a normalised
+value with the ``Problem`` it reports (code, positions, message). Only the full report runs the
+checks: a valid CURP is settled by ``domain.curp``'s fast path, which needs only the check
+digit, without building any message.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from domain.curp_tables import (
     SEX_LABELS,
     STATE_LOOKALIKES,
     STATES,
+    VALUES,
     VOWELS,
     state_label,
 )
@@ -39,6 +41,22 @@ class Problem:
 
 _LAYOUT = "LLLLDDDDDDLLLLLLAD"  # L letter, D digit, A either (position 17)
 _SHAPE = re.compile(r"[A-Z]{4}[0-9]{6}[A-Z]{6}[0-9A-Z][0-9]", re.ASCII)
+_WEIGHTS = tuple(range(18, 1, -1))
+
+
+def check_digit(first17: str) -> str:
+    """The check digit (position 18) of the first 17 characters.
+
+    >>> check_digit("SABC560626MDFLRN0")
+    '1'
+    """
+    if len(first17) < 17:
+        raise ValueError("se necesitan 17 letras A-Z o números")
+    try:
+        total = sum(map(int.__mul__, map(VALUES.__getitem__, first17[:17]), _WEIGHTS))
+    except KeyError:
+        raise ValueError("se necesitan 17 letras A-Z o números") from None
+    return str(-total % 10)
 
 
 def format_problems(head: str) -> list[Problem]:

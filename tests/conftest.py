@@ -58,6 +58,15 @@ def create_schema(engine: sa.Engine) -> None:
             conn.execute(sa.text("INSERT INTO alembic_version VALUES (:v)"), {"v": head})
 
 
+def sqlite_database(path: Path) -> str:
+    """The URL of a new SQLite database at ``path`` with the migrated schema (create_schema)."""
+    url = f"sqlite:///{path}"
+    engine = sa.create_engine(url)
+    create_schema(engine)
+    engine.dispose()
+    return url
+
+
 @pytest.fixture(scope="session")
 def pg_engine() -> Iterator[sa.Engine]:
     engine = _pg_engine()
@@ -77,11 +86,7 @@ def truncate_all(engine: sa.Engine) -> None:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty, migrated-schema database per test."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
-        engine = sa.create_engine(url)
-        create_schema(engine)
-        engine.dispose()
-        return url
+        return sqlite_database(tmp_path / "test.sqlite3")
     engine = request.getfixturevalue("pg_engine")
     truncate_all(engine)
     return PG_URL

@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from domain.models import Base
-from tests.conftest import make_app, service_missing
+from tests.conftest import make_app, service_missing, sqlite_database
 
 PHONE = {"width": 360, "height": 740}
 CHROMIUM_ARGS = [
@@ -100,10 +98,7 @@ def browser() -> Iterator[Any]:
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The portal with demo data on SQLite, served for real."""
     tmp = tmp_path_factory.mktemp("live")
-    url = f"sqlite:///{tmp / 'live.sqlite3'}"
-    engine = sa.create_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
+    url = sqlite_database(tmp / "live.sqlite3")
     app = make_app(tmp, url, WTF_CSRF_ENABLED=True, TESTING=False)
     result = app.test_cli_runner().invoke(args=["demo", "seed", "--count", "40", "--seed", "11"])
     assert result.exit_code == 0, result.output

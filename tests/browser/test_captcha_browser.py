@@ -8,12 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from blueprints.captcha import DEFAULT_COST, DEFAULT_COUNTER
 from domain.captcha import NUMEROS
-from domain.models import Base
 from tests.browser.conftest import LiveServer, assert_no_axe_violations
+from tests.conftest import sqlite_database
 from tests.web.test_captcha import form_app
 
 pytestmark = pytest.mark.browser
@@ -28,10 +27,7 @@ LISTEN_CSP = (
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     tmp = tmp_path_factory.mktemp("captcha")
-    url = f"sqlite:///{tmp / 'captcha.sqlite3'}"
-    engine = sa.create_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
+    url = sqlite_database(tmp / "captcha.sqlite3")
     # The real difficulty: the proof of work runs as it will for people.
     app = form_app(tmp, url, CAPTCHA_POW_COST=DEFAULT_COST, CAPTCHA_POW_COUNTER=DEFAULT_COUNTER)
     with LiveServer(app) as live:

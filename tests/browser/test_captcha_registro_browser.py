@@ -8,12 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from domain.models import Base
 from tests.browser.conftest import LiveServer
-from tests.conftest import make_app
+from tests.conftest import make_app, sqlite_database
 from tests.web.cuenta_helpers import datos, seed
 
 pytestmark = pytest.mark.browser
@@ -27,10 +25,7 @@ def registro(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[LiveServer, dict[str, str]]]:
     tmp = tmp_path_factory.mktemp("captcha-registro")
-    url = f"sqlite:///{tmp / 'registro.sqlite3'}"
-    engine = sa.create_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
+    url = sqlite_database(tmp / "registro.sqlite3")
     app = make_app(
         tmp,
         url,

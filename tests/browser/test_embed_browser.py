@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from blueprints.extensions import db
-from domain.models import Afiliacion, Base, Persona
+from domain.models import Afiliacion, Persona
 from tests.browser.conftest import LiveServer, assert_no_axe_violations, wait_until
-from tests.conftest import make_app
+from tests.conftest import make_app, sqlite_database
 
 pytestmark = pytest.mark.browser
 
@@ -259,10 +258,7 @@ def test_widget_without_javascript_is_a_plain_form(browser: Any, live_server: Li
 @pytest.fixture(scope="module")
 def restricted_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     tmp = tmp_path_factory.mktemp("restringido")
-    url = f"sqlite:///{tmp / 'r.sqlite3'}"
-    engine = sa.create_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
+    url = sqlite_database(tmp / "r.sqlite3")
     app = make_app(tmp, url, TESTING=False, ENV={"EMBED_ALLOWED_ORIGINS": "https://otro.example"})
     with LiveServer(app) as server:
         yield server
@@ -288,10 +284,7 @@ def test_a_host_not_in_the_allowed_list_is_refused(
 @pytest.fixture(scope="module")
 def lookup_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     tmp = tmp_path_factory.mktemp("estatus")
-    url = f"sqlite:///{tmp / 'e.sqlite3'}"
-    engine = sa.create_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
+    url = sqlite_database(tmp / "e.sqlite3")
     app = make_app(tmp, url, TESTING=False, ENV={"EMBED_STATUS_LOOKUP": "1"})
     with app.app_context():
         db.session.add(

@@ -14,13 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from domain.guides import load_library
-from domain.models import Base
 from tests.browser.conftest import LiveServer, assert_no_axe_violations, assert_no_horizontal_scroll
-from tests.conftest import make_app
+from tests.conftest import make_app, sqlite_database
 
 pytestmark = pytest.mark.browser
 
@@ -189,10 +187,7 @@ def static_host(directory: Path) -> Iterator[str]:
 
 def backend_app(tmp: Path) -> Any:
     """The portal as an institution runs it (no demo mode), on an empty SQLite database."""
-    url = f"sqlite:///{tmp / 'backend.sqlite3'}"
-    engine = sa.create_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
+    url = sqlite_database(tmp / "backend.sqlite3")
     return make_app(tmp, url, WTF_CSRF_ENABLED=True, TESTING=False, ENV={"DEMO_MODE": "0"})
 
 

@@ -20,13 +20,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import expect
 
 from blueprints.extensions import db
 from domain import demo, registry, sello
-from domain.models import Base
 from tests.browser.conftest import LiveServer, assert_no_axe_violations, assert_no_horizontal_scroll
 from tests.browser.test_cuenta_browser import wait_until_solved
 from tests.browser.test_embed_browser import (
@@ -36,7 +34,7 @@ from tests.browser.test_embed_browser import (
     widget_frame,
 )
 from tests.browser.test_guides_browser import focused, tab_to, watch_errors
-from tests.conftest import make_app
+from tests.conftest import make_app, sqlite_database
 from tests.smtp import SmtpServer, text_part
 from tests.web.cuenta_helpers import datos
 
@@ -82,10 +80,7 @@ def smtp() -> Iterator[SmtpServer]:
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer) -> Iterator[Portal]:
     tmp = tmp_path_factory.mktemp("journeys")
-    url = f"sqlite:///{tmp / 'journeys.sqlite3'}"
-    engine = sa.create_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
+    url = sqlite_database(tmp / "journeys.sqlite3")
     # The server binds its port first, so the app can be told its public address.
     served: list[Flask] = []
     server = LiveServer(lambda environ, start_response: served[0](environ, start_response))

@@ -14,12 +14,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
-from domain.models import Base
 from tests.browser.conftest import LiveServer, assert_no_axe_violations
 from tests.browser.test_constancias_browser import example
-from tests.conftest import make_app
+from tests.conftest import make_app, sqlite_database
 from tests.web.cuenta_helpers import PASSWORD, crear_cuenta
 
 pytestmark = pytest.mark.browser
@@ -30,10 +28,7 @@ AVISO = 6
 @pytest.fixture(scope="module")
 def corto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, LiveServer]]:
     tmp = tmp_path_factory.mktemp("sesion")
-    url = f"sqlite:///{tmp / 'live.sqlite3'}"
-    engine = sa.create_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
+    url = sqlite_database(tmp / "live.sqlite3")
     app = make_app(
         tmp,
         url,

@@ -21,7 +21,7 @@ from bench.harness import bench_environment, gunicorn
 from blueprints.extensions import limiter
 from domain.models import Base, Constancia
 from tests.browser.conftest import LiveServer
-from tests.conftest import create_schema, make_app
+from tests.conftest import make_app, sqlite_database
 from tests.faults.conftest import REDIS_START, pg_ctl, wait_for_pg
 
 FOLIO = re.compile(r"[A-Z]{2}-\d{4}-\d{6}")
@@ -107,10 +107,7 @@ def test_postgresql_restart_during_load(tmp_path: Path, fresh_pg_database: str) 
 def test_redis_stopped_site_keeps_serving(
     tmp_path: Path, redis_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    url = f"sqlite:///{tmp_path}/r.sqlite3"
-    engine = sa.create_engine(url)
-    create_schema(engine)  # /healthz below also checks the schema is migrated
-    engine.dispose()
+    url = sqlite_database(tmp_path / "r.sqlite3")  # /healthz below checks it is migrated too
     app = make_app(
         tmp_path,
         url,

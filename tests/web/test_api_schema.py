@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-import sqlalchemy as sa
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -16,16 +15,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from domain.models import Base
-from tests.conftest import make_app
+from tests.conftest import make_app, sqlite_database
 
 
 @pytest.fixture
 def api_app(tmp_path: Path) -> Flask:
-    url = f"sqlite:///{tmp_path / 'api.sqlite3'}"
-    engine = sa.create_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
+    url = sqlite_database(tmp_path / "api.sqlite3")
     app = make_app(tmp_path, url, ENV={"EMBED_STATUS_LOOKUP": "1"})
     result = app.test_cli_runner().invoke(args=["demo", "seed", "--count", "10"])
     assert result.exit_code == 0, result.output

@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 
 from blueprints.extensions import db
 from domain import registry, sello
-from domain.curp import today_in_mexico
+from domain.hoy import today_in_mexico
 from domain.models import Afiliacion
 from tests.conftest import make_app
 from tests.web.constancias_helpers import ledger, published_keys

@@ -13,7 +13,7 @@ from alembic.migration import MigrationContext
 from flask import Flask
 
 from blueprints.extensions import db
-from domain import curp, demo, registry_import
+from domain import curp, demo, demo_personas, registry_import
 from domain.models import Afiliacion, Base, Persona
 from tests.conftest import PG_URL, make_app, service_missing
 from tests.domain.test_registry_csv import csv_bytes
@@ -37,7 +37,7 @@ def test_generated_rows_are_valid_deterministic_and_cover_every_case() -> None:
         ("", "", ""),
     } <= kinds
     # Obviously fictitious: every surname comes from the made-up list.
-    assert {r["primer_apellido"] for r in rows} <= set(demo.PRIMEROS)
+    assert {r["primer_apellido"] for r in rows} <= set(demo_personas.PRIMEROS)
 
 
 def test_beneficiaries_point_at_their_titular() -> None:

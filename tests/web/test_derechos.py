@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from blueprints.extensions import db
 from domain import cadena_original, constancia_tipos, registry
-from domain.curp import today_in_mexico
+from domain.hoy import today_in_mexico
 from domain.models import Constancia
 from tests.conftest import make_app
 from tests.web.constancias_helpers import ADDRESS, body, imss_form, ledger, seed

@@ -15,7 +15,14 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import PG_URL, create_schema, make_app, service_missing, truncate_all
+from tests.conftest import (
+    PG_URL,
+    create_schema,
+    make_app,
+    service_missing,
+    sqlite_database,
+    truncate_all,
+)
 
 HOSTILE = [
     "",
@@ -100,10 +107,7 @@ def fuzz_app(
 ) -> Iterator[Flask]:
     tmp: Path = tmp_path_factory.mktemp("fuzz")
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp / 'fuzz.sqlite3'}"
-        engine = sa.create_engine(url)
-        create_schema(engine)
-        engine.dispose()
+        url = sqlite_database(tmp / "fuzz.sqlite3")
     else:
         if not PG_URL:
             service_missing("PostgreSQL (TEST_DATABASE_URL)")

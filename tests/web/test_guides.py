@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
-from blueprints import guides
+from blueprints import guides, guides_contenido
 from domain import eleccion
 from domain.guides import PORTAL_PATHS, check_links, load_library
 
@@ -43,7 +43,9 @@ def meta(doc: Any, prop: str) -> str:
 def test_content_is_parsed_once_at_startup(app: Flask, client: FlaskClient, monkeypatch) -> None:
     site = app.extensions["guides"]
     assert set(site.library.pages) == set(LIBRARY.pages)
-    monkeypatch.setattr(guides, "load_library", lambda *_: pytest.fail("parsed per request"))
+    monkeypatch.setattr(
+        guides_contenido, "load_library", lambda *_: pytest.fail("parsed per request")
+    )
     for url in ["/", GUIDE_URLS[0], "/preguntas-frecuentes", "/accesibilidad"]:
         assert client.get(url).status_code == 200
     assert app.extensions["guides"] is site

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 import redis
-import sqlalchemy as sa
 from flask import Flask
 from limits import parse
 
 from blueprints.extensions import limiter
-from tests.conftest import create_schema, make_app
+from tests.conftest import make_app, sqlite_database
 from tests.web.embed_helpers import VALID
 
 STATUS = f"/api/v1/estatus/{VALID}"
@@ -34,10 +33,7 @@ def storage(request: pytest.FixtureRequest) -> dict[str, str]:
 
 
 def status_app(tmp_path: Path, storage: dict[str, str]) -> Flask:
-    url = f"sqlite:///{tmp_path / 'estatus.sqlite3'}"  # the limits are the same on PostgreSQL
-    engine = sa.create_engine(url)
-    create_schema(engine)
-    engine.dispose()
+    url = sqlite_database(tmp_path / "estatus.sqlite3")  # the limits are the same on PostgreSQL
     return make_app(
         tmp_path,
         url,

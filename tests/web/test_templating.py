@@ -169,8 +169,8 @@ def test_nobody_else_is_offered_salir(app: Flask) -> None:
 
 
 def test_guide_pages_stay_the_same_for_everyone(app: Flask) -> None:
-    # They are rendered once per language and kept (guides.render_content): whoever renders
-    # one first must not leave a personal header in it for everyone else.
+    # They are rendered once per language and kept (guides_contenido.render_content): whoever
+    # renders one first must not leave a personal header in it for everyone else.
     client = signed_in(app, seed(app)["issste_titular"][0])
     mine = client.get(GUIDE).get_data()
     theirs = app.test_client().get(GUIDE).get_data()
