@@ -81,7 +81,8 @@ def test_builder_htmx_swaps_only_the_snippets(client) -> None:
     html = response.get_data(as_text=True)
     assert "<html" not in html and 'id="codigo-script"' in html
     assert "HX-Request" in response.headers.get("Vary", "")
-    assert 'hx-push-url="true"' in client.get("/integracion").get_data(as_text=True)
+    # The address follows the options (a reload keeps them) without a history entry per option.
+    assert 'hx-replace-url="true"' in client.get("/integracion").get_data(as_text=True)
 
 
 def test_builder_mentions_a_restricted_list(tmp_path: Path) -> None:
