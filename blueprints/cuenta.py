@@ -51,7 +51,7 @@ from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
 from blueprints.secretos import secretos
-from domain import bloqueo, contrasenas, curp, intentos_sin_cuenta, tokens
+from domain import bloqueo, contrasenas, curp, fallos, intentos_sin_cuenta, tokens
 from domain.curp import compact
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -214,12 +214,9 @@ def anotar_fallo(cuenta: Cuenta, moment: dt.datetime) -> int:
     """One more wrong password for ``cuenta``, at sign-in or at activation (one count for
     both, domain/bloqueo), committed; the fifth locks it and emails the owner. The minutes
     the lock has left, or 0 when it did not lock."""
-    antes = bloqueo.Intentos(cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta)
-    despues = bloqueo.tras_fallo(antes, moment)
-    cuenta.intentos_fallidos = despues.fallidos
-    cuenta.primer_fallo = despues.primer_fallo
-    cuenta.bloqueada_hasta = despues.bloqueada_hasta
-    if despues.bloqueada_hasta is not None:
+    # Counted by the database (domain/fallos): failures sent at once must each count.
+    fallo = fallos.anotar_fallo(db.session, cuenta, moment)
+    if fallo.bloqueo_nuevo:
         enviar(
             cuenta.email,
             "bloqueada",
@@ -229,7 +226,7 @@ def anotar_fallo(cuenta: Cuenta, moment: dt.datetime) -> int:
         )
     db.session.commit()
     caducados.purgar_a_veces(moment)  # as a CURP without an account does: the same work
-    return bloqueo.minutos_restantes(despues.bloqueada_hasta, moment)
+    return bloqueo.minutos_restantes(fallo.intentos.bloqueada_hasta, moment)
 
 
 def _fallo(cuenta: Cuenta, form: dict[str, str]) -> Response:

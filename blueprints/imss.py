@@ -35,6 +35,7 @@ from blueprints.extensions import db, limiter
 from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
 from blueprints.mail import queue_email
 from domain import (
+    buzones,
     constancia_tipos,
     constancias,
     constancias_vigencia,
@@ -183,14 +184,13 @@ def _curp_key() -> str:
     return "nss-curp:" + hashlib.sha256(normal.encode()).hexdigest()[:24]
 
 
-def _email_key() -> str:
-    """The limiter key for one mailbox: a hash prefix of the address, never the address.
+def _email_key(email: str) -> str:
+    """The limiter key for the mailbox the lookup is sent to: a hash prefix, never the address.
 
-    Subaddresses (ana+1@, ana+2@) land in one mailbox, so they count as one.
+    Every way of typing one mailbox (a subaddress, the domain in punycode or capitals, an
+    accent composed or not) counts as that one mailbox (``buzones.buzon``).
     """
-    local, _at, domain = request.form.get("email", "")[:320].strip().lower().rpartition("@")
-    mailbox = f"{local.split('+', 1)[0]}@{domain}"
-    return "nss-correo:" + hashlib.sha256(mailbox.encode()).hexdigest()[:24]
+    return "nss-correo:" + hashlib.sha256(buzones.buzon(email).encode()).hexdigest()[:24]
 
 
 def _enviar_nss(curp_value: str, email: str) -> None:
@@ -218,7 +218,7 @@ def consulta_nss() -> ResponseReturnValue:
     form = {"curp": curp_value, "email": email}
     if errors:
         return responder(page, fragment, 422, form=form, errors=errors, report=report, entrega=None)
-    limiter.limit_here((NSS_CURP_LIMIT, _curp_key), (NSS_EMAIL_LIMIT, _email_key))
+    limiter.limit_here((NSS_CURP_LIMIT, _curp_key), (NSS_EMAIL_LIMIT, lambda: _email_key(email)))
     try:
         _enviar_nss(curp_value, email)
         db.session.commit()

@@ -37,16 +37,20 @@ def bloqueada(bloqueada_hasta: dt.datetime | None, now: dt.datetime) -> bool:
 
 
 def minutos_restantes(bloqueada_hasta: dt.datetime | None, now: dt.datetime) -> int:
-    """Whole minutes, rounded up, until the lock ends (0 when not locked).
+    """Whole minutes, rounded up, until the lock ends (0 when not locked), never more than
+    a lock lasts: a request that began just before another one locked counts from a moment
+    a little earlier than the lock's own.
 
     >>> t = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
     >>> minutos_restantes(t + dt.timedelta(minutes=14, seconds=1), t)
+    15
+    >>> minutos_restantes(t + LOCK_TIME + dt.timedelta(seconds=1), t)
     15
     """
     until = as_utc(bloqueada_hasta)
     if until is None or until <= now:
         return 0
-    return math.ceil((until - now).total_seconds() / 60)
+    return math.ceil(min(until - now, LOCK_TIME).total_seconds() / 60)
 
 
 def tras_fallo(actual: Intentos, now: dt.datetime) -> Intentos:

@@ -15,12 +15,11 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, delete, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql import Executable
 
-from domain import bloqueo
+from domain import bloqueo, fallos
 from domain.models import IntentoSinCuenta
 
 PROPOSITO = b"derechohabiencia/intento-sin-cuenta"
@@ -61,15 +60,20 @@ def estado(session: Session, keys: Sequence[str]) -> bloqueo.Intentos:
 
 
 def anotar_fallo(session: Session, keys: Sequence[str], now: dt.datetime) -> bloqueo.Intentos:
-    """One more failure for the CURP whose ``claves`` are ``keys``, committed; the new state."""
-    try:
-        return _anotar(session, keys, now)
-    except (IntegrityError, StaleDataError):
-        # The first failure of a CURP sent twice at once: the other request inserted the row
-        # first (PostgreSQL makes this one wait for it). Or another request's purge deleted
-        # the expired row between this one's read and its update. Counted again, afresh.
-        session.rollback()
-        return _anotar(session, keys, now)
+    """One more failure for the CURP whose ``claves`` are ``keys``, committed; the new state.
+
+    One INSERT ... ON CONFLICT DO UPDATE, the count computed in it (domain/fallos): failures
+    sent at once each count, and the first two of a CURP cannot both insert its row.
+    """
+    # A count stays on the row it began on, under whichever key; a row purged since this read
+    # is inserted afresh, as its count had ended anyway.
+    clave = _clave_en_uso(session, keys) or keys[-1]
+    query = _upsert(session.get_bind().dialect.name, clave, now)
+    fila = session.execute(query).one_or_none()
+    if fila is None:  # locked by a failure that raced this one, and left as that one set it
+        fila = session.execute(_columnas(clave)).one_or_none()
+    session.commit()
+    return fallos.leidos(fila)
 
 
 def purgar_vencidos(session: Session, now: dt.datetime) -> int:
@@ -89,27 +93,54 @@ def vence(intentos: bloqueo.Intentos) -> dt.datetime:
     return _utc(intentos.primer_fallo) + bloqueo.FAILURE_WINDOW
 
 
-def _fila(session: Session, keys: Sequence[str]) -> IntentoSinCuenta | None:
-    query = select(IntentoSinCuenta).where(IntentoSinCuenta.clave.in_(keys))
-    filas = session.scalars(query.execution_options(populate_existing=True))
-    # One, normally: a count stays on the row it began on, under whichever key. Should two
-    # match, the one that counts longest is the one written last.
-    return max(filas, key=lambda fila: _utc(fila.vence), default=None)
+def _clave_en_uso(session: Session, keys: Sequence[str]) -> str | None:
+    # One, normally. Should two match, the one that counts longest is the one written last.
+    query = select(IntentoSinCuenta.clave).where(IntentoSinCuenta.clave.in_(keys))
+    return session.scalar(query.order_by(IntentoSinCuenta.vence.desc()).limit(1))
 
 
-def _anotar(session: Session, keys: Sequence[str], now: dt.datetime) -> bloqueo.Intentos:
-    fila = _fila(session, keys)
-    if fila is None:
-        fila = IntentoSinCuenta(clave=keys[-1], fallidos=0)
-        session.add(fila)
-    antes = bloqueo.Intentos(fila.fallidos, fila.primer_fallo, fila.bloqueada_hasta)
-    despues = bloqueo.tras_fallo(antes, now)
-    fila.fallidos = despues.fallidos
-    fila.primer_fallo = despues.primer_fallo
-    fila.bloqueada_hasta = despues.bloqueada_hasta
-    fila.vence = vence(despues)
-    session.commit()
-    return despues
+def _columnas(clave: str) -> Executable:
+    tabla = IntentoSinCuenta
+    query = select(tabla.fallidos, tabla.primer_fallo, tabla.bloqueada_hasta)
+    return query.where(tabla.clave == clave)
+
+
+def _upsert(dialect: str, clave: str, now: dt.datetime) -> Executable:
+    primero = bloqueo.tras_fallo(bloqueo.Intentos(), now)
+    valores = {
+        "clave": clave,
+        "fallidos": primero.fallidos,
+        "primer_fallo": primero.primer_fallo,
+        "bloqueada_hasta": primero.bloqueada_hasta,
+        "vence": vence(primero),
+    }
+    tabla = IntentoSinCuenta
+    columnas = (tabla.fallidos, tabla.primer_fallo, tabla.bloqueada_hasta)
+    nueva, _cuenta, bloquea = fallos.regla(tabla.fallidos, tabla.primer_fallo, now)
+    cambios = fallos.tras_fallo(*columnas, now)
+    # The window's end while it runs; a lock's end once locked (``vence``).
+    cambios["vence"] = case(
+        (bloquea, fallos.momento(now + bloqueo.LOCK_TIME)),
+        (nueva, fallos.momento(now + bloqueo.FAILURE_WINDOW)),
+        else_=tabla.vence,
+    )
+    sigue = fallos.libre(tabla.bloqueada_hasta, now)
+    # Each dialect imported where it is used, as domain/folios does (memory).
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        pg = postgresql.insert(tabla).values(valores)
+        return pg.on_conflict_do_update(
+            index_elements=[tabla.clave], set_=cambios, where=sigue
+        ).returning(*columnas)
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        lite = sqlite.insert(tabla).values(valores)
+        return lite.on_conflict_do_update(
+            index_elements=[tabla.clave], set_=cambios, where=sigue
+        ).returning(*columnas)
+    raise RuntimeError(f"intentos sin cuenta no soportados en {dialect}")  # pragma: no cover
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -83,16 +83,28 @@ def test_rows_go_once_their_window_and_lock_are_over(session: Session) -> None:
     assert rows(session) == []
 
 
+def just_before_the_write(engine: sa.Engine, other_request: Callable[[], None]) -> None:
+    """Run ``other_request`` once, after this one has read and before it writes its count."""
+
+    pending = [other_request]
+
+    def hook(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if pending and statement.startswith("INSERT INTO intento_sin_cuenta "):
+            pending.pop()()
+
+    event.listen(engine, "before_cursor_execute", hook)
+
+
 def test_two_first_failures_at_once_both_count(engine: sa.Engine, session: Session) -> None:
     # Another request records the same CURP's first failure between this one's read (no row
-    # yet) and its insert: the insert fails on the primary key, and this failure still counts.
+    # yet) and its write: this failure still counts, as the second.
     keys = intentos_sin_cuenta.claves(["s"], CURP)
 
-    def the_other_request(*_: Any) -> None:
+    def the_other_request() -> None:
         with Session(engine) as other:
             intentos_sin_cuenta.anotar_fallo(other, keys, T0)
 
-    event.listen(session, "before_flush", the_other_request, once=True)
+    just_before_the_write(engine, the_other_request)
     state = intentos_sin_cuenta.anotar_fallo(session, keys, T0 + MINUTE)
     assert state == bloqueo.Intentos(2, T0, None)
     [fila] = rows(session)
@@ -108,11 +120,11 @@ def test_a_purge_between_read_and_write_still_counts(engine: sa.Engine, session:
     leido = intentos_sin_cuenta.estado(session, keys)
     assert (leido.fallidos, bloqueo.as_utc(leido.primer_fallo)) == (1, T0)
 
-    def the_other_request(*_: Any) -> None:
+    def the_other_request() -> None:
         with Session(engine) as other:
             assert intentos_sin_cuenta.purgar_vencidos(other, later) == 1
 
-    event.listen(session, "before_flush", the_other_request, once=True)
+    just_before_the_write(engine, the_other_request)
     state = intentos_sin_cuenta.anotar_fallo(session, keys, later)
     assert state == bloqueo.Intentos(1, later, None)
     [fila] = rows(session)
