@@ -80,7 +80,7 @@ class Edge:
         environ: WSGIEnvironment, status: int, endpoint: str, elapsed: float, rid: str
     ) -> None:
         method = environ.get("REQUEST_METHOD", "")
-        record_request(method, endpoint, status, elapsed)
+        record_request(method, endpoint, status, elapsed, ratelimit.REFUSED_KEY in environ)
         if access.isEnabledFor(logging.INFO):
             line = f"{_request(method, environ)} {status} {elapsed * 1000:.1f}ms"
             write_access(access, line, rid)

@@ -33,7 +33,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from blueprints.extensions import db, limiter
-from domain.models import Constancia, Correo
+from domain import outbox
+from domain.models import Constancia
 from domain.redact import redact, redact_record
 
 bp = Blueprint("observability", __name__)
@@ -60,6 +61,14 @@ LATENCY = Histogram(
 RATE_LIMITED = Counter(
     "portal_rate_limit_hits_total",
     "Solicitudes rechazadas por límite",
+    ["endpoint"],
+    registry=REGISTRY,
+)
+# The other 429: sign-in paused after failed passwords (blueprints.cuenta, cuenta_activar). A
+# lock on a CURP, not a limit on a client: a rise means someone guessing passwords.
+SIGN_IN_PAUSED = Counter(
+    "portal_entrada_bloqueada_total",
+    "Entradas rechazadas por la pausa tras contraseñas equivocadas",
     ["endpoint"],
     registry=REGISTRY,
 )
@@ -213,13 +222,19 @@ def _children(method: str, endpoint: str, status: int) -> tuple[Any, Any]:
     return REQUESTS.labels(method, endpoint, str(status)), LATENCY.labels(endpoint)
 
 
-def record_request(method: str, endpoint: str, status: int, elapsed: float) -> None:
-    """Count one finished request (called by ``blueprints.edge`` for every response)."""
+def record_request(
+    method: str, endpoint: str, status: int, elapsed: float, limited: bool = False
+) -> None:
+    """Count one finished request (called by ``blueprints.edge`` for every response).
+
+    ``limited``: a rate limit refused it (``blueprints.ratelimit``: a view's limits, or a count
+    per CURP, address or account). A 429 no limit refused is the sign-in pause's.
+    """
     requests, latency = _children(method if method in METHODS else "OTRO", endpoint, status)
     requests.inc()
     latency.observe(elapsed)
     if status == 429:
-        RATE_LIMITED.labels(endpoint).inc()
+        (RATE_LIMITED if limited else SIGN_IN_PAUSED).labels(endpoint).inc()
 
 
 class LedgerCollector:
@@ -229,19 +244,27 @@ class LedgerCollector:
         issued = GaugeMetricFamily(
             "portal_constancias_emitidas", "Constancias por tipo", labels=["tipo"]
         )
-        backlog = GaugeMetricFamily("portal_correo_pendiente", "Correos por enviar")
+        # Waiting is what `outbox deliver` still tries ("en espera"): an alert on it clears
+        # once delivery gives up. What it gave up on is counted apart, so it is not lost.
+        waiting = GaugeMetricFamily("portal_correo_pendiente", "Correos por enviar")
+        abandoned = GaugeMetricFamily(
+            "portal_correo_abandonado", "Correos abandonados sin enviar", labels=["motivo"]
+        )
         try:
             rows = db.session.execute(
                 select(Constancia.tipo, func.count()).group_by(Constancia.tipo)
             )
             for tipo, count in rows:
                 issued.add_metric([tipo], count)
-            pending = select(func.count()).select_from(Correo).where(Correo.enviado.is_(False))
-            backlog.add_metric([], db.session.scalar(pending) or 0)
+            unsent = outbox.backlog(db.session)
+            waiting.add_metric([], unsent.waiting)
+            abandoned.add_metric(["intentos_agotados"], unsent.exhausted)
+            abandoned.add_metric(["rechazado"], unsent.refused)
         except SQLAlchemyError:
             db.session.rollback()
         yield issued
-        yield backlog
+        yield waiting
+        yield abandoned
 
 
 @bp.get("/metrics")

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from limits import RateLimitItem
 from werkzeug.exceptions import TooManyRequests
 
@@ -34,6 +34,9 @@ from blueprints.ratelimit_store import State, Window, open_storage
 
 EXTENSION = "ratelimit"
 HEADERS_KEY = "portal.ratelimit"  # in the WSGI environ: (limit, remaining, reset) for the edge
+# In the WSGI environ once a limit refused the request, so the metrics count its 429 as a rate
+# limit's: a view's own 429 (the sign-in pause after failed passwords) is not one.
+REFUSED_KEY = "portal.ratelimit.refused"
 LimitValue = str | Callable[[], str]
 
 
@@ -170,6 +173,7 @@ class Limiter:
             if count > item.amount and (failed is None or wait > failed[1]):
                 failed = (item, wait)
         if failed:
+            _refused()
             raise RateLimitExceeded(*failed)
 
     # --- counting from inside a view -----------------------------------------------------
@@ -198,12 +202,19 @@ class Limiter:
         """Count one against ``item`` for ``identifiers``; False once over the limit."""
         state: State = current_app.extensions[EXTENSION]
         [(count, _)] = state.count([(item.key_for(*identifiers), item.get_expiry(), item.amount)])
+        if count > item.amount:
+            _refused()
         return count <= item.amount
 
     def test(self, item: RateLimitItem, *identifiers: str) -> bool:
         """True while one more would still be within ``item`` (nothing counted)."""
         state: State = current_app.extensions[EXTENSION]
         return state.peek(item.key_for(*identifiers)) < item.amount
+
+
+def _refused() -> None:
+    if has_request_context():
+        request.environ[REFUSED_KEY] = True
 
 
 def _applies(rule: Rule) -> bool:

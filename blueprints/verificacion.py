@@ -177,4 +177,6 @@ def api_claves() -> ResponseReturnValue:
         }
         for key in servicio().claves().keys
     ]
+    # The key rotation in docs/despliegue.md waits this long between publishing a new key and
+    # signing with it, so that verifiers' copies of this list know it: change both together.
     return cacheable(keys, max_age=3600)

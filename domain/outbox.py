@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any, Literal, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, and_, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -35,10 +35,12 @@ from domain.mailer import (
 from domain.models import Correo
 
 __all__ = [
+    "Backlog",
     "DeliveryReport",
     "FileTransport",
     "SmtpTransport",
     "Transport",
+    "backlog",
     "backoff",
     "deliver_ids",
     "deliver_pending",
@@ -61,6 +63,12 @@ LONGEST_WAIT = dt.timedelta(hours=1)
 # Longer than any send can take (SMTP timeout 15 s per step): a claim that outlives it is dead.
 LEASE = dt.timedelta(minutes=10)
 
+# The one definition of each state of an unsent message, for delivery, `outbox retry`, the
+# run's report and /metrics alike: an alert on the backlog must clear once delivery gives up.
+WAITING = and_(Correo.enviado.is_(False), Correo.intentos < MAX_ATTEMPTS)
+EXHAUSTED = and_(Correo.enviado.is_(False), Correo.intentos == MAX_ATTEMPTS)
+REFUSED_FOR_GOOD = and_(Correo.enviado.is_(False), Correo.intentos > MAX_ATTEMPTS)
+
 SessionFactory = Callable[[], Session]
 Lost = Literal["lost"]
 
@@ -77,6 +85,27 @@ class DeliveryReport:
     @property
     def failed(self) -> int:
         return self.retrying + self.abandoned
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """The messages not sent: those still waiting their turn, and those given up on."""
+
+    waiting: int  # what delivery will still try: the backlog an alert should watch
+    exhausted: int  # attempts ran out; `outbox retry` puts the last day's back in line
+    refused: int  # the server refused them for good; never tried again
+
+
+def backlog(session: Session) -> Backlog:
+    """How many unsent messages wait, and how many were given up on (one query)."""
+    row = session.execute(
+        select(
+            func.count().filter(WAITING),
+            func.count().filter(EXHAUSTED),
+            func.count().filter(REFUSED_FOR_GOOD),
+        ).where(Correo.enviado.is_(False))
+    ).one()
+    return Backlog(waiting=row[0], exhausted=row[1], refused=row[2])
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,11 +186,7 @@ def _claim(
     session_factory: SessionFactory, now: dt.datetime, only: int | None = None
 ) -> _Claim | Lost | None:
     """Lease one due message: a ``_Claim``, ``"lost"`` to another worker, or None if none due."""
-    due = select(Correo.id, Correo.intentos).where(
-        Correo.enviado.is_(False),
-        Correo.siguiente_intento <= now,
-        Correo.intentos < MAX_ATTEMPTS,
-    )
+    due = select(Correo.id, Correo.intentos).where(WAITING, Correo.siguiente_intento <= now)
     if only is not None:
         due = due.where(Correo.id == only)
     due = due.order_by(Correo.siguiente_intento, Correo.id).limit(1)
@@ -241,11 +266,7 @@ def requeue_abandoned(
     """
     result = session.execute(
         update(Correo)
-        .where(
-            Correo.enviado.is_(False),
-            Correo.intentos == MAX_ATTEMPTS,
-            Correo.creado >= now - window,
-        )
+        .where(EXHAUSTED, Correo.creado >= now - window)
         .values(intentos=0, siguiente_intento=now)
     )
     session.commit()
@@ -260,14 +281,10 @@ def _record(session_factory: SessionFactory, correo_id: int, values: dict[str, A
 
 def _report(session_factory: SessionFactory, outcomes: list[str]) -> DeliveryReport:
     with session_factory() as session:
-        pending = session.scalar(
-            select(func.count())
-            .select_from(Correo)
-            .where(Correo.enviado.is_(False), Correo.intentos < MAX_ATTEMPTS)
-        )
+        pending = backlog(session).waiting
     return DeliveryReport(
         sent=outcomes.count("sent"),
         retrying=outcomes.count("retrying"),
         abandoned=outcomes.count("abandoned"),
-        pending=pending or 0,
+        pending=pending,
     )

@@ -1,7 +1,10 @@
+import contextlib
 import logging
 from logging.config import fileConfig
 
 from flask import current_app
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from alembic import context
 
@@ -13,6 +16,13 @@ config = context.config
 # This line sets up loggers basically.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
+
+# `make serve` migrates on every server as it starts. Two upgrades at once on PostgreSQL both
+# find the schema missing and both create it: one fails on a duplicate type or table, and its
+# server never starts. Each upgrade waits for this lock instead, and the later ones find the
+# schema already at head. The key is fixed: any number that no other lock of the portal uses
+# ("derecho" in ASCII).
+MIGRATION_LOCK = int.from_bytes(b'derecho', 'big')
 
 
 def get_engine():
@@ -91,7 +101,7 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, migration_lock(connection):
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +110,31 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+
+
+@contextlib.contextmanager
+def migration_lock(connection):
+    """Hold PostgreSQL's advisory lock MIGRATION_LOCK on ``connection`` while migrating.
+
+    A session lock, not a transaction's: it is committed at once, so Alembic still begins and
+    commits its own transaction, and the version it reads comes after the lock's wait.
+    SQLite needs none: it serves one server, and takes its own write lock.
+    """
+    if connection.dialect.name != 'postgresql':
+        yield
+        return
+    connection.execute(text('SELECT pg_advisory_lock(:key)'), {'key': MIGRATION_LOCK})
+    connection.commit()
+    try:
+        yield
+    finally:
+        # A connection that broke lost the lock with its session: nothing left to release.
+        with contextlib.suppress(SQLAlchemyError):
+            connection.rollback()
+            connection.execute(
+                text('SELECT pg_advisory_unlock(:key)'), {'key': MIGRATION_LOCK}
+            )
+            connection.commit()
 
 
 if context.is_offline_mode():

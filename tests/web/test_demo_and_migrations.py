@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import uuid
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,9 @@ from flask import Flask
 from blueprints.extensions import db
 from domain import curp, demo, demo_personas, registry_import
 from domain.models import Afiliacion, Base, Persona
-from tests.conftest import PG_URL, make_app, service_missing
+from tests.conftest import make_app
 from tests.domain.test_registry_csv import csv_bytes
+from tests.web.test_migraciones_concurrentes import fresh_postgresql
 
 
 def test_generated_rows_are_valid_deterministic_and_cover_every_case() -> None:
@@ -133,22 +133,9 @@ def test_migrations_build_the_models_schema_on_sqlite(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_migrations_build_the_models_schema_on_postgresql(tmp_path: Path) -> None:
-    if not PG_URL:
-        service_missing("PostgreSQL (TEST_DATABASE_URL)")
-    name = f"migr_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(
-        PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    url = PG_URL.rsplit("/", 1)[0] + "/" + name
-    try:
+    with fresh_postgresql() as url:
         _upgrade(tmp_path, url)
         assert _schema_diff(url.replace("postgresql://", "postgresql+psycopg://", 1)) == []
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
 
 
 def test_seed_on_a_fresh_checkout_makes_the_schema_first(tmp_path: Path) -> None:
