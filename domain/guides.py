@@ -44,6 +44,7 @@ PORTAL_PATHS: Final = frozenset(
         "/cuenta/recuperar",
         "/oficina",
         "/oficina/constancia-vigencia",
+        "/oficina/contrasena",
         "/constancias/no-afiliacion",
         "/constancias/no-derechohabiencia",
         "/constancias/sin-seguridad-social",

@@ -214,7 +214,7 @@ def test_start_page_to_guide_curp_no_afiliacion_pdf_and_verification(
     answer.get_by_role("link", name="Constancia de No Afiliación del ISSSTE").click()
     page.wait_for_url("**/guias/no-afiliacion-issste")
     check(page, "Constancia de No Afiliación del ISSSTE")
-    page.get_by_role("link", name="Validar mi CURP").click()
+    page.get_by_role("link", name="Revisa tu CURP").click()
     page.wait_for_url("**/curp")
     check(page, "Revisa tu CURP")
     type_into(page.get_by_label("CURP"), curp.lower())
