@@ -152,3 +152,16 @@ def test_a_newer_address_asked_for_while_the_older_is_confirmed_stays_pending(
     assert (found.email, found.email_pendiente) == ("titular@example.org", "dos@example.org")
     assert not [m for m in correos(app) if "Cambiaste" in str(m["Subject"])]
     assert app.test_client().post(enlace(correos(app, "dos@example.org")[0])).status_code == 200
+
+
+def test_activation_links_asked_for_at_once_leave_only_the_newest_working(
+    app: Flask, pendiente: str
+) -> None:
+    # Each new link ends the ones before (token_version + 1 in the database): two requests
+    # that read the same version must not both issue links at the next one.
+    antes = len(correos(app))
+    data = {"email": "pendiente@example.org"}
+    answers = a_la_vez(app, [post(app, "/cuenta/activar/reenviar", **data)] * 2)
+    assert [r.status_code for r in answers] == [303, 303]
+    links = [enlace(m) for m in correos(app)[antes:]]  # in the order they were written
+    assert [app.test_client().get(link).status_code for link in links] == [410, 200]
