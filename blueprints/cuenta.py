@@ -51,7 +51,7 @@ from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
 from blueprints.secretos import secretos
-from domain import bloqueo, contrasenas, curp, fallos, intentos_sin_cuenta, tokens
+from domain import bloqueo, contrasenas, curp, enlaces, fallos, intentos_sin_cuenta, tokens
 from domain.curp import compact
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -167,7 +167,7 @@ def entrar() -> ResponseReturnValue:
     if not cuenta.activa:
         # The right password proves who is asking: send a fresh activation link.
         if contar("reenviar", cuenta.email, RESEND_RULE):
-            cuenta.token_version += 1
+            enlaces.invalidar(db.session, cuenta)  # only the newest link works
             enviar_activacion(cuenta)
         db.session.commit()
         recordar_pendiente(cuenta.email)

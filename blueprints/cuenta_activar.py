@@ -15,11 +15,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.security import check_password_hash
 
-from blueprints.cuenta import anotar_fallo, bp, leer_enlace
+from blueprints.cuenta import anotar_fallo, bp, enlace_caido, leer_enlace
 from blueprints.cuenta_forms import now
 from blueprints.errors import confirmar_sin_token
 from blueprints.extensions import db, limiter
-from domain import bloqueo, contrasenas
+from domain import bloqueo, contrasenas, enlaces
 
 
 def _pagina(
@@ -59,7 +59,7 @@ def activar(token: str) -> ResponseReturnValue:
     found = leer_enlace("activar", token)
     if isinstance(found, Response):
         return found
-    cuenta = found[0]
+    cuenta, contenido = found
     if cuenta.activa:
         return render_template("cuenta/activada.html", ya_activa=True)
     if request.method == "GET":
@@ -75,8 +75,10 @@ def activar(token: str) -> ResponseReturnValue:
         if minutos := anotar_fallo(cuenta, moment):
             return _pagina(token, {"password": _pausada(minutos)}, 429, olvidada=True)
         return _pagina(token, {"password": _incorrecta()}, olvidada=True)
+    if not enlaces.gastar(db.session, cuenta, contenido.version):
+        # Another request used it first: "ya está activa", or the page for a spent link.
+        return enlace_caido("activar", contenido, "usado")
     cuenta.activa = True
-    cuenta.token_version += 1  # the link is spent
     cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None
     db.session.commit()
     return render_template("cuenta/activada.html", ya_activa=False)

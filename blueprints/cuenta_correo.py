@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from blueprints.cuenta import bp, enlace_caido, leer_enlace
 from blueprints.cuenta_forms import enviar, por_email
 from blueprints.extensions import db, limiter
+from domain import enlaces
 from domain.outbox import mask_email
 
 
@@ -28,9 +29,10 @@ def confirmar_correo(token: str) -> ResponseReturnValue:
     otra = por_email(nuevo)
     if otra is not None and otra.id != cuenta.id:
         return render_template("cuenta/correo_ocupado.html", email=mask_email(nuevo)), 409
+    if not enlaces.gastar_cambio_de_correo(db.session, cuenta, contenido.version):
+        return enlace_caido("correo", contenido, "usado")  # used or replaced meanwhile
     anterior = cuenta.email
     cuenta.email, cuenta.email_pendiente = nuevo, None
-    cuenta.token_version += 1
     asunto = _("Cambiaste el correo de tu cuenta")
     enviar(anterior, "correo_cambiado", asunto, nuevo=mask_email(nuevo))
     try:

@@ -120,10 +120,13 @@ def enviar(to: str, template: str, subject: str, **context: Any) -> Correo:
 
 
 def poner_contrasena(cuenta: Cuenta, password: str) -> None:
-    """A new password (recovered or changed): every pending link and every session made with
-    the old one ends, and the owner hears of it by email (queued in this transaction)."""
+    """A new password (recovered or changed): every session made with the old one ends, and
+    the owner hears of it by email (queued in this transaction).
+
+    The caller has ended every pending link first: by spending the recovery link it came with
+    (``enlaces.gastar``), or all of them (``enlaces.invalidar``).
+    """
     cuenta.password_hash = generate_password_hash(password, method="scrypt")
-    cuenta.token_version += 1
     cuenta.session_version += 1
     enviar(
         cuenta.email,

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import logout_user
 
-from blueprints.cuenta import bp, leer_enlace, see_other
+from blueprints.cuenta import bp, enlace_caido, leer_enlace, see_other
 from blueprints.cuenta_forms import (
     emitir,
     enviar,
@@ -21,7 +21,7 @@ from blueprints.cuenta_sin_cuenta import enviar_sin_cuenta, mirar_cupo
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
-from domain import accounts, contrasenas
+from domain import accounts, contrasenas, enlaces
 from domain.outbox import mask_email
 
 RECOVER_RULE = "3 per hour"  # recovery links to one address
@@ -77,7 +77,7 @@ def nueva_contrasena(token: str) -> ResponseReturnValue:
     found = leer_enlace("recuperar", token)
     if isinstance(found, Response):
         return found
-    cuenta = found[0]
+    cuenta, contenido = found
     if request.method == "GET":
         return render_template("cuenta/nueva_contrasena.html", token=token, errors={})
     password = request.form.get("password", "")[: contrasenas.MAX_PASSWORD + 1]
@@ -85,6 +85,8 @@ def nueva_contrasena(token: str) -> ResponseReturnValue:
     if problem:
         errors = {"password": problem}
         return render_template("cuenta/nueva_contrasena.html", token=token, errors=errors), 422
+    if not enlaces.gastar(db.session, cuenta, contenido.version):
+        return enlace_caido("recuperar", contenido, "usado")  # another request used it first
     poner_contrasena(cuenta, password)
     cuenta.activa = True  # the link reached the inbox: the address is proven
     cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None

@@ -35,7 +35,7 @@ from blueprints.fecha_formulario import pedir_fecha_completa
 from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
 from blueprints.secretos import secretos
 from blueprints.traduccion import traducir
-from domain import accounts, contrasenas, tokens
+from domain import accounts, contrasenas, enlaces, tokens
 from domain.curp import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -102,6 +102,8 @@ def _registrar(solicitud: accounts.Solicitud) -> None:
         for email in {c.email for c in (cuenta_curp, cuenta_email) if c is not None}:
             enviar_aviso_registro(email)
     else:
+        if cuenta_curp:
+            enlaces.invalidar(db.session, cuenta_curp)  # the links sent before stop working
         cuenta = cuenta_curp or Cuenta(
             curp=solicitud.curp, creada=now(), token_version=0, session_version=0
         )
@@ -109,8 +111,6 @@ def _registrar(solicitud: accounts.Solicitud) -> None:
         cuenta.email, cuenta.telefono = solicitud.email, solicitud.telefono
         cuenta.password_hash, cuenta.activa = password_hash, False
         cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None
-        if cuenta_curp:
-            cuenta.token_version += 1  # the links sent before stop working
         db.session.add(cuenta)
         db.session.flush()
         enviar_activacion(cuenta)
@@ -228,7 +228,7 @@ def reenviar() -> ResponseReturnValue:
     # address), so the time taken does not tell whether the address has a pending account.
     # Word that nothing waits has a budget of its own (blueprints/cuenta_sin_cuenta.py).
     if cuenta is not None and not cuenta.activa:
-        cuenta.token_version += 1  # only the newest link works
+        enlaces.invalidar(db.session, cuenta)  # only the newest link works
         enviar_activacion(cuenta)
         mirar_cupo(destino)
     else:

@@ -24,7 +24,7 @@ from blueprints.cuenta_limites import agotado, contar
 from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
-from domain import accounts, contrasenas, derechos, registry
+from domain import accounts, contrasenas, derechos, enlaces, registry
 from domain.hoy import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -148,7 +148,8 @@ def contrasena() -> ResponseReturnValue:
         errors["password"] = problem
     if errors:
         return render_template("oficina/contrasena.html", errors=errors), 422
-    poner_contrasena(cuenta, nueva)  # pending recovery links die, every other session ends
+    enlaces.invalidar(db.session, cuenta)  # pending recovery links die
+    poner_contrasena(cuenta, nueva)  # and every other session ends
     db.session.commit()
     session.clear()
     login_user(Sesion(cuenta))  # this session goes on, with the new session_version

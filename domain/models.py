@@ -103,6 +103,7 @@ class Cuenta(Base):
     creada: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     # Bumped whenever a token must stop working (activation, password change, recovery,
     # email change): tokens carry the value they were issued with, so each works once.
+    # Only ever moved in SQL, by domain/enlaces: a link is spent only if it is still the same.
     token_version: Mapped[int] = mapped_column(Integer, default=0)
     # Bumped on sign-out, password change and recovery: every other session ends.
     session_version: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,68 @@
+"""The emailed account links (activate, recover, confirm a new address) work once, on any
+number of servers.
+
+A link carries the account's ``token_version`` from when it was issued (``domain.tokens``), and
+the check when a request starts is only an early answer: two requests with one link can both
+pass it before either writes. So a link is spent as the outbox claims a message
+(``domain.outbox``), by a conditional UPDATE that moves the version on only if it is still the
+link's: ``UPDATE cuenta SET token_version = v + 1 WHERE id = :id AND token_version = v``.
+PostgreSQL makes the second request wait for the first to commit and then finds no row to
+change; SQLite has one writer at a time, so the second runs after the first and finds none too.
+
+Every other bump (a new link, a new password) is ``token_version + 1`` in SQL, never one more
+than a value read earlier: the version only grows, so no spent link can work again.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, CursorResult, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from domain.models import Cuenta
+
+# Only the database knows the row's version now: never touch the copies loaded in the session.
+_SIN_SINCRONIZAR = {"synchronize_session": False}
+
+
+def gastar(session: Session, cuenta: Cuenta, version: int) -> bool:
+    """Spend the link issued at ``version`` in the caller's transaction (flushed, not
+    committed), which ends every other link of ``cuenta`` too; False, with that transaction
+    rolled back, if another request spent it or a newer link replaced it first.
+
+    Call it before changing anything else: a lost race rolls back all of it.
+    """
+    return _mover(session, cuenta, version)
+
+
+def gastar_cambio_de_correo(session: Session, cuenta: Cuenta, version: int) -> bool:
+    """Like ``gastar``, for the link that confirms ``cuenta.email_pendiente`` as read; also
+    False when a newer request (which moves no version) replaced that address meanwhile."""
+    return _mover(session, cuenta, version, Cuenta.email_pendiente == cuenta.email_pendiente)
+
+
+def invalidar(session: Session, cuenta: Cuenta) -> None:
+    """End every link issued for ``cuenta`` so far, in the caller's transaction (flushed, not
+    committed). ``cuenta.token_version`` is read again afterwards, for the link made next."""
+    session.execute(
+        update(Cuenta).where(Cuenta.id == cuenta.id).values(token_version=Cuenta.token_version + 1),
+        execution_options=_SIN_SINCRONIZAR,
+    )
+    session.expire(cuenta, ["token_version"])
+
+
+def _mover(session: Session, cuenta: Cuenta, version: int, *mientras: ColumnElement[bool]) -> bool:
+    result = session.execute(
+        update(Cuenta)
+        .where(Cuenta.id == cuenta.id, Cuenta.token_version == version, *mientras)
+        .values(token_version=version + 1),
+        execution_options=_SIN_SINCRONIZAR,
+    )
+    if cast(CursorResult[Any], result).rowcount != 1:
+        session.rollback()
+        return False
+    # What the row now holds, as if loaded: the flush at commit must not write it again.
+    set_committed_value(cuenta, "token_version", version + 1)
+    return True

@@ -1,0 +1,167 @@
+"""An emailed link works once even when two requests bring it at the same moment (two servers,
+two tabs, a double click): exactly one does what it asks; the other gets "Este enlace ya no
+sirve" and sends nothing.
+
+Each request runs in a thread of its own (its own app context and database session) and stops
+before its first write until the other has reached its own: both have then passed the link's
+check, and neither has written. On SQLite, which has one writer at a time, the second write
+still comes after the first was committed, which is what the link's check must catch there.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.test import TestResponse
+
+from blueprints.extensions import db
+from tests.web.cuenta_helpers import PASSWORD, activar, correos, cuenta, enlace, entrar
+from tests.web.test_oficina import signed_in
+
+T = TypeVar("T")
+WRITES = ("INSERT", "UPDATE", "DELETE")
+_hilo = threading.local()  # set in the threads this file starts, and only there
+
+
+@contextmanager
+def antes_de_escribir(app: Flask, hacer: Callable[[], object]) -> Iterator[None]:
+    """Run ``hacer`` in each of our threads right before its first write to the database."""
+
+    def first_write(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if getattr(_hilo, "nuestro", False) and statement.lstrip().upper().startswith(WRITES):
+            _hilo.nuestro = False
+            hacer()
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", first_write)
+    try:
+        yield
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", first_write)
+
+
+def en_hilos(tareas: Sequence[Callable[[], T]], nuestros: bool = True) -> list[T]:
+    """Each task in a thread of its own (marked as ours, unless told not to); their answers,
+    in order."""
+    answers: dict[int, T] = {}
+    errors: list[BaseException] = []
+
+    def run(i: int, tarea: Callable[[], T]) -> None:
+        _hilo.nuestro = nuestros
+        try:
+            answers[i] = tarea()
+        except BaseException as exc:  # re-raised in the test's own thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(tareas)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(90)
+    assert not any(thread.is_alive() for thread in threads)
+    if errors:
+        raise errors[0]
+    return [answers[i] for i in range(len(tareas))]
+
+
+def a_la_vez(app: Flask, tareas: Sequence[Callable[[], T]]) -> list[T]:
+    """The tasks at once, each held before its first write until every one has reached it."""
+    barrier = threading.Barrier(len(tareas))
+    with antes_de_escribir(app, lambda: barrier.wait(30)):
+        return en_hilos(tareas)
+
+
+def post(app: Flask, path: str, **data: str) -> Callable[[], TestResponse]:
+    return lambda: app.test_client().post(path, data=data)
+
+
+def asuntos(app: Flask, desde: int) -> list[str]:
+    return [str(m["Subject"]) for m in correos(app)[desde:]]
+
+
+def usado(response: TestResponse) -> bool:
+    page = response.get_data(as_text=True)
+    return response.status_code == 410 and "Este enlace ya no sirve" in page
+
+
+def test_a_recovery_link_sent_twice_at_once_changes_the_password_once(
+    app: Flask, activa: str
+) -> None:
+    app.test_client().post("/cuenta/recuperar", data={"email": "activa@example.org"})
+    path, antes = enlace(correos(app)[-1]), len(correos(app))
+    claves = ("una frase nueva", "otra frase distinta")
+    answers = a_la_vez(app, [post(app, path, password=clave) for clave in claves])
+    assert sorted(r.status_code for r in answers) == [303, 410]
+    [ganadora] = [clave for clave, r in zip(claves, answers, strict=True) if r.status_code == 303]
+    assert any(usado(r) for r in answers)
+    assert asuntos(app, antes) == ["Tu contraseña cambió"]  # one notice, from the one that won
+    assert entrar(app.test_client(), activa, ganadora).status_code == 303
+
+
+def test_an_email_change_link_sent_twice_at_once_changes_the_address_once(
+    app: Flask, curps: Any
+) -> None:
+    curp = curps["issste_titular"][0]
+    signed_in(app, curp).post(
+        "/oficina/correo", data={"email": "nuevo@example.org", "actual": PASSWORD}
+    )
+    path, antes = enlace(correos(app, "nuevo@example.org")[0]), len(correos(app))
+    answers = a_la_vez(app, [post(app, path), post(app, path)])
+    assert sorted(r.status_code for r in answers) == [200, 410]
+    assert any(usado(r) for r in answers)
+    assert asuntos(app, antes) == ["Cambiaste el correo de tu cuenta"]
+    found = cuenta(app, curp)
+    assert (found.email, found.email_pendiente) == ("nuevo@example.org", None)
+
+
+def test_an_activation_link_sent_twice_at_once_activates_once(app: Flask, pendiente: str) -> None:
+    path = enlace(correos(app)[-1])
+    answers = a_la_vez(app, [lambda: activar(app.test_client(), path)] * 2)
+    assert [r.status_code for r in answers] == [200, 200]
+    ya = sorted("Tu cuenta ya está activa" in r.get_data(as_text=True) for r in answers)
+    assert ya == [False, True]  # one activated it; the other found it active
+    assert cuenta(app, pendiente).activa
+
+
+def test_a_newer_address_asked_for_while_the_older_is_confirmed_stays_pending(
+    app: Flask, curps: Any
+) -> None:
+    # The confirmation has checked that its address is the pending one and is about to write,
+    # when the Oficina asks for another address (a new request moves no version): the older
+    # link must then fail, and the newer address stay pending with a link that works.
+    curp = curps["issste_titular"][0]
+    oficina = signed_in(app, curp)
+    oficina.post("/oficina/correo", data={"email": "uno@example.org", "actual": PASSWORD})
+    path = enlace(correos(app, "uno@example.org")[0])
+
+    def otra_direccion() -> None:
+        data = {"email": "dos@example.org", "actual": PASSWORD}
+        [pedida] = en_hilos([lambda: oficina.post("/oficina/correo", data=data)], nuestros=False)
+        assert pedida.status_code == 303
+
+    with antes_de_escribir(app, otra_direccion):
+        [confirmada] = en_hilos([post(app, path)])
+    assert usado(confirmada)
+    found = cuenta(app, curp)
+    assert (found.email, found.email_pendiente) == ("titular@example.org", "dos@example.org")
+    assert not [m for m in correos(app) if "Cambiaste" in str(m["Subject"])]
+    assert app.test_client().post(enlace(correos(app, "dos@example.org")[0])).status_code == 200
+
+
+def test_activation_links_asked_for_at_once_leave_only_the_newest_working(
+    app: Flask, pendiente: str
+) -> None:
+    # Each new link ends the ones before (token_version + 1 in the database): two requests
+    # that read the same version must not both issue links at the next one.
+    antes = len(correos(app))
+    data = {"email": "pendiente@example.org"}
+    answers = a_la_vez(app, [post(app, "/cuenta/activar/reenviar", **data)] * 2)
+    assert [r.status_code for r in answers] == [303, 303]
+    links = [enlace(m) for m in correos(app)[antes:]]  # in the order they were written
+    assert [app.test_client().get(link).status_code for link in links] == [410, 200]
