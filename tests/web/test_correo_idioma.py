@@ -15,6 +15,7 @@ from lxml import html as lxml_html
 
 from blueprints.mail import url_publica, wait_for_deliveries
 from domain.redact import redact_request
+from tests.traducciones_pendientes import con_pendientes
 from tests.web.cuenta_helpers import (
     BASE,
     PASSWORD,
@@ -123,6 +124,18 @@ def test_every_link_of_an_english_email_keeps_english(app: Flask, template: str)
         assert url.startswith(f"{BASE}/idioma?lang=en&next=/"), (template, url)
     spanish_text, spanish_html = _render(app, template, "es")
     assert "/idioma" not in spanish_text and "/idioma" not in spanish_html
+
+
+@pytest.mark.parametrize("template", ["constancia_no_derechohabiencia", "imss_vigencia"])
+def test_an_english_email_says_its_attached_pdf_is_in_spanish(
+    app: Flask, template: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    con_pendientes(monkeypatch)
+    said = "The PDF is in Spanish, the language the certificate is issued in."
+    for part in _render(app, template, "en"):
+        assert said in part
+    for part in _render(app, template, "es"):
+        assert "El PDF está en español" not in part and said not in part
 
 
 def test_content_language_follows_the_email_and_the_outbox_pages_mark_it(
