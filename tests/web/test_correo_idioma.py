@@ -13,7 +13,7 @@ from flask import Flask
 from flask_babel import force_locale
 from lxml import html as lxml_html
 
-from blueprints.mail import url_publica, wait_for_deliveries
+from blueprints.mail import en_el_idioma, url_publica, wait_for_deliveries
 from domain.redact import redact_request
 from tests.traducciones_pendientes import con_pendientes
 from tests.web.cuenta_helpers import (
@@ -24,6 +24,7 @@ from tests.web.cuenta_helpers import (
     formulario,
     registrar,
     texto,
+    token_para,
 )
 
 URL = re.compile(r"https?://[^\s\"<>]+")
@@ -65,6 +66,24 @@ def test_an_english_activation_email_opens_in_english_on_another_browser(
     logged = redact_request("GET", path_part, query)
     assert link.removeprefix(prefix) not in logged
     assert logged == "GET /idioma?lang=en&next=/cuenta/activar/***"
+
+
+@pytest.mark.parametrize(
+    ("proposito", "endpoint"),
+    [("activar", "cuenta.activar"), ("recuperar", "cuenta.nueva_contrasena"),
+     ("correo", "cuenta.confirmar_correo")],
+)  # fmt: skip
+def test_the_access_line_masks_the_token_of_every_english_link(
+    app: Flask, activa: str, proposito: str, endpoint: str
+) -> None:
+    # A repetitive address makes itsdangerous compress the token, which then starts with ".".
+    token = token_para(app, proposito, activa, email="a" * 40 + "@example.org")
+    with app.test_request_context(), force_locale("en"):
+        link = en_el_idioma(url_publica(endpoint, token=token))
+    path, _, query = link.removeprefix(BASE).partition("?")
+    assert path == "/idioma" and token in query
+    logged = redact_request("GET", path, query)
+    assert token not in logged and token[:12] not in logged and "***" in logged
 
 
 def test_a_spanish_email_keeps_its_plain_links(app: Flask, curps: Any) -> None:
