@@ -43,9 +43,9 @@ bp = Blueprint("captcha", __name__)
 DEFAULT_COST = 1000
 DEFAULT_COUNTER = (500, 2000)
 
-SOLVE = _l("Resuelve la verificación para continuar")
-EXPIRED = _l("La verificación caducó, vuelve a intentarlo")
-WRONG = _l("La respuesta no es correcta: escribe el resultado de la suma, por ejemplo 12 o doce")
+SOLVE = _l("Resuelve la verificación para continuar.")
+EXPIRED = _l("La verificación caducó, vuelve a intentarlo.")
+WRONG = _l("La respuesta no es correcta: escribe el resultado de la suma, por ejemplo 12 o doce.")
 EMPTY = _l("Escribe el resultado de la suma, con cifras o con letras.")
 MESSAGES = {
     Resultado.FALTA: SOLVE,

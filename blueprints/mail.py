@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from blueprints.extensions import db
 from blueprints.observability import REQUEST_ID_KEY, REQUEST_ID_OUTSIDE
+from blueprints.templating import current_lang
 from domain import mailer, outbox
 from domain.models import Correo
 
@@ -56,7 +57,8 @@ def queue_email(
     settings = current_app.extensions["settings"]
     context.update(asunto=subject, public_base_url=settings.public_base_url)
     now = utcnow()
-    with force_locale(_language()):
+    language = _language()
+    with force_locale(language):
         text = _render(f"email/{template}.txt", context)
         html = _render(f"email/{template}.html", context)
     message = mailer.build_message(
@@ -68,6 +70,7 @@ def queue_email(
         message_id=mailer.new_message_id(mailer.domain_of(settings.mail_default_sender), now),
         now=now,
         attachments=attachments,
+        language=language,
     )
     session = db.session()
     correo = outbox.queue(session, message, now)
@@ -89,7 +92,7 @@ def withdraw_email(correo: Correo) -> None:
 def _language() -> str:
     # Outside a request (a CLI command, a worker) the locale selector has no request to read.
     locale = get_locale() if has_request_context() else None
-    return str(locale) if locale else "es"
+    return locale.language if locale else "es"
 
 
 def _render(name: str, context: dict[str, Any]) -> str:
@@ -159,11 +162,29 @@ def url_publica(endpoint: str, **values: Any) -> str:
     return base + str(adapter.build(endpoint, values, force_external=False))
 
 
+def en_el_idioma(url: str) -> str:
+    """A link of an email to this portal that opens in the email's language, on any browser.
+
+    A Spanish email's links stay as they are. In another language the link goes through the
+    language switch, as the widget's links do: the address may be opened on a phone that never
+    chose a language, and a ``?lang=`` would last one page (an activation link's form would
+    answer in Spanish). The path, a token included, travels whole in ``next``, which the access
+    log masks as it masks the path itself (domain/redact.py).
+    """
+    lang = current_lang()
+    base: str = current_app.extensions["settings"].public_base_url
+    if lang == "es" or not (url == base or url.startswith(base + "/")):
+        return url
+    return url_publica("core.idioma", lang=lang, next=url[len(base) :] or "/")
+
+
 def init_app(app: Flask) -> None:
-    """Start delivering what each commit queued, and give templates ``url_publica``."""
+    """Start delivering what each commit queued; give templates ``url_publica`` and the email
+    links' filter ``en_el_idioma``."""
     if not event.contains(db.session, "after_commit", _after_commit):
         event.listen(db.session, "after_commit", _after_commit)
     app.jinja_env.globals["url_publica"] = url_publica
+    app.jinja_env.filters["en_el_idioma"] = en_el_idioma
     settings = app.extensions["settings"]
     if not settings.mail_server and not settings.demo_mode:
         log.warning("Sin MAIL_SERVER: los correos se guardan en %s y no salen", settings.outbox_dir)

@@ -21,6 +21,7 @@ from domain import mailer
 bp = Blueprint("mail", __name__)
 
 URL_RE = re.compile(r"(https?://[^\s<>\"]+[^\s<>\".,;:!?)])")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
@@ -50,7 +51,15 @@ def _summary(nombre: str, message: EmailMessage) -> dict[str, Any]:
         "para": str(message["To"] or ""),
         "fecha": str(message["Date"] or ""),
         "adjuntos": [part.get_filename() or "adjunto" for part in message.iter_attachments()],
+        "idioma": _language(message),
     }
+
+
+def _language(message: EmailMessage) -> str | None:
+    """The language the message says it is written in, for its lang= on these pages (its
+    subject and text are not in the page's language when the two differ); None if unsaid."""
+    first = str(message["Content-Language"] or "").split(",")[0].strip()
+    return first if LANGUAGE_TAG.fullmatch(first) else None
 
 
 def _linkified(text: str) -> list[list[tuple[str, bool]]]:

@@ -39,6 +39,11 @@ FOOTER = (
     ("/accesibilidad", _l("Accesibilidad")),
     ("/integracion", _l("Integración para sitios")),
 )
+# Pages written only in Spanish (content/): in another language, links to them say so, as every
+# link to a guide does (components/en_espanol.html).
+SOLO_EN_ESPANOL = frozenset(
+    {"guides.faq", "/aviso-de-privacidad", "/terminos-de-uso", "/accesibilidad"}
+)
 
 
 def current_lang() -> str:
@@ -50,13 +55,19 @@ class NavItem(NamedTuple):
     endpoint: str
     label: str
     current: str | None  # aria-current: "page" on its own page, "true" elsewhere in its section
+    espanol: bool = False  # the page exists only in Spanish
 
 
 def main_nav() -> list[NavItem]:
     endpoints = current_app.view_functions
     here, section = request.endpoint, request.blueprint
     return [
-        NavItem(e, str(label), "page" if here == e else "true" if section in sections else None)
+        NavItem(
+            e,
+            str(label),
+            "page" if here == e else "true" if section in sections else None,
+            e in SOLO_EN_ESPANOL,
+        )
         for e, label, sections in MAIN_NAV
         if e in endpoints
     ]
@@ -74,12 +85,13 @@ def signed_in() -> bool:
     return bool(current_user.is_authenticated)
 
 
-def footer_links() -> list[tuple[str, str]]:
+def footer_links() -> list[tuple[str, str, bool]]:
+    """(href, label, whether the page exists only in Spanish) of each installed footer page."""
     paths: frozenset[str] | None = current_app.extensions.get("rule_paths")
     if paths is None:  # the URL map is complete once the app serves; read it once
         paths = frozenset(rule.rule for rule in current_app.url_map.iter_rules())
         current_app.extensions["rule_paths"] = paths
-    return [(href, str(label)) for href, label in FOOTER if href in paths]
+    return [(href, str(label), href in SOLO_EN_ESPANOL) for href, label in FOOTER if href in paths]
 
 
 def issuer_name() -> str:

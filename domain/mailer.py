@@ -86,8 +86,9 @@ def build_message(
     message_id: str,
     now: dt.datetime,
     attachments: Iterable[Attachment] = (),
+    language: str = "es",
 ) -> EmailMessage:
-    """A multipart message: text, its HTML alternative, then the attachments."""
+    """A multipart message in ``language``: text, its HTML alternative, then the attachments."""
     name, address = parseaddr(to)
     if not address or "\n" in to or "\r" in to:
         raise ValueError("destinatario no válido")
@@ -107,7 +108,8 @@ def build_message(
         maintype, _, subtype = mime_type.partition("/")
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     # Last: set_content and add_attachment move Content-* headers into the parts they make.
-    message["Content-Language"] = "es"
+    # RFC 3282: mail programs pick the reading voice and the spell checker of a reply from it.
+    message["Content-Language"] = language
     return message
 
 

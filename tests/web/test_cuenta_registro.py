@@ -159,7 +159,7 @@ def test_registration_errors_in_english(app: Flask, curps: Any) -> None:
     client = app.test_client()
     client.set_cookie("lang", "en")
     html = registrar(client, form).get_data(as_text=True)
-    assert "Your first surname does not match the ISSSTE registry." in html
+    assert "Your first surname does not match the ISSSTE register." in html
     short = formulario(app, curp, "sin-arroba", password="corta")
     html = registrar(client, short).get_data(as_text=True)
     assert "Your password must have at least 7 characters: add 2 more." in html

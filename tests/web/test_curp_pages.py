@@ -138,7 +138,7 @@ def test_generate_page_in_english_translates_labels_errors_and_explanation(clien
     assert "PXDO800405MJCDMF" in html
     assert "X: with E, letters 1 to 4 would spell PEDO" in html
     assert "Your date of birth (YYMMDD): April 5, 1980." in html
-    assert "M: sex, Woman." in html and "> Non-binary</label>" in html
+    assert "M: sex, “Woman”." in html and "> Non-binary</label>" in html
     assert "Positions 17 and 18 are assigned by RENAPO" in html
     assert "sexo, Mujer" not in html and "inicial de" not in html
     html = client.post("/curp/no-la-conozco", data={"nombre": "Ana"}).get_data(as_text=True)

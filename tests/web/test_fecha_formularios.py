@@ -79,4 +79,4 @@ def test_the_date_message_is_the_form_s_in_english_too(client: FlaskClient) -> N
     client.set_cookie("lang", "en")
     html = client.post("/curp/no-la-conozco", data=OFELIA).get_data(as_text=True)
     assert "YYYY-MM-DD" not in html and "AAAA-MM-DD" not in html
-    assert "Enter your full date of birth: day, month and year." in html
+    assert "Enter your full date of birth: month, day and year." in html
