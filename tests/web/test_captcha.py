@@ -19,7 +19,6 @@ from blueprints.extensions import db
 from domain.models import IntentoSinCuenta, UsoUnico
 from tests.captcha_helpers import question_answer, solve_captcha
 from tests.conftest import make_app
-from tests.traducciones_pendientes import con_pendientes
 
 FORM = """{% from "components/forms.html" import field, error_summary %}
 {% from "components/captcha.html" import captcha_field %}
@@ -154,11 +153,10 @@ def test_an_empty_answer_asks_for_one_and_keeps_the_question(
 
 
 def test_english_page_asks_in_english_and_accepts_either_language(
-    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, database_url: str
 ) -> None:
     from domain.captcha import NUMBERS_EN, NUMEROS
 
-    con_pendientes(monkeypatch)
     client = form_app(tmp_path, database_url).test_client()
     client.set_cookie("lang", "en")
     html = page(client)
@@ -174,9 +172,8 @@ def test_english_page_asks_in_english_and_accepts_either_language(
 
 
 def test_the_captcha_s_messages_end_in_a_full_stop_in_both_languages(
-    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, database_url: str
 ) -> None:
-    con_pendientes(monkeypatch)
     client = form_app(tmp_path, database_url).test_client()
     token, answer = question_answer(page(client))
     _status, html = post(client, {"captcha_reto": token, "captcha_respuesta": str(answer + 1)})

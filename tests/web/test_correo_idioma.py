@@ -15,7 +15,6 @@ from lxml import html as lxml_html
 
 from blueprints.mail import en_el_idioma, url_publica, wait_for_deliveries
 from domain.redact import redact_request
-from tests.traducciones_pendientes import con_pendientes
 from tests.web.cuenta_helpers import (
     BASE,
     PASSWORD,
@@ -146,10 +145,7 @@ def test_every_link_of_an_english_email_keeps_english(app: Flask, template: str)
 
 
 @pytest.mark.parametrize("template", ["constancia_no_derechohabiencia", "imss_vigencia"])
-def test_an_english_email_says_its_attached_pdf_is_in_spanish(
-    app: Flask, template: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    con_pendientes(monkeypatch)
+def test_an_english_email_says_its_attached_pdf_is_in_spanish(app: Flask, template: str) -> None:
     said = "The PDF is in Spanish, the language the certificate is issued in."
     for part in _render(app, template, "en"):
         assert said in part

@@ -13,8 +13,6 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 from lxml import html as lxml_html
 
-from tests.traducciones_pendientes import con_pendientes
-
 VALID = "PXNE660720HMCXTN06"
 SPANISH_ONLY = ("/guias/", "/preguntas-frecuentes", "/aviso-de-privacidad", "/terminos-de-uso",
                 "/accesibilidad", "https://www.gob.mx/")  # fmt: skip
@@ -115,10 +113,7 @@ def test_a_spanish_only_page_s_title_and_descriptions_in_english(
         assert es.get("lang") is None
 
 
-def test_the_faq_hint_keeps_spanish_search_words_marked_as_spanish(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    con_pendientes(monkeypatch)
+def test_the_faq_hint_keeps_spanish_search_words_marked_as_spanish(client: FlaskClient) -> None:
     client.set_cookie("lang", "en")
     [hint] = page(client, "/preguntas-frecuentes").xpath("//*[@id='ayuda-q']")
     assert hint.text_content() == (
@@ -134,10 +129,7 @@ def test_the_faq_hint_keeps_spanish_search_words_marked_as_spanish(
 DEPARTAMENTO = "Departamento de Afiliación y Prestaciones Económicas"
 
 
-def test_the_issste_department_s_spanish_name_is_marked_in_english(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    con_pendientes(monkeypatch)
+def test_the_issste_department_s_spanish_name_is_marked_in_english(app: Flask) -> None:
     client = app.test_client()
     client.set_cookie("lang", "en")
     answer = page(client, "/?para=tengo&trabajo=gobierno&paso=trabajo")

@@ -14,7 +14,6 @@ from lxml import html as lxml_html
 
 from domain.guides import load_library
 from tests.conftest import make_app
-from tests.traducciones_pendientes import con_pendientes
 from tests.web.cuenta_helpers import seed
 from tests.web.test_oficina import signed_in
 
@@ -100,10 +99,9 @@ def no_afiliacion_answer(client: FlaskClient) -> str:
 
 
 def test_the_no_afiliacion_is_for_no_current_affiliation_in_both_languages(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+    client: FlaskClient,
 ) -> None:
     assert no_afiliacion_answer(client).startswith("Dice que hoy no tienes afiliación vigente")
-    con_pendientes(monkeypatch)
     client.set_cookie("lang", "en")
     english = no_afiliacion_answer(client)
     assert "no current ISSSTE affiliation" in english and "not registered" not in english

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from babel.dates import format_date
 from flask import Flask
 from flask.testing import FlaskClient
@@ -14,7 +13,6 @@ from lxml import html as lxml_html
 from blueprints.constancias_servicio import servicio
 from blueprints.extensions import db
 from domain import constancias, constancias_sin_derecho
-from tests.traducciones_pendientes import con_pendientes
 from tests.web.constancias_helpers import UNKNOWN
 
 
@@ -46,11 +44,8 @@ def test_times_say_central_mexico_time_in_spanish(app: Flask, client: FlaskClien
     assert shown["Estado"] == f"Vigente hasta el {day} a las 23:59 h (hora del centro de México)"
 
 
-def test_times_say_central_mexico_time_in_english(
-    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_times_say_central_mexico_time_in_english(app: Flask, client: FlaskClient) -> None:
     path, emitida = one_day_document(app)
-    con_pendientes(monkeypatch)
     client.set_cookie("lang", "en")
     shown = rows(client, path)
     day = format_date(emitida.date(), "long", locale="en")
