@@ -9,6 +9,7 @@ from lxml import html as lxml_html
 
 from domain import curp
 from tests.conftest import make_app
+from tests.traducciones_pendientes import con_pendientes
 
 HX = {"HX-Request": "true"}
 VALID = "PXNE660720HMCXTN06"
@@ -132,14 +133,17 @@ def test_generate_page_explains_each_block(client) -> None:
     assert "https://www.gob.mx/curp/" in html
 
 
-def test_generate_page_in_english_translates_labels_errors_and_explanation(client) -> None:
+def test_generate_page_in_english_translates_labels_errors_and_explanation(
+    client, monkeypatch
+) -> None:
+    con_pendientes(monkeypatch)
     client.set_cookie("lang", "en")
     html = client.post("/curp/no-la-conozco", data=OFELIA).get_data(as_text=True)
     assert "PXDO800405MJCDMF" in html
     assert "X: with E, letters 1 to 4 would spell PEDO" in html
     assert "Your date of birth (YYMMDD): April 5, 1980." in html
     assert "M: sex, Woman." in html and "> Non-binary</label>" in html
-    assert "Positions 17 and 18 are assigned by RENAPO" in html
+    assert "RENAPO assigns them, so we do not show them." in html
     assert "sexo, Mujer" not in html and "inicial de" not in html
     html = client.post("/curp/no-la-conozco", data={"nombre": "Ana"}).get_data(as_text=True)
     assert "Enter your first surname." in html and "YYYY-MM-DD" not in html
@@ -158,8 +162,9 @@ def test_generate_with_missing_data_lists_each_field(client) -> None:
 
 def test_generate_with_errors_says_so_first_in_its_title(client) -> None:
     html = client.post("/curp/no-la-conozco", data={"nombre": "Ana"}).get_data(as_text=True)
-    assert "<title>Error: Calcula tu CURP" in html
-    assert "<title>Calcula tu CURP" in client.get("/curp/no-la-conozco").get_data(as_text=True)
+    assert "<title>Error: ¿No conoces tu CURP?" in html
+    html = client.get("/curp/no-la-conozco").get_data(as_text=True)
+    assert "<title>¿No conoces tu CURP?" in html
 
 
 def test_generate_without_token_comes_back_filled_in_not_calculated(tmp_path, database_url) -> None:
