@@ -22,13 +22,15 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
-from blueprints.extensions import limiter
+from blueprints.extensions import LANGUAGES, limiter
 from blueprints.guides_contenido import (
-    answers_elsewhere,
+    FAQ_PATH,
     backend_url,
+    exported_faq_answers,
+    exported_faq_link,
     guide_site,
     is_frozen,
     load_site,
@@ -159,17 +161,20 @@ def faq_search() -> ResponseReturnValue:
     if opened_as_page():
         # Opened in the address bar: the real page rather than a bare fragment.
         return redirect(url_for(".faq", q=q or None))
-    base = current_app.config["PUBLIC_BASE_URL"]
-    entries = guide_site().library.search_faq(q)
-    html = render_template(
-        "guides/_faq_results.html",
-        q=q,
-        entries=entries,
-        answers=answers_elsewhere(entries, base),
-        oob=True,
-        conteo=count_message(len(entries), q),
-        faq_url=base + url_for(".faq"),
-    )
+    # Shared caches keep the answer: its language comes from the URL alone (the export's form
+    # names it), never from a cookie, so every reader of one URL gets the same words.
+    lang = request.args.get("lang")
+    with force_locale(lang if lang in LANGUAGES else "es"):
+        entries = guide_site().library.search_faq(q)
+        html = render_template(
+            "guides/_faq_results.html",
+            q=q,
+            entries=entries,
+            answers=exported_faq_answers(entries),
+            oob=True,
+            conteo=count_message(len(entries), q),
+            faq_url=exported_faq_link(FAQ_PATH),
+        )
     response = Response(html, mimetype="text/html")
     response.cache_control.public = True
     response.cache_control.max_age = 300

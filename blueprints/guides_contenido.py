@@ -6,21 +6,21 @@ language, then kept); and what the static export changes (see blueprints/freeze.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from flask import Response, current_app, render_template, request, url_for
 from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from blueprints.freeze_links import static_link, static_links
 from blueprints.templating import current_lang
 from domain.guides import FaqEntry, Library, Page, load_library
 
 # Guides that end with a working tool, not only a link to it: slug -> the template included.
 HERRAMIENTAS = {"que-es-la-curp": "guides/_revisar_curp.html"}
-_ROOT_RELATIVE_HREF = re.compile(r'href="/(?!/)')
+FAQ_PATH = "/preguntas-frecuentes"
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,11 @@ class GuideSite:
     sitemap: tuple[tuple[str, dt.date], ...]
     # Finished HTML of content pages by (path, language): see render_content.
     rendered: dict[tuple[str, str], bytes] = field(default_factory=dict)
+
+    @property
+    def paths(self) -> frozenset[str]:
+        """The URL paths of the pages the static export writes: all of the sitemap's."""
+        return frozenset(path for path, _updated in self.sitemap)
 
 
 def load_site(content_dir: Path) -> GuideSite:
@@ -79,12 +84,22 @@ def backend_url(target: str, **values: Any) -> str:
     return current_app.config["PUBLIC_BASE_URL"] + path if is_frozen() else path
 
 
-def answers_elsewhere(entries: tuple[FaqEntry, ...], base: str) -> dict[str, Markup]:
-    """FAQ answers for the export's filter, whose fragment lands on another origin: their links
-    to our pages made absolute, since "/constancias/..." would not exist there."""
+def exported_faq_link(path: str) -> Markup:
+    """A link of the export's FAQ filter, whose fragment lands in the exported FAQ page: to an
+    exported page, relative to that page ("../guias/x/index.html"); to anything else, absolute
+    to the backend, since "/constancias/..." does not exist on the static host."""
+    site = guide_site()
+    backend = current_app.config["PUBLIC_BASE_URL"]
+    return Markup(static_link(escape(path), FAQ_PATH, site.paths, backend))  # noqa: S704
+
+
+def exported_faq_answers(entries: tuple[FaqEntry, ...]) -> dict[str, Markup]:
+    """FAQ answers for the export's filter, their links fixed as ``exported_faq_link``'s."""
+    site = guide_site()
+    backend = current_app.config["PUBLIC_BASE_URL"]
     return {
         # answer_html is markdown-it "js-default" output: raw HTML in content is escaped.
-        e.id: Markup(_ROOT_RELATIVE_HREF.sub(f'href="{base}/', e.answer_html))  # noqa: S704
+        e.id: Markup(static_links(e.answer_html, FAQ_PATH, site.paths, backend))  # noqa: S704
         for e in entries
     }
 
@@ -99,6 +114,7 @@ def with_vary(body: str) -> Response:
     # One URL answers with a page or a fragment, so caches must key on the header.
     response = Response(body, mimetype="text/html")
     response.vary.add("HX-Request")
+    response.vary.add("Cookie")  # the language: see render_content
     return response
 
 
@@ -130,4 +146,9 @@ def render_content(page: Page) -> Response:
         ).encode()
         if keep:
             site.rendered[key] = html
-    return Response(html, mimetype="text/html")
+    response = Response(html, mimetype="text/html")
+    # The interface around the page follows the "lang" cookie. Nothing forbids a shared cache
+    # from keeping an answer without Cache-Control (heuristic freshness), so say it depends on
+    # the cookie, or Spanish readers could be served the English copy.
+    response.vary.add("Cookie")
+    return response

@@ -7,6 +7,8 @@ data.
 ('PXDO500101MJCDMF', 'PXDO500101MJCDMF02')
 >>> g.explanation[0].text.split(". ")[1]
 'X: con E las letras 1 a 4 formarían PEDO, una palabra inconveniente, y RENAPO pone X'
+>>> [block.positions for block in g.prefix_explanation]
+['1-4', '5-10', '11', '12-13', '14-16']
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ RENAPO_NOTE = N_(
     " (un número si naciste antes de 2000, una letra desde 2000) y la 18 es el dígito"
     " verificador. La CURP completa que mostramos es solo una pista: confírmala en gob.mx/curp."
 )
+# The block of the explanation about RENAPO's positions, whose value is the hint's guess.
+RENAPO_POSITIONS = "17-18"
 # For a date not typed as the API takes it; the HTML forms, whose field is a date control,
 # replace it with their own (blueprints/fecha_formulario.py).
 FECHA_AAAA_MM_DD = N_("Escribe tu fecha de nacimiento como AAAA-MM-DD.")
@@ -70,6 +74,12 @@ class GeneratedCurp:
     hint: str  # prefix + differentiator 0 (born up to 1999) or A (from 2000) + its check digit
     explanation: tuple[ExplanationBlock, ...]
     renapo_note: str = RENAPO_NOTE
+
+    @property
+    def prefix_explanation(self) -> tuple[ExplanationBlock, ...]:
+        """The blocks of positions 1-16, which the data fix: for a page that shows the prefix
+        alone, without the hint's guess at RENAPO's positions."""
+        return tuple(b for b in self.explanation if b.positions != RENAPO_POSITIONS)
 
 
 def _name(errors: dict[str, str], field: str, text: object, required: bool = True) -> str:
@@ -210,6 +220,6 @@ def generate(
         ExplanationBlock("11", sex, sex_text),
         ExplanationBlock("12-13", state, where),
         ExplanationBlock("14-16", consonants, unir(". ", [why for _, why in letters[4:]], ".")),
-        ExplanationBlock("17-18", hint[16:], RENAPO_NOTE),
+        ExplanationBlock(RENAPO_POSITIONS, hint[16:], RENAPO_NOTE),
     )
     return GeneratedCurp(prefix=prefix, hint=hint, explanation=blocks)

@@ -232,9 +232,19 @@ def test_exported_faq_filters_through_the_backend(
     desktop.goto(static + "/preguntas-frecuentes/index.html")
     desktop.locator("#campo-q").press_sequentially("cuenta", delay=30)
     expect(desktop.locator("#conteo-faq")).to_contain_text("contienen “cuenta”")
-    assert asked and all(u.startswith(backend + "/preguntas-frecuentes/buscar") for u in asked)
-    hrefs = desktop.locator("#resultados-faq a").evaluate_all("els => els.map(e => e.href)")
-    assert hrefs and all(h.startswith(backend + "/") for h in hrefs)
+    assert asked and all(u.startswith(backend + "/preguntas-frecuentes/buscar?") for u in asked)
+    assert all("lang=es" in u for u in asked)  # cached by URL: the URL names the language
+    results = desktop.locator("#resultados-faq a")
+    hrefs = results.evaluate_all("els => els.map(e => e.href)")
+    # Guides and legal pages open the export's copies; procedures are on the backend.
+    assert static + "/aviso-de-privacidad/index.html" in hrefs
+    assert backend + "/cuenta/recuperar" in hrefs
+    assert all(h.startswith((static + "/", backend + "/")) for h in hrefs)
+    results.filter(has_text="Constancias para tus beneficiarios").click()
+    expect(desktop).to_have_url(
+        static + "/guias/carnet-digital-issste/index.html#constancias-para-tus-beneficiarios"
+    )
+    expect(desktop.locator("h1")).to_have_count(1)
     assert errors == []
 
 

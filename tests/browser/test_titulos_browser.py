@@ -38,14 +38,14 @@ def test_generator_title_says_error_until_the_data_is_complete(
     phone.get_by_label("Nombre o nombres").fill("Ofelia")
     phone.get_by_role("button", name="Calcular").click()
     expect(phone.locator(".error-summary")).to_be_visible()
-    expect(phone).to_have_title("Error: Calcula tu CURP · Derechohabiencia")
+    expect(phone).to_have_title("Error: ¿No conoces tu CURP? · Derechohabiencia")
     phone.get_by_label("Primer apellido").fill("Pedrero")
     phone.get_by_label("Fecha de nacimiento").fill("1980-04-05")
     phone.get_by_label("Mujer").check()
     phone.get_by_label("Entidad de nacimiento").select_option("JC")
     phone.get_by_role("button", name="Calcular").click()
     expect(phone.locator("#resultado")).to_contain_text("PEXO800405MJC")
-    expect(phone).to_have_title("Calcula tu CURP · Derechohabiencia")
+    expect(phone).to_have_title("¿No conoces tu CURP? · Derechohabiencia")
 
 
 def test_no_afiliacion_and_nss_titles_follow_their_errors(

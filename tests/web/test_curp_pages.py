@@ -139,7 +139,7 @@ def test_generate_page_in_english_translates_labels_errors_and_explanation(clien
     assert "X: with E, letters 1 to 4 would spell PEDO" in html
     assert "Your date of birth (YYMMDD): April 5, 1980." in html
     assert "M: sex, “Woman”." in html and "> Non-binary</label>" in html
-    assert "Positions 17 and 18 are assigned by RENAPO" in html
+    assert "RENAPO assigns them, so we do not show them." in html
     assert "sexo, Mujer" not in html and "inicial de" not in html
     html = client.post("/curp/no-la-conozco", data={"nombre": "Ana"}).get_data(as_text=True)
     assert "Enter your first surname." in html and "YYYY-MM-DD" not in html
@@ -158,8 +158,9 @@ def test_generate_with_missing_data_lists_each_field(client) -> None:
 
 def test_generate_with_errors_says_so_first_in_its_title(client) -> None:
     html = client.post("/curp/no-la-conozco", data={"nombre": "Ana"}).get_data(as_text=True)
-    assert "<title>Error: Calcula tu CURP" in html
-    assert "<title>Calcula tu CURP" in client.get("/curp/no-la-conozco").get_data(as_text=True)
+    assert "<title>Error: ¿No conoces tu CURP?" in html
+    html = client.get("/curp/no-la-conozco").get_data(as_text=True)
+    assert "<title>¿No conoces tu CURP?" in html
 
 
 def test_generate_without_token_comes_back_filled_in_not_calculated(tmp_path, database_url) -> None:

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import functools
+import json
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qs, urldefrag, urljoin, urlsplit
 from urllib.request import urlopen
 
 import pytest
 from lxml import html as lxml_html
 
-from blueprints.freeze import static_link
+from blueprints.freeze_links import static_link
 from domain.eleccion import arbol
 from domain.guides import load_library
 from tests.conftest import make_app
@@ -85,25 +86,31 @@ def html_files(build: Path) -> list[Path]:
     return sorted(build.rglob("*.html"))
 
 
-def test_export_has_every_content_page_the_feeds_and_the_assets(build: Path) -> None:
+def test_export_has_every_content_page_and_only_the_assets_they_load(build: Path) -> None:
     for url in PAGES:
         assert (build / exported_file(url)).is_file(), url
-    for asset in [
-        "sitemap.xml",
-        "robots.txt",
+    # Only content: no procedures, API or health checks.
+    assert len(html_files(build)) == len(PAGES)
+    assert not (build / "curp").exists() and not (build / "healthz").exists()
+    loaded = set()
+    for file in html_files(build):
+        doc = lxml_html.fromstring(file.read_text("utf-8"))
+        for value in doc.xpath("//link/@href | //script/@src | //img/@src"):
+            if not urlsplit(value).scheme:  # the canonical link names the backend's page
+                loaded.add((file.parent / value).resolve().relative_to(build).as_posix())
+    assert loaded == {
         "static/css/site.css",
         "static/js/site.js",
         "static/img/emblema.svg",
         "static/vendor/htmx-2.0.11.min.js",
-    ]:
-        assert (build / asset).is_file(), asset
-    # Only content: no procedures, API or health checks.
-    assert len(html_files(build)) == len(PAGES)
-    assert not (build / "curp").exists() and not (build / "healthz").exists()
+    }
+    # Nothing else of static/: embed.js, for one, would ask the static host for /embed/curp.
+    exported = {f.relative_to(build).as_posix() for f in (build / "static").rglob("*")}
+    assert {f for f in exported if (build / f).is_file()} == loaded
 
 
 def test_nothing_points_at_a_development_server(build: Path) -> None:
-    for file in [*html_files(build), build / "sitemap.xml", build / "robots.txt"]:
+    for file in html_files(build):
         text = file.read_text("utf-8")
         for needle in ["127.0.0.1", "localhost", ":5000"]:
             assert needle not in text, (file, needle)
@@ -190,6 +197,8 @@ def test_exported_faq_filters_through_the_backend(build: Path) -> None:
     assert form.get("action") == f"{BACKEND}/preguntas-frecuentes"  # plain GET fallback
     assert form.get("hx-get") == f"{BACKEND}/preguntas-frecuentes/buscar"
     assert form.get("hx-request") == '{"noHeaders": true}'  # a simple CORS request
+    # The answer is cached by URL, so the URL names the page's language, not a cookie.
+    assert json.loads(form.get("hx-vals")) == {"lang": "es"}
     assert not form.get("hx-replace-url")
     # htmx reads the first htmx-config: the export's, which allows other origins.
     config = doc.xpath('//meta[@name="htmx-config"]/@content')[0]
@@ -230,11 +239,10 @@ def test_exported_start_page_choice_works_without_the_backend(build: Path) -> No
         assert guide.startswith("guias/") and (build / guide).is_file(), key
 
 
-def test_exported_feeds_name_the_backend(build: Path) -> None:
-    robots = (build / "robots.txt").read_text("utf-8")
-    assert f"Sitemap: {BACKEND}/sitemap.xml" in robots
-    sitemap = (build / "sitemap.xml").read_text("utf-8")
-    assert sitemap.count("<loc>") == len(PAGES)
+def test_export_has_no_feeds_of_its_own(build: Path) -> None:
+    # Its host is unknown: a sitemap would list the backend's URLs, and robots.txt counts only
+    # at a host's root. Each page names the backend's as canonical; the backend has both.
+    assert not (build / "sitemap.xml").exists() and not (build / "robots.txt").exists()
 
 
 def test_export_again_replaces_the_previous_one(tmp_path: Path) -> None:
@@ -243,8 +251,50 @@ def test_export_again_replaces_the_previous_one(tmp_path: Path) -> None:
     stale = destination / "guias" / "retirada" / "index.html"
     stale.parent.mkdir()
     stale.write_text("old", "utf-8")
+    # What exports before this one also wrote.
+    older = ["sitemap.xml", "robots.txt", "static/embed.js", "static/vendor/altcha-3.2.2.min.js"]
+    for name in older:
+        (destination / name).write_text("old", "utf-8")
     assert export(tmp_path, destination).exit_code == 0
     assert not stale.exists()
+    assert [name for name in older if (destination / name).exists()] == []
+    assert (destination / "static/css/site.css").read_text("utf-8") != "old"
+
+
+def test_each_page_s_language_switch_brings_back_the_same_page(build: Path) -> None:
+    for url in PAGES:
+        doc = lxml_html.fromstring((build / exported_file(url)).read_text("utf-8"))
+        (switch,) = doc.xpath('//nav[@class="lang-switch"]/a/@href')
+        parts = urlsplit(switch)
+        assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{BACKEND}/idioma", url
+        assert parse_qs(parts.query) == {"lang": ["en"], "next": [url]}, url
+
+
+def test_faq_filter_links_stay_in_the_export(tmp_path: Path, static_host: str) -> None:
+    """The fragment lands in the exported FAQ page: its links to exported pages must open the
+    export's files from there, and the rest the backend."""
+    app = make_app(
+        tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}", ENV={"PUBLIC_BASE_URL": BACKEND}
+    )
+    client = app.test_client()
+    faq_page = f"{static_host}/preguntas-frecuentes/index.html"
+    hrefs = []
+    for q in ["", "zzzxxy"]:  # every answer, then none: "ve todas las preguntas"
+        body = client.get("/preguntas-frecuentes/buscar", query_string={"q": q}).get_data()
+        hrefs += lxml_html.fragment_fromstring(body, "div").xpath("//a/@href")
+    assert "index.html" in hrefs and "../guias/nss-imss/index.html" in hrefs
+    for href in hrefs:
+        link, anchor = urldefrag(urljoin(faq_page, href))
+        if href.startswith(BACKEND + "/"):
+            assert urlsplit(link).path not in PAGES, href  # never the backend's copy of a page
+            continue
+        if link in EXTERNAL:
+            continue
+        assert link.startswith(static_host + "/"), href
+        status, _type, target = fetch(link)
+        assert status == 200, href
+        if anchor:
+            assert lxml_html.fromstring(target).get_element_by_id(anchor) is not None, href
 
 
 def test_export_refuses_a_folder_that_is_not_an_export(tmp_path: Path) -> None:
@@ -274,7 +324,7 @@ PAGES_FOR_LINKS = frozenset({"/", "/guias/a", "/guias/b", "/preguntas-frecuentes
         ("../index.html", "/guias/a", "../../index.html"),  # Frozen-Flask's relative url_for("/")
         ("guias/a", "/", "guias/a/index.html"),
         ("/static/css/site.css", "/", "static/css/site.css"),
-        ("/sitemap.xml", "/guias/a", "../../sitemap.xml"),
+        ("/sitemap.xml", "/guias/a", f"{BACKEND}/sitemap.xml"),  # the export has none
         ("#arriba", "/guias/a", "#arriba"),
         ("/imss/nss", "/guias/a", f"{BACKEND}/imss/nss"),
         ("/preguntas-frecuentes?q=curp", "/", f"{BACKEND}/preguntas-frecuentes?q=curp"),

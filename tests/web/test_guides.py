@@ -272,7 +272,7 @@ def test_faq_htmx_filter_returns_the_results_and_their_count(client: FlaskClient
     assert "delay:" in form.get("hx-trigger") and form.get("hx-replace-url") == "true"
 
 
-def test_cross_origin_faq_fragment_is_cookieless_and_has_absolute_links(
+def test_cross_origin_faq_fragment_is_cookieless_and_its_links_fit_the_export(
     client: FlaskClient,
 ) -> None:
     response = client.get(
@@ -286,8 +286,25 @@ def test_cross_origin_faq_fragment_is_cookieless_and_has_absolute_links(
     assert "Set-Cookie" not in response.headers
     fragment = lxml_html.fragment_fromstring(response.get_data(as_text=True), "div")
     assert fragment.xpath('//span[@hx-swap-oob="innerHTML:#conteo-faq"]')
+    # It lands in the exported FAQ page: the export's own pages relative to it, the rest on
+    # the backend.
     links = fragment.xpath("//a/@href")
-    assert links and all(href.startswith(BASE + "/") for href in links), links
+    assert "../guias/carnet-digital-issste/index.html#constancias-para-tus-beneficiarios" in links
+    assert f"{BASE}/cuenta/recuperar" in links
+    exported = {"/", *CONTENT_URLS}
+    for href in links:
+        if href.startswith(BASE + "/"):
+            assert urlsplit(href).path not in exported, href
+        else:
+            assert href.startswith("../") and href.split("#")[0].endswith("/index.html"), href
+
+
+def test_live_faq_filter_keeps_the_site_s_own_links(client: FlaskClient) -> None:
+    # The same fragment template answers the live page's filter: root-relative links there.
+    body = client.get("/preguntas-frecuentes?q=cuenta", headers=HX).get_data(as_text=True)
+    links = lxml_html.fragment_fromstring(body, create_parent="div").xpath("//a/@href")
+    assert "/guias/carnet-digital-issste#constancias-para-tus-beneficiarios" in links
+    assert all(h.startswith("/") or urlsplit(h).netloc == "www.gob.mx" for h in links), links
 
 
 def test_cross_origin_faq_fragment_opened_directly_shows_the_page(client: FlaskClient) -> None:

@@ -47,7 +47,7 @@ def limited_client(tmp_path: Path, database_url: str) -> FlaskClient:
 
 # Each htmx form that posts, with the HX-Target it sends and its page's title.
 POSTS = [
-    ("/curp/no-la-conozco", {"nombre": "Ana"}, "resultado", "Calcula tu CURP"),
+    ("/curp/no-la-conozco", {"nombre": "Ana"}, "resultado", "¿No conoces tu CURP?"),
     (
         "/constancias/no-afiliacion",
         {"curp": UNKNOWN},
