@@ -15,7 +15,7 @@ SENTENCES = [
     ("cuenta/registro.html",
      "Lee los %(terminos)s y el %(aviso)s: dicen qué datos usamos y para qué."),
     ("constancias/_issste_resultado.html",
-     'Descargar constancia <span class="visually-hidden">de No Afiliación</span> (PDF)'),
+     'Descargar constancia (PDF)<span class="visually-hidden">: de No Afiliación</span>'),
     ("cuenta/confirmar_correo.html",
      "Desde ahora usaremos %(correo)s para tu cuenta de la Oficina Virtual."),
     ("oficina/correo.html", "Ahora usas %(correo)s."),
