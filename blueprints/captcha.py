@@ -53,6 +53,27 @@ MESSAGES = {
     Resultado.CADUCADO: EXPIRED,
     Resultado.INCORRECTO: WRONG,
 }
+# The ALTCHA widget's own words (its i18n keys), in the page's language: the template hands
+# them to static/js/captcha.js, so translators keep them with the rest of the page's strings.
+WIDGET_TEXTOS = {
+    "ariaLinkLabel": _l("ALTCHA (sitio oficial)"),
+    "cancel": _l("Cancelar"),
+    "enterCode": _l("Escribe el código"),
+    "enterCodeAria": _l("Escribe el código que escuchas. Pulsa Espacio para oír el audio."),
+    "enterCodeFromImage": _l("Para continuar, escribe el código de la imagen."),
+    "error": _l("No se pudo completar la verificación. Inténtalo de nuevo."),
+    "expired": _l("La verificación caducó. Vuelve a marcar la casilla."),
+    "footer": _l("Protegido por ALTCHA"),
+    "getAudioChallenge": _l("Escuchar un código"),
+    "label": _l("No soy un programa automático"),
+    "loading": _l("Cargando…"),
+    "reload": _l("Volver a intentar"),
+    "verify": _l("Verificar"),
+    "verificationRequired": _l("Marca la casilla para continuar."),
+    "verified": _l("Verificación completa"),
+    "verifying": _l("Verificando, espera unos segundos…"),
+    "waitAlert": _l("Verificando, espera unos segundos."),
+}
 
 
 def utcnow() -> dt.datetime:
@@ -136,6 +157,12 @@ def nueva_pregunta() -> captcha.Pregunta:
     return captcha.new_question(_secret(), utcnow(), locale.language if locale else "es")
 
 
+def textos_widget() -> dict[str, str]:
+    """The widget's words in the page's language (template global), for its JSON attribute."""
+    return {key: str(texto) for key, texto in WIDGET_TEXTOS.items()}
+
+
 @bp.record_once
 def _setup(state: Any) -> None:
     state.app.jinja_env.globals["captcha_pregunta"] = nueva_pregunta
+    state.app.jinja_env.globals["captcha_textos"] = textos_widget

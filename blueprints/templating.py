@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from typing import Any, NamedTuple
 
+from babel.dates import format_time
 from flask import Flask, current_app, request, session, url_for
 from flask_babel import format_date, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
@@ -15,6 +16,7 @@ from markupsafe import Markup
 
 from blueprints.sesiones import limite
 from blueprints.traduccion import traducir
+from domain.constancias import local
 from domain.curp_tables import STATES, state_label
 from domain.eleccion import BENEFICIARIOS
 from domain.settings import Settings, contact_href
@@ -146,6 +148,20 @@ def fecha(value: dt.date | None) -> str:
     return format_date(value, format="long") if value else ""
 
 
+def hora(value: dt.datetime) -> str:
+    """A time in central Mexico as the page's language writes it: 14:30, 2:30 PM.
+
+    Spanish keeps the portal's clock (two-digit hours, as the PDFs print them; the sentence
+    adds the "h"); another language writes its own locale's short time, as people read it.
+    """
+    moment = local(value)
+    locale = get_locale()
+    if locale is None or locale.language == "es":
+        return f"{moment:%H:%M}"
+    # CLDR's narrow no-break space before "PM" is missing from some mail clients' fonts.
+    return format_time(moment, "short", locale=locale).replace("\u202f", "\u00a0")
+
+
 def request_gettext() -> dict[str, Any]:
     """``_``/``gettext``/``ngettext`` bound to this request's catalog, for one render.
 
@@ -172,6 +188,7 @@ def init_app(app: Flask) -> None:
         )
     app.context_processor(request_gettext)
     app.jinja_env.filters["fecha"] = fecha
+    app.jinja_env.filters["hora"] = hora
     app.jinja_env.filters["entidad"] = entidad
     app.jinja_env.filters["titulo_completo"] = titulo_completo
     app.jinja_env.globals.update(

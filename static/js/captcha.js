@@ -5,25 +5,6 @@
 import "../vendor/altcha-3.2.2.min.js";
 
 const ALGORITHMS = ["PBKDF2/SHA-256"];
-const ES = {
-  ariaLinkLabel: "ALTCHA (sitio oficial)",
-  cancel: "Cancelar",
-  enterCode: "Escribe el código",
-  enterCodeAria: "Escribe el código que escuchas. Pulsa Espacio para oír el audio.",
-  enterCodeFromImage: "Para continuar, escribe el código de la imagen.",
-  error: "No se pudo completar la verificación. Inténtalo de nuevo.",
-  expired: "La verificación caducó. Vuelve a marcar la casilla.",
-  footer: "Protegido por ALTCHA",
-  getAudioChallenge: "Escuchar un código",
-  label: "No soy un programa automático",
-  loading: "Cargando…",
-  reload: "Volver a intentar",
-  verify: "Verificar",
-  verificationRequired: "Marca la casilla para continuar.",
-  verified: "Verificación completa",
-  verifying: "Verificando, espera unos segundos…",
-  waitAlert: "Verificando, espera unos segundos.",
-};
 
 function canRun() {
   return Boolean(
@@ -40,6 +21,7 @@ function enhance(group) {
   const pregunta = group.querySelector("[data-captcha-pregunta]");
   const widget = pow && pow.querySelector("altcha-widget");
   if (!widget || !pregunta) return;
+  useWords(widget);
   const workerUrl = widget.getAttribute("data-worker");
   ALGORITHMS.forEach(function (name) {
     window.$altcha.algorithms.set(name, function () { return new Worker(workerUrl); });
@@ -80,6 +62,19 @@ function enhance(group) {
   }, true);
 }
 
+// The widget's words come translated with the page (data-textos, from the template), under
+// the page's language: they replace ALTCHA's own set for that language, Spanish or English.
+function useWords(widget) {
+  const language = widget.getAttribute("language");
+  let words = null;
+  try {
+    words = JSON.parse(widget.getAttribute("data-textos") || "null");
+  } catch (error) {
+    words = null;  // ALTCHA's own words are still better than no widget
+  }
+  if (language && words) window.$altcha.i18n.set(language, words);
+}
+
 function moveId(input, id, scope) {
   if (!input) return;
   const label = scope.querySelector("label[for='" + input.id + "']");
@@ -103,7 +98,6 @@ function enhanceWithin(root) {
   root.querySelectorAll("[data-captcha]").forEach(enhance);
 }
 
-if (window.$altcha) window.$altcha.i18n.set("es", ES);
 // Only once the element is defined (and so upgraded) is the widget worth showing.
 window.customElements.whenDefined("altcha-widget").then(function () {
   enhanceWithin(document);

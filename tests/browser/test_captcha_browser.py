@@ -13,6 +13,7 @@ from blueprints.captcha import DEFAULT_COST, DEFAULT_COUNTER
 from domain.captcha import NUMEROS
 from tests.browser.conftest import LiveServer, assert_no_axe_violations
 from tests.conftest import sqlite_database
+from tests.traducciones_pendientes import con_pendientes
 from tests.web.test_captcha import form_app
 
 pytestmark = pytest.mark.browser
@@ -90,6 +91,27 @@ def test_space_on_the_box_starts_the_check(desktop: Any, server: LiveServer) -> 
     desktop.keyboard.press("Space")
     wait_until_solved(desktop)
     assert desktop.get_by_role("checkbox", name="Verificación completa").is_checked()
+
+
+def test_an_english_page_shows_the_widget_in_english(
+    browser: Any, server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    con_pendientes(monkeypatch)
+    context = browser.new_context(locale="es-MX")  # the page's language, not the browser's
+    context.add_cookies([{"name": "lang", "value": "en", "url": server.url}])
+    page = context.new_page()
+    try:
+        page.goto(server.url + FORM_PATH)
+        page.locator("[data-captcha-activo]").wait_for()
+        checkbox = page.get_by_role("checkbox", name="I am not an automated program")
+        assert checkbox.is_visible()
+        checkbox.focus()
+        page.keyboard.press("Space")
+        wait_until_solved(page)
+        assert page.get_by_role("checkbox", name="Check complete").is_checked()
+        assert "programa automático" not in page.locator("altcha-widget").inner_text()
+    finally:
+        context.close()
 
 
 def test_widget_page_and_its_error_are_accessible(phone: Any, server: LiveServer) -> None:

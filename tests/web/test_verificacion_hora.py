@@ -1,5 +1,5 @@
 """/verificar's times: the issue time and the one-day document's deadline say their time zone
-as the PDF and the email do, in the reader's language, and say "valid" once."""
+as the PDF and the email do, in the reader's language and on its clock, and say "valid" once."""
 
 from __future__ import annotations
 
@@ -49,5 +49,7 @@ def test_times_say_central_mexico_time_in_english(app: Flask, client: FlaskClien
     client.set_cookie("lang", "en")
     shown = rows(client, path)
     day = format_date(emitida.date(), "long", locale="en")
-    assert shown["Issued"] == f"{day}, {emitida:%H:%M} (central Mexico time)"
-    assert shown["Status"] == f"Valid until 23:59 on {day} (central Mexico time)"
+    # rows() folds the no-break space between the time and "PM" into a space.
+    hour = f"{emitida.hour % 12 or 12}:{emitida:%M} {'AM' if emitida.hour < 12 else 'PM'}"
+    assert shown["Issued"] == f"{day}, {hour} (central Mexico time)"
+    assert shown["Status"] == f"Valid until 11:59 PM on {day} (central Mexico time)"
