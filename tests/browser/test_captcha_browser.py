@@ -13,7 +13,6 @@ from blueprints.captcha import DEFAULT_COST, DEFAULT_COUNTER
 from domain.captcha import NUMEROS
 from tests.browser.conftest import LiveServer, assert_no_axe_violations
 from tests.conftest import sqlite_database
-from tests.traducciones_pendientes import con_pendientes
 from tests.web.test_captcha import form_app
 
 pytestmark = pytest.mark.browser
@@ -93,10 +92,7 @@ def test_space_on_the_box_starts_the_check(desktop: Any, server: LiveServer) -> 
     assert desktop.get_by_role("checkbox", name="Verificación completa").is_checked()
 
 
-def test_an_english_page_shows_the_widget_in_english(
-    browser: Any, server: LiveServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    con_pendientes(monkeypatch)
+def test_an_english_page_shows_the_widget_in_english(browser: Any, server: LiveServer) -> None:
     context = browser.new_context(locale="es-MX")  # the page's language, not the browser's
     context.add_cookies([{"name": "lang", "value": "en", "url": server.url}])
     page = context.new_page()

@@ -6,11 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from lxml import html as lxml_html
 
 from blueprints.captcha import WIDGET_TEXTOS
-from tests.traducciones_pendientes import con_pendientes
 from tests.web.test_captcha import form_app, page
 
 # Every key ALTCHA 3.2.2 reads from its strings: a missing one would show "undefined".
@@ -34,10 +32,7 @@ def test_a_spanish_page_gives_the_widget_spanish_words(tmp_path: Path, database_
     assert words["verified"] == "Verificación completa"
 
 
-def test_an_english_page_gives_the_widget_english_words(
-    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    con_pendientes(monkeypatch)
+def test_an_english_page_gives_the_widget_english_words(tmp_path: Path, database_url: str) -> None:
     client = form_app(tmp_path, database_url).test_client()
     client.set_cookie("lang", "en")
     language, words = widget(page(client))

@@ -11,8 +11,6 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 from lxml import html as lxml_html
 
-from tests.traducciones_pendientes import con_pendientes
-
 EMAIL = "a***@example.org"
 # (template, its context, the sentence in Spanish, in English); EMAIL is in <strong>.
 CUENTA = [
@@ -59,10 +57,9 @@ def sentence_with(doc: Any, xpath: str, text: str) -> Any:
 @pytest.mark.parametrize("lang", ["es", "en"])
 @pytest.mark.parametrize(("template", "context", "es", "en"), CUENTA)
 def test_the_address_is_bold_inside_its_sentence(
-    app: Flask, monkeypatch: pytest.MonkeyPatch, lang: str, template: str,
+    app: Flask, lang: str, template: str,
     context: dict[str, Any], es: str, en: str,
 ) -> None:  # fmt: skip
-    con_pendientes(monkeypatch)
     with app.test_request_context(), force_locale(lang):
         doc = lxml_html.fromstring(render_template(template, **context))
     paragraph = sentence_with(doc, f'strong="{EMAIL}"', es if lang == "es" else en)
@@ -72,10 +69,9 @@ def test_the_address_is_bold_inside_its_sentence(
 @pytest.mark.parametrize("lang", ["es", "en"])
 @pytest.mark.parametrize(("template", "context", "xpath", "es", "en"), ENLACES)
 def test_the_link_is_inside_its_sentence(
-    app: Flask, monkeypatch: pytest.MonkeyPatch, lang: str, template: str,
+    app: Flask, lang: str, template: str,
     context: dict[str, Any], xpath: str, es: str, en: str,
 ) -> None:  # fmt: skip
-    con_pendientes(monkeypatch)
     with app.test_request_context(), force_locale(lang):
         doc = lxml_html.fromstring(render_template(template, **context))
     sentence_with(doc, xpath, es if lang == "es" else en)
@@ -88,10 +84,7 @@ def test_an_address_stays_escaped_inside_the_sentence(app: Flask) -> None:
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
-def test_links_and_code_stay_inside_their_sentences(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, lang: str
-) -> None:
-    con_pendientes(monkeypatch)
+def test_links_and_code_stay_inside_their_sentences(client: FlaskClient, lang: str) -> None:
     client.set_cookie("lang", lang)
     pages = {
         "/verificar": ('a[@href="/api/v1/claves"]',
