@@ -98,29 +98,36 @@ def _registrar(solicitud: accounts.Solicitud) -> None:
     password_hash = generate_password_hash(solicitud.password, method="scrypt")
     cuenta_curp, cuenta_email = por_curp(solicitud.curp), por_email(solicitud.email)
     accion = accounts.decidir_registro(cuenta_curp, cuenta_email)
-    if accion is accounts.Accion.AVISAR:
-        for email in {c.email for c in (cuenta_curp, cuenta_email) if c is not None}:
-            enviar_aviso_registro(email)
-    else:
-        if cuenta_curp:
-            enlaces.invalidar(db.session, cuenta_curp)  # the links sent before stop working
-        cuenta = cuenta_curp or Cuenta(
-            curp=solicitud.curp, creada=now(), token_version=0, session_version=0
-        )
-        anterior = cuenta.email if cuenta_curp else None
-        cuenta.email, cuenta.telefono = solicitud.email, solicitud.telefono
-        cuenta.password_hash, cuenta.activa = password_hash, False
-        cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None
-        db.session.add(cuenta)
-        db.session.flush()
-        enviar_activacion(cuenta)
-        if anterior and anterior != cuenta.email:
-            enviar(anterior, "registro_reemplazado", _("Tu registro pendiente cambió de correo"))
     try:
+        if accion is accounts.Accion.AVISAR:
+            for email in {c.email for c in (cuenta_curp, cuenta_email) if c is not None}:
+                enviar_aviso_registro(email)
+        else:
+            _guardar(solicitud, cuenta_curp, password_hash)
         db.session.commit()
     except IntegrityError:
         # Someone registered the same CURP or address a moment ago: the same answer for both.
+        # The database refuses this account at the flush (the other's row is in the unique
+        # index), before any email is queued; the rollback takes back all this request did.
         db.session.rollback()
+
+
+def _guardar(solicitud: accounts.Solicitud, cuenta_curp: Cuenta | None, password_hash: str) -> None:
+    """Create the account, or start the pending one over, and queue its activation link."""
+    if cuenta_curp:
+        enlaces.invalidar(db.session, cuenta_curp)  # the links sent before stop working
+    cuenta = cuenta_curp or Cuenta(
+        curp=solicitud.curp, creada=now(), token_version=0, session_version=0
+    )
+    anterior = cuenta.email if cuenta_curp else None
+    cuenta.email, cuenta.telefono = solicitud.email, solicitud.telefono
+    cuenta.password_hash, cuenta.activa = password_hash, False
+    cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None
+    db.session.add(cuenta)
+    db.session.flush()  # the link needs the account's id; a taken CURP or address raises here
+    enviar_activacion(cuenta)
+    if anterior and anterior != cuenta.email:
+        enviar(anterior, "registro_reemplazado", _("Tu registro pendiente cambió de correo"))
 
 
 @bp.get("/cuenta/registro/revisa-tu-correo")

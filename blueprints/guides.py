@@ -67,7 +67,7 @@ def _export_context() -> dict[str, Any]:
 
 
 # --- Start page: which document do I need? -------------------------------------------------
-# The flow lives here; its words live in templates/guides/_textos.html, so they are translated.
+# The flow lives in domain/eleccion.py; its words in templates/guides/_textos.html, translated.
 
 
 def index_meta() -> dict[str, str]:
