@@ -2,7 +2,8 @@
 link again (the link's own page is blueprints/cuenta_activar.py).
 
 Neither says whether a CURP or an address already has an account, or one waiting: every valid
-request gets the same page and the same work behind it, an email either way.
+request gets the same page and the same work behind it, an email either way (but for a
+registration that loses a race with one for the same CURP or address: the winner's is sent).
 """
 
 from __future__ import annotations
