@@ -15,11 +15,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.security import check_password_hash
 
-from blueprints.cuenta import anotar_fallo, bp, leer_enlace
+from blueprints.cuenta import anotar_fallo, bp, leer_enlace, reservar
 from blueprints.cuenta_forms import now
 from blueprints.errors import confirmar_sin_token
 from blueprints.extensions import db, limiter
-from domain import bloqueo, contrasenas
+from domain import contrasenas, fallos
 
 
 def _pagina(
@@ -68,16 +68,16 @@ def activar(token: str) -> ResponseReturnValue:
     if not password:
         return _pagina(token, {"password": _("Escribe tu contraseña.")})
     moment = now()
-    if bloqueo.bloqueada(cuenta.bloqueada_hasta, moment):
-        minutos = bloqueo.minutos_restantes(cuenta.bloqueada_hasta, moment)
-        return _pagina(token, {"password": _pausada(minutos)}, 429, olvidada=True)
+    reserva = reservar(cuenta, moment)  # counted first: at most five checks per lock
+    if not reserva.permitida:
+        return _pagina(token, {"password": _pausada(reserva.minutos(moment))}, 429, olvidada=True)
     if not check_password_hash(cuenta.password_hash, password):
-        if minutos := anotar_fallo(cuenta, moment):
+        if minutos := anotar_fallo(cuenta, reserva, moment):
             return _pagina(token, {"password": _pausada(minutos)}, 429, olvidada=True)
         return _pagina(token, {"password": _incorrecta()}, olvidada=True)
     cuenta.activa = True
     cuenta.token_version += 1  # the link is spent
-    cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None
+    fallos.limpiar(db.session, cuenta)
     db.session.commit()
     return render_template("cuenta/activada.html", ya_activa=False)
 
