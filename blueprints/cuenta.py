@@ -159,11 +159,13 @@ def entrar() -> ResponseReturnValue:
     cuenta, moment = por_curp(form["curp"]), now()
     if cuenta is None:
         return _fallo_sin_cuenta(form, password, moment)
-    if bloqueo.bloqueada(cuenta.bloqueada_hasta, moment):
-        return _locked(form, bloqueo.minutos_restantes(cuenta.bloqueada_hasta, moment))
+    reserva = reservar(cuenta, moment)
+    if not reserva.permitida:
+        return _locked(form, reserva.minutos(moment))
     if not check_password_hash(cuenta.password_hash, password):
-        return _fallo(cuenta, form)
-    cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None
+        minutos = anotar_fallo(cuenta, reserva, moment)
+        return _locked(form, minutos) if minutos else _wrong(form)
+    fallos.limpiar(db.session, cuenta)  # with what other requests counted meanwhile
     if not cuenta.activa:
         # The right password proves who is asking: send a fresh activation link.
         if contar("reenviar", cuenta.email, RESEND_RULE):
@@ -194,29 +196,35 @@ def _fallo_sin_cuenta(form: dict[str, str], password: str, moment: dt.datetime) 
     """A CURP without an account fails, and locks, exactly as an account would (domain/bloqueo):
     five failures within 15 minutes of the first lock it for 15 minutes from the fifth, with the
     same countdown, so nobody can tell from the answers which CURPs have an account. Its count
-    is in the database, as an account's is, and written (committed) on each failure the same way.
+    is in the database, as an account's is, and written (committed) the same way, before the
+    dummy check: no more checks, and no slower answers, than an account's.
     """
     # Counted as accounts are looked up (por_curp): spaces, hyphens or lower case must not
     # start a fresh count, or the CURPs that never lock would be those without an account.
     claves = intentos_sin_cuenta.claves(secretos(), compact(form["curp"]))
-    antes = intentos_sin_cuenta.estado(db.session, claves)
-    if bloqueo.bloqueada(antes.bloqueada_hasta, moment):
-        return _locked(form, bloqueo.minutos_restantes(antes.bloqueada_hasta, moment))
-    _check_dummy(password)
-    despues = intentos_sin_cuenta.anotar_fallo(db.session, claves, moment)
-    caducados.purgar_a_veces(moment)
-    if minutos := bloqueo.minutos_restantes(despues.bloqueada_hasta, moment):
+    reserva = intentos_sin_cuenta.reservar(db.session, claves, moment)
+    if reserva.permitida:
+        _check_dummy(password)
+        caducados.purgar_a_veces(moment)
+    if minutos := reserva.minutos(moment):
         return _locked(form, minutos)
     return _wrong(form)
 
 
-def anotar_fallo(cuenta: Cuenta, moment: dt.datetime) -> int:
-    """One more wrong password for ``cuenta``, at sign-in or at activation (one count for
-    both, domain/bloqueo), committed; the fifth locks it and emails the owner. The minutes
-    the lock has left, or 0 when it did not lock."""
-    # Counted by the database (domain/fallos): failures sent at once must each count.
-    fallo = fallos.anotar_fallo(db.session, cuenta, moment)
-    if fallo.bloqueo_nuevo:
+def reservar(cuenta: Cuenta, moment: dt.datetime) -> fallos.Reserva:
+    """Count an attempt at ``cuenta``'s password before it is checked, at sign-in or at
+    activation (one count for both, domain/bloqueo), committed so that every request, on any
+    server, sees it; turned away unchecked while locked (domain/fallos)."""
+    reserva = fallos.reservar(db.session, cuenta, moment)
+    db.session.commit()
+    return reserva
+
+
+def anotar_fallo(cuenta: Cuenta, reserva: fallos.Reserva, moment: dt.datetime) -> int:
+    """A wrong password, its attempt counted already (``reservar``): the one that locked
+    emails the owner, once per lock. The minutes the lock has left, or 0 when it did not lock."""
+    # Queued after the check, not with the count: a right fifth password has no lock to tell of.
+    if reserva.bloquea:
         enviar(
             cuenta.email,
             "bloqueada",
@@ -224,15 +232,9 @@ def anotar_fallo(cuenta: Cuenta, moment: dt.datetime) -> int:
             minutos=int(bloqueo.LOCK_TIME.total_seconds() // 60),
             recuperar=url_publica("cuenta.recuperar"),
         )
-    db.session.commit()
+        db.session.commit()
     caducados.purgar_a_veces(moment)  # as a CURP without an account does: the same work
-    return bloqueo.minutos_restantes(fallo.intentos.bloqueada_hasta, moment)
-
-
-def _fallo(cuenta: Cuenta, form: dict[str, str]) -> Response:
-    if minutos := anotar_fallo(cuenta, now()):
-        return _locked(form, minutos)
-    return _wrong(form)
+    return reserva.minutos(moment)
 
 
 @confirmar_sin_token("cuenta.salir")

@@ -15,11 +15,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.security import check_password_hash
 
-from blueprints.cuenta import anotar_fallo, bp, enlace_caido, leer_enlace
+from blueprints.cuenta import anotar_fallo, bp, enlace_caido, leer_enlace, reservar
 from blueprints.cuenta_forms import now
 from blueprints.errors import confirmar_sin_token
 from blueprints.extensions import db, limiter
-from domain import bloqueo, contrasenas, enlaces
+from domain import contrasenas, enlaces, fallos
 
 
 def _pagina(
@@ -68,18 +68,18 @@ def activar(token: str) -> ResponseReturnValue:
     if not password:
         return _pagina(token, {"password": _("Escribe tu contraseña.")})
     moment = now()
-    if bloqueo.bloqueada(cuenta.bloqueada_hasta, moment):
-        minutos = bloqueo.minutos_restantes(cuenta.bloqueada_hasta, moment)
-        return _pagina(token, {"password": _pausada(minutos)}, 429, olvidada=True)
+    reserva = reservar(cuenta, moment)  # counted first: at most five checks per lock
+    if not reserva.permitida:
+        return _pagina(token, {"password": _pausada(reserva.minutos(moment))}, 429, olvidada=True)
     if not check_password_hash(cuenta.password_hash, password):
-        if minutos := anotar_fallo(cuenta, moment):
+        if minutos := anotar_fallo(cuenta, reserva, moment):
             return _pagina(token, {"password": _pausada(minutos)}, 429, olvidada=True)
         return _pagina(token, {"password": _incorrecta()}, olvidada=True)
     if not enlaces.gastar(db.session, cuenta, contenido.version):
         # Another request used it first: "ya está activa", or the page for a spent link.
         return enlace_caido("activar", contenido, "usado")
     cuenta.activa = True
-    cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None
+    fallos.limpiar(db.session, cuenta)  # the link is spent already (enlaces.gastar)
     db.session.commit()
     return render_template("cuenta/activada.html", ya_activa=False)
 

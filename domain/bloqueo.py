@@ -2,6 +2,8 @@
 
 Pure: the current time comes in as an argument; the counts live in the account's row, or,
 for a CURP without an account, in its own (domain/intentos_sin_cuenta), counted the same way.
+The database applies the rule (domain/fallos) to every attempt before its password is checked,
+and a right password then takes the count back.
 """
 
 from __future__ import annotations

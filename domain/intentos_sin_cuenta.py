@@ -43,37 +43,23 @@ def claves(secret_keys: Sequence[str], curp: str) -> list[str]:
     return found
 
 
-def estado(session: Session, keys: Sequence[str]) -> bloqueo.Intentos:
-    """The failures and any lock of the CURP whose ``claves`` are ``keys``."""
-    # Values, not a row object: a row kept in the session would go stale if a purge deleted
-    # it before this request records its failure.
-    query = select(
-        IntentoSinCuenta.fallidos,
-        IntentoSinCuenta.primer_fallo,
-        IntentoSinCuenta.bloqueada_hasta,
-        IntentoSinCuenta.vence,
-    ).where(IntentoSinCuenta.clave.in_(keys))
-    fila = max(session.execute(query), key=lambda fila: _utc(fila.vence), default=None)
-    if fila is None:
-        return bloqueo.Intentos()
-    return bloqueo.Intentos(fila.fallidos, fila.primer_fallo, fila.bloqueada_hasta)
+def reservar(session: Session, keys: Sequence[str], now: dt.datetime) -> fallos.Reserva:
+    """One more attempt with the CURP whose ``claves`` are ``keys``, counted as an account's
+    is, before its (dummy) password check (domain/fallos), committed.
 
-
-def anotar_fallo(session: Session, keys: Sequence[str], now: dt.datetime) -> bloqueo.Intentos:
-    """One more failure for the CURP whose ``claves`` are ``keys``, committed; the new state.
-
-    One INSERT ... ON CONFLICT DO UPDATE, the count computed in it (domain/fallos): failures
-    sent at once each count, and the first two of a CURP cannot both insert its row.
+    One INSERT ... ON CONFLICT DO UPDATE, the count computed in it: attempts sent at once each
+    count, the first two of a CURP cannot both insert its row, and a locked row is left as it is.
     """
     # A count stays on the row it began on, under whichever key; a row purged since this read
     # is inserted afresh, as its count had ended anyway.
     clave = _clave_en_uso(session, keys) or keys[-1]
     query = _upsert(session.get_bind().dialect.name, clave, now)
     fila = session.execute(query).one_or_none()
-    if fila is None:  # locked by a failure that raced this one, and left as that one set it
+    permitida = fila is not None
+    if not permitida:  # locked, maybe by an attempt that raced this one, and left as it was
         fila = session.execute(_columnas(clave)).one_or_none()
     session.commit()
-    return fallos.leidos(fila)
+    return fallos.Reserva(fallos.leidos(fila), permitida)
 
 
 def purgar_vencidos(session: Session, now: dt.datetime) -> int:
@@ -85,7 +71,7 @@ def purgar_vencidos(session: Session, now: dt.datetime) -> int:
 
 
 def vence(intentos: bloqueo.Intentos) -> dt.datetime:
-    """When ``intentos`` (as a failure leaves them) stop counting: the lock's end, or else
+    """When ``intentos`` (as an attempt leaves them) stop counting: the lock's end, or else
     the window's."""
     if intentos.bloqueada_hasta is not None:
         return _utc(intentos.bloqueada_hasta)

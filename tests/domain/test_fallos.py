@@ -1,5 +1,6 @@
-"""The count the database keeps (domain/fallos) follows domain/bloqueo's rule failure by
-failure: windows that end, the fifth that locks, a lock that ends, a failure while locked."""
+"""The count the database keeps (domain/fallos) follows domain/bloqueo's rule attempt by
+attempt, each counted before its password is checked: windows that end, the fifth that locks
+(and is still checked), a lock that ends, an attempt while locked (turned away), a success."""
 
 from __future__ import annotations
 
@@ -48,9 +49,10 @@ def expected() -> Iterator[tuple[dt.datetime, bloqueo.Intentos]]:
 def test_an_account_counts_as_the_rule_says(session: Session) -> None:
     cuenta = nueva_cuenta(session)
     for moment, state in expected():
-        fallo = fallos.anotar_fallo(session, cuenta, moment)
+        reserva = fallos.reservar(session, cuenta, moment)
         session.commit()
-        assert fallo == fallos.Fallo(state, moment + bloqueo.LOCK_TIME == state.bloqueada_hasta)
+        assert reserva == fallos.Reserva(state, True)
+        assert reserva.bloquea == (moment + bloqueo.LOCK_TIME == state.bloqueada_hasta)
         assert fallos.leidos((cuenta.intentos_fallidos, cuenta.primer_fallo,
                               cuenta.bloqueada_hasta)) == state  # fmt: skip
 
@@ -58,22 +60,44 @@ def test_an_account_counts_as_the_rule_says(session: Session) -> None:
 def test_a_curp_without_an_account_counts_as_the_rule_says(session: Session) -> None:
     keys = intentos_sin_cuenta.claves(["s"], CURP)
     for moment, state in expected():
-        assert intentos_sin_cuenta.anotar_fallo(session, keys, moment) == state
+        assert intentos_sin_cuenta.reservar(session, keys, moment) == fallos.Reserva(state, True)
         session.expire_all()
         [fila] = session.scalars(sa.select(IntentoSinCuenta))
         assert bloqueo.as_utc(fila.vence) == intentos_sin_cuenta.vence(state)
 
 
-def test_a_failure_while_locked_changes_nothing(session: Session) -> None:
-    # It raced the failure that locked (the caller checked before that one wrote): it must
-    # neither lift the lock nor make it longer, and it is not the one that locked.
+def test_an_attempt_while_locked_is_turned_away_and_changes_nothing(session: Session) -> None:
+    # Its password is not to be checked, and it must neither lift the lock nor make it longer.
     cuenta = nueva_cuenta(session)
     keys = intentos_sin_cuenta.claves(["s"], CURP)
     for minute in range(bloqueo.MAX_FAILURES):
-        locked = fallos.anotar_fallo(session, cuenta, T0 + minute * MINUTE)
+        locked = fallos.reservar(session, cuenta, T0 + minute * MINUTE)
         session.commit()
-        sin_cuenta = intentos_sin_cuenta.anotar_fallo(session, keys, T0 + minute * MINUTE)
+        sin_cuenta = intentos_sin_cuenta.reservar(session, keys, T0 + minute * MINUTE)
+    assert locked.bloquea and sin_cuenta.bloquea  # the fifth: it locks, and is still checked
     later = T0 + 5 * MINUTE
-    assert fallos.anotar_fallo(session, cuenta, later) == fallos.Fallo(locked.intentos, False)
-    assert intentos_sin_cuenta.anotar_fallo(session, keys, later) == sin_cuenta
-    assert sin_cuenta.bloqueada_hasta == T0 + 4 * MINUTE + bloqueo.LOCK_TIME
+    turned_away = fallos.Reserva(locked.intentos, False)
+    assert fallos.reservar(session, cuenta, later) == turned_away
+    assert not turned_away.bloquea and turned_away.minutos(later) == 14
+    assert intentos_sin_cuenta.reservar(session, keys, later) == fallos.Reserva(
+        sin_cuenta.intentos, False
+    )
+    assert sin_cuenta.intentos.bloqueada_hasta == T0 + 4 * MINUTE + bloqueo.LOCK_TIME
+
+
+def test_a_success_clears_the_count_and_the_lock(session: Session) -> None:
+    # Whatever the object in the session read: here it read no count at all.
+    cuenta = nueva_cuenta(session)
+    session.refresh(cuenta)
+    with Session(session.get_bind()) as other:
+        other_cuenta = other.get(Cuenta, cuenta.id)
+        assert other_cuenta is not None
+        for minute in range(bloqueo.MAX_FAILURES):
+            fallos.reservar(other, other_cuenta, T0 + minute * MINUTE)
+            other.commit()
+    assert cuenta.intentos_fallidos == 0  # stale: the count is five, and locked
+    fallos.limpiar(session, cuenta)
+    session.commit()
+    assert fallos.reservar(session, cuenta, T0 + 5 * MINUTE).intentos == bloqueo.Intentos(
+        1, T0 + 5 * MINUTE, None
+    )
