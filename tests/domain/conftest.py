@@ -33,6 +33,15 @@ def session(engine: sa.Engine) -> Iterator[Session]:
         yield session
 
 
+@pytest.fixture
+def sesion_vacia(database_url: str) -> Iterator[Session]:
+    """A session on the empty schema, for tests that write their own rows."""
+    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def signer() -> signing.Signer:
     return signing.Signer.generate()

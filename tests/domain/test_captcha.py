@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import altcha
@@ -163,11 +162,8 @@ def test_parse_number_digits_and_words(value: int) -> None:
 
 
 @pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
+def session(sesion_vacia: Session) -> Session:
+    return sesion_vacia  # no registry seeded (tests/domain/conftest.py seeds one for `session`)
 
 
 def test_spend_once_then_refuse_and_purge(session: Session) -> None:

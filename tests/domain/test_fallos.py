@@ -23,11 +23,8 @@ SCHEDULE = [0, 1, 20, 21, 22, 23, 24, 40, 41]
 
 
 @pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
+def session(sesion_vacia: Session) -> Session:
+    return sesion_vacia  # no registry seeded (tests/domain/conftest.py seeds one for `session`)
 
 
 def nueva_cuenta(session: Session) -> Cuenta:

@@ -5,10 +5,8 @@ digits and signs, but no invisible characters either."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from domain.registry_import import import_rows, validate_file
@@ -16,11 +14,8 @@ from tests.domain.test_registry_csv import TODAY, csv_bytes, dump, family, good_
 
 
 @pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with Session(engine) as db_session:
-        yield db_session
-    engine.dispose()
+def session(sesion_vacia: Session) -> Session:
+    return sesion_vacia  # no registry seeded (tests/domain/conftest.py seeds one for `session`)
 
 
 NOMBRES_REALES = [

@@ -8,10 +8,7 @@ it and is rejected, whichever row comes later.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from domain import registry, registry_writer
@@ -20,11 +17,8 @@ from tests.domain.test_registry_csv import NO_AFFILIATION, TODAY, dump, family, 
 
 
 @pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with Session(engine) as db_session:
-        yield db_session
-    engine.dispose()
+def session(sesion_vacia: Session) -> Session:
+    return sesion_vacia  # no registry seeded (tests/domain/conftest.py seeds one for `session`)
 
 
 def estado(session: Session, n: int) -> str:

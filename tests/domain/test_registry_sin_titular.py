@@ -5,10 +5,8 @@ institution it has no rights (domain.derechos), and the titular may come in a la
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from domain import registry, registry_writer
@@ -22,11 +20,8 @@ AVISO = (
 
 
 @pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with Session(engine) as db_session:
-        yield db_session
-    engine.dispose()
+def session(sesion_vacia: Session) -> Session:
+    return sesion_vacia  # no registry seeded (tests/domain/conftest.py seeds one for `session`)
 
 
 def titular(n: int, **changes: str) -> dict[str, str]:
