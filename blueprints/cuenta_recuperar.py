@@ -21,7 +21,7 @@ from blueprints.cuenta_sin_cuenta import enviar_sin_cuenta, mirar_cupo
 from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
 from blueprints.mail import url_publica
-from domain import accounts, contrasenas, enlaces
+from domain import accounts, contrasenas, enlaces, fallos
 from domain.outbox import mask_email
 
 RECOVER_RULE = "3 per hour"  # recovery links to one address
@@ -89,7 +89,7 @@ def nueva_contrasena(token: str) -> ResponseReturnValue:
         return enlace_caido("recuperar", contenido, "usado")  # another request used it first
     poner_contrasena(cuenta, password)
     cuenta.activa = True  # the link reached the inbox: the address is proven
-    cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None
+    fallos.limpiar(db.session, cuenta)  # with what other requests counted meanwhile
     db.session.commit()
     logout_user()
     session.clear()

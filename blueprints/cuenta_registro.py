@@ -36,7 +36,7 @@ from blueprints.fecha_formulario import pedir_fecha_completa
 from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
 from blueprints.secretos import secretos
 from blueprints.traduccion import traducir
-from domain import accounts, contrasenas, enlaces, tokens
+from domain import accounts, contrasenas, enlaces, fallos, tokens
 from domain.curp import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -117,13 +117,13 @@ def _guardar(solicitud: accounts.Solicitud, cuenta_curp: Cuenta | None, password
     """Create the account, or start the pending one over, and queue its activation link."""
     if cuenta_curp:
         enlaces.invalidar(db.session, cuenta_curp)  # the links sent before stop working
+        fallos.limpiar(db.session, cuenta_curp)  # with what other requests counted meanwhile
     cuenta = cuenta_curp or Cuenta(
         curp=solicitud.curp, creada=now(), token_version=0, session_version=0
     )
     anterior = cuenta.email if cuenta_curp else None
     cuenta.email, cuenta.telefono = solicitud.email, solicitud.telefono
     cuenta.password_hash, cuenta.activa = password_hash, False
-    cuenta.intentos_fallidos, cuenta.primer_fallo, cuenta.bloqueada_hasta = 0, None, None
     db.session.add(cuenta)
     db.session.flush()  # the link needs the account's id; a taken CURP or address raises here
     enviar_activacion(cuenta)

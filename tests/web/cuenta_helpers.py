@@ -8,9 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -140,3 +143,28 @@ def registry_fields() -> tuple[str, ...]:
         "telefono",
         "password",
     )
+
+
+@contextmanager
+def fallos_contados_mientras(app: Flask, statement: str, fallidos: int = 3) -> Iterator[list[str]]:
+    """Wrong passwords counted by other requests while this one is under way: just before the
+    app first runs a statement starting with ``statement``, another connection sets every
+    account's count. Yields the statements it acted before (empty if it never did)."""
+    with app.app_context():
+        engine = db.engine
+    elsewhere = sa.create_engine(engine.url.render_as_string(hide_password=False))
+    acted: list[str] = []
+
+    def meanwhile(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        if sql.startswith(statement) and not acted:
+            acted.append(sql)
+            values = {"intentos_fallidos": fallidos, "primer_fallo": dt.datetime.now(dt.UTC)}
+            with elsewhere.begin() as other:
+                other.execute(sa.update(Cuenta).values(values))
+
+    sa.event.listen(engine, "before_cursor_execute", meanwhile)
+    try:
+        yield acted
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", meanwhile)
+        elsewhere.dispose()

@@ -7,7 +7,16 @@ import re
 from flask import Flask
 from lxml import html as lxml_html
 
-from tests.web.cuenta_helpers import correos, enlace, entrar, normalise, texto, token_para
+from tests.web.cuenta_helpers import (
+    correos,
+    cuenta,
+    enlace,
+    entrar,
+    fallos_contados_mientras,
+    normalise,
+    texto,
+    token_para,
+)
 
 
 def test_recovery_answers_the_same_whether_or_not_the_address_exists(
@@ -92,3 +101,15 @@ def test_recovery_links_expire_after_an_hour(app: Flask, activa: str) -> None:
     assert "1 hora" in response.get_data(as_text=True)
     activation = token_para(app, "activar", activa)
     assert client.get(f"/cuenta/recuperar/{activation}").status_code == 400
+
+
+def test_a_recovery_clears_failures_counted_while_it_was_under_way(app: Flask, activa: str) -> None:
+    # Wrong passwords counted by other requests after this one read the account (as zero) are
+    # cleared too: the owner has just proved who they are, as a right password does.
+    client = app.test_client()
+    client.post("/cuenta/recuperar", data={"email": "activa@example.org"})
+    path = enlace(correos(app)[-1])
+    with fallos_contados_mientras(app, "UPDATE cuenta SET token_version") as counted:
+        assert client.post(path, data={"password": "una frase nueva"}).status_code == 303
+    assert counted
+    assert (cuenta(app, activa).intentos_fallidos, cuenta(app, activa).primer_fallo) == (0, None)

@@ -25,7 +25,16 @@ from werkzeug.test import TestResponse
 from blueprints.extensions import db
 from domain.models import Cuenta
 from tests.captcha_helpers import solve_captcha
-from tests.web.cuenta_helpers import PASSWORD, activar, correos, enlace, formulario, registrar
+from tests.web.cuenta_helpers import (
+    PASSWORD,
+    activar,
+    correos,
+    cuenta,
+    enlace,
+    fallos_contados_mientras,
+    formulario,
+    registrar,
+)
 from tests.web.test_oficina import signed_in
 
 CUENTA_WRITES = ("INSERT INTO cuenta ", "UPDATE cuenta ")
@@ -180,3 +189,17 @@ def test_an_address_confirmed_while_another_curp_registers_it_goes_to_one_of_the
             nueva: ("nueva@example.org", False),
         }
         assert asuntos(app, antes) == [("nueva@example.org", ACTIVAR_ASUNTO)]
+
+
+def test_starting_over_clears_failures_counted_while_it_was_under_way(
+    app: Flask, curps: Any
+) -> None:
+    # A pending registration started over forgets the wrong passwords tried against it, also
+    # those counted by other requests after this one read the account (as zero).
+    curp = curps["issste_pensionado"][0]
+    registrar(app.test_client(), formulario(app, curp, "mal@example.org"))
+    with fallos_contados_mientras(app, "UPDATE cuenta SET token_version") as counted:
+        registrar(app.test_client(), formulario(app, curp, "bien@example.org"))
+    assert counted
+    assert cuenta(app, curp).email == "bien@example.org"
+    assert (cuenta(app, curp).intentos_fallidos, cuenta(app, curp).primer_fallo) == (0, None)
