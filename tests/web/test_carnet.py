@@ -17,6 +17,7 @@ from domain import registry, sello
 from domain.hoy import today_in_mexico
 from domain.models import Afiliacion
 from tests.conftest import make_app
+from tests.traducciones_pendientes import con_pendientes
 from tests.web.constancias_helpers import ledger, published_keys
 from tests.web.cuenta_helpers import PASSWORD, crear_cuenta, seed
 from tests.web.test_oficina import signed_in
@@ -128,7 +129,10 @@ def test_page_lists_the_titular_and_each_beneficiary_with_every_field(
     )
 
 
-def test_relationships_are_shown_in_english_too(app: Flask, curps: Any) -> None:
+def test_relationships_and_buttons_are_shown_in_english_too(
+    app: Flask, curps: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    con_pendientes(monkeypatch)
     curp = curps["issste_titular"][0]
     client = signed_in(app, curp)
     client.set_cookie("lang", "en")
@@ -136,6 +140,8 @@ def test_relationships_are_shown_in_english_too(app: Flask, curps: Any) -> None:
     english = {"cónyuge": "Spouse", "hijo(a)": "Son or daughter"}
     for b in family(app, curp):
         assert summary(doc, b.curp)["Relationship"] == english[b.parentesco]
+        [button] = download_form(doc, b.curp).xpath(".//button")
+        assert text(button) == f"Download the certificate for {b.persona.nombre_completo} (PDF)"
 
 
 def test_a_titular_no_longer_vigente_sees_no_button_and_what_to_do(app: Flask, curps: Any) -> None:

@@ -45,6 +45,7 @@ SENTENCES = [
     ("integracion/index.html", "Revisa siempre que «event.origin» sea %(origen)s."),
     ("verificacion/verificar.html",
      "Las claves públicas con que firmamos los documentos están en %(claves)s."),
+    ("carnet/_persona.html", "Descargar constancia de %(nombre)s (PDF)"),
 ]  # fmt: skip
 PIECES = ("Lee los", "y el", ": dicen qué datos usamos y para qué.", "de No Afiliación",
           "Desde ahora usaremos", "para tu cuenta de la Oficina Virtual.", "Ahora usas",
@@ -59,7 +60,8 @@ PIECES = ("Lee los", "y el", ": dicen qué datos usamos y para qué.", "de No Af
           "oficial consúltala en",
           "Con el iframe sin script, escribe la dirección de tu sitio arriba y escucha tú los "
           "mensajes:", "y", "Revisa siempre que «event.origin» sea",
-          "Las claves públicas con que firmamos los documentos están en")  # fmt: skip
+          "Las claves públicas con que firmamos los documentos están en",
+          "Descargar constancia de %(nombre)s")  # fmt: skip
 
 
 @pytest.mark.parametrize(("template", "sentence"), SENTENCES)
