@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from babel.dates import format_time
+from babel.lists import format_list
 from flask import Flask, current_app, request, session, url_for
 from flask_babel import format_date, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from blueprints.sesiones import limite
 from blueprints.traduccion import traducir
@@ -162,6 +165,22 @@ def hora(value: dt.datetime) -> str:
     return format_time(moment, "short", locale=locale).replace("\u202f", "\u00a0")
 
 
+MARCA = re.compile(r"\x00(\d+)\x00")
+
+
+def lista(items: Iterable[Any], cada: Callable[[Any], Any] | None = None) -> Markup:
+    """Items joined as the page's language lists them: "A, B y C", "A, B, and C".
+
+    ``cada`` (a macro, say) renders each item first. Items are escaped unless they are markup
+    already (a link); the joining words are CLDR's, text like any other, so they are escaped
+    around numbered marks that the items then replace.
+    """
+    partes = [escape(cada(item) if cada else item) for item in items]
+    marcas = [f"\x00{n}\x00" for n in range(len(partes))]
+    junto = escape(format_list(marcas, locale=get_locale() or "es"))
+    return Markup(MARCA.sub(lambda m: partes[int(m[1])], junto))  # noqa: S704 - escaped above
+
+
 def request_gettext() -> dict[str, Any]:
     """``_``/``gettext``/``ngettext`` bound to this request's catalog, for one render.
 
@@ -189,6 +208,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(request_gettext)
     app.jinja_env.filters["fecha"] = fecha
     app.jinja_env.filters["hora"] = hora
+    app.jinja_env.filters["lista"] = lista
     app.jinja_env.filters["entidad"] = entidad
     app.jinja_env.filters["titulo_completo"] = titulo_completo
     app.jinja_env.globals.update(
