@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -9,7 +10,12 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
+
+from blueprints.templating import hora
+from domain.constancias import MEXICO_CITY
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = ROOT / "translations" / "en" / "LC_MESSAGES"
@@ -50,7 +56,9 @@ NOT_SAID = (
     (r"\blower case\b", "lowercase"),
     (r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|"
      r"November|December) \d{4}", "Month day, year"),
-    (r"\b1[3-9]:00\b", "6 p.m."),
+    (r"\b1[3-9]:00\b", "6:00 PM"),
+    (r"\d\s?[AaPp]\.\s?[Mm]\.", "9:00 AM, as the pages write a time (|hora)"),
+    (r"(?<![\d:])\d{1,2}\s?(?:[AP]M|[ap]m)\b", "9:00 AM, with the minutes, as |hora writes it"),
     (r"\b[Pp]roofs? of\b", "certificate: a constancia is a certificate"),
     (r"Oficina Virtual account", "Virtual Office"),
     (r"account holder", "main holder: a titular"),
@@ -63,6 +71,18 @@ NOT_SAID = (
 def test_the_catalog_keeps_to_one_english(pattern: str, instead: str) -> None:
     found = [text for text in english() if re.search(pattern, text)]
     assert found == [], instead
+
+
+def test_times_are_written_as_the_pages_write_them(app: Flask) -> None:
+    """A time in a sentence reads like the times the pages fill in (|hora): "9:00\u00a0AM"."""
+    times = [t for text in english() for t in re.findall(r"\b\d{1,2}:\d\d\W*[AP]M\b", text)]
+    assert times  # the ISSSTE's office hours, at least
+    with app.test_request_context(), force_locale("en"):
+        for written in times:
+            clock, half = re.split(r"\W+(?=[AP]M)", written)
+            hour, minute = map(int, clock.split(":"))
+            moment = dt.datetime(2026, 1, 5, hour % 12 + (12 if half == "PM" else 0), minute)
+            assert written == hora(moment.replace(tzinfo=MEXICO_CITY)), written
 
 
 def test_dates_and_headings_in_us_english_and_the_usual_names(client: FlaskClient) -> None:
