@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
@@ -127,9 +135,16 @@ def result_fragment() -> ResponseReturnValue:
     if opened_as_page():
         return redirect(url_for(".check", curp=value if submitted else None))
     context = check_context(value, request.args.get("typing") == "1", submitted)
-    return render_template(
+    html = render_template(
         "curp/_result.html", portal=current_app.config["PUBLIC_BASE_URL"], **context
     )
+    response = Response(html, mimetype="text/html")
+    # Its words follow the "lang" cookie, as the guide pages' do: without Cache-Control a shared
+    # cache may still keep the answer (heuristic freshness), so it must key on the cookie; and
+    # the same URL opened in the address bar is a redirect, as for the FAQ filter.
+    response.vary.add("Cookie")
+    response.vary.add("Sec-Fetch-Dest")
+    return response
 
 
 @bp.route("/curp/no-la-conozco", methods=["GET", "POST"])

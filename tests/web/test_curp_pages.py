@@ -89,6 +89,20 @@ def test_cross_origin_result_is_the_fragment_with_absolute_links(client) -> None
     assert links and all(link.startswith("http://127.0.0.1:5000/") for link in links), links
 
 
+def test_cross_origin_result_varies_on_the_language_cookie(client) -> None:
+    """Its words follow the "lang" cookie, so a shared cache must keep one copy per cookie,
+    as for the guide pages (test_guides_cache.py); opened as a page, the URL is a redirect."""
+    url = "/curp/resultado?curp=PXNE66"
+    spanish = client.get(url)
+    client.set_cookie("lang", "en")
+    english = client.get(url)
+    assert spanish.get_data() != english.get_data()
+    for response in (spanish, english):
+        vary = {v.strip() for v in response.headers.get("Vary", "").split(",")}
+        assert {"Cookie", "Sec-Fetch-Dest"} <= vary
+        assert "public" not in response.headers.get("Cache-Control", "")
+
+
 def test_cross_origin_result_says_typing_in_the_query(client) -> None:
     # No HX-Trigger-Name crosses origins: the exported input sends typing=1 itself.
     typing = client.get("/curp/resultado?curp=PXNE66&typing=1").get_data(as_text=True)
