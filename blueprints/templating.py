@@ -142,8 +142,12 @@ def guia_beneficiarios() -> str:
 
 def titulo_completo(titulo: str) -> Markup:
     """What a <title> says: the page's own title, then the portal's name. base.html writes it,
-    and so does the <title> an htmx fragment brings along (blueprints/htmx_util.py)."""
-    return Markup("{} · {}").format(titulo, gettext("Derechohabiencia"))
+    and so does the <title> an htmx fragment brings along (blueprints/htmx_util.py).
+
+    A title is plain text: the markup a message carries for the page's body (an official
+    Spanish name marked lang="es" in English) is left out, its words kept.
+    """
+    return Markup("{} · {}").format(escape(titulo).striptags(), gettext("Derechohabiencia"))
 
 
 def fecha(value: dt.date | None) -> str:
