@@ -17,7 +17,6 @@ from domain import registry, sello
 from domain.hoy import today_in_mexico
 from domain.models import Afiliacion
 from tests.conftest import make_app
-from tests.traducciones_pendientes import con_pendientes
 from tests.web.constancias_helpers import ledger, published_keys
 from tests.web.cuenta_helpers import PASSWORD, crear_cuenta, seed
 from tests.web.test_oficina import signed_in
@@ -129,10 +128,7 @@ def test_page_lists_the_titular_and_each_beneficiary_with_every_field(
     )
 
 
-def test_relationships_and_buttons_are_shown_in_english_too(
-    app: Flask, curps: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    con_pendientes(monkeypatch)
+def test_relationships_and_buttons_are_shown_in_english_too(app: Flask, curps: Any) -> None:
     curp = curps["issste_titular"][0]
     client = signed_in(app, curp)
     client.set_cookie("lang", "en")

@@ -12,13 +12,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 from lxml import html as lxml_html
 
-from tests.traducciones_pendientes import con_pendientes
 from tests.web.constancias_helpers import download
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,10 +68,7 @@ def spanish_names(doc: lxml_html.HtmlElement, xpath: str) -> list[str]:
     return [" ".join(s.text_content().split()) for s in doc.xpath(f"{xpath}//span[@lang='es']")]
 
 
-def test_english_pages_mark_the_spanish_names(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    con_pendientes(monkeypatch)
+def test_english_pages_mark_the_spanish_names(client: FlaskClient) -> None:
     client.set_cookie("lang", "en")
     doc = lxml_html.fromstring(client.get("/constancias/no-afiliacion").get_data(as_text=True))
     assert spanish_names(doc, "//h1") == ["Constancia de No Afiliación"]
