@@ -27,7 +27,7 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
-from domain import curp
+from domain.hoy import today_in_mexico
 from domain.registry_csv import Registro, RowError, RowWarning, parse_row
 from domain.registry_file_checks import FileChecks
 from domain.registry_reader import Progress, RawRow, UnusableFile, read_csv
@@ -203,7 +203,7 @@ def import_rows(
     writer = Writer(session)
     try:
         result = _check_and_write(
-            _numbered(rows), today or curp.today_in_mexico(), skip_invalid, writer, report
+            _numbered(rows), today or today_in_mexico(), skip_invalid, writer, report
         )
         if writer.active:
             session.commit()
@@ -263,4 +263,4 @@ def validate_file(
     """Check a registry CSV (an open binary file) without touching any database (so without
     looking for the titulares of its beneficiaries)."""
     rows = read_csv(stream, progress)
-    return _check_and_write(rows, today or curp.today_in_mexico(), False, None)
+    return _check_and_write(rows, today or today_in_mexico(), False, None)
