@@ -53,7 +53,7 @@ def _summary(report: outbox.DeliveryReport) -> str:
     show_default=True,
     help="Correos como máximo por revisión.",
 )
-@requiere_esquema("correo")
+@requiere_esquema("correo", salvo_con="watch")
 def deliver_command(watch: bool, interval: float, limit: int) -> None:
     """Entrega los correos pendientes (SMTP con MAIL_SERVER; si no, archivos .eml)."""
     transport = mail.transport(current_app._get_current_object())  # type: ignore[attr-defined]

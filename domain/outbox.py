@@ -212,7 +212,10 @@ def _claim(
                 )
             ).one()
             session.commit()
-        except OperationalError:
+        except OperationalError as exc:
+            if exc.statement is None or exc.connection_invalidated:
+                # Not reached at all: each of the run's claims would wait for it again.
+                raise
             # SQLite: another writer moved first (stale snapshot or busy). Leave it to them.
             session.rollback()
             return "lost"

@@ -279,6 +279,20 @@ def test_an_unexpected_error_is_kept_without_the_address(
     assert "juana@" not in caplog.text
 
 
+def test_a_database_that_cannot_be_reached_ends_the_run_at_the_first_claim(
+    tmp_path: Path,
+) -> None:
+    # Not a claim lost to another worker: counted as one, each of the run's hundred claims
+    # waited for the database again (a TCP timeout each on a host that does not answer).
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'no-existe' / 'base.sqlite3'}")
+    tries: list[object] = []
+    sa.event.listen(engine, "do_connect", lambda *args: tries.append(args))
+    with pytest.raises(sa.exc.OperationalError):
+        outbox.deliver_pending(sessionmaker(engine), Recording(), NOW)
+    engine.dispose()
+    assert len(tries) == 1
+
+
 class RefusingOne:
     """Fails for one recipient, delivers to the others."""
 
