@@ -175,14 +175,16 @@ def _check_and_write(
             writer.discard()  # the import is lost; keep checking to list every error
     if writer is not None and writer.active:
         writer.flush()
-    orphans = checks.sin_titular(writer.titulares) if writer is not None else []
-    warning_count += len(orphans)
-    warned.extend(orphans[: MAX_LISTED - len(warned)])
-    if report is not None and orphans:
-        report(orphans)
+    orphan_count, orphan_lines = 0, list[int]()
+    for orphans in checks.sin_titular(writer.titulares) if writer is not None else ():
+        orphan_count += len(orphans)
+        orphan_lines.extend(orphan.line for orphan in orphans[: MAX_LISTED - len(orphan_lines)])
+        warned.extend(orphans[: MAX_LISTED - len(warned)])
+        if report is not None:
+            report(orphans)
     return ValidationResult(
-        *(count, rejected, error_count, tuple(listed), warning_count, tuple(warned)),
-        *(len(orphans), tuple(orphan.line for orphan in orphans[:MAX_LISTED])),
+        *(count, rejected, error_count, tuple(listed), warning_count + orphan_count, tuple(warned)),
+        *(orphan_count, tuple(orphan_lines)),
     )
 
 
