@@ -24,7 +24,7 @@ from blueprints.cli_conexion import GrupoConBase
 from blueprints.cli_esquema import requiere_esquema
 from blueprints.extensions import db
 from blueprints.mail import utcnow
-from domain import mailer, outbox
+from domain import mailer_transport, outbox
 
 log = logging.getLogger(__name__)
 outbox_cli = GrupoConBase("outbox", help="Correos en espera: entregarlos y reintentar.")
@@ -98,7 +98,7 @@ def retry_command(horas: int) -> None:
 
 
 def _deliver_round(
-    factory: sessionmaker[Any], transport: mailer.Transport, limit: int
+    factory: sessionmaker[Any], transport: mailer_transport.Transport, limit: int
 ) -> outbox.DeliveryReport | None:
     try:
         return outbox.deliver_pending(factory, transport, utcnow(), limit)

@@ -18,14 +18,8 @@ from email.message import EmailMessage
 
 from sqlalchemy.orm import Session
 
-from domain.mailer import (
-    FileTransport,
-    SmtpTransport,
-    Transport,
-    mask_email,
-    message_bytes,
-    transport_for,
-)
+from domain.mailer import mask_email, message_bytes
+from domain.mailer_transport import FileTransport, SmtpTransport, Transport, transport_for
 from domain.models import Correo
 from domain.outbox_entrega import DeliveryReport, deliver_ids, deliver_pending
 from domain.outbox_estados import (
