@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 
 from domain.derechos import HOLDERS
-from domain.registry_csv import PersonaData, Registro, RowError, RowWarning
+from domain.registry_filas import PersonaData, Registro, RowError, RowWarning
 from domain.registry_file_memory import BeneficiariosEnEspera, DigestTable
 
 _RECENT = 4096  # persons kept whole to name the columns that disagree

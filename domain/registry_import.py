@@ -27,7 +27,8 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session
 
 from domain.hoy import today_in_mexico
-from domain.registry_csv import Registro, RowError, RowWarning, parse_row
+from domain.registry_csv import parse_row
+from domain.registry_filas import Registro, RowError, RowWarning
 from domain.registry_file_checks import FileChecks
 from domain.registry_reader import Progress, RawRow, UnusableFile, read_csv
 from domain.registry_resultado import MAX_LISTED, ImportSummary, ValidationResult

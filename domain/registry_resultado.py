@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.registry_csv import RowError, RowWarning
+from domain.registry_filas import RowError, RowWarning
 
 MAX_LISTED = 100  # errors (and, apart, warnings) kept for display; all of them are counted
 

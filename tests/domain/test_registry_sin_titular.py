@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from domain import registry, registry_file_checks, registry_writer
-from domain.registry_csv import Registro, parse_row
+from domain.registry_csv import parse_row
+from domain.registry_filas import Registro
 from domain.registry_file_checks import FileChecks
 from domain.registry_import import import_rows, validate_file
 from domain.registry_reader import RawRow
