@@ -85,6 +85,22 @@ def bench_environment(
     return env
 
 
+def wait_healthy(url: str, seconds: float, process: subprocess.Popen[bytes] | None = None) -> None:
+    """Ask ``url``/healthz until it answers 200; TimeoutError after ``seconds`` (or as soon as
+    ``process`` exits). A worker imports the app only once forked (preload_app is off), which a
+    loaded machine can stretch past any one request's timeout: each try waits at most 2 s, and
+    the ones queued meanwhile are retried until the deadline."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2):
+                return
+        except OSError as error:
+            if time.monotonic() > deadline or (process is not None and process.poll() is not None):
+                raise TimeoutError(f"{url}/healthz did not answer in {seconds} s") from error
+            time.sleep(0.2)
+
+
 @contextmanager
 def gunicorn(
     app_spec: str, env: dict[str, str], workers: int = 2, stderr: IO[bytes] | None = None
@@ -111,15 +127,10 @@ def gunicorn(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"gunicorn did not start for {app_spec}") from None
-                time.sleep(0.2)
+        try:
+            wait_healthy(url, 30, process)
+        except TimeoutError:
+            raise RuntimeError(f"gunicorn did not start for {app_spec}") from None
         yield Server(url, process)
     finally:
         process.send_signal(signal.SIGTERM)

@@ -12,6 +12,7 @@ import click
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
+from blueprints.cli_conexion import sin_conexion
 from blueprints.extensions import db
 from domain.models import Base
 
@@ -25,9 +26,12 @@ def tablas_faltantes(tablas: Iterable[str] | None = None) -> list[str]:
     return sorted(set(Base.metadata.tables if tablas is None else tablas) - present)
 
 
-def requiere_esquema(*tablas: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def requiere_esquema(
+    *tablas: str, salvo_con: str | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Run the command only when the database has ``tablas`` (those it uses); otherwise exit 1
-    saying how to migrate.
+    saying how to migrate. A database that cannot be reached ends the command then, once,
+    unless its ``salvo_con`` flag is on (`outbox deliver --watch` waits for the database).
 
     Only the command's own tables: a server restarted on new code before `db upgrade` keeps
     its delivery worker running, as /healthz keeps the servers in the balancer, while a table
@@ -40,10 +44,11 @@ def requiere_esquema(*tablas: str) -> Callable[[Callable[P, R]], Callable[P, R]]
         def checked(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
                 missing = tablas_faltantes(tablas)
-            except SQLAlchemyError:
-                # Unreachable rather than unmigrated: the command meets the same error, which
-                # its group (cli_conexion) turns into one line, or waits it out, as
-                # `outbox deliver --watch` does.
+            except SQLAlchemyError as exc:
+                # Unreachable: said here, by the group (cli_conexion), rather than waited for
+                # again by the command (a host that does not answer costs a TCP timeout each).
+                if sin_conexion(exc) and not (salvo_con and kwargs.get(salvo_con)):
+                    raise
                 missing = []
             if missing:
                 # The URL names the database, so a wrong DATABASE_URL or INSTANCE_PATH shows.

@@ -24,7 +24,7 @@ from blueprints.cli_conexion import GrupoConBase
 from blueprints.cli_esquema import requiere_esquema
 from blueprints.extensions import db
 from blueprints.mail import utcnow
-from domain import mailer, outbox
+from domain import mailer_transport, outbox
 
 log = logging.getLogger(__name__)
 outbox_cli = GrupoConBase("outbox", help="Correos en espera: entregarlos y reintentar.")
@@ -53,7 +53,7 @@ def _summary(report: outbox.DeliveryReport) -> str:
     show_default=True,
     help="Correos como máximo por revisión.",
 )
-@requiere_esquema("correo")
+@requiere_esquema("correo", salvo_con="watch")
 def deliver_command(watch: bool, interval: float, limit: int) -> None:
     """Entrega los correos pendientes (SMTP con MAIL_SERVER; si no, archivos .eml)."""
     transport = mail.transport(current_app._get_current_object())  # type: ignore[attr-defined]
@@ -98,7 +98,7 @@ def retry_command(horas: int) -> None:
 
 
 def _deliver_round(
-    factory: sessionmaker[Any], transport: mailer.Transport, limit: int
+    factory: sessionmaker[Any], transport: mailer_transport.Transport, limit: int
 ) -> outbox.DeliveryReport | None:
     try:
         return outbox.deliver_pending(factory, transport, utcnow(), limit)

@@ -20,7 +20,7 @@ from blueprints.cli_conexion import GrupoConBase
 from blueprints.cli_esquema import requiere_esquema
 from blueprints.extensions import db
 from domain import registry_import, registry_stats
-from domain.registry_csv import RowError, RowWarning
+from domain.registry_filas import RowError, RowWarning
 from domain.registry_reader import UnusableFile
 
 registry_cli = GrupoConBase("registry", help="Padrón de afiliados: importar y contar.")

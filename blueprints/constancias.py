@@ -25,8 +25,9 @@ from blueprints.constancias_servicio import (
     servicio,
     token_reenvio,
 )
-from blueprints.errors import confirmar_sin_token, enviado, render_error, wants_json
+from blueprints.errors import render_error, wants_json
 from blueprints.extensions import db, limiter
+from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.htmx_util import fragment_for, swap_target, swaps_land_on, wants_fragment
 from domain import (
     constancia_tipos,
@@ -37,6 +38,7 @@ from domain import (
     signing,
     verificacion,
 )
+from domain.hoy import today_in_mexico
 from domain.models import Constancia
 from domain.outbox import mask_email
 from domain.pdf import PdfError
@@ -96,7 +98,7 @@ def no_afiliacion() -> ResponseReturnValue:
         if not errors:
             # A read on a pooled connection: no ORM session to open and tear down.
             with db.engine.connect() as connection:
-                resultado = registry.estado_issste(connection, value, curp.today_in_mexico())
+                resultado = registry.estado_issste(connection, value, today_in_mexico())
     context = {"value": value, "errors": errors, "report": report, "resultado": resultado}
     page = "constancias/no_afiliacion.html"
     if not wants_fragment():
@@ -221,7 +223,7 @@ def sin_seguridad_social() -> ResponseReturnValue:
     form, errors, report = _formulario_imss()
     if errors:
         return render_template(page, form=form, errors=errors, **{**empty, "report": report}), 422
-    situacion = registry.situacion(db.session, form["curp"], curp.today_in_mexico())
+    situacion = registry.situacion(db.session, form["curp"], today_in_mexico())
     issste = _issste(situacion)
     imss = _emitir_imss(form["curp"], form["email"])
     return render_template(page, form=form, errors={}, report=None, imss=imss, issste=issste)

@@ -47,8 +47,8 @@ from blueprints.cuenta_forms import (
 )
 from blueprints.cuenta_limites import bloqueo_mensaje, contar
 from blueprints.destino import destino_seguro
-from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
+from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
 from blueprints.secretos import secretos
 from domain import bloqueo, contrasenas, curp, enlaces, fallos, intentos_sin_cuenta, tokens

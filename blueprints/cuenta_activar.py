@@ -17,8 +17,8 @@ from werkzeug.security import check_password_hash
 
 from blueprints.cuenta import anotar_fallo, bp, enlace_caido, leer_enlace, reservar
 from blueprints.cuenta_forms import now
-from blueprints.errors import confirmar_sin_token
 from blueprints.extensions import db, limiter
+from blueprints.formulario_sin_token import confirmar_sin_token
 from domain import contrasenas, enlaces, fallos
 
 

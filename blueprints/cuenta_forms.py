@@ -22,7 +22,8 @@ from blueprints.extensions import db, login_manager
 from blueprints.mail import queue_email, url_publica
 from blueprints.secretos import secretos
 from domain import tokens
-from domain.curp import compact, today_in_mexico
+from domain.curp import compact
+from domain.hoy import today_in_mexico
 from domain.models import Correo, Cuenta
 from domain.registry import Situacion, situacion
 

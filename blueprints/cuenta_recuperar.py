@@ -18,8 +18,8 @@ from blueprints.cuenta_forms import (
 )
 from blueprints.cuenta_limites import contar
 from blueprints.cuenta_sin_cuenta import enviar_sin_cuenta, mirar_cupo
-from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
+from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
 from domain import accounts, contrasenas, enlaces, fallos
 from domain.outbox import mask_email

@@ -30,14 +30,14 @@ from blueprints.cuenta_forms import (
 )
 from blueprints.cuenta_limites import contar
 from blueprints.cuenta_sin_cuenta import enviar_sin_pendiente, mirar_cupo
-from blueprints.errors import confirmar_sin_token, enviado
 from blueprints.extensions import db, limiter
 from blueprints.fecha_formulario import pedir_fecha_completa
+from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
 from blueprints.secretos import secretos
 from blueprints.traduccion import traducir
 from domain import accounts, contrasenas, enlaces, fallos, tokens
-from domain.curp import today_in_mexico
+from domain.hoy import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
 from domain.registry import situacion

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from blueprints import ratelimit, security
+from blueprints import ratelimit_respuesta, security
 from blueprints.observability import ACCESS_LOGGER, REQUEST_ID_KEY, record_request, write_access
 from domain.redact import redact, redact_request
 
@@ -52,8 +52,8 @@ class Edge:
             rule = getattr(environ.get("werkzeug.request"), "url_rule", None)
             seen.append((status, rule.endpoint if rule else "sin_ruta"))
             headers.append(("X-Request-ID", rid))
-            if ratelimit.HEADERS_KEY in environ:
-                headers.extend(ratelimit.headers(environ))
+            if ratelimit_respuesta.HEADERS_KEY in environ:
+                headers.extend(ratelimit_respuesta.headers(environ))
             self.headers.apply(environ, headers)
             return start_response(status, headers, exc_info)
 
@@ -80,7 +80,9 @@ class Edge:
         environ: WSGIEnvironment, status: int, endpoint: str, elapsed: float, rid: str
     ) -> None:
         method = environ.get("REQUEST_METHOD", "")
-        record_request(method, endpoint, status, elapsed, ratelimit.REFUSED_KEY in environ)
+        record_request(
+            method, endpoint, status, elapsed, ratelimit_respuesta.REFUSED_KEY in environ
+        )
         if access.isEnabledFor(logging.INFO):
             line = f"{_request(method, environ)} {status} {elapsed * 1000:.1f}ms"
             write_access(access, line, rid)

@@ -21,14 +21,6 @@ from blueprints.caida_de_base import (
     registrar_caida_de_base,
     remove_session_safely,
 )
-
-# Re-exported for the views that still import them from here (blueprints/cuenta*.py,
-# constancias.py, imss.py); new code imports them from blueprints.formulario_sin_token.
-from blueprints.formulario_sin_token import (  # noqa: F401
-    confirmar_sin_token,
-    desde_otro_sitio,
-    enviado,
-)
 from blueprints.htmx_util import alert_title, answering_other_origins, wants_fragment
 
 log = logging.getLogger(__name__)

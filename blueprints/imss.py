@@ -30,8 +30,8 @@ from blueprints.constancias_servicio import (
     servicio,
     token_reenvio,
 )
-from blueprints.errors import confirmar_sin_token, desde_otro_sitio, enviado
 from blueprints.extensions import db, limiter
+from blueprints.formulario_sin_token import confirmar_sin_token, desde_otro_sitio, enviado
 from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
 from blueprints.mail import queue_email
 from domain import (
@@ -44,6 +44,7 @@ from domain import (
     registry,
     verificacion,
 )
+from domain.hoy import today_in_mexico
 from domain.models import Constancia
 from domain.outbox import mask_email
 
@@ -194,7 +195,7 @@ def _email_key(email: str) -> str:
 
 
 def _enviar_nss(curp_value: str, email: str) -> None:
-    situacion = registry.situacion(db.session, curp_value, curp.today_in_mexico())
+    situacion = registry.situacion(db.session, curp_value, today_in_mexico())
     numeros = sorted({a.numero_afiliacion for a in situacion.imss})
     if numeros:
         queue_email(email, "imss_nss", _("Tu Número de Seguridad Social (NSS)"),

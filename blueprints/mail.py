@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from blueprints.extensions import db
 from blueprints.observability import REQUEST_ID_KEY, REQUEST_ID_OUTSIDE
 from blueprints.templating import current_lang
-from domain import mailer, outbox
+from domain import mailer, mailer_transport, outbox
 from domain.models import Correo
 
 log = logging.getLogger(__name__)
@@ -139,10 +139,12 @@ def _deliver(app: Flask, ids: list[int], request_id: str | None = None) -> None:
             _threads.discard(threading.current_thread())
 
 
-def transport(app: Flask) -> mailer.Transport:
+def transport(app: Flask) -> mailer_transport.Transport:
     """The app's transport, made once (an SMTP one keeps its TLS context)."""
     if "mail_transport" not in app.extensions:
-        app.extensions["mail_transport"] = mailer.transport_for(app.extensions["settings"])
+        app.extensions["mail_transport"] = mailer_transport.transport_for(
+            app.extensions["settings"]
+        )
     return app.extensions["mail_transport"]  # type: ignore[no-any-return]
 
 

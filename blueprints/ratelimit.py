@@ -19,53 +19,24 @@ there all along (``blueprints.ratelimit_memory``).
 from __future__ import annotations
 
 import functools
-import ipaddress
-import math
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, request
 from limits import RateLimitItem
-from werkzeug.exceptions import TooManyRequests
 
+from blueprints.ratelimit_cliente import remote_address
+from blueprints.ratelimit_respuesta import (
+    HEADERS_KEY,
+    RateLimitExceeded,
+    marcar_rechazo,
+    seconds_until,
+)
 from blueprints.ratelimit_store import State, Window, open_storage
 
 EXTENSION = "ratelimit"
-HEADERS_KEY = "portal.ratelimit"  # in the WSGI environ: (limit, remaining, reset) for the edge
-# In the WSGI environ once a limit refused the request, so the metrics count its 429 as a rate
-# limit's: a view's own 429 (the sign-in pause after failed passwords) is not one.
-REFUSED_KEY = "portal.ratelimit.refused"
 LimitValue = str | Callable[[], str]
-
-
-class RateLimitExceeded(TooManyRequests):
-    def __init__(self, item: RateLimitItem, retry_after: int) -> None:
-        super().__init__(f"Límite: {item}")
-        self.limit = item
-        self.retry_after = retry_after
-
-
-def remote_address() -> str:
-    """Whose budget a request spends: the client's IPv4 address, or its IPv6 /64.
-
-    Behind ProxyFix this is the client's address, as the edge proxy passed it on. One IPv6
-    subscriber is given a whole /64 (RFC 6177) and may use any address in it: counted one
-    address at a time, a single client would have 2**64 budgets.
-    """
-    address = request.remote_addr or "127.0.0.1"
-    return prefix_64(address) if ":" in address else address
-
-
-def prefix_64(address: str) -> str:
-    try:
-        ip = ipaddress.IPv6Address(address)
-    except ValueError:  # not an address (a proxy passing on junk): counted as it came
-        return address
-    if ip.ipv4_mapped:  # ::ffff:1.2.3.4 from a dual-stack proxy is that IPv4 client
-        return str(ip.ipv4_mapped)
-    return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
 
 
 @dataclass(frozen=True)
@@ -173,7 +144,7 @@ class Limiter:
             if count > item.amount and (failed is None or wait > failed[1]):
                 failed = (item, wait)
         if failed:
-            _refused()
+            marcar_rechazo()
             raise RateLimitExceeded(*failed)
 
     # --- counting from inside a view -----------------------------------------------------
@@ -203,7 +174,7 @@ class Limiter:
         state: State = current_app.extensions[EXTENSION]
         [(count, _)] = state.count([(item.key_for(*identifiers), item.get_expiry(), item.amount)])
         if count > item.amount:
-            _refused()
+            marcar_rechazo()
         return count <= item.amount
 
     def test(self, item: RateLimitItem, *identifiers: str) -> bool:
@@ -212,31 +183,7 @@ class Limiter:
         return state.peek(item.key_for(*identifiers)) < item.amount
 
 
-def _refused() -> None:
-    if has_request_context():
-        request.environ[REFUSED_KEY] = True
-
-
 def _applies(rule: Rule) -> bool:
     if rule.methods is not None and request.method not in rule.methods:
         return False
     return not (rule.exempt_when and rule.exempt_when())
-
-
-def seconds_until(reset: float) -> int:
-    """Whole seconds until ``reset`` (epoch), rounded up: a client that waits exactly that
-    long finds the window over, where rounding down sent it back for one more second."""
-    return max(math.ceil(reset - time.time()), 1)
-
-
-def headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
-    """The RateLimit headers of a limited response (added by ``blueprints.edge``), else none."""
-    shown = environ.get(HEADERS_KEY)
-    if shown is None:
-        return []
-    limit, remaining, reset = shown
-    return [
-        ("RateLimit-Limit", str(limit)),
-        ("RateLimit-Remaining", str(remaining)),
-        ("RateLimit-Reset", str(max(math.ceil(reset - time.time()), 0))),
-    ]

@@ -25,13 +25,11 @@ from domain.curp_informe import CurpFacts, CurpReport, InvalidCurp, full_report_
 from domain.curp_mensajes import say
 from domain.curp_rules import Problem, check_digit
 from domain.curp_tables import STATES, resolve_state
-from domain.hoy import MEXICO_CITY, today_in_mexico
+from domain.hoy import today_in_mexico
 
 # What a check returns or raises (domain.curp_informe) and the check digit (domain.curp_rules)
-# live beside this module but are its API, as in stdnum. today_in_mexico and MEXICO_CITY live in
-# domain.hoy; they stay importable from here for the modules that still do so.
+# live beside this module but are its API, as in stdnum.
 __all__ = [
-    "MEXICO_CITY",
     "STATES",
     "CurpFacts",
     "CurpReport",
@@ -42,7 +40,6 @@ __all__ = [
     "is_valid",
     "report",
     "resolve_state",
-    "today_in_mexico",
     "validate",
 ]
 

@@ -3,19 +3,19 @@
 Pure: no Flask, no database. ``registry_reader`` reads the file into rows,
 ``registry_file_checks`` adds the checks that need earlier rows,
 ``registry_writer`` writes what passes, and ``registry_import`` runs both over a whole file. A
-row is a mapping from the column names in ``COLUMNS`` to text.
+row is a mapping from the column names in ``COLUMNS`` to text; what it becomes (``Registro``,
+or ``RowError`` for each problem) is defined in ``registry_filas``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import NamedTuple
 
 from domain import curp, curp_generate, nss
 from domain.curp_tables import SEX_LABELS, STATE_LOOKALIKES, STATES
 from domain.models import INSTITUCIONES, TIPOS
+from domain.registry_filas import AfiliacionData, PersonaData, Registro, RowError, RowWarning
 from domain.registry_reader import COLUMNS, RawRow, show
 
 AFILIACION_COLUMNS = COLUMNS[COLUMNS.index("institucion") :]
@@ -23,65 +23,6 @@ AFILIACION_COLUMNS = COLUMNS[COLUMNS.index("institucion") :]
 VIGENTE = {"1": True, "0": False, "sí": True, "si": True, "no": False, "true": True, "false": False}
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ISSSTE_NUMBER = re.compile(r"[A-Z0-9-]{1,20}")
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """One problem in one cell: file line (header = 1), column (None: the whole row), message.
-
-    >>> str(RowError(7, "sexo", "Debe ser H (hombre), M (mujer) o X (no binario), no «F»."))
-    'Línea 7, columna sexo: Debe ser H (hombre), M (mujer) o X (no binario), no «F».'
-    """
-
-    line: int
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"Línea {self.line}" + (f", columna {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class RowWarning(RowError):
-    """Something worth a look that does not reject the row: it is imported all the same."""
-
-
-class PersonaData(NamedTuple):
-    """A person as stored: the fields of ``Persona``, in its column order."""
-
-    curp: str
-    nombre: str
-    primer_apellido: str
-    segundo_apellido: str | None
-    fecha_nacimiento: dt.date
-    sexo: str
-    entidad: str
-
-
-class AfiliacionData(NamedTuple):
-    """An affiliation as stored: the fields of ``Afiliacion`` except ``id`` and ``curp``."""
-
-    institucion: str
-    numero_afiliacion: str
-    tipo: str
-    vigente: bool
-    vigente_desde: dt.date | None
-    vigente_hasta: dt.date | None
-    dependencia: str | None
-    clinica: str | None
-    titular_curp: str | None
-    parentesco: str | None
-
-
-class Registro(NamedTuple):
-    """A valid row: its line, the person, the affiliation (unless the person has none) and what
-    is worth a look without rejecting it."""
-
-    line: int
-    persona: PersonaData
-    afiliacion: AfiliacionData | None
-    warnings: tuple[RowWarning, ...] = ()
 
 
 class _Cells:

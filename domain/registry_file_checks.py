@@ -3,19 +3,19 @@
 An affiliation listed twice, one CURP with two sets of person data, and a CURP both without
 affiliation (a row with no institution) and with a vigente one, are found while the rows
 stream by, remembering every row of a 1,000,000-row file in tens of MiB, not hundreds. The
-beneficiaries whose titular the file does not hold are listed at its end, for
-``registry_import`` to look for those titulares in the database.
+beneficiaries whose titular the file does not hold are listed at its end, a batch at a time,
+for ``registry_import`` to look for those titulares in the database.
 Pure: no database; ``registry_import`` runs these checks on each row ``registry_csv`` passed.
 """
 
 from __future__ import annotations
 
-from array import array
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from domain.derechos import HOLDERS
-from domain.registry_csv import PersonaData, Registro, RowError, RowWarning
+from domain.registry_filas import PersonaData, Registro, RowError, RowWarning
+from domain.registry_file_memory import BeneficiariosEnEspera, DigestTable
 
 _RECENT = 4096  # persons kept whole to name the columns that disagree
 # A person's slot holds digest << 32 | line; this bit of the line half says that an accepted
@@ -24,83 +24,14 @@ _VIGENTE = 1 << 31
 _LINE = _VIGENTE - 1
 # Which of the (curp, institucion) asked have a titular or pensionado row in the database.
 Titulares = Callable[[set[tuple[str, str]]], set[tuple[str, str]]]
-
-
-def _zeros(count: int) -> array[int]:
-    # Repeating a one-item array allocates once; array("Q", bytes(n)) would also build the bytes.
-    return array("Q", [0]) * count
-
-
-class _DigestTable:
-    """64-bit keys to 64-bit values in two flat arrays (open addressing, linear probing).
-
-    16 bytes a slot, at most two thirds full. Measured with 1.83 million keys (what a
-    1,000,000-row file needs): 64 MiB, against 219 MiB for a dict of ints. Keys are hashes, so
-    two different keys may collide: at 2 million keys the odds are about 1 in 10 million.
-
-    >>> table = _DigestTable(bits=2)
-    >>> table.setdefault(42, 7), table.setdefault(42, 9)
-    (None, 7)
-    >>> [table.setdefault(key, key) for key in range(1, 100)][-1], table.setdefault(99, 0)
-    (None, 99)
-    """
-
-    def __init__(self, bits: int = 12) -> None:
-        self._keys, self._values, self._used = _zeros(1 << bits), _zeros(1 << bits), 0
-
-    def setdefault(self, key: int, value: int) -> int | None:
-        """Store ``value`` under ``key`` unless the key is there; return the value found."""
-        keys, mask = self._keys, len(self._keys) - 1
-        key = (key & 0xFFFF_FFFF_FFFF_FFFF) or 1  # 0 marks an empty slot
-        slot = key & mask
-        while (found := keys[slot]) != 0:
-            if found == key:
-                return self._values[slot]
-            slot = (slot + 1) & mask
-        keys[slot], self._values[slot] = key, value
-        self._used += 1
-        if self._used * 3 > len(keys) * 2:
-            self._grow()
-        return None
-
-    def get(self, key: int) -> int | None:
-        """The value stored under ``key``, if any.
-
-        >>> table = _DigestTable(bits=2)
-        >>> table.setdefault(5, 1), table.get(5), table.get(6)
-        (None, 1, None)
-        """
-        return self._values[slot] if (slot := self._slot(key)) is not None else None
-
-    def replace(self, key: int, value: int) -> None:
-        """Change the value under ``key`` (a key not there is left out)."""
-        if (slot := self._slot(key)) is not None:
-            self._values[slot] = value
-
-    def _slot(self, key: int) -> int | None:
-        keys, mask = self._keys, len(self._keys) - 1
-        key = (key & 0xFFFF_FFFF_FFFF_FFFF) or 1
-        slot = key & mask
-        while (found := keys[slot]) != 0:
-            if found == key:
-                return slot
-            slot = (slot + 1) & mask
-        return None
-
-    def _grow(self) -> None:
-        slots = 2 * len(self._keys)
-        old = zip(self._keys, self._values, strict=True)
-        self._keys, self._values, self._used = _zeros(slots), _zeros(slots), 0
-        for key, value in old:
-            if key:
-                self.setdefault(key, value)
+_BATCH = 4096  # beneficiaries without a titular in the file, looked up in the database at once
 
 
 class FileChecks:
     """Rules across rows: an affiliation listed twice; one CURP with two sets of person data;
     one CURP with a row without affiliation and a vigente affiliation.
 
-    Every row's keys are remembered for the whole file as hashes in a ``_DigestTable``, with
+    Every row's keys are remembered for the whole file as hashes in a ``DigestTable``, with
     a 32-bit digest of the person data and whether the CURP has a vigente affiliation; the last
     few thousand persons are also kept whole, to name the columns that disagree. A key
     collision rejects a good row (odds above); a digest collision lets one disagreement
@@ -112,15 +43,13 @@ class FileChecks:
     of the two rows is rejected, whichever it is. Affiliations with vigente 0 may go with it.
 
     Each titular's (or pensionado's) institution is one more hashed key; a beneficiary listed
-    before any titular row of theirs is kept whole until the end (``sin_titular``).
+    before any titular row of theirs is kept, packed, until the end (``sin_titular``).
     """
 
     def __init__(self) -> None:
-        self._seen = _DigestTable()
+        self._seen = DigestTable()
         self._recent: OrderedDict[str, tuple[int, PersonaData]] = OrderedDict()
-        # Beneficiaries met before any titular of theirs: (line, titular_curp, institucion).
-        # Few in a file that lists each family from its titular on.
-        self._waiting: list[tuple[int, str, str]] = []
+        self._waiting = BeneficiariosEnEspera()
 
     def check(self, row: Registro) -> list[RowError]:
         persona, a = row.persona, row.afiliacion
@@ -151,24 +80,27 @@ class FileChecks:
         )
         return [RowError(row.line, "numero_afiliacion", message)]
 
-    def sin_titular(self, en_padron: Titulares) -> list[RowWarning]:
+    def sin_titular(self, en_padron: Titulares) -> Iterator[list[RowWarning]]:
         """A warning for each accepted beneficiary row whose titular has no accepted titular or
         pensionado row in the same institution, neither in the file nor in the database (as
-        ``en_padron`` says: which of the (curp, institucion) asked have one there). Call it
-        once every row went through ``check``."""
-        waiting = [w for w in self._waiting if self._seen.get(hash(("t", *w[1:]))) is None]
-        known = en_padron({(curp, institucion) for _, curp, institucion in waiting})
-        return [
-            RowWarning(
-                line,
-                "titular_curp",
-                "Su titular no está en el archivo ni en el padrón como titular o pensionado del "
-                f"{institucion}: la fila se importa, pero no tiene derechos hasta que se importe "
-                "su titular.",
-            )
-            for line, curp, institucion in waiting
-            if (curp, institucion) not in known
-        ]
+        ``en_padron`` says: which of the (curp, institucion) asked have one there), in line
+        order, a few thousand at a time: a file may hold hundreds of thousands. Call it once
+        every row went through ``check``."""
+        for batch in self._waiting.batches(_BATCH):
+            waiting = [w for w in batch if self._seen.get(hash(("t", *w[1:]))) is None]
+            known = en_padron({(curp, institucion) for _, curp, institucion in waiting})
+            if warnings := [
+                RowWarning(
+                    line,
+                    "titular_curp",
+                    "Su titular no está en el archivo ni en el padrón como titular o pensionado "
+                    f"del {institucion}: la fila se importa, pero no tiene derechos hasta que se "
+                    "importe su titular.",
+                )
+                for line, curp, institucion in waiting
+                if (curp, institucion) not in known
+            ]:
+                yield warnings
 
     def _family(self, row: Registro) -> None:
         """Remember an accepted titular's institution, or a beneficiary who has none yet: a
@@ -180,7 +112,7 @@ class FileChecks:
         if a.tipo in HOLDERS:
             self._seen.setdefault(hash(("t", row.persona.curp, a.institucion)), row.line)
         elif a.titular_curp and self._seen.get(hash(("t", a.titular_curp, a.institucion))) is None:
-            self._waiting.append((row.line, a.titular_curp, a.institucion))
+            self._waiting.add(row.line, a.titular_curp, a.institucion)
 
     def _contradiction(self, row: Registro, first: int) -> RowError | None:
         """A row without affiliation after a vigente one of the CURP, or the other way round."""

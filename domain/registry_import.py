@@ -22,18 +22,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
-from domain import curp
-from domain.registry_csv import Registro, RowError, RowWarning, parse_row
+from domain.hoy import today_in_mexico
+from domain.registry_csv import parse_row
+from domain.registry_filas import Registro, RowError, RowWarning
 from domain.registry_file_checks import FileChecks
 from domain.registry_reader import Progress, RawRow, UnusableFile, read_csv
+from domain.registry_resultado import MAX_LISTED, ImportSummary, ValidationResult
 from domain.registry_writer import Writer
 
 __all__ = [
+    "MAX_LISTED",
     "ImportSummary",
     "UnusableFile",
     "ValidationResult",
@@ -42,93 +44,10 @@ __all__ = [
     "validate_file",
 ]
 
-MAX_LISTED = 100  # errors (and, apart, warnings) kept for display; all of them are counted
-
 Row = Mapping[str, str] | tuple[int, Mapping[str, str]]
 # Called with every error and warning as they are found, for a full report of a big file (the
 # result keeps only the first MAX_LISTED of each, so that memory stays flat).
 Report = Callable[[Sequence[RowError]], None]
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-def _listed(found: tuple[RowError, ...], count: int, one: str, many: str) -> list[str]:
-    lines = [str(problem) for problem in found]
-    if count > len(found):
-        lines.append(f"… y {_plural(count - len(found), one, many)}.")
-    return lines
-
-
-@dataclass(frozen=True, slots=True)
-class ValidationResult:
-    """What checking the rows found: rows read, rows rejected, errors, and warnings (rows that
-    pass but are worth a look; they never reject a row). The first 100 of each are kept."""
-
-    rows: int
-    rejected: int
-    error_count: int
-    errors: tuple[RowError, ...]
-    warning_count: int
-    warnings: tuple[RowWarning, ...]
-    sin_titular_count: int  # beneficiaries whose titular is in neither the file nor the database
-    sin_titular: tuple[int, ...]  # the first 100 of their lines
-
-    @property
-    def valid(self) -> bool:
-        return self.rejected == 0
-
-    def error_lines(self) -> list[str]:
-        """The kept errors as Spanish lines, plus how many more there were."""
-        return _listed(self.errors, self.error_count, "error más", "errores más")
-
-    def warning_lines(self) -> list[str]:
-        """The kept warnings as Spanish lines, plus how many more there were."""
-        return _listed(self.warnings, self.warning_count, "aviso más", "avisos más")
-
-    def sin_titular_line(self) -> str | None:
-        """How many beneficiaries have no titular, and on which lines; None when none.
-
-        >>> result = ValidationResult(9, 0, 0, (), 2, (), 2, (4, 7))
-        >>> result.sin_titular_line()
-        'beneficiarios sin titular: 2 (líneas 4, 7)'
-        """
-        count, lines = self.sin_titular_count, self.sin_titular
-        if not count:
-            return None
-        listed = ", ".join(str(line) for line in lines)
-        if count > len(lines):
-            listed += f" y {count - len(lines)} más"
-        return (
-            f"beneficiarios sin titular: {count} ({'línea' if count == 1 else 'líneas'} {listed})"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ImportSummary(ValidationResult):
-    """Rows added, updated and unchanged (zero unless ``written``) besides the checks' result.
-
-    A row with warnings counts like any other: it is imported."""
-
-    added: int
-    updated: int
-    unchanged: int
-    written: bool
-
-    def describe(self) -> str:
-        """One Spanish sentence for the console."""
-        if not self.written:
-            return (
-                f"{_plural(self.rows, 'fila revisada', 'filas revisadas')}, "
-                f"{self.rejected} con errores: no se escribió nada."
-            )
-        return (
-            f"{_plural(self.rows, 'fila', 'filas')}: {self.added} añadidas, "
-            f"{self.updated} actualizadas, {self.unchanged} sin cambios, "
-            f"{self.rejected} rechazadas"
-            + (f"; {line}." if (line := self.sin_titular_line()) else ".")
-        )
 
 
 def _numbered(rows: Iterable[Row | RawRow]) -> Iterator[RawRow]:
@@ -175,14 +94,16 @@ def _check_and_write(
             writer.discard()  # the import is lost; keep checking to list every error
     if writer is not None and writer.active:
         writer.flush()
-    orphans = checks.sin_titular(writer.titulares) if writer is not None else []
-    warning_count += len(orphans)
-    warned.extend(orphans[: MAX_LISTED - len(warned)])
-    if report is not None and orphans:
-        report(orphans)
+    orphan_count, orphan_lines = 0, list[int]()
+    for orphans in checks.sin_titular(writer.titulares) if writer is not None else ():
+        orphan_count += len(orphans)
+        orphan_lines.extend(orphan.line for orphan in orphans[: MAX_LISTED - len(orphan_lines)])
+        warned.extend(orphans[: MAX_LISTED - len(warned)])
+        if report is not None:
+            report(orphans)
     return ValidationResult(
-        *(count, rejected, error_count, tuple(listed), warning_count, tuple(warned)),
-        *(len(orphans), tuple(orphan.line for orphan in orphans[:MAX_LISTED])),
+        *(count, rejected, error_count, tuple(listed), warning_count + orphan_count, tuple(warned)),
+        *(orphan_count, tuple(orphan_lines)),
     )
 
 
@@ -203,7 +124,7 @@ def import_rows(
     writer = Writer(session)
     try:
         result = _check_and_write(
-            _numbered(rows), today or curp.today_in_mexico(), skip_invalid, writer, report
+            _numbered(rows), today or today_in_mexico(), skip_invalid, writer, report
         )
         if writer.active:
             session.commit()
@@ -263,4 +184,4 @@ def validate_file(
     """Check a registry CSV (an open binary file) without touching any database (so without
     looking for the titulares of its beneficiaries)."""
     rows = read_csv(stream, progress)
-    return _check_and_write(rows, today or curp.today_in_mexico(), False, None)
+    return _check_and_write(rows, today or today_in_mexico(), False, None)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from domain.derechos import HOLDERS
 from domain.models import Afiliacion, Base, Persona
-from domain.registry_csv import AfiliacionData, PersonaData, Registro
+from domain.registry_filas import AfiliacionData, PersonaData, Registro
 
 CHUNK = 2000  # rows per round of one SELECT per table and bulk INSERT/UPDATE
 

@@ -26,7 +26,7 @@ from domain import (
     signing,
     verificacion,
 )
-from domain.curp import MEXICO_CITY
+from domain.hoy import MEXICO_CITY
 from domain.models import Constancia
 from tests.domain.conftest import EMISOR, NOW, afiliacion, curp_of
 

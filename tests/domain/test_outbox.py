@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from domain import mailer, outbox
+from domain import mailer, mailer_transport, outbox
 from domain.models import Correo
 from domain.settings import Settings
 from tests.smtp import SmtpServer, free_port, serving
@@ -126,12 +126,12 @@ def test_backoff_doubles_up_to_an_hour() -> None:
 
 
 def test_file_transport_names_the_file_after_the_message_id(tmp_path: Path) -> None:
-    transport = mailer.FileTransport(tmp_path / "outbox")
+    transport = mailer_transport.FileTransport(tmp_path / "outbox")
     built = message()
     transport.send("juana@example.org", mailer.message_bytes(built), built["Message-ID"])
     transport.send("juana@example.org", mailer.message_bytes(built), built["Message-ID"])
     [eml] = (tmp_path / "outbox").iterdir()  # a retry overwrites: still one file
-    assert eml.name == mailer.file_stem(built["Message-ID"]) + ".eml"
+    assert eml.name == mailer_transport.file_stem(built["Message-ID"]) + ".eml"
     assert eml.read_bytes() == mailer.message_bytes(built)
 
 
@@ -175,7 +175,9 @@ def test_failure_backs_off_then_gives_up(factory: sessionmaker[Session]) -> None
 
 def test_permanent_refusal_is_abandoned_at_once(factory: sessionmaker[Session]) -> None:
     queue_many(factory, 1)
-    refused = Recording(fail=mailer.DeliveryError("SMTP 550 <juana@example.org>", permanent=True))
+    refused = Recording(
+        fail=mailer_transport.DeliveryError("SMTP 550 <juana@example.org>", permanent=True)
+    )
     report = outbox.deliver_pending(factory, refused, NOW)
     assert report.abandoned == 1
     [row] = all_rows(factory)
@@ -279,6 +281,20 @@ def test_an_unexpected_error_is_kept_without_the_address(
     assert "juana@" not in caplog.text
 
 
+def test_a_database_that_cannot_be_reached_ends_the_run_at_the_first_claim(
+    tmp_path: Path,
+) -> None:
+    # Not a claim lost to another worker: counted as one, each of the run's hundred claims
+    # waited for the database again (a TCP timeout each on a host that does not answer).
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'no-existe' / 'base.sqlite3'}")
+    tries: list[object] = []
+    sa.event.listen(engine, "do_connect", lambda *args: tries.append(args))
+    with pytest.raises(sa.exc.OperationalError):
+        outbox.deliver_pending(sessionmaker(engine), Recording(), NOW)
+    engine.dispose()
+    assert len(tries) == 1
+
+
 class RefusingOne:
     """Fails for one recipient, delivers to the others."""
 
@@ -324,7 +340,7 @@ def test_a_message_refused_after_data_is_abandoned_if_5xx_and_retried_if_4xx(
     queue_many(factory, 1, to="grande@example.org")
     queue_many(factory, 1, to="juana@example.org")
     with serving(RefusingData()) as port:
-        transport = mailer.SmtpTransport(settings_for(port=port))
+        transport = mailer_transport.SmtpTransport(settings_for(port=port))
         report = outbox.deliver_pending(factory, transport, NOW)
     assert (report.abandoned, report.retrying, report.pending) == (1, 1, 1)
     too_big, busy = all_rows(factory)
@@ -340,5 +356,7 @@ def test_message_ids_sort_by_time_within_a_second() -> None:
     # The demo outbox lists the newest first by file name: a link asked for again within the
     # same second must come above the first one, which it made useless.
     moments = [NOW + dt.timedelta(microseconds=n) for n in range(20)]
-    stems = [mailer.file_stem(mailer.new_message_id("portal.example", m)) for m in moments]
+    stems = [
+        mailer_transport.file_stem(mailer.new_message_id("portal.example", m)) for m in moments
+    ]
     assert sorted(stems) == stems

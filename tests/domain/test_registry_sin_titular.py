@@ -5,12 +5,17 @@ institution it has no rights (domain.derechos), and the titular may come in a la
 from __future__ import annotations
 
 import io
+import tracemalloc
 
 import pytest
 from sqlalchemy.orm import Session
 
-from domain import registry, registry_writer
+from domain import registry, registry_file_checks, registry_writer
+from domain.registry_csv import parse_row
+from domain.registry_filas import Registro
+from domain.registry_file_checks import FileChecks
 from domain.registry_import import import_rows, validate_file
+from domain.registry_reader import RawRow
 from tests.domain.test_registry_csv import TODAY, csv_bytes, dump, good_row
 
 AVISO = (
@@ -101,3 +106,52 @@ def test_validating_without_a_database_does_not_guess() -> None:
     # The titular may be in the registry already: without it at hand, nothing is said.
     result = validate_file(io.BytesIO(csv_bytes([beneficiario(2, of=1)])), today=TODAY)
     assert result.valid and (result.warning_count, result.sin_titular_count) == (0, 0)
+
+
+def _parsed(rows: list[dict[str, str]]) -> list[Registro]:
+    parsed = [parse_row(RawRow(line, row), TODAY) for line, row in enumerate(rows, 2)]
+    assert all(isinstance(row, Registro) for row in parsed)
+    return parsed  # type: ignore[return-value]
+
+
+def _bytes_kept(rows: list[Registro]) -> int:
+    """What FileChecks holds once every row went through it (the rows themselves apart)."""
+    tracemalloc.start()
+    try:
+        checks = FileChecks()
+        assert not any(checks.check(row) for row in rows)
+        return tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+
+
+def test_beneficiaries_waiting_for_their_titular_take_a_few_bytes_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A file sorted by CURP lists most beneficiaries before their titular: each is kept to the
+    # end. The same rows, titulares first, keep none: the same keys, the same tables (and the
+    # persons kept whole, different ones in each order, are left out).
+    monkeypatch.setattr(registry_file_checks, "_RECENT", 1)
+    count = 4_000
+    titulares = [titular(n) for n in range(1, count + 1)]
+    beneficiarios = [beneficiario(count + n, of=n) for n in range(1, count + 1)]
+    families_first = _parsed(titulares + beneficiarios)
+    beneficiaries_first = _parsed(beneficiarios + titulares)
+    waiting = _bytes_kept(beneficiaries_first) - _bytes_kept(families_first)
+    assert 0 < waiting / count < 32, waiting / count  # a tuple of the three took over 70
+
+
+def test_beneficiaries_without_titular_are_looked_up_a_batch_at_a_time() -> None:
+    count = 2 * registry_file_checks._BATCH + 5
+    checks = FileChecks()
+    for row in _parsed([beneficiario(n, of=count + n) for n in range(1, count + 1)]):
+        assert checks.check(row) == []
+    asked: list[int] = []
+
+    def en_padron(wanted: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        asked.append(len(wanted))
+        return {pair for pair in wanted if pair[0] == good_row(count + 1)["curp"]}
+
+    batches = [[w.line for w in batch] for batch in checks.sin_titular(en_padron)]
+    assert asked == [registry_file_checks._BATCH, registry_file_checks._BATCH, 5]
+    assert [line for batch in batches for line in batch] == list(range(3, count + 2))

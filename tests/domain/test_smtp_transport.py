@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from domain import mailer, outbox
+from domain import mailer, mailer_transport, outbox
 from domain.settings import Settings
 from tests.domain.test_outbox import message, settings_for
 from tests.smtp import SmtpServer, free_port, serving
@@ -36,11 +36,11 @@ class Refusing:
 
 def test_smtp_refusals_are_classified_and_masked() -> None:
     with serving(Refusing()) as port:
-        transport = mailer.SmtpTransport(settings_for(port=port))
+        transport = mailer_transport.SmtpTransport(settings_for(port=port))
         raw = mailer.message_bytes(message())
-        with pytest.raises(mailer.DeliveryError) as permanent:
+        with pytest.raises(mailer_transport.DeliveryError) as permanent:
             transport.send("nadie@example.org", raw, "<x@y>")
-        with pytest.raises(mailer.DeliveryError) as temporary:
+        with pytest.raises(mailer_transport.DeliveryError) as temporary:
             transport.send("juana@example.org", raw, "<x@y>")
     assert permanent.value.permanent and "550" in str(permanent.value)
     assert not temporary.value.permanent and "451" in str(temporary.value)
@@ -101,7 +101,9 @@ def server_tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContex
 def test_mail_use_tls_sends_only_over_starttls(server_tls: ssl.SSLContext) -> None:
     handler = Sessions()
     with serving(handler, tls_context=server_tls, require_starttls=True) as port:
-        transport = mailer.SmtpTransport(replace(settings_for(port=port), mail_use_tls=True))
+        transport = mailer_transport.SmtpTransport(
+            replace(settings_for(port=port), mail_use_tls=True)
+        )
         transport.send("juana@example.org", mailer.message_bytes(message()), "<x@y>")
     [(tls, _)] = handler.received
     assert tls is not None and tls["ssl_object"].version().startswith("TLS")
@@ -123,7 +125,7 @@ def send_logged_in(server_tls: ssl.SSLContext, handler: Sessions, password: str)
             mail_password=password,
         )
         raw = mailer.message_bytes(message())
-        mailer.SmtpTransport(settings).send("juana@example.org", raw, "<x@y>")
+        mailer_transport.SmtpTransport(settings).send("juana@example.org", raw, "<x@y>")
 
 
 def test_mail_username_logs_in(server_tls: ssl.SSLContext) -> None:
@@ -138,7 +140,7 @@ def test_a_refused_login_is_retried_and_its_error_shows_no_password(
 ) -> None:
     # A wrong MAIL_PASSWORD is the operator's to fix; the messages must wait, not be lost.
     handler = Sessions()
-    with pytest.raises(mailer.DeliveryError) as refused:
+    with pytest.raises(mailer_transport.DeliveryError) as refused:
         send_logged_in(server_tls, handler, "otra-456")
     assert handler.received == []
     assert not refused.value.permanent and "SMTP 535" in str(refused.value)
@@ -146,8 +148,8 @@ def test_a_refused_login_is_retried_and_its_error_shows_no_password(
 
 
 def test_smtp_down_is_a_temporary_error() -> None:
-    transport = mailer.SmtpTransport(settings_for(port=free_port()))
-    with pytest.raises(mailer.DeliveryError) as down:
+    transport = mailer_transport.SmtpTransport(settings_for(port=free_port()))
+    with pytest.raises(mailer_transport.DeliveryError) as down:
         transport.send("juana@example.org", b"Subject: x\r\n\r\nx\r\n", "<x@y>")
     assert not down.value.permanent and "ConnectionRefusedError" in str(down.value)
 
@@ -165,7 +167,7 @@ def test_a_server_without_starttls_or_auth_is_a_setting_to_fix_not_a_lost_messag
     # aiosmtpd as set up here offers neither: what the settings ask for cannot happen. That is
     # the operator's to fix, and every message waiting must still go out once it is fixed.
     transport = outbox.SmtpTransport(replace(settings_for(smtp_server), **change))
-    with pytest.raises(mailer.DeliveryError) as refused:
+    with pytest.raises(mailer_transport.DeliveryError) as refused:
         transport.send("juana@example.org", mailer.message_bytes(message()), "<x@y>")
     assert not refused.value.permanent and words in str(refused.value)
     assert "secreta" not in str(refused.value)
@@ -195,8 +197,8 @@ def test_accented_addresses_reach_an_smtputf8_server(smtp_server: SmtpServer) ->
 def test_an_accented_address_a_server_cannot_take_is_given_up_not_retried() -> None:
     # Retrying cannot teach a server SMTPUTF8: the message is given up at once (REFUSED).
     with serving(Sessions(), enable_SMTPUTF8=False) as port:
-        transport = mailer.SmtpTransport(settings_for(port=port))
+        transport = mailer_transport.SmtpTransport(settings_for(port=port))
         built = message(to="josé@example.org")
-        with pytest.raises(mailer.DeliveryError) as refused:
+        with pytest.raises(mailer_transport.DeliveryError) as refused:
             transport.send("josé@example.org", mailer.message_bytes(built), built["Message-ID"])
     assert refused.value.permanent and "SMTPUTF8" in str(refused.value)

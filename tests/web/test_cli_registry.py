@@ -10,7 +10,8 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from blueprints.extensions import db
-from domain import curp, registry
+from domain import registry
+from domain.hoy import today_in_mexico
 from domain.models import Afiliacion, Persona
 from domain.registry_reader import COLUMNS
 from tests.domain.test_registry_csv import (
@@ -53,7 +54,7 @@ def test_a_row_without_institution_ends_the_affiliation_once(
 ) -> None:
     def estado() -> str:
         with app.app_context():
-            today = curp.today_in_mexico()
+            today = today_in_mexico()
             return registry.estado_issste(db.session.connection(), titular, today)
 
     titular = good_row(1)["curp"]

@@ -12,7 +12,8 @@ from flask import Flask
 from flask_babel import force_locale
 
 from blueprints.templating import hora
-from domain.constancias import MEXICO_CITY, local
+from domain.constancias import local
+from domain.hoy import MEXICO_CITY
 from tests.smtp import SmtpServer, html_part, text_part
 from tests.web.constancias_helpers import ADDRESS, UNKNOWN, imss_form, ledger
 

@@ -9,18 +9,19 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.harness import Server, bench_environment, gunicorn
+from bench.harness import Server, bench_environment, gunicorn, wait_healthy
 
 CURP = "PXNE660720HMCXTN06"
 
 
 def _replaced(server: Server, old: list[int]) -> None:
-    """Wait until the workers before a reload (HUP) are gone and a new one answers."""
+    """Wait until the workers before a reload (HUP) are gone and a new one answers: it imports
+    the app after the fork, which a loaded machine once made take more than 5 s."""
     deadline = time.monotonic() + 30
     while True:
         pids = server.worker_pids()
         if pids and not set(pids) & set(old):
-            urllib.request.urlopen(server.url + "/healthz", timeout=5)
+            wait_healthy(server.url, 60, server.process)
             return
         assert time.monotonic() < deadline, "the reload did not replace the worker"
         time.sleep(0.2)
