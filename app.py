@@ -36,6 +36,8 @@ from blueprints import (
     mail_demo,
     observability,
     oficina,
+    # oficina.bp's closing of an account, added the same way.
+    oficina_cerrar,  # noqa: F401
     sesiones,
     templating,
     verificacion,

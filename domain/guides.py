@@ -45,6 +45,7 @@ PORTAL_PATHS: Final = frozenset(
         "/oficina",
         "/oficina/constancia-vigencia",
         "/oficina/contrasena",
+        "/oficina/cerrar-cuenta",
         "/constancias/no-afiliacion",
         "/constancias/no-derechohabiencia",
         "/constancias/sin-seguridad-social",

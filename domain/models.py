@@ -93,6 +93,9 @@ class Cuenta(Base):
     """An Oficina Virtual account of an ISSSTE titular or pensionado, keyed by CURP."""
 
     __tablename__ = "cuenta"
+    # Sessions and emailed links name an account by id: a closed account's id must never name
+    # a new one. PostgreSQL's sequence never repeats; SQLite would reuse the largest one freed.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     curp: Mapped[str] = mapped_column(String(18), unique=True)

@@ -38,6 +38,7 @@ FORMS: dict[str, tuple[dict[str, str], str, dict[str, str], int]] = {
         {"actual": "", "password": "río de plata"}, "Escribe tu contraseña actual.",
         {"actual": PASSWORD, "password": "río de plata"}, 303,
     ),
+    "/oficina/cerrar-cuenta": ({"actual": ""}, "Escribe tu contraseña.", {"actual": PASSWORD}, 303),
 }  # fmt: skip
 
 

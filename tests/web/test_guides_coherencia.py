@@ -26,6 +26,7 @@ TITLED = (
     "/verificar",
     "/constancias/vigencia-imss",
     "/oficina/contrasena",  # behind sign-in
+    "/oficina/cerrar-cuenta",
 )
 
 

@@ -34,7 +34,7 @@ def signed_in(app: Flask, curp: str, email: str = "titular@example.org") -> Flas
 
 
 def test_the_office_needs_a_signed_in_account(client: FlaskClient) -> None:
-    for path in ("/oficina", "/oficina/correo", "/oficina/contrasena"):
+    for path in ("/oficina", "/oficina/correo", "/oficina/contrasena", "/oficina/cerrar-cuenta"):
         response = client.get(path)
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/cuenta/entrar?next=")

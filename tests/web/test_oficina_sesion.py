@@ -32,7 +32,13 @@ MINUTE = 60
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 DESDE_AQUI = {"Sec-Fetch-Site": "same-origin"}
 LIMITE = "Por tu seguridad, cerramos tu sesión tras 30 minutos sin actividad."
-PAGES = ("/oficina", "/oficina/correo", "/oficina/contrasena", "/oficina/constancia-vigencia")
+PAGES = (
+    "/oficina",
+    "/oficina/correo",
+    "/oficina/contrasena",
+    "/oficina/constancia-vigencia",
+    "/oficina/cerrar-cuenta",
+)
 
 
 @pytest.fixture
@@ -224,6 +230,7 @@ def test_a_carnet_asked_for_with_an_expired_token_is_not_issued_yet(
         ("/oficina/correo", {"email": "nuevo@example.org", "actual": PASSWORD}),
         ("/oficina/contrasena", {"actual": PASSWORD, "password": "otra frase bastante larga"}),
         ("/oficina/constancia-vigencia", {}),
+        ("/oficina/cerrar-cuenta", {"actual": PASSWORD}),
     ],
 )
 def test_a_form_sent_after_the_session_ended_leads_to_sign_in_and_back(

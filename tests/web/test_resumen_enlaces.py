@@ -87,3 +87,4 @@ def test_each_signed_in_or_linked_form_s_summary_links_land_on_a_control(
     assert entrar(client, titular).status_code == 303
     assert_focusable(client.post("/oficina/correo", data={}))
     assert_focusable(client.post("/oficina/contrasena", data={}))
+    assert_focusable(client.post("/oficina/cerrar-cuenta", data={}))

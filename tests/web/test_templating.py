@@ -129,7 +129,13 @@ def test_the_current_page_is_marked_in_the_menu(client: FlaskClient) -> None:
 
 def test_the_oficina_virtual_is_current_on_every_signed_in_page(app: Flask) -> None:
     client = signed_in(app, seed(app)["issste_titular"][0])
-    oficina = ("/oficina", "/oficina/correo", "/oficina/contrasena", "/oficina/constancia-vigencia")
+    oficina = (
+        "/oficina",
+        "/oficina/correo",
+        "/oficina/contrasena",
+        "/oficina/constancia-vigencia",
+        "/oficina/cerrar-cuenta",
+    )
     for url in oficina:
         doc = page(client, url)
         assert nav_current(doc) == {"Oficina Virtual": "true"}, url

@@ -1,0 +1,116 @@
+"""Closing an Oficina Virtual account (the ARCO right of cancellation): what goes, what stays.
+
+Goes: the account's row (CURP, address, phone, password hash, an address waiting to be
+confirmed, and its failed sign-ins and lock, which live in that row), the mail addressed to it
+(outbox rows, sent or waiting, and their .eml copies), and the failed sign-ins counted for its
+CURP as one without an account (domain/intentos_sin_cuenta). With the row go its sessions and
+its emailed links: both name the account by id and are checked against the row, and an id is
+never given again (a sequence on PostgreSQL, AUTOINCREMENT on SQLite: migration 0004).
+
+Stays: the ledger of issued documents (``Constancia``) and the registry (``Persona``). They are
+the institution's records, not the account's: /verificar answers for every folio it signed, and
+the registry is what a new account with the same CURP is checked against. Neither points at
+the account, so nothing has to be untied from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from email.parser import BytesParser
+from email.policy import default
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, func
+from sqlalchemy.orm import Session
+
+from domain import intentos_sin_cuenta
+from domain.mailer import ascii_domain
+from domain.models import Correo, Cuenta, IntentoSinCuenta
+
+
+@dataclass(frozen=True, slots=True)
+class Cierre:
+    """What closing an account deleted; ``email`` is the address it had, for the notice."""
+
+    email: str
+    correos: int  # outbox rows, sent or waiting
+    archivos: int  # their .eml copies in the file outbox
+    intentos: int  # rows of failed sign-ins counted for the CURP without an account
+
+
+def direcciones(cuenta: Cuenta) -> set[str]:
+    """The addresses whose mail is the account's: its own, and one waiting to be confirmed.
+
+    >>> sorted(direcciones(Cuenta(email="Ana@Correo.México.mx", email_pendiente=None)))
+    ['ana@correo.méxico.mx', 'ana@correo.xn--mxico-bsa.mx']
+    """
+    found = {cuenta.email, cuenta.email_pendiente}
+    # As the outbox writes them (domain/mailer: the domain in IDNA), and as they were typed.
+    return {v.lower() for a in found if a for v in (a, ascii_domain(a))}
+
+
+def cerrar(
+    session: Session, cuenta: Cuenta, outbox_dir: Path, secret_keys: Sequence[str]
+) -> Cierre | None:
+    """Delete ``cuenta`` and what is only its, in the caller's transaction (not committed).
+
+    None, with that transaction rolled back, when another request closed it first: nothing
+    else is deleted then (the mail a first closing just queued included). The .eml copies go
+    before the commit, since a file cannot be rolled back: a commit that fails leaves rows
+    whose copies are gone, never copies of rows that are gone.
+    """
+    email, curp, addresses = cuenta.email, cuenta.curp, direcciones(cuenta)
+    # The row first: the statement that finds it gone is the one that tells of a race.
+    gone = session.execute(
+        delete(Cuenta).where(Cuenta.id == cuenta.id),
+        execution_options={"synchronize_session": False},
+    )
+    if cast(CursorResult[Any], gone).rowcount != 1:
+        session.rollback()
+        return None
+    session.expunge(cuenta)
+    correos = session.execute(
+        delete(Correo).where(func.lower(Correo.destinatario).in_(addresses)),
+        execution_options={"synchronize_session": False},
+    )
+    claves = intentos_sin_cuenta.claves(secret_keys, curp)
+    intentos = session.execute(
+        delete(IntentoSinCuenta).where(IntentoSinCuenta.clave.in_(claves)),
+        execution_options={"synchronize_session": False},
+    )
+    session.flush()
+    return Cierre(
+        email=email,
+        correos=cast(CursorResult[Any], correos).rowcount,
+        archivos=borrar_archivos(outbox_dir, addresses),
+        intentos=cast(CursorResult[Any], intentos).rowcount,
+    )
+
+
+def borrar_archivos(outbox_dir: Path, addresses: Iterable[str]) -> int:
+    """Delete the .eml files of ``outbox_dir`` addressed to any of ``addresses``; how many.
+
+    Read from each file's To header rather than named from the rows: a row purged earlier may
+    have left its copy behind, and that copy is this person's mail all the same.
+    """
+    wanted = {a.lower() for a in addresses}
+    if not wanted or not outbox_dir.is_dir():
+        return 0
+    deleted = 0
+    for path in outbox_dir.glob("*.eml"):
+        if _destinatario(path) in wanted:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
+
+
+def _destinatario(path: Path) -> str | None:
+    try:
+        with path.open("rb") as handle:
+            headers = BytesParser(policy=default).parse(handle, headersonly=True)
+    except OSError:
+        return None  # gone meanwhile (a retry rewrites it whole), or unreadable: not ours to judge
+    return parseaddr(str(headers.get("To", "")))[1].lower() or None

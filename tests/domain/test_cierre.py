@@ -1,0 +1,166 @@
+"""Closing an account (domain/cierre.py): nothing of it is left but the ledger and the registry,
+the institution's records; nothing of anyone else's goes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from domain import cierre, intentos_sin_cuenta, mailer, outbox
+from domain.models import Base, Constancia, Correo, Cuenta, IntentoSinCuenta, Persona
+
+NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
+SECRETOS = ["vieja", "nueva"]
+SENDER = "Portal <no-responder@portal.example>"
+ANA = ("PXNE660720HMCXTN06", "ana@example.org")
+BETO = ("LOOA531113HTCPBN07", "beto@example.org")
+# The institution's records: they stay, and hold the CURP by design.
+KEPT = {"constancia", "persona", "afiliacion"}
+
+
+def account(session: Session, curp: str, email: str, **extra: Any) -> Cuenta:
+    cuenta = Cuenta(
+        curp=curp,
+        email=email,
+        telefono="5512345678",
+        password_hash="scrypt:x",
+        activa=True,
+        creada=NOW,
+        token_version=0,
+        session_version=0,
+        intentos_fallidos=2,
+        primer_fallo=NOW,
+        **extra,
+    )
+    session.add(cuenta)
+    session.flush()
+    return cuenta
+
+
+def mail(session: Session, outbox_dir: Path, to: str, sent: bool = True) -> Correo:
+    message = mailer.build_message(
+        sender=SENDER,
+        to=to,
+        subject="Aviso",
+        text="Hola",
+        html="<p>Hola</p>",
+        message_id=mailer.new_message_id("portal.example", dt.datetime.now(dt.UTC)),
+        now=NOW,
+    )
+    correo = outbox.queue(session, message, NOW)
+    if sent:  # delivered by the file transport, as in the demo: its .eml copy exists
+        mailer.FileTransport(outbox_dir).send(to, correo.mensaje, correo.message_id)
+        correo.enviado = True
+    return correo
+
+
+def ledger_row(session: Session, curp: str, folio: str) -> None:
+    session.add(
+        Constancia(
+            folio=folio, tipo="issste_vigencia", curp=curp, titular_nombre="ANA", datos="|x|",
+            emitida=NOW, clave_id="k1", firma="f", codigo="ABCD1234EFGH",
+            entrega="a***@example.org",
+        )
+    )  # fmt: skip
+
+
+def count_failure(session: Session, curp: str) -> None:
+    intentos_sin_cuenta.reservar(session, intentos_sin_cuenta.claves(SECRETOS, curp), NOW)
+
+
+def traces(session: Session, curp: str, email: str) -> list[str]:
+    """Every table.column outside KEPT that still holds the CURP or the address."""
+    found = []
+    for table in Base.metadata.sorted_tables:
+        if table.name in KEPT:
+            continue
+        for row in session.execute(sa.select(table)).mappings():
+            for column, value in row.items():
+                text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+                if curp in text or email in text.lower():
+                    found.append(f"{table.name}.{column}")
+    return found
+
+
+def world(session: Session, outbox_dir: Path) -> Cuenta:
+    """Ana, closing her account, and Beto, who keeps his: their mail (sent, waiting, to an
+    address Ana has not confirmed yet, a copy whose row was purged), their failed sign-ins,
+    Ana's documents and her registry row."""
+    ana = account(session, *ANA, email_pendiente="ana.nueva@example.org")
+    account(session, *BETO)
+    mail(session, outbox_dir, "ana@example.org")
+    mail(session, outbox_dir, "ANA@example.org")  # typed otherwise in a public form
+    mail(session, outbox_dir, "ana@example.org", sent=False)
+    mail(session, outbox_dir, "ana.nueva@example.org")
+    mail(session, outbox_dir, "beto@example.org")
+    purged = mail(session, outbox_dir, "ana@example.org")
+    session.expunge(purged)  # its row gone (purged), its copy left behind
+    ledger_row(session, ANA[0], "ISV-2026-000001")
+    session.add(
+        Persona(
+            curp=ANA[0], nombre="ANA", primer_apellido="PEREZ", segundo_apellido=None,
+            fecha_nacimiento=dt.date(1966, 7, 20), sexo="M", entidad="MC",
+        )
+    )  # fmt: skip
+    session.commit()
+    count_failure(session, ANA[0])  # before she had an account, say
+    count_failure(session, BETO[0])
+    return ana
+
+
+def test_closing_leaves_nothing_of_the_account_but_the_institution_s_records(
+    sesion_vacia: Session, tmp_path: Path
+) -> None:
+    outbox_dir = tmp_path / "outbox"
+    ana = world(sesion_vacia, outbox_dir)
+    assert traces(sesion_vacia, *ANA) and len(list(outbox_dir.glob("*.eml"))) == 5
+
+    hecho = cierre.cerrar(sesion_vacia, ana, outbox_dir, SECRETOS)
+    sesion_vacia.commit()
+
+    assert hecho == cierre.Cierre(email="ana@example.org", correos=4, archivos=4, intentos=1)
+    sesion_vacia.expire_all()
+    assert traces(sesion_vacia, *ANA) == []
+    assert traces(sesion_vacia, "ana.nueva@example.org", "ana.nueva@example.org") == []
+    # The copies go with the rows, and so does the one whose row was purged earlier.
+    [left] = list(outbox_dir.glob("*.eml"))
+    assert mailer.parse_message(left.read_bytes())["To"] == "beto@example.org"
+    # Beto keeps everything; the ledger and the registry keep Ana's rows.
+    [beto] = sesion_vacia.scalars(sa.select(Cuenta)).all()
+    assert (beto.curp, beto.email, beto.intentos_fallidos) == (*BETO, 2)
+    assert sesion_vacia.scalars(sa.select(Correo.destinatario)).all() == ["beto@example.org"]
+    assert len(sesion_vacia.scalars(sa.select(IntentoSinCuenta)).all()) == 1
+    [kept] = sesion_vacia.scalars(sa.select(Constancia)).all()
+    assert (kept.folio, kept.curp) == ("ISV-2026-000001", ANA[0])
+    assert sesion_vacia.get(Persona, ANA[0]) is not None
+
+
+def test_an_account_closed_meanwhile_is_left_to_the_first_closing(
+    sesion_vacia: Session, tmp_path: Path
+) -> None:
+    outbox_dir = tmp_path / "outbox"
+    ana = world(sesion_vacia, outbox_dir)
+    # Another request (a second press of the button) closed it and queued its notice.
+    sesion_vacia.execute(sa.delete(Cuenta).where(Cuenta.id == ana.id))
+    notice = mail(sesion_vacia, outbox_dir, "ana@example.org", sent=False)
+    sesion_vacia.commit()
+
+    assert cierre.cerrar(sesion_vacia, ana, outbox_dir, SECRETOS) is None
+    sesion_vacia.commit()
+    assert sesion_vacia.get(Correo, notice.id) is not None  # the first closing's notice stays
+    assert len(list(outbox_dir.glob("*.eml"))) == 5
+
+
+def test_a_closed_account_s_id_never_names_another(sesion_vacia: Session) -> None:
+    # Sessions and emailed links name accounts by id: reused, a closed account's old cookie or
+    # recovery link would open whoever registered next.
+    ana = account(sesion_vacia, *ANA)
+    sesion_vacia.commit()
+    closed = ana.id
+    assert cierre.cerrar(sesion_vacia, ana, Path("/nonexistent"), SECRETOS) is not None
+    sesion_vacia.commit()
+    assert account(sesion_vacia, *BETO).id > closed
