@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain import cierre, intentos_sin_cuenta, mailer, outbox
+from domain import cierre, intentos_sin_cuenta, mailer, mailer_transport, outbox
 from domain.models import Base, Constancia, Correo, Cuenta, IntentoSinCuenta, Persona
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
@@ -53,7 +53,7 @@ def mail(session: Session, outbox_dir: Path, to: str, sent: bool = True) -> Corr
     )
     correo = outbox.queue(session, message, NOW)
     if sent:  # delivered by the file transport, as in the demo: its .eml copy exists
-        mailer.FileTransport(outbox_dir).send(to, correo.mensaje, correo.message_id)
+        mailer_transport.FileTransport(outbox_dir).send(to, correo.mensaje, correo.message_id)
         correo.enviado = True
     return correo
 
