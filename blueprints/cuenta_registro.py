@@ -3,7 +3,8 @@ link again (the link's own page is blueprints/cuenta_activar.py).
 
 Neither says whether a CURP or an address already has an account, or one waiting: every valid
 request gets the same page and the same work behind it, an email either way (but for a
-registration that loses a race with one for the same CURP or address: the winner's is sent).
+registration that loses a race with one for the same CURP or address, or for the same pending
+account started over: the winner's is sent).
 """
 
 from __future__ import annotations
@@ -103,8 +104,8 @@ def _registrar(solicitud: accounts.Solicitud) -> None:
         if accion is accounts.Accion.AVISAR:
             for email in {c.email for c in (cuenta_curp, cuenta_email) if c is not None}:
                 enviar_aviso_registro(email)
-        else:
-            _guardar(solicitud, cuenta_curp, password_hash)
+        elif not _guardar(solicitud, cuenta_curp, password_hash):
+            return  # nothing was written or queued: the request that came first stands
         db.session.commit()
     except IntegrityError:
         # Someone registered the same CURP or address a moment ago: the same answer for both.
@@ -113,10 +114,14 @@ def _registrar(solicitud: accounts.Solicitud) -> None:
         db.session.rollback()
 
 
-def _guardar(solicitud: accounts.Solicitud, cuenta_curp: Cuenta | None, password_hash: str) -> None:
-    """Create the account, or start the pending one over, and queue its activation link."""
+def _guardar(solicitud: accounts.Solicitud, cuenta_curp: Cuenta | None, password_hash: str) -> bool:
+    """Create the account, or start the pending one over, and queue its activation link; False
+    (rolled back) when the pending one changed after it was read."""
     if cuenta_curp:
-        enlaces.invalidar(db.session, cuenta_curp)  # the links sent before stop working
+        # Only as read: started over meanwhile by another request (its new address has the
+        # link, and the old one was told), sent a new link, or activated, it is left as is.
+        if not enlaces.reiniciar(db.session, cuenta_curp, cuenta_curp.token_version):
+            return False
         fallos.limpiar(db.session, cuenta_curp)  # with what other requests counted meanwhile
     cuenta = cuenta_curp or Cuenta(
         curp=solicitud.curp, creada=now(), token_version=0, session_version=0
@@ -129,6 +134,7 @@ def _guardar(solicitud: accounts.Solicitud, cuenta_curp: Cuenta | None, password
     enviar_activacion(cuenta)
     if anterior and anterior != cuenta.email:
         enviar(anterior, "registro_reemplazado", _("Tu registro pendiente cambió de correo"))
+    return True
 
 
 @bp.get("/cuenta/registro/revisa-tu-correo")

@@ -43,6 +43,17 @@ def gastar_cambio_de_correo(session: Session, cuenta: Cuenta, version: int) -> b
     return _mover(session, cuenta, version, Cuenta.email_pendiente == cuenta.email_pendiente)
 
 
+def reiniciar(session: Session, cuenta: Cuenta, version: int) -> bool:
+    """End every link of the pending ``cuenta``, read at ``version``, to start its registration
+    over (flushed, not committed); False, with the caller's transaction rolled back, if it was
+    activated or sent a new link (started over, or a resend) since: the first request wins.
+
+    Call it before changing anything else: the account must be the one read, or a request that
+    read it before another moved it to a new address would write over that one unseen.
+    """
+    return _mover(session, cuenta, version, Cuenta.activa.is_(False))
+
+
 def invalidar(session: Session, cuenta: Cuenta) -> None:
     """End every link issued for ``cuenta`` so far, in the caller's transaction (flushed, not
     committed). ``cuenta.token_version`` is read again afterwards, for the link made next."""
