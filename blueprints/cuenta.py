@@ -55,6 +55,7 @@ from domain import bloqueo, contrasenas, curp, enlaces, fallos, intentos_sin_cue
 from domain.curp import compact
 from domain.models import Cuenta
 from domain.outbox import mask_email
+from domain.sesiones import cerrar_sesiones
 
 bp = Blueprint("cuenta", __name__)
 
@@ -248,7 +249,7 @@ def _confirmar_salir() -> ResponseReturnValue:
 @bp.post("/cuenta/salir")
 def salir() -> ResponseReturnValue:
     if current_user.is_authenticated:
-        current_user.cuenta.session_version += 1  # every session of this account ends
+        cerrar_sesiones(db.session, current_user.cuenta)  # every session of this account ends
         db.session.commit()
     logout_user()
     session.clear()

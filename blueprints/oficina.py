@@ -149,10 +149,10 @@ def contrasena() -> ResponseReturnValue:
     if errors:
         return render_template("oficina/contrasena.html", errors=errors), 422
     enlaces.invalidar(db.session, cuenta)  # pending recovery links die
-    poner_contrasena(cuenta, nueva)  # and every other session ends
+    version = poner_contrasena(cuenta, nueva)  # and every other session ends
     db.session.commit()
     session.clear()
-    login_user(Sesion(cuenta))  # this session goes on, with the new session_version
+    login_user(Sesion(cuenta, version))  # this session goes on, with the version it wrote
     session.permanent = True
     flash(_("Tu contraseña cambió. Cerramos tu sesión en los demás dispositivos."), "ok")
     return redirect(url_for(".inicio"), 303)
