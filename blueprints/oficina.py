@@ -20,7 +20,7 @@ from blueprints.cuenta_forms import (
     poner_contrasena,
     situacion_de,
 )
-from blueprints.cuenta_limites import agotado, contar
+from blueprints.cuenta_limites import agotado, contar, devolver
 from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
@@ -81,18 +81,26 @@ def _password_problem(cuenta: Cuenta, password: str, vacia: str, incorrecta: str
 
     A blank one is a slip, not a guess: it is asked for again and never counted, per account
     or per client address (every one checked is, whatever the answer: ``FORM_LIMIT``).
+
+    Each is counted before it is checked, and given back if right: counted only once found
+    wrong, a burst of requests would all find the limit unspent and all be checked. So at most
+    ``CHANGE_RULE``'s number of wrong ones are checked, however many arrive at once.
     """
     if agotado("cambio", str(cuenta.id), CHANGE_RULE):
-        return _(
-            "Escribiste mal tu contraseña varias veces. Espera una hora y vuelve a intentarlo."
-        )
+        return _limite_de_cambios()
     if not password:
         return vacia
     limiter.limit_here(FORM_LIMIT)
+    if not contar("cambio", str(cuenta.id), CHANGE_RULE):
+        return _limite_de_cambios()  # the others of its burst spent what was left
     if check_password_hash(cuenta.password_hash, password):
+        devolver("cambio", str(cuenta.id), CHANGE_RULE)  # a right one counts no more than before
         return None
-    contar("cambio", str(cuenta.id), CHANGE_RULE)
     return incorrecta
+
+
+def _limite_de_cambios() -> str:
+    return _("Escribiste mal tu contraseña varias veces. Espera una hora y vuelve a intentarlo.")
 
 
 @bp.route("/oficina/correo", methods=["GET", "POST"])
