@@ -112,17 +112,23 @@ def correo() -> ResponseReturnValue:
         return render_template("oficina/correo.html", cuenta=cuenta, form=form, errors={})
     email, error = accounts.email_problem(form["email"])
     errors = {"email": error} if error else {}
+    ya_es = _("Ese ya es el correo de tu cuenta. Escribe el nuevo.")
     if not error and email == cuenta.email.lower():
-        errors["email"] = _("Ese ya es el correo de tu cuenta. Escribe el nuevo.")
+        errors["email"] = ya_es
     actual = request.form.get("actual", "")[: contrasenas.MAX_PASSWORD]
     vacia, incorrecta = _("Escribe tu contraseña."), _("Tu contraseña no es correcta.")
     if wrong := _password_problem(cuenta, actual, vacia, incorrecta):
         errors["actual"] = wrong
+    if not errors:
+        # The new address is used only once its owner opens the link sent to it. The account
+        # is read again as this writes: a confirmation may have changed it since.
+        enlaces.pedir_cambio_de_correo(db.session, cuenta, email)
+        if email == cuenta.email:  # that confirmation was of this very address
+            db.session.rollback()
+            errors["email"] = ya_es
     if errors:
         html = render_template("oficina/correo.html", cuenta=cuenta, form=form, errors=errors)
         return html, 422
-    # The new address is used only once its owner opens the link sent to it.
-    cuenta.email_pendiente = email
     enlace = url_publica("cuenta.confirmar_correo", token=emitir("correo", cuenta, email))
     enviar(email, "correo_confirmar", _("Confirma tu nuevo correo"), enlace=enlace)
     enviar(cuenta.email, "correo_aviso", _("Pediste cambiar tu correo"), nuevo=mask_email(email))
