@@ -101,7 +101,7 @@ def por_curp(value: str) -> Cuenta | None:
 def por_email(email: str) -> Cuenta | None:
     if not email:
         return None
-    # Addresses are stored in lower case (accounts.email_problem), so the unique index serves.
+    # Addresses are stored in lower case (buzones.email_problem), so the unique index serves.
     return db.session.scalars(select(Cuenta).where(Cuenta.email == email.lower())).first()
 
 

@@ -37,7 +37,7 @@ from blueprints.fecha_formulario import pedir_fecha_completa
 from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
 from blueprints.secretos import secretos
 from blueprints.traduccion import traducir
-from domain import accounts, contrasenas, enlaces, fallos, tokens
+from domain import accounts, buzones, contrasenas, enlaces, fallos, tokens
 from domain.curp import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -212,7 +212,7 @@ def reenviar() -> ResponseReturnValue:
         return render_template("cuenta/reenviar.html", form={}, errors={})
     form = form_values(("email", "token"))
     escrito = not form["token"] and "email" in request.form
-    destino, error = accounts.email_problem(form["email"]) if escrito else ("", None)
+    destino, error = buzones.email_problem(form["email"]) if escrito else ("", None)
     if error:
         # Blank or mistyped: nothing to look up, so it is asked for again and never counted.
         return render_template("cuenta/reenviar.html", form=form, errors={"email": error}), 422

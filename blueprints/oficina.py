@@ -24,7 +24,7 @@ from blueprints.cuenta_limites import agotado, contar, devolver
 from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
-from domain import accounts, contrasenas, derechos, enlaces, registry
+from domain import buzones, contrasenas, derechos, enlaces, registry
 from domain.hoy import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -110,7 +110,7 @@ def correo() -> ResponseReturnValue:
     form = form_values(("email",))
     if request.method == "GET":
         return render_template("oficina/correo.html", cuenta=cuenta, form=form, errors={})
-    email, error = accounts.email_problem(form["email"])
+    email, error = buzones.email_problem(form["email"])
     errors = {"email": error} if error else {}
     ya_es = _("Ese ya es el correo de tu cuenta. Escribe el nuevo.")
     if not error and email == cuenta.email.lower():
