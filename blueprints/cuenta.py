@@ -3,7 +3,8 @@
 The other views sit on this same ``bp``, in modules named for what they do; app.py imports
 them, which is what adds their routes:
 
-- ``cuenta_registro``: create an account (with the inline checks) and resend its activation link;
+- ``cuenta_registro``: create an account (with the inline checks);
+- ``cuenta_reenviar``: send its activation link again;
 - ``cuenta_activar``: activate it, from the emailed link and with the password chosen;
 - ``cuenta_recuperar``: recover the password;
 - ``cuenta_correo``: confirm a new address.
