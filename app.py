@@ -24,6 +24,7 @@ from blueprints import (
     cuenta_activar,  # noqa: F401
     cuenta_correo,  # noqa: F401
     cuenta_recuperar,  # noqa: F401
+    cuenta_reenviar,  # noqa: F401
     cuenta_registro,  # noqa: F401
     curp,
     edge,

@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask import request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from blueprints.captcha import check_captcha
 from blueprints.traduccion import traducir
-from domain import curp, nss
+from domain import buzones, curp, nss
 
 
 def leer_codigo(
@@ -82,15 +81,17 @@ def _curp_vacia() -> str:
 
 
 def leer_email(errors: dict[str, str]) -> str:
-    value = request.form.get("email", "")[:254].strip()
-    if not value:
+    """The address the document goes to, by the rule and in the words of every form that asks
+    for one (``buzones.email_problem``); as typed when it has a problem."""
+    value = request.form.get("email", "")[:256]  # longer still gets "demasiado largo"
+    if not value.strip():
         errors["email"] = _("Escribe tu correo electrónico: ahí te enviamos la constancia.")
-        return value
-    try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError:
-        errors["email"] = _("Escribe un correo electrónico válido, como nombre@ejemplo.com.")
-        return value
+        return ""
+    email, problem = buzones.email_problem(value)
+    if problem:
+        errors["email"] = traducir(problem)
+        return value.strip()
+    return email
 
 
 def leer_captcha(errors: dict[str, str], al_revisar: Callable[[], None] | None = None) -> None:

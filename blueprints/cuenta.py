@@ -3,7 +3,8 @@
 The other views sit on this same ``bp``, in modules named for what they do; app.py imports
 them, which is what adds their routes:
 
-- ``cuenta_registro``: create an account (with the inline checks) and resend its activation link;
+- ``cuenta_registro``: create an account (with the inline checks);
+- ``cuenta_reenviar``: send its activation link again;
 - ``cuenta_activar``: activate it, from the emailed link and with the password chosen;
 - ``cuenta_recuperar``: recover the password;
 - ``cuenta_correo``: confirm a new address.
@@ -55,6 +56,7 @@ from domain import bloqueo, contrasenas, curp, enlaces, fallos, intentos_sin_cue
 from domain.curp import compact
 from domain.models import Cuenta
 from domain.outbox import mask_email
+from domain.sesiones import cerrar_sesiones
 
 bp = Blueprint("cuenta", __name__)
 
@@ -248,7 +250,7 @@ def _confirmar_salir() -> ResponseReturnValue:
 @bp.post("/cuenta/salir")
 def salir() -> ResponseReturnValue:
     if current_user.is_authenticated:
-        current_user.cuenta.session_version += 1  # every session of this account ends
+        cerrar_sesiones(db.session, current_user.cuenta)  # every session of this account ends
         db.session.commit()
     logout_user()
     session.clear()

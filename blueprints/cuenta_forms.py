@@ -21,7 +21,7 @@ from werkzeug.security import generate_password_hash
 from blueprints.extensions import db, login_manager
 from blueprints.mail import queue_email, url_publica
 from blueprints.secretos import secretos
-from domain import tokens
+from domain import sesiones, tokens
 from domain.curp import compact
 from domain.hoy import today_in_mexico
 from domain.models import Correo, Cuenta
@@ -35,14 +35,17 @@ class Sesion(UserMixin):  # type: ignore[misc]
     """The signed-in account as Flask-Login sees it.
 
     The id carries ``session_version``: bumping it (sign-out, new password) ends every session
-    that was opened before, on every device.
+    that was opened before, on every device. A session that goes on after its own bump is given
+    the version that bump wrote (``version``), not the account's as read after the commit: a
+    bump from another request may have come after it, and must end this session too.
     """
 
-    def __init__(self, cuenta: Cuenta) -> None:
+    def __init__(self, cuenta: Cuenta, version: int | None = None) -> None:
         self.cuenta = cuenta
+        self.version = cuenta.session_version if version is None else version
 
     def get_id(self) -> str:
-        return f"{self.cuenta.id}:{self.cuenta.session_version}"
+        return f"{self.cuenta.id}:{self.version}"
 
 
 @login_manager.user_loader
@@ -99,7 +102,7 @@ def por_curp(value: str) -> Cuenta | None:
 def por_email(email: str) -> Cuenta | None:
     if not email:
         return None
-    # Addresses are stored in lower case (accounts.email_problem), so the unique index serves.
+    # Addresses are stored in lower case (buzones.email_problem), so the unique index serves.
     return db.session.scalars(select(Cuenta).where(Cuenta.email == email.lower())).first()
 
 
@@ -120,21 +123,22 @@ def enviar(to: str, template: str, subject: str, **context: Any) -> Correo:
     return queue_email(to, f"cuenta_{template}", subject, **context)
 
 
-def poner_contrasena(cuenta: Cuenta, password: str) -> None:
+def poner_contrasena(cuenta: Cuenta, password: str) -> int:
     """A new password (recovered or changed): every session made with the old one ends, and
-    the owner hears of it by email (queued in this transaction).
+    the owner hears of it by email (queued in this transaction). The new ``session_version``.
 
     The caller has ended every pending link first: by spending the recovery link it came with
     (``enlaces.gastar``), or all of them (``enlaces.invalidar``).
     """
     cuenta.password_hash = generate_password_hash(password, method="scrypt")
-    cuenta.session_version += 1
+    version = sesiones.cerrar_sesiones(db.session, cuenta)
     enviar(
         cuenta.email,
         "contrasena_cambiada",
         _("Tu contraseña cambió"),
         recuperar=url_publica("cuenta.recuperar"),
     )
+    return version
 
 
 def enviar_activacion(cuenta: Cuenta) -> None:

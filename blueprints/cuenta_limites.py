@@ -33,6 +33,13 @@ def contar(nombre: str, clave: str, regla: str) -> bool:
     return bool(limiter.hit(parse(regla), "cuenta", nombre, _clave(nombre, clave)))
 
 
+def devolver(nombre: str, clave: str, regla: str) -> None:
+    """Take back one request counted by ``contar`` that turned out not to count (a right
+    password, counted before it was checked)."""
+    if _limites_activos():
+        limiter.give_back(parse(regla), "cuenta", nombre, _clave(nombre, clave))
+
+
 def agotado(nombre: str, clave: str, regla: str) -> bool:
     """True when one more request for ``clave`` would go over ``regla`` (nothing counted)."""
     if not _limites_activos():

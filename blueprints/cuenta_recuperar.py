@@ -21,7 +21,7 @@ from blueprints.cuenta_sin_cuenta import enviar_sin_cuenta, mirar_cupo
 from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
-from domain import accounts, contrasenas, enlaces, fallos
+from domain import buzones, contrasenas, enlaces, fallos
 from domain.outbox import mask_email
 
 RECOVER_RULE = "3 per hour"  # recovery links to one address
@@ -33,7 +33,7 @@ def recuperar() -> ResponseReturnValue:
     form = form_values(("email",))
     if request.method == "GET":
         return render_template("cuenta/recuperar.html", form=form, errors={})
-    email, error = accounts.email_problem(form["email"])
+    email, error = buzones.email_problem(form["email"])
     if error:
         # Blank or mistyped: nothing to look up, so it is asked for again and never counted.
         return render_template("cuenta/recuperar.html", form=form, errors={"email": error}), 422

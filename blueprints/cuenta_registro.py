@@ -1,23 +1,23 @@
-"""/cuenta/registro and /cuenta/activar/reenviar: create an account, and send its activation
-link again (the link's own page is blueprints/cuenta_activar.py).
+"""/cuenta/registro: create an account, or start a pending one over (its activation link's page
+is blueprints/cuenta_activar.py; a new link, blueprints/cuenta_reenviar.py).
 
-Neither says whether a CURP or an address already has an account, or one waiting: every valid
+It never says whether a CURP or an address already has an account, or one waiting: every valid
 request gets the same page and the same work behind it, an email either way (but for a
-registration that loses a race with one for the same CURP or address: the winner's is sent).
+registration that loses a race with one for the same CURP or address, or for the same pending
+account started over: the winner's is sent).
 """
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, session
+from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
 from blueprints.captcha import check_captcha
-from blueprints.cuenta import RESEND_RULE, bp, see_other
+from blueprints.cuenta import bp, see_other
 from blueprints.cuenta_forms import (
-    PENDIENTE_CUENTA,
     enviar,
     enviar_activacion,
     enviar_aviso_registro,
@@ -28,15 +28,12 @@ from blueprints.cuenta_forms import (
     por_email,
     recordar_pendiente,
 )
-from blueprints.cuenta_limites import contar
-from blueprints.cuenta_sin_cuenta import enviar_sin_pendiente, mirar_cupo
 from blueprints.extensions import db, limiter
 from blueprints.fecha_formulario import pedir_fecha_completa
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
-from blueprints.secretos import secretos
 from blueprints.traduccion import traducir
-from domain import accounts, contrasenas, enlaces, fallos, tokens
+from domain import accounts, contrasenas, enlaces, fallos
 from domain.hoy import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -45,7 +42,6 @@ from domain.registry import situacion
 # Per client address, counted only for the posts that reach the database (limiter.limit_here):
 # a form sent with its fields blank gets its "Escribe tu …" messages back, uncounted.
 REGISTRO_LIMIT = "20 per hour"
-REENVIAR_LIMIT = "10 per hour"
 
 # --- Registration ----------------------------------------------------------------------------
 
@@ -103,8 +99,8 @@ def _registrar(solicitud: accounts.Solicitud) -> None:
         if accion is accounts.Accion.AVISAR:
             for email in {c.email for c in (cuenta_curp, cuenta_email) if c is not None}:
                 enviar_aviso_registro(email)
-        else:
-            _guardar(solicitud, cuenta_curp, password_hash)
+        elif not _guardar(solicitud, cuenta_curp, password_hash):
+            return  # nothing was written or queued: the request that came first stands
         db.session.commit()
     except IntegrityError:
         # Someone registered the same CURP or address a moment ago: the same answer for both.
@@ -113,10 +109,14 @@ def _registrar(solicitud: accounts.Solicitud) -> None:
         db.session.rollback()
 
 
-def _guardar(solicitud: accounts.Solicitud, cuenta_curp: Cuenta | None, password_hash: str) -> None:
-    """Create the account, or start the pending one over, and queue its activation link."""
+def _guardar(solicitud: accounts.Solicitud, cuenta_curp: Cuenta | None, password_hash: str) -> bool:
+    """Create the account, or start the pending one over, and queue its activation link; False
+    (rolled back) when the pending one changed after it was read."""
     if cuenta_curp:
-        enlaces.invalidar(db.session, cuenta_curp)  # the links sent before stop working
+        # Only as read: started over meanwhile by another request (its new address has the
+        # link, and the old one was told), sent a new link, or activated, it is left as is.
+        if not enlaces.reiniciar(db.session, cuenta_curp, cuenta_curp.token_version):
+            return False
         fallos.limpiar(db.session, cuenta_curp)  # with what other requests counted meanwhile
     cuenta = cuenta_curp or Cuenta(
         curp=solicitud.curp, creada=now(), token_version=0, session_version=0
@@ -129,6 +129,7 @@ def _guardar(solicitud: accounts.Solicitud, cuenta_curp: Cuenta | None, password
     enviar_activacion(cuenta)
     if anterior and anterior != cuenta.email:
         enviar(anterior, "registro_reemplazado", _("Tu registro pendiente cambió de correo"))
+    return True
 
 
 @bp.get("/cuenta/registro/revisa-tu-correo")
@@ -183,87 +184,3 @@ def _anuncio(campo: str, error: str | None, mostrado: str) -> str:
 
 
 swaps_land_on("cuenta/registro.html", "cuenta.revisar_campo")
-
-
-# --- A new activation link -------------------------------------------------------------------
-
-
-def _cuenta_del_enlace(token: str) -> Cuenta | None:
-    """Whose activation link this was, even expired or used: a resend goes to that address."""
-    try:
-        contenido = tokens.leer(secretos(), "activar", token)
-    except tokens.TokenVencido as exc:
-        contenido = exc.contenido
-    except tokens.TokenInvalido:
-        return None
-    return db.session.get(Cuenta, contenido.cuenta_id)
-
-
-@bp.route("/cuenta/activar/reenviar", methods=["GET", "POST"])
-def reenviar() -> ResponseReturnValue:
-    """A new activation link: for the address typed, the link given back, or the one pending."""
-    if request.method == "GET":
-        return render_template("cuenta/reenviar.html", form={}, errors={})
-    form = form_values(("email", "token"))
-    escrito = not form["token"] and "email" in request.form
-    destino, error = accounts.email_problem(form["email"]) if escrito else ("", None)
-    if error:
-        # Blank or mistyped: nothing to look up, so it is asked for again and never counted.
-        return render_template("cuenta/reenviar.html", form=form, errors={"email": error}), 422
-    limiter.limit_here(REENVIAR_LIMIT)
-    if form["token"]:
-        cuenta = _cuenta_del_enlace(form["token"])
-        if cuenta is None:
-            return render_template("cuenta/reenviar.html", form={}, errors={}), 400
-        destino = cuenta.email
-        # The link may be years old and the address changed since: whoever holds it learns
-        # no more than its mask. Flask's session cookie is signed, not encrypted, so it keeps
-        # the account's number here, never the address.
-        session.pop("pendiente", None)
-        session[PENDIENTE_CUENTA] = cuenta.id
-    elif escrito:
-        cuenta = por_email(destino)
-        recordar_pendiente(destino)
-    else:
-        destino = pendiente()
-        if not destino:
-            return see_other(".reenviar")
-        cuenta = por_email(destino)
-    if not contar("reenviar", destino, RESEND_RULE):
-        html = render_template("cuenta/correo_enviado.html", email=mask_email(destino), limite=True)
-        return html, 429
-    # As /cuenta/recuperar: an email either way (the link, or word that nothing waits for this
-    # address), so the time taken does not tell whether the address has a pending account.
-    # Word that nothing waits has a budget of its own (blueprints/cuenta_sin_cuenta.py).
-    if cuenta is not None and not cuenta.activa:
-        enlaces.invalidar(db.session, cuenta)  # only the newest link works
-        enviar_activacion(cuenta)
-        mirar_cupo(destino)
-    else:
-        enviar_sin_pendiente(destino)
-    db.session.commit()
-    flash("reenviado", "reenviado")
-    return see_other(".correo_enviado")
-
-
-@confirmar_sin_token("cuenta.reenviar")
-def _confirmar_reenviar() -> ResponseReturnValue:
-    # The address typed comes back. A button comes back as the same button: the one that
-    # carried an activation link (the expired-link page) with that link, in a hidden field, and
-    # the account's address masked as that page showed it; the one that carried nothing (the
-    # "revisa tu correo" page) for the address this browser is waiting on. No address goes into
-    # the session cookie (signed, not encrypted). Anything else asks for the address.
-    token = form_values(("token",))["token"]
-    if token:
-        cuenta = _cuenta_del_enlace(token)
-        if cuenta is not None:
-            return _confirmar_boton(mask_email(cuenta.email), token)
-    elif "email" not in request.form and (destino := pendiente()):
-        return _confirmar_boton(mask_email(destino), "")
-    form = {"email": enviado("email")}
-    return render_template("cuenta/reenviar.html", form=form, errors={}, confirmar=True)
-
-
-def _confirmar_boton(email: str, token: str) -> str:
-    boton = {"email": email, "token": token}
-    return render_template("cuenta/reenviar.html", form={}, errors={}, boton=boton, confirmar=True)

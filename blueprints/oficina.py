@@ -20,11 +20,11 @@ from blueprints.cuenta_forms import (
     poner_contrasena,
     situacion_de,
 )
-from blueprints.cuenta_limites import agotado, contar
+from blueprints.cuenta_limites import agotado, contar, devolver
 from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
-from domain import accounts, contrasenas, derechos, enlaces, registry
+from domain import buzones, contrasenas, derechos, enlaces, registry
 from domain.hoy import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -81,18 +81,26 @@ def _password_problem(cuenta: Cuenta, password: str, vacia: str, incorrecta: str
 
     A blank one is a slip, not a guess: it is asked for again and never counted, per account
     or per client address (every one checked is, whatever the answer: ``FORM_LIMIT``).
+
+    Each is counted before it is checked, and given back if right: counted only once found
+    wrong, a burst of requests would all find the limit unspent and all be checked. So at most
+    ``CHANGE_RULE``'s number of wrong ones are checked, however many arrive at once.
     """
     if agotado("cambio", str(cuenta.id), CHANGE_RULE):
-        return _(
-            "Escribiste mal tu contraseña varias veces. Espera una hora y vuelve a intentarlo."
-        )
+        return _limite_de_cambios()
     if not password:
         return vacia
     limiter.limit_here(FORM_LIMIT)
+    if not contar("cambio", str(cuenta.id), CHANGE_RULE):
+        return _limite_de_cambios()  # the others of its burst spent what was left
     if check_password_hash(cuenta.password_hash, password):
+        devolver("cambio", str(cuenta.id), CHANGE_RULE)  # a right one counts no more than before
         return None
-    contar("cambio", str(cuenta.id), CHANGE_RULE)
     return incorrecta
+
+
+def _limite_de_cambios() -> str:
+    return _("Escribiste mal tu contraseña varias veces. Espera una hora y vuelve a intentarlo.")
 
 
 @bp.route("/oficina/correo", methods=["GET", "POST"])
@@ -102,19 +110,25 @@ def correo() -> ResponseReturnValue:
     form = form_values(("email",))
     if request.method == "GET":
         return render_template("oficina/correo.html", cuenta=cuenta, form=form, errors={})
-    email, error = accounts.email_problem(form["email"])
+    email, error = buzones.email_problem(form["email"])
     errors = {"email": error} if error else {}
+    ya_es = _("Ese ya es el correo de tu cuenta. Escribe el nuevo.")
     if not error and email == cuenta.email.lower():
-        errors["email"] = _("Ese ya es el correo de tu cuenta. Escribe el nuevo.")
+        errors["email"] = ya_es
     actual = request.form.get("actual", "")[: contrasenas.MAX_PASSWORD]
     vacia, incorrecta = _("Escribe tu contraseña."), _("Tu contraseña no es correcta.")
     if wrong := _password_problem(cuenta, actual, vacia, incorrecta):
         errors["actual"] = wrong
+    if not errors:
+        # The new address is used only once its owner opens the link sent to it. The account
+        # is read again as this writes: a confirmation may have changed it since.
+        enlaces.pedir_cambio_de_correo(db.session, cuenta, email)
+        if email == cuenta.email:  # that confirmation was of this very address
+            db.session.rollback()
+            errors["email"] = ya_es
     if errors:
         html = render_template("oficina/correo.html", cuenta=cuenta, form=form, errors=errors)
         return html, 422
-    # The new address is used only once its owner opens the link sent to it.
-    cuenta.email_pendiente = email
     enlace = url_publica("cuenta.confirmar_correo", token=emitir("correo", cuenta, email))
     enviar(email, "correo_confirmar", _("Confirma tu nuevo correo"), enlace=enlace)
     enviar(cuenta.email, "correo_aviso", _("Pediste cambiar tu correo"), nuevo=mask_email(email))
@@ -149,10 +163,10 @@ def contrasena() -> ResponseReturnValue:
     if errors:
         return render_template("oficina/contrasena.html", errors=errors), 422
     enlaces.invalidar(db.session, cuenta)  # pending recovery links die
-    poner_contrasena(cuenta, nueva)  # and every other session ends
+    version = poner_contrasena(cuenta, nueva)  # and every other session ends
     db.session.commit()
     session.clear()
-    login_user(Sesion(cuenta))  # this session goes on, with the new session_version
+    login_user(Sesion(cuenta, version))  # this session goes on, with the version it wrote
     session.permanent = True
     flash(_("Tu contraseña cambió. Cerramos tu sesión en los demás dispositivos."), "ok")
     return redirect(url_for(".inicio"), 303)

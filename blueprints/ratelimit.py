@@ -177,6 +177,11 @@ class Limiter:
             marcar_rechazo()
         return count <= item.amount
 
+    def give_back(self, item: RateLimitItem, *identifiers: str) -> None:
+        """Take back one ``hit`` that turned out not to count, while its window lasts."""
+        state: State = current_app.extensions[EXTENSION]
+        state.give_back(item.key_for(*identifiers))
+
     def test(self, item: RateLimitItem, *identifiers: str) -> bool:
         """True while one more would still be within ``item`` (nothing counted)."""
         state: State = current_app.extensions[EXTENSION]

@@ -52,6 +52,13 @@ class MemoryCounter:
                         window[0] -= 1
             return [(int(count), ends) for count, ends in counted]
 
+    def give_back(self, key: str) -> None:
+        """One count less in ``key``'s window, if it is still open and above zero."""
+        with self._lock:
+            window = self._windows.get(key)
+            if window is not None and window[1] > time.time() and window[0] > 0:
+                window[0] -= 1
+
     def _sweep(self, now: float) -> None:
         if now >= self._next_sweep:
             self._windows = {k: w for k, w in self._windows.items() if w[1] > now}

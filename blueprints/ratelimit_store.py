@@ -59,6 +59,16 @@ end
 return out
 """
 
+# KEYS: one window. One count less, if it is still open and above zero: never a new key (one
+# without an expiry would live for ever), never below zero. DECR keeps the key's expiry.
+GIVE_BACK_LUA = """
+local count = tonumber(redis.call('get', KEYS[1]) or '0')
+if count > 0 then
+  return redis.call('decr', KEYS[1])
+end
+return count
+"""
+
 Window = tuple[str, int, int]  # key, length in seconds, limit
 T = TypeVar("T")
 
@@ -89,11 +99,13 @@ class State:
     retry_at: float = 0.0
     parsed: dict[str, tuple[RateLimitItem, ...]] = field(default_factory=dict)
     script: Any = None
+    give_back_script: Any = None
 
     def __post_init__(self) -> None:
         if isinstance(self.primary, RedisStorage):
             # Registered, not sent: redis-py loads it on first use (and again after a restart).
             self.script = self.primary.get_connection().register_script(COUNT_LUA)
+            self.give_back_script = self.primary.get_connection().register_script(GIVE_BACK_LUA)
 
     def items(self, value: str) -> tuple[RateLimitItem, ...]:
         found = self.parsed.get(value)
@@ -122,19 +134,32 @@ class State:
             self._fall_back()
             return self.count(windows)
 
+    def give_back(self, key: str) -> None:
+        """One count less in ``key``'s window, for a request that turned out not to count (a
+        right password); nothing once the window is over. Other storages than Redis and memory
+        keep the count: ``limits`` has no safe decrement for all of them."""
+
+        def take(storage: Storage | MemoryCounter) -> None:
+            if storage is self.primary and self.give_back_script is not None:
+                self.give_back_script([self.primary.prefixed_key(key)])  # type: ignore[union-attr]
+            elif isinstance(storage, MemoryCounter):
+                storage.give_back(key)
+
+        self._on_storage(take)
+
     def peek(self, key: str) -> int:
         """The count so far in ``key``'s window, counting nothing."""
-        return int(self._read(lambda storage: storage.get(key)))
+        return int(self._on_storage(lambda storage: storage.get(key)))
 
-    def _read(self, read: Callable[[Storage | MemoryCounter], T]) -> T:
+    def _on_storage(self, use: Callable[[Storage | MemoryCounter], T]) -> T:
         storage = self._storage()
         try:
-            return read(storage)
+            return use(storage)
         except Exception:
             if storage is not self.primary:
                 raise
             self._fall_back()
-            return read(self._storage())
+            return use(self._storage())
 
     def _fall_back(self) -> None:
         log.warning("El almacén de límites no responde: los límites siguen en memoria")

@@ -13,9 +13,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
-
 from domain import curp as curp_rules
+from domain.buzones import email_problem
 from domain.contrasenas import password_problem
 from domain.curp_cotejo import cotejar
 from domain.curp_generate import CurpDataError, person_data
@@ -73,24 +72,6 @@ def curp_problem(value: str) -> tuple[str, str | None]:
     if result.valid and result.curp:
         return result.curp, None
     return result.normalised[:18], unir(" ", [p.message for p in result.errors[:2]])
-
-
-def email_problem(value: str) -> tuple[str, str | None]:
-    """The address in lower case and, when it cannot receive our mail, why."""
-    value = value.strip()
-    if not value:
-        return "", N_("Escribe tu correo electrónico.")
-    if len(value) > 254:
-        return "", N_("Tu correo es demasiado largo: revisa que esté bien escrito.")
-    try:
-        checked = validate_email(value, check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError:
-        if "@" not in value:
-            return value, N_("Escribe tu correo completo, con @: por ejemplo, nombre@ejemplo.com.")
-        if not value.split("@", 1)[0].isascii():
-            return value, N_("Antes de la @ tu correo no puede llevar acentos ni ñ: revísalo.")
-        return value, N_("Escribe un correo válido, como nombre@ejemplo.com.")
-    return (checked.ascii_email or checked.normalized).lower(), None
 
 
 def phone_problem(value: str) -> tuple[str, str | None]:

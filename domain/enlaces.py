@@ -43,6 +43,33 @@ def gastar_cambio_de_correo(session: Session, cuenta: Cuenta, version: int) -> b
     return _mover(session, cuenta, version, Cuenta.email_pendiente == cuenta.email_pendiente)
 
 
+def reiniciar(session: Session, cuenta: Cuenta, version: int) -> bool:
+    """End every link of the pending ``cuenta``, read at ``version``, to start its registration
+    over (flushed, not committed); False, with the caller's transaction rolled back, if it was
+    activated or sent a new link (started over, or a resend) since: the first request wins.
+
+    Call it before changing anything else: the account must be the one read, or a request that
+    read it before another moved it to a new address would write over that one unseen.
+    """
+    return _mover(session, cuenta, version, Cuenta.activa.is_(False))
+
+
+def pedir_cambio_de_correo(session: Session, cuenta: Cuenta, email: str) -> None:
+    """Make ``email`` the address waiting for confirmation (flushed, not committed), then read
+    ``cuenta`` again: its link must carry the version the row holds now that this transaction
+    holds the row, not the one read before. A confirmation (or a new password) committed in
+    between has moved it on, and a link made from the earlier one would be dead on arrival.
+
+    A confirmation still under way waits for this one instead, and then fails: its address is
+    no longer the one pending (``gastar_cambio_de_correo``).
+    """
+    session.execute(
+        update(Cuenta).where(Cuenta.id == cuenta.id).values(email_pendiente=email),
+        execution_options=_SIN_SINCRONIZAR,
+    )
+    session.refresh(cuenta)
+
+
 def invalidar(session: Session, cuenta: Cuenta) -> None:
     """End every link issued for ``cuenta`` so far, in the caller's transaction (flushed, not
     committed). ``cuenta.token_version`` is read again afterwards, for the link made next."""

@@ -226,7 +226,7 @@ def test_download_refused_when_affiliated_or_invalid(
         ({"email": ADDRESS}, "curp", "Escribe tu CURP"),
         ({"curp": "PXNE660720HMCXTN07", "email": ADDRESS}, "curp", "debería ser 6"),
         ({"curp": UNKNOWN}, "email", "Escribe tu correo electrónico"),
-        ({"curp": UNKNOWN, "email": "no-es-correo"}, "email", "correo electrónico válido"),
+        ({"curp": UNKNOWN, "email": "no-es-correo"}, "email", "Escribe tu correo completo, con @"),
     ],
 )
 def test_imss_bad_input_is_a_spanish_422(

@@ -26,6 +26,7 @@ from tests.web.test_oficina import signed_in
 T = TypeVar("T")
 WRITES = ("INSERT", "UPDATE", "DELETE")
 _hilo = threading.local()  # set in the threads this file starts, and only there
+PEDISTE = "Pediste cambiar tu correo"
 
 
 @contextmanager
@@ -152,6 +153,52 @@ def test_a_newer_address_asked_for_while_the_older_is_confirmed_stays_pending(
     assert (found.email, found.email_pendiente) == ("titular@example.org", "dos@example.org")
     assert not [m for m in correos(app) if "Cambiaste" in str(m["Subject"])]
     assert app.test_client().post(enlace(correos(app, "dos@example.org")[0])).status_code == 200
+
+
+def test_a_newer_address_asked_for_as_the_older_is_confirmed_gets_a_link_that_works(
+    app: Flask, curps: Any
+) -> None:
+    # The other way round: the Oficina has read the account and is about to write the newer
+    # address when the older one's confirmation commits, moving the version on. The newer
+    # link used to carry the version read before (dead on arrival), and the notice of the
+    # request went to the address the account no longer had.
+    curp = curps["issste_titular"][0]
+    oficina = signed_in(app, curp)
+    oficina.post("/oficina/correo", data={"email": "uno@example.org", "actual": PASSWORD})
+    path = enlace(correos(app, "uno@example.org")[0])
+
+    def confirmar() -> None:
+        [confirmada] = en_hilos([post(app, path)], nuestros=False)
+        assert confirmada.status_code == 200
+
+    data = {"email": "dos@example.org", "actual": PASSWORD}
+    with antes_de_escribir(app, confirmar):
+        [pedida] = en_hilos([lambda: oficina.post("/oficina/correo", data=data)])
+    assert pedida.status_code == 303
+    found = cuenta(app, curp)
+    assert (found.email, found.email_pendiente) == ("uno@example.org", "dos@example.org")
+    assert app.test_client().post(enlace(correos(app, "dos@example.org")[0])).status_code == 200
+    assert cuenta(app, curp).email == "dos@example.org"
+    assert [str(m["Subject"]) for m in correos(app, "uno@example.org")][-2] == PEDISTE
+
+
+def test_an_address_asked_for_again_as_its_link_is_confirmed_is_already_the_accounts(
+    app: Flask, curps: Any
+) -> None:
+    # Asked for twice (two tabs), and the first link opened as the second request writes:
+    # there is nothing left to confirm, so nothing is pending and nothing more is sent.
+    curp = curps["issste_titular"][0]
+    oficina = signed_in(app, curp)
+    data = {"email": "uno@example.org", "actual": PASSWORD}
+    oficina.post("/oficina/correo", data=data)
+    path, antes = enlace(correos(app, "uno@example.org")[0]), len(correos(app))
+    with antes_de_escribir(app, lambda: en_hilos([post(app, path)], nuestros=False)):
+        [pedida] = en_hilos([lambda: oficina.post("/oficina/correo", data=data)])
+    assert pedida.status_code == 422
+    assert "Ese ya es el correo de tu cuenta." in pedida.get_data(as_text=True)
+    found = cuenta(app, curp)
+    assert (found.email, found.email_pendiente) == ("uno@example.org", None)
+    assert asuntos(app, antes) == ["Cambiaste el correo de tu cuenta"]
 
 
 def test_activation_links_asked_for_at_once_leave_only_the_newest_working(

@@ -31,6 +31,7 @@ from tests.web.cuenta_helpers import (
     correos,
     cuenta,
     enlace,
+    entrar,
     fallos_contados_mientras,
     formulario,
     registrar,
@@ -42,6 +43,7 @@ CUENTA_WRITES = ("INSERT INTO cuenta ", "UPDATE cuenta ")
 CLAIMS = ("INSERT INTO cuenta ", "UPDATE cuenta SET email=")
 _hilo = threading.local()  # set in the threads this file starts, and only there
 ACTIVAR_ASUNTO = "Activa tu cuenta de la Oficina Virtual"
+REEMPLAZADO_ASUNTO = "Tu registro pendiente cambió de correo"
 
 
 def a_la_vez(app: Flask, envios: Sequence[Callable[[], TestResponse]]) -> list[TestResponse]:
@@ -161,6 +163,50 @@ def test_a_pending_account_moved_to_an_address_another_curp_takes_at_once_keeps_
         }
         assert asuntos(app, antes) == [("nueva@example.org", ACTIVAR_ASUNTO)]
         assert activar(app.test_client(), primer_enlace).status_code == 200
+
+
+def test_a_pending_account_started_over_with_two_addresses_at_once_goes_to_the_first(
+    app: Flask, curps: Any
+) -> None:
+    # Both read the account pending at its first address. The second used to move it again,
+    # unseen by the first: the first new address kept a dead link and no word of why.
+    curp = curps["issste_titular"][0]
+    registrar(app.test_client(), formulario(app, curp, "vieja@example.org"))
+    primer_enlace, antes = enlace(correos(app)[0]), len(correos(app))
+    envios = [registro(app, curp, "una@example.org"), registro(app, curp, "otra@example.org")]
+    assert revisa_tu_correo(a_la_vez(app, envios))
+    assert cuentas(app) == {curp: ("una@example.org", False)}
+    assert asuntos(app, antes) == [
+        ("una@example.org", ACTIVAR_ASUNTO),
+        ("vieja@example.org", REEMPLAZADO_ASUNTO),
+    ]
+    assert activar(app.test_client(), primer_enlace).status_code == 410
+    assert activar(app.test_client(), enlace(correos(app)[antes])).status_code == 200
+
+
+def test_a_pending_account_activated_while_it_is_started_over_stays_as_activated(
+    app: Flask, curps: Any
+) -> None:
+    # The owner opens the link as someone starts the registration over with another address
+    # and password: the account is active now, and keeps its own. It used to take the new ones
+    # and stay active, handed to whoever started it over.
+    curp = curps["issste_titular"][0]
+    registrar(app.test_client(), formulario(app, curp, "vieja@example.org"))
+    path, antes = enlace(correos(app)[0]), len(correos(app))
+    otra = formulario(app, curp, "nueva@example.org", password="otra frase de paso")
+    client = app.test_client()
+    page = client.get("/cuenta/registro").get_data(as_text=True)
+    data = {**otra, **solve_captcha(client, page)}
+    envios = [
+        lambda: activar(app.test_client(), path),
+        lambda: client.post("/cuenta/registro", data=data),
+    ]
+    activada, reiniciada = a_la_vez(app, envios)
+    assert activada.status_code == 200
+    assert revisa_tu_correo([reiniciada])
+    assert cuentas(app) == {curp: ("vieja@example.org", True)}
+    assert asuntos(app, antes) == []
+    assert entrar(app.test_client(), curp).status_code == 303
 
 
 @pytest.mark.parametrize(

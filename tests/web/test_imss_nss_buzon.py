@@ -1,6 +1,6 @@
 """/imss/nss: one mailbox has one budget however its address is typed (Unicode or punycode
-domain, capitals, an accent composed or not), or one person could send a directory's worth of
-NSS lookups to themselves."""
+domain, capitals, an accent in the domain composed or not, a subaddress), or one person could
+send a directory's worth of NSS lookups to themselves."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from tests.web.constancias_helpers import imss_form
 from tests.web.imss_helpers import NSS_URL, limited_app
 
 VARIANTS = [
-    "josé@bücher.example.org",
-    unicodedata.normalize("NFD", "josé") + "@bücher.example.org",
-    "josé@xn--bcher-kva.example.org",
-    "JOSÉ@BÜCHER.Example.ORG",
-    "josé@" + unicodedata.normalize("NFD", "bücher") + ".example.org",
+    "jose@bücher.example.org",
+    "jose+nss@bücher.example.org",
+    "jose@xn--bcher-kva.example.org",
+    "JOSE@BÜCHER.Example.ORG",
+    "jose@" + unicodedata.normalize("NFD", "bücher") + ".example.org",
 ]
 
 

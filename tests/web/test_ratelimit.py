@@ -88,3 +88,17 @@ def test_a_refused_request_spends_no_budget_of_the_windows_with_room(state: Stat
     assert state.peek("j/min") == 1
     # Alone, a window over its limit keeps counting (sign-in attempts per account).
     assert [counts(state, [("s/h", 3600, 1)]) for _ in range(2)] == [[1], [2]]
+
+
+def test_a_count_given_back_leaves_its_window_as_before(state: State) -> None:
+    # A right password is counted before it is checked, then given back (blueprints/oficina).
+    assert [counts(state, [("g/h", 3600, 5)]) for _ in range(2)] == [[1], [2]]
+    state.give_back("g/h")
+    assert state.peek("g/h") == 1
+    for _ in range(3):
+        state.give_back("g/h")
+    assert state.peek("g/h") == 0  # never below zero
+    assert counts(state, [("g/h", 3600, 5)]) == [1]
+    state.give_back("g/none")  # no window: nothing made, nothing to take from
+    assert state.peek("g/none") == 0
+    assert counts(state, [("g/none", 3600, 5)]) == [1]
