@@ -47,6 +47,7 @@ from domain import (
 )
 from domain.models import Constancia
 from domain.outbox import mask_email
+from domain.redact import mask_curp
 
 bp = Blueprint("imss", __name__)
 log = logging.getLogger(__name__)
@@ -199,12 +200,15 @@ def _email_key(email: str) -> str:
 def _enviar_nss(curp_value: str, email: str) -> None:
     situacion = registry.situacion(db.session, curp_value, curp.today_in_mexico())
     numeros = sorted({a.numero_afiliacion for a in situacion.imss})
+    # The CURP masked, as in the logs: the person knows which one they typed, and a message
+    # that may sit unread in a mailbox others open need not carry it whole.
+    curp_mostrada = mask_curp(curp_value)
     if numeros:
         queue_email(email, "imss_nss", _("Tu Número de Seguridad Social (NSS)"),
-                    curp=curp_value, numeros=numeros)  # fmt: skip
+                    curp=curp_mostrada, numeros=numeros)  # fmt: skip
     else:
         queue_email(email, "imss_nss_sin_registro", _("No encontramos un NSS con tu CURP"),
-                    curp=curp_value)  # fmt: skip
+                    curp=curp_mostrada)  # fmt: skip
 
 
 @bp.route("/imss/nss", methods=["GET", "POST"])
