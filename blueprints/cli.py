@@ -2,7 +2,15 @@
 
 from flask import Flask
 
-from blueprints import cli_constancias, cli_db, cli_demo, cli_outbox, cli_registry, freeze
+from blueprints import (
+    cli_constancias,
+    cli_cuentas,
+    cli_db,
+    cli_demo,
+    cli_outbox,
+    cli_registry,
+    freeze,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -11,4 +19,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli_demo.demo_cli)
     app.cli.add_command(cli_outbox.outbox_cli)
     app.cli.add_command(cli_constancias.constancias_cli)
+    app.cli.add_command(cli_cuentas.cuentas_cli)
     freeze.init_app(app)

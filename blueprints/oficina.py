@@ -17,6 +17,7 @@ from blueprints.cuenta_forms import (
     enviar,
     form_values,
     nombres_de,
+    now,
     poner_contrasena,
     situacion_de,
 )
@@ -25,6 +26,7 @@ from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
 from domain import accounts, contrasenas, derechos, enlaces, registry
+from domain.cuentas_purga import correo_pendiente
 from domain.hoy import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -72,7 +74,7 @@ def inicio() -> ResponseReturnValue:
         vigente=bool(afiliacion and registry.vigente(afiliacion, today)),
         beneficiarios=beneficiarios,
         constancia_url=CONSTANCIA_VIGENCIA,
-        pendiente=mask_email(cuenta.email_pendiente) if cuenta.email_pendiente else None,
+        pendiente=mask_email(nuevo) if (nuevo := correo_pendiente(cuenta, now())) else None,
     )
 
 
@@ -114,7 +116,7 @@ def correo() -> ResponseReturnValue:
         html = render_template("oficina/correo.html", cuenta=cuenta, form=form, errors=errors)
         return html, 422
     # The new address is used only once its owner opens the link sent to it.
-    cuenta.email_pendiente = email
+    cuenta.email_pendiente, cuenta.email_pendiente_desde = email, now()
     enlace = url_publica("cuenta.confirmar_correo", token=emitir("correo", cuenta, email))
     enviar(email, "correo_confirmar", _("Confirma tu nuevo correo"), enlace=enlace)
     enviar(cuenta.email, "correo_aviso", _("Pediste cambiar tu correo"), nuevo=mask_email(email))
