@@ -52,7 +52,7 @@ from blueprints.extensions import (
     login_manager,
     select_locale,
 )
-from domain.settings import Settings
+from domain.settings import Settings, create_private_file
 
 ROOT = Path(__file__).resolve().parent
 
@@ -65,6 +65,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         environ.update({k: str(v) for k, v in test_config.get("ENV", {}).items()})
     settings = Settings.from_env(environ, instance)
+    if settings.embedded_database:
+        create_private_file(settings.embedded_database)  # before SQLite makes it 0644
     app.config.from_mapping(_flask_config(settings))
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k != "ENV"})

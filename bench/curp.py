@@ -121,7 +121,7 @@ def bench_http(seconds: int = 5, rounds: int = 3) -> None:
         gunicorn("bench.bench_app:app", env) as server,
     ):
         bare = bare_server.url + "/bare"
-        url = server.url + "/api/v1/curp/PXNE660720HMCXTN06"
+        url = server.url + "/api/v1/curp/PEGJ850315HJCRRN06"
         wrk(bare, seconds=1)
         wrk(url, seconds=1)
         floor, api = paired(bare, url, None, seconds, rounds, (bare_server, server))

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.harness import bench_environment, form_session, gunicorn, line, paired, script, wrk
 
-VALID_CURP = "PXNE660720HMCXTN06"  # published CURP; not in the demo registry: "no afiliación"
+VALID_CURP = "PEGJ850315HJCRRN06"  # invented; not in the demo registry: "no afiliación"
 GUIDE = "/guias/carnet-digital-issste"
 
 

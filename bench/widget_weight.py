@@ -17,11 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app
 
-VALID = "PXNE660720HMCXTN06"
+VALID = "PEGJ850315HJCRRN06"
 STATES = {
     "vacío": "/embed/curp",
     "CURP válida (inglés, enlaces)": f"/embed/curp?curp={VALID}&lang=en&origin=https://a.example",
-    "CURP con errores": "/embed/curp?curp=PXNE661320HMCXTN07",
+    "CURP con errores": "/embed/curp?curp=PEGJ851315HJCRRN07",
     "compacto, oscuro, sin enlaces": f"/embed/curp?curp={VALID}&compact=1&theme=dark&links=0",
 }
 

@@ -5,6 +5,7 @@ from flask import Flask
 from blueprints import (
     cli_constancias,
     cli_cuentas,
+    cli_cuentas_purga,  # noqa: F401 - its command joins the `cuentas` group on import
     cli_db,
     cli_demo,
     cli_outbox,

@@ -21,7 +21,9 @@ from domain.hoy import MEXICO_CITY
 from domain.outbox import mask_email
 
 cuentas_cli = GrupoConBase(
-    "cuentas", help="Cuentas de la Oficina Virtual: borrarlas a petición de su titular (ARCO)."
+    "cuentas",
+    help="Cuentas de la Oficina Virtual: borrar una a petición de su titular (ARCO) y las que "
+    "caducaron.",
 )
 
 SI = {"si", "sí", "s"}

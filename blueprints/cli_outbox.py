@@ -1,5 +1,6 @@
 """`flask --app app outbox deliver [--watch]`: send the messages waiting in the outbox;
-`flask --app app outbox retry`: put those given up on back in line.
+`flask --app app outbox retry`: put those given up on back in line;
+`flask --app app outbox purgar [--dias N]`: delete the copies of those sent or given up on.
 
 Each message is tried right after the commit that created it; this worker retries the rest
 with exponential backoff. Run as many as you like: a message is claimed by one worker only.
@@ -24,10 +25,12 @@ from blueprints.cli_conexion import GrupoConBase
 from blueprints.cli_esquema import requiere_esquema
 from blueprints.extensions import db
 from blueprints.mail import utcnow
-from domain import mailer_transport, outbox
+from domain import mailer_transport, outbox, outbox_purga
 
 log = logging.getLogger(__name__)
-outbox_cli = GrupoConBase("outbox", help="Correos en espera: entregarlos y reintentar.")
+outbox_cli = GrupoConBase(
+    "outbox", help="Correos en espera: entregarlos, reintentar y borrar los ya enviados."
+)
 
 
 def _summary(report: outbox.DeliveryReport) -> str:
@@ -95,6 +98,26 @@ def retry_command(horas: int) -> None:
     detuvo). Los que el servidor rechazó para siempre no vuelven."""
     requeued = outbox.requeue_abandoned(db.session, utcnow(), dt.timedelta(hours=horas))
     click.echo(f"De nuevo en espera: {requeued}. Los entrega `outbox deliver`.")
+
+
+@outbox_cli.command("purgar")
+@click.option(
+    "--dias",
+    type=click.IntRange(min=1),
+    default=outbox_purga.DIAS,
+    show_default=True,
+    help="Borra los correos creados hace más de estos días.",
+)
+@requiere_esquema("correo")
+def purgar_command(dias: int) -> None:
+    """Borra las copias de los correos ya enviados o abandonados (con sus archivos .eml). Los
+    que esperan su entrega no se tocan. Para cron, una vez al día."""
+    outbox_dir = current_app.extensions["settings"].outbox_dir
+    purga = outbox_purga.purgar(db.session, utcnow(), dt.timedelta(days=dias), outbox_dir)
+    click.echo(
+        f"Correos borrados: {purga.correos}; archivos .eml borrados: {purga.archivos}. "
+        f"Los correos en espera no se tocan."
+    )
 
 
 def _deliver_round(

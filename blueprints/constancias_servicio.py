@@ -184,8 +184,9 @@ def enviar_constancia(
     queue_email(
         email,
         template,
-        # The document's official name stays Spanish in every language.
-        _("Tu %(titulo)s del IMSS (folio %(folio)s)", titulo=tipo.titulo, folio=row.folio),
+        # Neutral: a subject shows on a locked phone, and the document's name would tell
+        # anyone nearby whether this person has IMSS coverage. The message itself names it.
+        _("Tu constancia (folio %(folio)s)", folio=row.folio),
         attachments=[(f"{tipo.archivo}-{row.folio}.pdf", "application/pdf", pdf)],
         folio=row.folio,
         emitida=constancias.local(row.emitida),

@@ -21,7 +21,7 @@ from werkzeug.security import generate_password_hash
 from blueprints.extensions import db, login_manager
 from blueprints.mail import queue_email, url_publica
 from blueprints.secretos import secretos
-from domain import sesiones, tokens
+from domain import cifrado, sesiones, tokens
 from domain.curp import compact
 from domain.hoy import today_in_mexico
 from domain.models import Correo, Cuenta
@@ -160,10 +160,18 @@ def enviar_aviso_registro(email: str) -> None:
 PENDIENTE_CUENTA = "pendiente_cuenta"
 
 
+PENDIENTE_SELLO = b"derechohabiencia/correo-pendiente"
+
+
 def recordar_pendiente(email: str) -> None:
-    """The address this person typed (or proved with the password), for "revisa tu correo"."""
+    """The address this person typed (or proved with the password), for "revisa tu correo".
+
+    Sealed (domain/cifrado): the session cookie is signed, not encrypted. Neither an account's
+    number nor a mask would do: the resend button must reach the address typed when no account
+    has it, as it does when one has, or the button would tell which addresses have an account.
+    """
     session.pop(PENDIENTE_CUENTA, None)
-    session["pendiente"] = email
+    session["pendiente"] = cifrado.cifrar(secretos(), PENDIENTE_SELLO, email)
 
 
 def pendiente() -> str:
@@ -172,4 +180,4 @@ def pendiente() -> str:
     if isinstance(cuenta_id, int):
         cuenta = db.session.get(Cuenta, cuenta_id)
         return cuenta.email if cuenta else ""
-    return str(session.get("pendiente", ""))
+    return cifrado.descifrar(secretos(), PENDIENTE_SELLO, session.get("pendiente")) or ""

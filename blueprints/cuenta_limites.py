@@ -1,25 +1,26 @@
 """Per-key limits: how many requests may be about one CURP, email address or account.
 
 Apart from the per-IP limits the views declare with ``@limiter.limit``: these count what a
-request is about, from whatever IP it comes, under the limiter's "cuenta" scope with the key
-hashed. ``bloqueo_mensaje`` is what sign-in says while such a limit, or a lock, holds it back.
+request is about, from whatever IP it comes, under the limiter's "cuenta" scope, keyed by an
+HMAC of it under SECRET_KEY. ``bloqueo_mensaje`` is what sign-in says while such a limit, or a
+lock, holds it back.
 Used by the account pages, the Oficina Virtual and the carnet.
 """
 
 from __future__ import annotations
-
-import hashlib
 
 from flask import current_app
 from flask_babel import ngettext
 from limits import parse
 
 from blueprints.extensions import limiter
+from blueprints.secretos import seudonimo_de
 
 
 def _clave(nombre: str, clave: str) -> str:
-    # Hashed, so the limiter's storage never holds a CURP or an address.
-    return hashlib.sha256(f"{nombre}:{clave.lower()}".encode()).hexdigest()
+    # Keyed, so the limiter's storage (Redis) never holds a CURP or an address, nor a plain
+    # hash of one that trying every CURP would undo.
+    return seudonimo_de(b"derechohabiencia/limite-cuenta", f"{nombre}:{clave.lower()}")
 
 
 def _limites_activos() -> bool:

@@ -53,7 +53,8 @@ def recuperar() -> ResponseReturnValue:
         else:
             enviar_sin_cuenta(email)
         db.session.commit()
-    session["recuperar"] = email
+    # Only its mask, all the next page shows: the session cookie is signed, not encrypted.
+    session["recuperar"] = mask_email(email)
     return see_other(".recuperar_enviado")
 
 
@@ -66,8 +67,9 @@ def _confirmar_recuperar() -> ResponseReturnValue:
 @bp.get("/cuenta/recuperar/revisa-tu-correo")
 def recuperar_enviado() -> ResponseReturnValue:
     email = session.get("recuperar")
-    if not email:
+    if not isinstance(email, str) or not email:
         return see_other(".recuperar")
+    # Masked again: the mask of a mask is itself, and a cookie from before held the address.
     return render_template("cuenta/recuperar_enviado.html", email=mask_email(email))
 
 

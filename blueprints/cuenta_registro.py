@@ -118,9 +118,10 @@ def _guardar(solicitud: accounts.Solicitud, cuenta_curp: Cuenta | None, password
         if not enlaces.reiniciar(db.session, cuenta_curp, cuenta_curp.token_version):
             return False
         fallos.limpiar(db.session, cuenta_curp)  # with what other requests counted meanwhile
-    cuenta = cuenta_curp or Cuenta(
-        curp=solicitud.curp, creada=now(), token_version=0, session_version=0
-    )
+    cuenta = cuenta_curp or Cuenta(curp=solicitud.curp, token_version=0, session_version=0)
+    # Started over, it is a new registration: if never activated, it is purged counting from
+    # now (domain/cuentas_purga), not from the first one, whose data this one replaces.
+    cuenta.creada = now()
     anterior = cuenta.email if cuenta_curp else None
     cuenta.email, cuenta.telefono = solicitud.email, solicitud.telefono
     cuenta.password_hash, cuenta.activa = password_hash, False

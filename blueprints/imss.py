@@ -6,13 +6,13 @@ answer to the address typed, so whoever types a CURP and their own address learn
 NSS (or that it has none): the NSS is no secret, and the vigencia asks for it beside the CURP
 only to catch mistakes. What keeps it from being a directory is its limits: per client address
 (counted once there is a captcha answer to check), and per CURP and per destination mailbox
-(keyed by hashes, never the CURP or the address; counted only for a lookup that will be sent,
-so that posts with someone's CURP and a wrong captcha can't use up that CURP's budget).
+(keyed by HMACs under SECRET_KEY, never the CURP or the address; counted only for a lookup that
+will be sent, so that posts with someone's CURP and a wrong captcha can't use up that CURP's
+budget).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import Any
 
@@ -34,6 +34,7 @@ from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, desde_otro_sitio, enviado
 from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
 from blueprints.mail import queue_email
+from blueprints.secretos import seudonimo_de
 from domain import (
     buzones,
     constancia_tipos,
@@ -47,6 +48,7 @@ from domain import (
 from domain.hoy import today_in_mexico
 from domain.models import Constancia
 from domain.outbox import mask_email
+from domain.redact import mask_curp
 
 bp = Blueprint("imss", __name__)
 log = logging.getLogger(__name__)
@@ -179,30 +181,35 @@ def reenviar_vigencia() -> ResponseReturnValue:
 
 
 def _curp_key() -> str:
-    """The limiter key for one CURP: a hash prefix of its normal form, never the CURP."""
+    """The limiter key for one CURP: a keyed pseudonym of its normal form, never the CURP."""
     value = request.form.get("curp", "")[:256]
     normal = curp.report(value).curp or "".join(value.split()).upper()
-    return "nss-curp:" + hashlib.sha256(normal.encode()).hexdigest()[:24]
+    return "nss-curp:" + seudonimo_de(b"derechohabiencia/limite-nss-curp", normal)[:24]
 
 
 def _email_key(email: str) -> str:
-    """The limiter key for the mailbox the lookup is sent to: a hash prefix, never the address.
+    """The limiter key for the mailbox the lookup is sent to: a keyed pseudonym, never the
+    address.
 
     Every way of typing one mailbox (a subaddress, the domain in punycode or capitals, an
     accent composed or not) counts as that one mailbox (``buzones.buzon``).
     """
-    return "nss-correo:" + hashlib.sha256(buzones.buzon(email).encode()).hexdigest()[:24]
+    buzon = buzones.buzon(email)
+    return "nss-correo:" + seudonimo_de(b"derechohabiencia/limite-nss-correo", buzon)[:24]
 
 
 def _enviar_nss(curp_value: str, email: str) -> None:
     situacion = registry.situacion(db.session, curp_value, today_in_mexico())
     numeros = sorted({a.numero_afiliacion for a in situacion.imss})
+    # The CURP masked, as in the logs: the person knows which one they typed, and a message
+    # that may sit unread in a mailbox others open need not carry it whole.
+    curp_mostrada = mask_curp(curp_value)
     if numeros:
         queue_email(email, "imss_nss", _("Tu Número de Seguridad Social (NSS)"),
-                    curp=curp_value, numeros=numeros)  # fmt: skip
+                    curp=curp_mostrada, numeros=numeros)  # fmt: skip
     else:
         queue_email(email, "imss_nss_sin_registro", _("No encontramos un NSS con tu CURP"),
-                    curp=curp_value)  # fmt: skip
+                    curp=curp_mostrada)  # fmt: skip
 
 
 @bp.route("/imss/nss", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from blueprints.cuenta_forms import (
     enviar,
     form_values,
     nombres_de,
+    now,
     poner_contrasena,
     situacion_de,
 )
@@ -25,6 +26,7 @@ from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
 from domain import buzones, contrasenas, derechos, enlaces, registry
+from domain.cuentas_purga import correo_pendiente
 from domain.hoy import today_in_mexico
 from domain.models import Cuenta
 from domain.outbox import mask_email
@@ -72,7 +74,7 @@ def inicio() -> ResponseReturnValue:
         vigente=bool(afiliacion and registry.vigente(afiliacion, today)),
         beneficiarios=beneficiarios,
         constancia_url=CONSTANCIA_VIGENCIA,
-        pendiente=mask_email(cuenta.email_pendiente) if cuenta.email_pendiente else None,
+        pendiente=mask_email(nuevo) if (nuevo := correo_pendiente(cuenta, now())) else None,
     )
 
 
@@ -122,7 +124,7 @@ def correo() -> ResponseReturnValue:
     if not errors:
         # The new address is used only once its owner opens the link sent to it. The account
         # is read again as this writes: a confirmation may have changed it since.
-        enlaces.pedir_cambio_de_correo(db.session, cuenta, email)
+        enlaces.pedir_cambio_de_correo(db.session, cuenta, email, now())
         if email == cuenta.email:  # that confirmation was of this very address
             db.session.rollback()
             errors["email"] = ya_es

@@ -6,11 +6,11 @@ lists every problem at once with its positions and a Spanish message for the per
 problems are in domain.curp_rules, the report they make in domain.curp_informe; a valid CURP
 never reaches them (the fast path).
 
->>> validate(" loo a531113-htcpbn07 ")
-'LOOA531113HTCPBN07'
->>> [(p.code, p.positions) for p in report("LOOA531131HTCPBN07").errors]
+>>> validate(" peg j850315-hjcrrn06 ")
+'PEGJ850315HJCRRN06'
+>>> [(p.code, p.positions) for p in report("PEGJ851131HJCRRN06").errors]
 [('date', (7, 8, 9, 10)), ('check_digit', (18,))]
->>> report("LOOA531131HTCPBN07").errors[0].message
+>>> report("PEGJ851131HJCRRN06").errors[0].message
 'El día 31 no existe en noviembre: revisa las posiciones 7 a 10.'
 
 """
@@ -67,8 +67,8 @@ def _normalise(text: str) -> str:
 def compact(value: str) -> str:
     """Strip the value, drop spaces, ``-`` and ``_``, and upper-case it.
 
-    >>> compact("pxne 660720-hmcxtn_06")
-    'PXNE660720HMCXTN06'
+    >>> compact("pegj 850315-hjcrrn_06")
+    'PEGJ850315HJCRRN06'
     """
     if not isinstance(value, str):
         raise InvalidCurp(report(value))

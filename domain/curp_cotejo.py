@@ -74,13 +74,13 @@ def cotejar(
     Raises ``InvalidCurp`` when ``curp`` does not have 18 characters and ``CurpDataError``
     when the data is unusable.
 
-    >>> cotejar("PXNE660720HMCXTN06", "Enrique", "Peña", "Nieto", "1966-07-20", "H", "MC")
+    >>> cotejar("MURA900721MOCXZN01", "Ana", "Muñoz", "Ruiz", "1990-07-21", "M", "OC")
     ()
-    >>> found = cotejar("PENE660720HMCXTN06", "Enrique", "Pena", "Nieto", "1966-07-02")
+    >>> found = cotejar("MURA900721MOCXZN01", "Ana", "Munoz", "Ruiz", "1990-07-12")
     >>> [(d.field, d.positions) for d in found]
     [('fecha_nacimiento', (9, 10)), ('primer_apellido', (14,))]
     >>> found[1].message
-    'La letra 14 no corresponde a tu primer apellido (PENA): según tus datos sería N.'
+    'La letra 14 no corresponde a tu primer apellido (MUNOZ): según tus datos sería N.'
     """
     value = compact(curp)
     if len(value) != 18:

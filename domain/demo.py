@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.demo_consultas import case_filter
+from domain.demo_consultas import case_filter, ficticias
 from domain.demo_personas import Builder, family, imss, issste, relative
 from domain.mensajes import N_
 from domain.models import Persona
@@ -133,11 +133,15 @@ def generate_rows(count: int = 120, seed: int = 2026) -> Iterator[dict[str, str]
 
 
 def examples(session: Session, per_case: int = 3) -> list[Example]:
-    """A few CURPs from the database for each case, for the /demo page and the console."""
+    """A few CURPs of the demo's fictitious people for each case, for the /demo page and the
+    console; nobody else in the database, whoever they are."""
     found = []
     for case in CASES:
         query = (
-            select(Persona.curp).where(case_filter(case.key)).order_by(Persona.curp).limit(per_case)
+            select(Persona.curp)
+            .where(ficticias(), case_filter(case.key))
+            .order_by(Persona.curp)
+            .limit(per_case)
         )
         curps = tuple(session.scalars(query))
         if curps:

@@ -1,13 +1,27 @@
 """The queries that find the demo's examples: for each case of ``domain.demo.CASES``, the
-people in the registry whose affiliations fit it."""
+people in the registry whose affiliations fit it, among the demo's own fictitious people."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Exists, and_, exists, not_
+from sqlalchemy import ColumnElement, Exists, and_, exists, not_, or_
 from sqlalchemy.orm import aliased
 
 from domain import derechos
+from domain.demo_personas import NOMBRES_H, NOMBRES_M, NOMBRES_X, PRIMEROS, SEGUNDOS
 from domain.models import Afiliacion, Persona
+
+
+def ficticias() -> ColumnElement[bool]:
+    """The people ``domain.demo_personas`` makes: every part of their name is one of its words.
+
+    /demo lists only them, whatever database it reads: DEMO_MODE=1 set by mistake on a real
+    registry then publishes nobody's CURP.
+    """
+    return and_(
+        Persona.nombre.in_(NOMBRES_H + NOMBRES_M + NOMBRES_X),
+        Persona.primer_apellido.in_(PRIMEROS),
+        or_(Persona.segundo_apellido.is_(None), Persona.segundo_apellido.in_(SEGUNDOS)),
+    )
 
 
 def _has(inst: str, vigente: bool | None = None, tipo: str | None = None) -> Exists:

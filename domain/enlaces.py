@@ -15,6 +15,7 @@ than a value read earlier: the version only grows, so no spent link can work aga
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, update
@@ -54,7 +55,7 @@ def reiniciar(session: Session, cuenta: Cuenta, version: int) -> bool:
     return _mover(session, cuenta, version, Cuenta.activa.is_(False))
 
 
-def pedir_cambio_de_correo(session: Session, cuenta: Cuenta, email: str) -> None:
+def pedir_cambio_de_correo(session: Session, cuenta: Cuenta, email: str, now: dt.datetime) -> None:
     """Make ``email`` the address waiting for confirmation (flushed, not committed), then read
     ``cuenta`` again: its link must carry the version the row holds now that this transaction
     holds the row, not the one read before. A confirmation (or a new password) committed in
@@ -64,7 +65,9 @@ def pedir_cambio_de_correo(session: Session, cuenta: Cuenta, email: str) -> None
     no longer the one pending (``gastar_cambio_de_correo``).
     """
     session.execute(
-        update(Cuenta).where(Cuenta.id == cuenta.id).values(email_pendiente=email),
+        update(Cuenta)
+        .where(Cuenta.id == cuenta.id)
+        .values(email_pendiente=email, email_pendiente_desde=now),
         execution_options=_SIN_SINCRONIZAR,
     )
     session.refresh(cuenta)

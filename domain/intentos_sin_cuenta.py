@@ -11,8 +11,6 @@ are few enough to try them all) would not do.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 from collections.abc import Sequence
 
 from sqlalchemy import case, delete, select
@@ -21,6 +19,7 @@ from sqlalchemy.sql import Executable
 
 from domain import bloqueo, fallos
 from domain.models import IntentoSinCuenta
+from domain.seudonimos import seudonimo
 
 PROPOSITO = b"derechohabiencia/intento-sin-cuenta"
 
@@ -36,11 +35,7 @@ def claves(secret_keys: Sequence[str], curp: str) -> list[str]:
     >>> claves(["s"], "AAAA000000HDFAAA00") != claves(["t"], "AAAA000000HDFAAA00")
     True
     """
-    found = []
-    for secret_key in secret_keys:
-        key = hmac.new(secret_key.encode(), PROPOSITO, hashlib.sha256).digest()
-        found.append(hmac.new(key, curp.encode(), hashlib.sha256).hexdigest())
-    return found
+    return [seudonimo(secret_key, PROPOSITO, curp) for secret_key in secret_keys]
 
 
 def reservar(session: Session, keys: Sequence[str], now: dt.datetime) -> fallos.Reserva:

@@ -114,6 +114,9 @@ class Cuenta(Base):
     primer_fallo: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     bloqueada_hasta: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     email_pendiente: Mapped[str | None] = mapped_column(String(254))
+    # When email_pendiente was asked for: once its link has expired the address is forgotten
+    # (domain/cuentas_purga), not kept on the account for good.
+    email_pendiente_desde: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Correo(Base):

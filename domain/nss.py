@@ -178,10 +178,10 @@ def birth_year_mismatch(nss: str, curp: str) -> Problem | None:
     in real data, and a family member may use their titular's NSS. So 00 gives no warning,
     and neither does an invalid NSS or CURP (their own checks report that).
 
-    >>> found = birth_year_mismatch("12345678903", "LOOA531113HTCPBN07")
+    >>> found = birth_year_mismatch("12345678903", "PEGJ850315HJCRRN06")
     >>> found.code, found.positions, found.message.startswith("El año de nacimiento de tu NSS (56)")
     ('birth_year', (5, 6), True)
-    >>> birth_year_mismatch("12340078901", "LOOA531113HTCPBN07") is None  # 00: not recorded
+    >>> birth_year_mismatch("12340078901", "PEGJ850315HJCRRN06") is None  # 00: not recorded
     True
     """
     if not is_valid(nss) or not is_valid_curp(curp):

@@ -1,15 +1,15 @@
 """Masking of personal data in text bound for logs: CURPs, NSS, emails, tokens and query values.
 
->>> redact("GET /curp?curp=PXNE660720HMCXTN06&x=1 from ana.lopez@example.org")
+>>> redact("GET /curp?curp=PEGJ850315HJCRRN06&x=1 from ana.lopez@example.org")
 'GET /curp?curp=***&x=1 from a***@example.org'
 >>> redact("GET /idioma?lang=en&next=/verificar/VI-2026-000001?c%3DSGGJ3JH23XF5")
 'GET /idioma?lang=en&next=/verificar/VI-2026-000001?c%3D***'
 >>> redact('NSS 12345678903, "juan perez"@example.org y maria#1990@localhost')
 'NSS ***********, "***"@example.org y m***@localhost'
->>> redact("/api/v1/curp/pxne660720hmcxtn06")
+>>> redact("/api/v1/curp/pegj850315hjcrrn06")
 '/api/v1/curp/***'
->>> redact("titular PXNE660720HMCXTN06, también LOOA-531113-HTCPBN07 y LOOA 531113 HTCPBN07")
-'titular PXNE**************, también LOOA************** y LOOA**************'
+>>> redact("titular PEGJ850315HJCRRN06, también MURA-900721-MOCXZN01 y MURA 900721 MOCXZN01")
+'titular PEGJ**************, también MURA************** y MURA**************'
 """
 
 from __future__ import annotations
@@ -79,6 +79,16 @@ _DECODINGS = 4  # a value encoded twice (a "next" holding a "next") and then som
 _TOKEN = re.compile(r"/\.?[A-Za-z0-9_\-]{12,}\.[A-Za-z0-9_\-.]{12,}")
 
 
+def mask_curp(curp: str) -> str:
+    """A CURP as the portal shows it where the whole one is not needed (logs, the NSS email):
+    its first four letters, the rest hidden.
+
+    >>> mask_curp("PEGJ850315HJCRRN06")
+    'PEGJ**************'
+    """
+    return curp[:4].upper() + "*" * 14
+
+
 def redact(text: str) -> str:
     """Replace personal data in ``text`` by masks that keep a log line useful."""
     # Every request's log line passes here: a substring test skips a pattern that cannot match.
@@ -106,9 +116,9 @@ def _plain(text: str, query: re.Pattern[str] = _QUERY) -> str:
         text = _TOKEN.sub("/***", text)
     # CURP and NSS after the tokens, whose segments they could break up, and before the query
     # values and the API path, which end at a space they may hold: "?nss=12 34 56 7890 3",
-    # "/api/v1/curp/loo a531113-htcpbn07". The CURP first: an NSS pattern could take its last
+    # "/api/v1/curp/peg j850315-hjcrrn06". The CURP first: an NSS pattern could take its last
     # two digits.
-    text = _CURP.sub(lambda m: _GAPS.sub("", m.group(1)).upper() + "*" * 14, text)
+    text = _CURP.sub(lambda m: mask_curp(_GAPS.sub("", m.group(1))), text)
     text = redact_nss.mask(text)
     if "=" in text:
         text = query.sub(r"\1***", text)
@@ -131,9 +141,9 @@ def redact_request(method: str, path: str, query: str) -> str:
     The path is known apart from the query here, so the API's segment is masked whole,
     whatever it holds (spaces and hyphens included, and a CURP they break up):
 
-    >>> redact_request("GET", "/api/v1/curp/loo a531113-htcpbn07", "")
+    >>> redact_request("GET", "/api/v1/curp/peg j850315-hjcrrn06", "")
     'GET /api/v1/curp/***'
-    >>> redact_request("GET", "/curp", "curp=PXNE660720HMCXTN06")
+    >>> redact_request("GET", "/curp", "curp=PEGJ850315HJCRRN06")
     'GET /curp?curp=***'
     """
     prefix = _API_PREFIX.match(path)

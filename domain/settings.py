@@ -6,6 +6,8 @@ same way. Secrets have no fallback outside demo mode.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import secrets
 from collections.abc import Mapping
@@ -89,6 +91,21 @@ def load_or_create_secret(path: Path) -> str:
     return value
 
 
+EMBEDDED_DATABASE = "derechohabiencia.sqlite3"  # under the instance folder
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists; an existing file is left alone.
+
+    For the embedded SQLite database: SQLite would create it 0644 (readable by every local
+    user) while it holds CURPs, addresses and password hashes; an empty file is an empty
+    database to it, and its -wal and -shm files take the database file's mode.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Every setting the portal reads, with the embedded defaults filled in.
@@ -129,6 +146,12 @@ class Settings:
         return self.instance_path / "outbox"
 
     @property
+    def embedded_database(self) -> Path | None:
+        """The SQLite file of the embedded default; None when DATABASE_URL names a database."""
+        path = self.instance_path / EMBEDDED_DATABASE
+        return path if self.database_url == f"sqlite:///{path}" else None
+
+    @property
     def https(self) -> bool:
         return self.public_base_url.startswith("https://")
 
@@ -160,7 +183,7 @@ class Settings:
                     "portal con datos de demostración."
                 )
             secret = load_or_create_secret(instance_path / "secret_key")
-        default_db = f"sqlite:///{instance_path / 'derechohabiencia.sqlite3'}"
+        default_db = f"sqlite:///{instance_path / EMBEDDED_DATABASE}"
         origins = environ.get("EMBED_ALLOWED_ORIGINS", "")
         address = environ.get("ISSUER_ADDRESS", "").strip() or (DEMO_ADDRESS if demo else None)
         contact = contact_value(environ, "ISSUER_CONTACT") or (DEMO_CONTACT if demo else None)

@@ -1,0 +1,147 @@
+"""The retention commands: `outbox purgar` deletes the copies of mail sent or given up on, with
+their .eml files, and `cuentas purgar-pendientes` the registrations never activated and the new
+addresses never confirmed; what is fresh, active or still waiting stays."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, update
+
+from blueprints import mail
+from blueprints.extensions import db
+from domain import mailer
+from domain.models import Correo, Cuenta
+from tests.web.cuenta_helpers import (
+    PASSWORD,
+    correos,
+    crear_cuenta,
+    cuenta,
+    entrar,
+    formulario,
+    registrar,
+    seed,
+)
+
+DIAS_31 = dt.timedelta(days=31)
+
+
+@pytest.fixture
+def curps(app: Flask) -> Any:
+    return seed(app)
+
+
+def envejecer_correos(app: Flask, edad: dt.timedelta, **where: Any) -> None:
+    with app.app_context():
+        antes = dt.datetime.now(dt.UTC) - edad
+        query = update(Correo).filter_by(**where).values(creado=antes)
+        db.session.execute(query)
+        db.session.commit()
+
+
+def envejecer_cuenta(app: Flask, curp: str, edad: dt.timedelta) -> None:
+    with app.app_context():
+        creada = dt.datetime.now(dt.UTC) - edad
+        db.session.execute(update(Cuenta).where(Cuenta.curp == curp).values(creada=creada))
+        db.session.commit()
+
+
+def filas(app: Flask) -> list[tuple[str, bool]]:
+    with app.app_context():
+        query = select(Correo.destinatario, Correo.enviado).order_by(Correo.id)
+        return [tuple(row) for row in db.session.execute(query)]
+
+
+def archivos(app: Flask) -> list[Path]:
+    return sorted(app.extensions["settings"].outbox_dir.glob("*.eml"))
+
+
+def test_outbox_purgar_deletes_old_sent_mail_and_its_files(app: Flask, curps: Any) -> None:
+    registrar(app.test_client(), formulario(app, curps["issste_titular"][0], "vieja@example.org"))
+    registrar(app.test_client(), formulario(app, curps["issste_titular"][1], "nueva@example.org"))
+    assert mail.wait_for_deliveries()
+    assert len(archivos(app)) == 2  # the demo's file transport wrote each message
+    envejecer_correos(app, DIAS_31, destinatario="vieja@example.org")
+    # A message not sent yet, as old: waiting for the worker, never purged.
+    with app.app_context():
+        mail.queue_email(
+            "espera@example.org", "cuenta_sin_pendiente", "Asunto", entrar="/", registro="/"
+        )
+        db.session.info.pop(mail.PENDING)  # no delivery: it stays in line
+        db.session.commit()
+    envejecer_correos(app, DIAS_31, destinatario="espera@example.org")
+
+    result = app.test_cli_runner().invoke(args=["outbox", "purgar"])
+
+    assert result.exit_code == 0, result.output
+    assert "Correos borrados: 1; archivos .eml borrados: 1." in result.output
+    assert filas(app) == [("nueva@example.org", True), ("espera@example.org", False)]
+    [queda] = archivos(app)
+    assert "nueva@example.org" in mailer.parse_message(queda.read_bytes())["To"]
+    # --dias moves the line: the fresh one is older than a day too.
+    envejecer_correos(app, dt.timedelta(days=2), destinatario="nueva@example.org")
+    again = app.test_cli_runner().invoke(args=["outbox", "purgar", "--dias", "1"])
+    assert "Correos borrados: 1; archivos .eml borrados: 1." in again.output
+    assert filas(app) == [("espera@example.org", False)] and archivos(app) == []
+
+
+def test_purgar_pendientes_deletes_old_registrations_never_activated(
+    app: Flask, curps: Any
+) -> None:
+    vieja, fresca = curps["issste_titular"][:2]
+    activa, reiniciada = curps["issste_pensionado"][:2]
+    for curp, email in ((vieja, "vieja@example.org"), (fresca, "fresca@example.org")):
+        registrar(app.test_client(), formulario(app, curp, email))
+    crear_cuenta(app, activa, "activa@example.org")
+    registrar(app.test_client(), formulario(app, reiniciada, "antes@example.org"))
+    for curp in (vieja, activa, reiniciada):
+        envejecer_cuenta(app, curp, DIAS_31)
+    # Started over today with another address: a new registration, kept for its own 30 days.
+    registrar(app.test_client(), formulario(app, reiniciada, "despues@example.org"))
+
+    result = app.test_cli_runner().invoke(args=["cuentas", "purgar-pendientes"])
+
+    assert result.exit_code == 0, result.output
+    assert "Cuentas sin activar borradas: 1;" in result.output
+    with app.app_context():
+        left = set(db.session.scalars(select(Cuenta.curp)))
+    assert left == {fresca, activa, reiniciada}
+    # The CURP is free again: registering it makes a new account, with its activation link.
+    registrar(app.test_client(), formulario(app, vieja, "otra.vez@example.org"))
+    assert cuenta(app, vieja).email == "otra.vez@example.org"
+    assert "Activa tu cuenta" in str(correos(app, "otra.vez@example.org")[0]["Subject"])
+
+
+def test_an_unconfirmed_new_address_is_forgotten_once_its_link_expired(
+    app: Flask, curps: Any
+) -> None:
+    curp, otra = curps["issste_titular"][:2]
+    client = app.test_client()
+    crear_cuenta(app, curp, "titular@example.org")
+    crear_cuenta(app, otra, "otra@example.org")
+    assert entrar(client, curp).status_code == 303
+    data = {"email": "nuevo@example.org", "actual": PASSWORD}
+    assert client.post("/oficina/correo", data=data).status_code == 303
+    assert "Falta confirmar el cambio a n***@example.org" in client.get("/oficina").text
+    with app.app_context():  # the other account asked for its change an hour ago
+        hace_una_hora = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+        fresca = {"email_pendiente": "fresco@example.org", "email_pendiente_desde": hace_una_hora}
+        db.session.execute(update(Cuenta).where(Cuenta.curp == otra).values(**fresca))
+        desde = dt.datetime.now(dt.UTC) - dt.timedelta(hours=25)
+        vencida = update(Cuenta).where(Cuenta.curp == curp).values(email_pendiente_desde=desde)
+        db.session.execute(vencida)
+        db.session.commit()
+    # Its link is dead: the Oficina stops saying a change waits, even before the purge.
+    assert "Falta confirmar" not in client.get("/oficina").text
+
+    result = app.test_cli_runner().invoke(args=["cuentas", "purgar-pendientes"])
+
+    assert "cambios de correo vencidos olvidados: 1." in result.output
+    found = cuenta(app, curp)
+    assert (found.email_pendiente, found.email_pendiente_desde) == (None, None)
+    assert found.email == "titular@example.org"
+    assert cuenta(app, otra).email_pendiente == "fresco@example.org"
