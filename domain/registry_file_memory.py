@@ -88,9 +88,9 @@ class BeneficiariosEnEspera:
     sorted by CURP.
 
     >>> waiting = BeneficiariosEnEspera()
-    >>> waiting.add(7, "LOOA531113HTCPBN07", "ISSSTE"); waiting.add(9, "LOOA531113HTCPBN07", "IMSS")
+    >>> waiting.add(7, "PEGJ850315HJCRRN06", "ISSSTE"); waiting.add(9, "PEGJ850315HJCRRN06", "IMSS")
     >>> list(waiting.batches(1))
-    [[(7, 'LOOA531113HTCPBN07', 'ISSSTE')], [(9, 'LOOA531113HTCPBN07', 'IMSS')]]
+    [[(7, 'PEGJ850315HJCRRN06', 'ISSSTE')], [(9, 'PEGJ850315HJCRRN06', 'IMSS')]]
     """
 
     _CURP = 18

@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain import mailer_transport, outbox, outbox_purga
+from domain import mailer_transport, outbox, outbox_estados, outbox_purga
 from domain.models import Correo
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
@@ -59,7 +59,11 @@ def test_old_sent_and_given_up_messages_go_with_their_files(
     requeued = correo(s, "de-nuevo", VIEJO, intentos=0)  # put back in line by `outbox retry`
     # Its last attempt under way: the lease runs into the future.
     en_curso = correo(
-        s, "en-curso", VIEJO, intentos=outbox.MAX_ATTEMPTS, siguiente_intento=NOW + outbox.LEASE
+        s,
+        "en-curso",
+        VIEJO,
+        intentos=outbox.MAX_ATTEMPTS,
+        siguiente_intento=NOW + outbox_estados.LEASE,
     )
     fresco = correo(s, "fresco", RECIENTE, enviado=True, enviado_en=RECIENTE, intentos=1)
     archivos = {nombre: eml(tmp_path, nombre, VIEJO) for nombre in (enviado, esperando)}
