@@ -51,6 +51,7 @@ from blueprints.destino import destino_seguro
 from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
+from blueprints.ratelimit_respuesta import marcar_pausa
 from blueprints.secretos import secretos
 from domain import bloqueo, contrasenas, curp, enlaces, fallos, intentos_sin_cuenta, tokens
 from domain.curp import compact
@@ -122,6 +123,7 @@ def _wrong(form: dict[str, str]) -> Response:
 
 
 def _locked(form: dict[str, str], minutos: int) -> Response:
+    marcar_pausa()
     return _entrar_page(form, {"curp": bloqueo_mensaje(minutos)}, 429)
 
 

@@ -19,6 +19,7 @@ from blueprints.cuenta import anotar_fallo, bp, enlace_caido, leer_enlace, reser
 from blueprints.cuenta_forms import now
 from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token
+from blueprints.ratelimit_respuesta import marcar_pausa
 from domain import contrasenas, enlaces, fallos
 
 
@@ -70,9 +71,11 @@ def activar(token: str) -> ResponseReturnValue:
     moment = now()
     reserva = reservar(cuenta, moment)  # counted first: at most five checks per lock
     if not reserva.permitida:
+        marcar_pausa()
         return _pagina(token, {"password": _pausada(reserva.minutos(moment))}, 429, olvidada=True)
     if not check_password_hash(cuenta.password_hash, password):
         if minutos := anotar_fallo(cuenta, reserva, moment):
+            marcar_pausa()
             return _pagina(token, {"password": _pausada(minutos)}, 429, olvidada=True)
         return _pagina(token, {"password": _incorrecta()}, olvidada=True)
     if not enlaces.gastar(db.session, cuenta, contenido.version):

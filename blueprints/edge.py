@@ -80,9 +80,9 @@ class Edge:
         environ: WSGIEnvironment, status: int, endpoint: str, elapsed: float, rid: str
     ) -> None:
         method = environ.get("REQUEST_METHOD", "")
-        record_request(
-            method, endpoint, status, elapsed, ratelimit_respuesta.REFUSED_KEY in environ
-        )
+        limited = ratelimit_respuesta.REFUSED_KEY in environ
+        paused = ratelimit_respuesta.PAUSED_KEY in environ
+        record_request(method, endpoint, status, elapsed, limited, paused)
         if access.isEnabledFor(logging.INFO):
             line = f"{_request(method, environ)} {status} {elapsed * 1000:.1f}ms"
             write_access(access, line, rid)

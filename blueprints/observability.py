@@ -223,18 +223,27 @@ def _children(method: str, endpoint: str, status: int) -> tuple[Any, Any]:
 
 
 def record_request(
-    method: str, endpoint: str, status: int, elapsed: float, limited: bool = False
+    method: str,
+    endpoint: str,
+    status: int,
+    elapsed: float,
+    limited: bool = False,
+    paused: bool = False,
 ) -> None:
     """Count one finished request (called by ``blueprints.edge`` for every response).
 
     ``limited``: a rate limit refused it (``blueprints.ratelimit``: a view's limits, or a count
-    per CURP, address or account). A 429 no limit refused is the sign-in pause's.
+    per CURP, address or account). ``paused``: the sign-in pause after failed passwords
+    answered it. Each mark is set by what answered, so a 429 of any other kind counts as
+    neither.
     """
     requests, latency = _children(method if method in METHODS else "OTRO", endpoint, status)
     requests.inc()
     latency.observe(elapsed)
-    if status == 429:
-        (RATE_LIMITED if limited else SIGN_IN_PAUSED).labels(endpoint).inc()
+    if status == 429 and limited:
+        RATE_LIMITED.labels(endpoint).inc()
+    elif status == 429 and paused:
+        SIGN_IN_PAUSED.labels(endpoint).inc()
 
 
 class LedgerCollector:

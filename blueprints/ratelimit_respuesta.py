@@ -16,6 +16,9 @@ HEADERS_KEY = "portal.ratelimit"  # in the WSGI environ: (limit, remaining, rese
 # In the WSGI environ once a limit refused the request, so the metrics count its 429 as a rate
 # limit's: a view's own 429 (the sign-in pause after failed passwords) is not one.
 REFUSED_KEY = "portal.ratelimit.refused"
+# Set by the views that answer the sign-in pause after failed passwords, which has a metric of
+# its own: a 429 that is neither (none today) is counted as a request, and nothing more.
+PAUSED_KEY = "portal.entrada.pausada"
 
 
 class RateLimitExceeded(TooManyRequests):
@@ -29,6 +32,12 @@ def marcar_rechazo() -> None:
     """Mark the request as refused by a rate limit, for the metrics (REFUSED_KEY)."""
     if has_request_context():
         request.environ[REFUSED_KEY] = True
+
+
+def marcar_pausa() -> None:
+    """Mark the request as answered by the sign-in pause, for the metrics (PAUSED_KEY)."""
+    if has_request_context():
+        request.environ[PAUSED_KEY] = True
 
 
 def seconds_until(reset: float) -> int:

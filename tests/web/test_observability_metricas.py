@@ -124,3 +124,15 @@ def test_a_per_account_limit_is_a_rate_limit(tmp_path: Path, database_url: str) 
     answers = [client.post(CARNET, data={"curp": other}).status_code for _ in range(21)]
     assert answers == [403] * 20 + [429]
     assert counts.rose() == (1, 0)
+
+
+def test_a_429_neither_a_limit_nor_the_pause_gave_counts_as_neither(
+    tmp_path: Path, database_url: str
+) -> None:
+    # Each counter is raised by what answered marking the request, never by the status alone:
+    # a 429 of another kind (a proxy's, a view added later) must not pass for a locked sign-in.
+    app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
+    app.add_url_rule("/prueba-429", "prueba_429", lambda: ("Espera un poco.", 429))
+    counts = Counts("prueba_429")
+    assert app.test_client().get("/prueba-429").status_code == 429
+    assert counts.rose() == (0, 0)
