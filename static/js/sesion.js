@@ -10,6 +10,7 @@
   var antes = Number(dialogo.getAttribute("data-aviso")) * 1000;
   var seguir = dialogo.querySelector("form[data-seguir]");
   var error = dialogo.querySelector("[data-error]");
+  var texto = document.getElementById("aviso-sesion-texto");
   if (!limite || !seguir) return;
   var avisar = null;
   var terminar = null;
@@ -57,8 +58,17 @@
     if (volver && volver !== document.body && volver.isConnected && volver.focus) volver.focus();
   }
   // The session is over: the sign-in page says so, and brings them back here afterwards (if
-  // another tab kept the session alive, it sends them straight back).
+  // another tab kept the session alive, it sends them straight back). Offline, going there
+  // would only swap this page, and what it shows, for the browser's own error page: the
+  // dialog says the session ended instead, and «Seguir» leads to sign-in once back online.
   function vencer() {
+    if (navigator.onLine === false) {
+      mostrar();
+      texto.hidden = true;
+      error.textContent = error.getAttribute("data-texto-terminada");
+      error.hidden = false;
+      return;
+    }
     window.location.assign(dialogo.getAttribute("data-al-cerrar"));
   }
   function renovar() {

@@ -81,7 +81,8 @@
   // htmx leaves an error answer (4xx/5xx) unswapped, so a person who hit a limit or whose form
   // expired would see nothing happen. The server says how to draw the ones meant to be read
   // (blueprints/errors.py): in the page's alert region, or, for the static export's pages,
-  // which have none, where the answer was going (HX-Reswap alone). Draw exactly those.
+  // which have none, where the answer was going (HX-Reswap alone). Draw exactly those; any
+  // other failure is said in general words (avisar, below).
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
     if (xhr.status >= 400 && xhr.getResponseHeader("HX-Reswap")) {
@@ -101,22 +102,44 @@
       document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": token }));
     }
   });
-  // A new request makes the last alert stale; an unreachable server gets one of its own.
-  document.addEventListener("htmx:beforeRequest", function () {
+  // A new request makes the last alert stale, and the answer on screen too when the form names
+  // it (data-resultado): a failed search must not leave the previous CURP's answer, and its
+  // download button, beside the new CURP.
+  document.addEventListener("htmx:beforeRequest", function (event) {
     var aviso = document.getElementById("aviso");
     if (aviso) aviso.textContent = "";
+    var form = event.target.closest && event.target.closest("form[data-resultado]");
+    var resultado = form && document.getElementById(form.getAttribute("data-resultado"));
+    if (resultado) resultado.replaceChildren();
   });
-  document.addEventListener("htmx:sendError", function (event) {
-    var aviso = document.getElementById("aviso");
-    var own = event.target.closest && event.target.closest("[data-sin-conexion]");
-    if (own || !aviso || !aviso.getAttribute("data-texto-sin-conexion")) return;
-    var box = document.createElement("div");
-    box.className = "panel panel--error";
-    var text = document.createElement("p");
-    text.textContent = aviso.getAttribute("data-texto-sin-conexion");
-    box.appendChild(text);
-    aviso.replaceChildren(box);
-  });
+  // A request htmx cannot draw an answer for: the portal cannot be reached, it stalled past
+  // htmx's timeout (base.html), or something between us and the portal (a proxy's 502 or 504)
+  // answered without the headers blueprints/errors.py sets. The alert region says so in the
+  // page's language (its data-texto-* come through gettext) and takes the focus, as the
+  // server's alerts do (data-focus-on-swap), unless the person is typing. A form with its own
+  // fallback (data-sin-conexion, below) says it there instead.
+  function avisar(clave) {
+    return function (event) {
+      if (event.target.closest && event.target.closest("[data-sin-conexion]")) return;
+      var aviso = document.getElementById("aviso");
+      var texto = aviso && aviso.getAttribute(clave);
+      if (!texto) return;
+      var box = document.createElement("div");
+      box.className = "panel panel--error";
+      var text = document.createElement("p");
+      text.textContent = texto;
+      box.appendChild(text);
+      aviso.replaceChildren(box);
+      var config = event.detail && event.detail.requestConfig;
+      var trigger = config && config.triggeringEvent;
+      if (trigger && AL_ESCRIBIR[trigger.type]) return;
+      text.setAttribute("tabindex", "-1");
+      text.focus();
+    };
+  }
+  document.addEventListener("htmx:sendError", avisar("data-texto-sin-conexion"));
+  document.addEventListener("htmx:timeout", avisar("data-texto-lento"));
+  document.addEventListener("htmx:responseError", avisar("data-texto-error"));
   // A form whose answer comes from the backend (the static export asks it across origins) names
   // a <template> in data-sin-conexion: when the backend cannot be reached or fails, that text
   // (a plain link) goes into the result region, whose aria-live announces it.
@@ -128,6 +151,64 @@
   }
   document.addEventListener("htmx:sendError", sinConexion);
   document.addEventListener("htmx:responseError", sinConexion);
+  document.addEventListener("htmx:timeout", sinConexion);
+  // A form that takes a moment says it is working, beside its button, in a polite live region
+  // put there empty when the form appears (a region that arrives with its text is not read):
+  // an htmx form names its words in data-ocupado («Buscando…»), a whole-page one in data-una-vez.
+  var CON_ESTADO = "form[data-ocupado], form[data-una-vez]";
+  function estado(form) {
+    var region = form.querySelector(".estado-envio");
+    if (region) return region;
+    region = document.createElement("span");
+    region.className = "estado-envio";
+    region.setAttribute("role", "status");
+    var boton = form.querySelector("button[type=submit], button:not([type])");
+    if (boton) boton.insertAdjacentElement("afterend", region);
+    else form.appendChild(region);
+    return region;
+  }
+  function conEstado(root) {
+    if (root.matches && root.matches(CON_ESTADO)) estado(root);
+    if (root.querySelectorAll) root.querySelectorAll(CON_ESTADO).forEach(estado);
+  }
+  conEstado(document);
+  document.addEventListener("htmx:load", function (event) { conEstado(event.target); });
+  function ocupado(texto) {
+    return function (event) {
+      var form = event.target;
+      if (form.matches && form.matches("form[data-ocupado]")) {
+        estado(form).textContent = texto === null ? form.getAttribute("data-ocupado") : texto;
+      }
+    };
+  }
+  document.addEventListener("htmx:beforeRequest", ocupado(null));
+  document.addEventListener("htmx:afterRequest", ocupado(""));
+  // A whole-page form that issues something (a PDF, an account, a certificate by email): a
+  // second tap while the first is on its way would issue it twice, so it is ignored for a few
+  // seconds. A download never leaves the page (data-descarga): then the form works again.
+  var UNA_VEZ_MS = 8000;
+  var DESCARGA_MS = 4000;
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-una-vez]")) return;
+    if (form.hasAttribute("data-enviado")) { event.preventDefault(); return; }
+    if (event.defaultPrevented) return; // not sent yet (the captcha still checking, say)
+    var descarga = form.hasAttribute("data-descarga");
+    form.setAttribute("data-enviado", "");
+    estado(form).textContent = form.getAttribute("data-una-vez");
+    setTimeout(function () {
+      form.removeAttribute("data-enviado");
+      if (descarga) estado(form).textContent = "";
+    }, descarga ? DESCARGA_MS : UNA_VEZ_MS);
+  });
+  // Back to a page the browser kept whole: the form was sent long ago and can be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-enviado]").forEach(function (form) {
+      form.removeAttribute("data-enviado");
+      estado(form).textContent = "";
+    });
+  });
   // The language link's `next` is the address the page was drawn for. An htmx step that pushes
   // or replaces the address (the start page's questions, the FAQ search, the integration
   // options) left it behind, so switching language dropped what the person had chosen: it

@@ -37,7 +37,12 @@
     var controller = window.AbortController ? new AbortController() : null;
     target.pending = controller;
     fetch(url, { credentials: "omit", signal: controller ? controller.signal : undefined })
-      .then(function (response) { return response.text(); })
+      .then(function (response) {
+        return response.text().then(function (html) {
+          if (!response.ok && !ours(html)) throw new Error("answer not ours");
+          return html;
+        });
+      })
       .then(function (html) {
         target.innerHTML = html;
         if (done) done();
@@ -47,6 +52,15 @@
         target.textContent = form.getAttribute("data-error-text");
         if (target === result) setTitle(true);
       });
+  }
+
+  // An error we wrote (templates/embed/_error.html, marked data-error) says what happened in
+  // the widget's words; any other (a proxy's «502 Bad Gateway» page) is not for the host's
+  // visitors to read, and gets the widget's own error text instead.
+  function ours(html) {
+    var page = document.createElement("template");
+    page.innerHTML = html;
+    return Boolean(page.content.querySelector(".panel[data-error]"));
   }
 
   // "Error: " first in the title while the answer shows one, as the page says it without us.

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import render_template
 from playwright.sync_api import expect
 
 from blueprints.extensions import db
@@ -387,3 +388,39 @@ def test_copy_buttons_only_where_they_can_copy(browser: Any, live_server: LiveSe
             assert copied == page.locator("#codigo-script").text_content()
         finally:
             context.close()
+
+
+BAD_GATEWAY = "<html><body><center><h1>502 Bad Gateway</h1></center><hr>nginx</body></html>"
+
+
+def test_a_proxy_error_page_never_reaches_the_widget(desktop: Any, live_server: LiveServer) -> None:
+    # What stands between the host's visitors and the portal (a proxy, a CDN) may answer with
+    # its own page: the widget says its own words, and its title says there is an error.
+    desktop.goto(live_server.url + "/embed/curp")
+    desktop.route(
+        "**/embed/curp/resultado?*",
+        lambda route: route.fulfill(status=502, content_type="text/html", body=BAD_GATEWAY),
+    )
+    desktop.fill("#campo-curp", VALID)
+    result = desktop.locator("#resultado")
+    expect(result).to_have_text("No pudimos revisar la CURP. Vuelve a intentarlo.")
+    assert "Bad Gateway" not in desktop.content()
+    assert desktop.title().startswith("Error: ")
+    assert_no_axe_violations(desktop)
+
+
+def test_the_widget_still_shows_its_own_error_answers(
+    desktop: Any, live_app: Any, live_server: LiveServer
+) -> None:
+    # An error the portal wrote for the widget (templates/embed/_error.html, here its 503) is
+    # shown as written: only someone else's page is replaced.
+    with live_app.test_request_context():
+        body = render_template("embed/_error.html", error=503)
+    desktop.goto(live_server.url + "/embed/curp")
+    desktop.route(
+        "**/embed/curp/resultado?*",
+        lambda route: route.fulfill(status=503, content_type="text/html", body=body),
+    )
+    desktop.fill("#campo-curp", VALID)
+    expect(desktop.locator("#resultado")).to_contain_text("No podemos consultar la afiliación")
+    assert desktop.title().startswith("Error: ")

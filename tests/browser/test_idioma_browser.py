@@ -77,3 +77,16 @@ def test_the_link_still_works_where_htmx_changed_nothing(phone: Any, live_server
     phone.goto(live_server.url + "/preguntas-frecuentes?q=correo")
     switch_to_english(phone)
     assert path_and_query(phone) == "/preguntas-frecuentes?q=correo"
+
+
+def test_the_checked_curp_and_its_answer_survive_the_switch(phone: Any, live_server: Any) -> None:
+    phone.goto(live_server.url + "/curp")
+    phone.get_by_label("CURP").fill("pxne660720hmcxtn06")
+    phone.get_by_role("button", name="Revisar").click()
+    expect(phone).to_have_url(re.compile(r"/curp\?curp=pxne660720hmcxtn06$"))  # htmx replaced it
+    assert phone.locator("#resultado .panel--ok").count() == 1
+
+    switch_to_english(phone)
+    assert path_and_query(phone) == "/curp?curp=pxne660720hmcxtn06"
+    expect(phone.get_by_label("CURP")).to_have_value("pxne660720hmcxtn06")
+    expect(phone.locator("#resultado .panel--ok")).to_have_count(1)

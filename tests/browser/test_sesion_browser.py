@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer, assert_no_axe_violations
 from tests.browser.test_constancias_browser import example
@@ -132,3 +133,24 @@ def test_a_busy_tab_keeps_the_quiet_one_from_warning_or_leaving(
     desktop.wait_for_timeout((LIMITE + 2 - (time.monotonic() - quiet_loaded)) * 1000)
     assert left == []
     assert desktop.url == server.url + "/oficina"
+
+
+def test_a_session_ending_offline_keeps_the_page_and_says_so(
+    desktop: Any, corto: tuple[Any, LiveServer]
+) -> None:
+    # Going to the sign-in page offline would only swap this page for the browser's error page,
+    # and what the person was reading with it: the dialog says the session ended instead.
+    server = corto[1]
+    sign_in(desktop, corto, "imss_vigente", "/oficina/correo")
+    heading = desktop.get_by_role("heading", level=1).inner_text()
+    desktop.context.set_offline(True)
+    try:
+        dialogo = desktop.get_by_role("alertdialog", name="¿Sigues ahí?")
+        ended = dialogo.get_by_role("alert")
+        expect(ended).to_contain_text("Tu sesión terminó", timeout=(LIMITE + 5) * 1000)
+        assert desktop.url == server.url + "/oficina/correo"
+        assert desktop.get_by_role("heading", level=1).inner_text() == heading
+        expect(dialogo.get_by_text("cerraremos tu sesión")).to_be_hidden()
+        assert_no_axe_violations(desktop)
+    finally:
+        desktop.context.set_offline(False)

@@ -22,10 +22,12 @@ def test_curp_check_title_says_error_until_the_error_is_fixed(
 ) -> None:
     phone.goto(live_server.url + "/curp")
     expect(phone).to_have_title("Revisa tu CURP · Derechohabiencia")
+    phone.evaluate("window.mismaPagina = true")
     phone.get_by_role("button", name="Revisar").click()
     expect(phone.locator(".error-summary")).to_be_visible()
     expect(phone).to_have_title("Error: Revisa tu CURP · Derechohabiencia")
-    assert phone.url == live_server.url + "/curp"  # swapped by htmx, not a new page
+    assert phone.evaluate("window.mismaPagina === true")  # swapped by htmx, not a new page
+    assert phone.url == live_server.url + "/curp?curp="  # the address the GET without JS has
     phone.locator("#campo-curp").press_sequentially(VALID, delay=20)
     expect(phone.locator("#resultado")).to_contain_text("bien formada")
     expect(phone).to_have_title("Revisa tu CURP · Derechohabiencia")
