@@ -1,5 +1,6 @@
 """Rows kept only until they expire, purged now and then on the way: spent one-time values
-(``uso_unico``) and the failed sign-ins of CURPs without an account (``intento_sin_cuenta``).
+(``uso_unico``), the failed sign-ins of CURPs without an account (``intento_sin_cuenta``) and
+what requests did, for their repeats (``repeticiones``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import secrets
 from sqlalchemy.orm import Session
 
 from blueprints.extensions import db
-from domain import captcha, intentos_sin_cuenta
+from domain import captcha, intentos_sin_cuenta, repeticiones
 
 PURGE_ONE_IN = 20  # about one call in twenty purges
 
@@ -19,6 +20,7 @@ def purgar(session: Session, now: dt.datetime) -> None:
     """Every expired row, committed."""
     captcha.purge_expired(session, now)
     intentos_sin_cuenta.purgar_vencidos(session, now)
+    repeticiones.purgar(session, now)
 
 
 def purgar_a_veces(now: dt.datetime) -> None:

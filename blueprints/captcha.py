@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify
@@ -104,6 +105,28 @@ def check_captcha(
     ``al_revisar`` runs just before an answer is checked (a per-address limit: it may raise
     the 429), never for a form that brought none, which is only asked for it.
     """
+    return revisar_captcha(form, al_revisar).error
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """``check_captcha``'s answer, and the one-time value it spent or found spent."""
+
+    error: str | None
+    clave: str | None = None  # the replay key of a solved captcha
+    gastada: bool = False  # spent before this request: a replay, or the same form sent twice
+
+
+def revisar_captcha(
+    form: Mapping[str, str],
+    al_revisar: Callable[[], None] | None = None,
+    al_gastar: Callable[[Session, str], None] | None = None,
+) -> Revision:
+    """``check_captcha``, saying which value was spent (blueprints/envio_repetido).
+
+    ``al_gastar(session, clave)`` adds to the transaction that spends a solved captcha: what
+    it adds is committed if and only if this request is the one that spent it.
+    """
     now = utcnow()
     payload = (form.get("captcha") or "").strip()
     token = (form.get("captcha_reto") or "").strip()
@@ -111,9 +134,9 @@ def check_captcha(
     if token and not payload and not answer.strip():
         # Nothing was answered, so nothing was guessed: the question is not spent, and the
         # page asks for the answer rather than saying it is wrong.
-        return str(EMPTY)
+        return Revision(str(EMPTY))
     if not (payload or token):
-        return str(MESSAGES[Resultado.FALTA])
+        return Revision(str(MESSAGES[Resultado.FALTA]))
     if al_revisar:
         al_revisar()
     if payload:
@@ -124,11 +147,14 @@ def check_captcha(
         verdict = _any_key(
             lambda key: captcha.check_answer(key, token, answer, now), Resultado.INCORRECTO
         )
-    if verdict.clave and verdict.expira and not _spend(verdict.clave, verdict.expira, now):
-        return str(EXPIRED)  # already used: a replay, or the same form sent twice
+    solved = verdict.resultado is Resultado.RESUELTO
+    gastar = al_gastar if solved else None
+    if verdict.clave and verdict.expira and not _spend(verdict.clave, verdict.expira, now, gastar):
+        # Already used: a replay, or the same form sent twice (which a solved one may be).
+        return Revision(str(EXPIRED), verdict.clave if solved else None, gastada=True)
     if verdict.resultado is Resultado.RESUELTO:
-        return None
-    return str(MESSAGES[verdict.resultado])
+        return Revision(None, verdict.clave)
+    return Revision(str(MESSAGES[verdict.resultado]))
 
 
 def _any_key(check: Callable[[str], captcha.Verificacion], miss: Resultado) -> captcha.Verificacion:
@@ -143,11 +169,18 @@ def _any_key(check: Callable[[str], captcha.Verificacion], miss: Resultado) -> c
     return verdict
 
 
-def _spend(clave: str, expira: dt.datetime, now: dt.datetime) -> bool:
+def _spend(
+    clave: str,
+    expira: dt.datetime,
+    now: dt.datetime,
+    al_gastar: Callable[[Session, str], None] | None = None,
+) -> bool:
     # Its own session and transaction: the spend stands whatever the caller does next.
     with Session(db.engine) as session:
         if secrets.randbelow(caducados.PURGE_ONE_IN) == 0:
             caducados.purgar(session, now)
+        if al_gastar:
+            al_gastar(session, clave)
         return captcha.spend(session, clave, expira)
 
 

@@ -16,12 +16,14 @@ from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from blueprints import descarga_repetida
 from blueprints.constancias_servicio import ahora, descargar_pdf, servicio
 from blueprints.cuenta_forms import CURP_SHAPE
 from blueprints.cuenta_limites import contar
 from blueprints.extensions import db
 from blueprints.formulario_sin_token import confirmar_sin_token
 from domain import constancias, constancias_vigencia, derechos, registry
+from domain.constancia_tipos import VIGENCIA_ISSSTE
 from domain.curp import compact
 from domain.hoy import today_in_mexico
 from domain.models import Afiliacion, Cuenta
@@ -101,13 +103,17 @@ def constancia_vigencia() -> ResponseReturnValue:
 @login_required
 def descargar() -> ResponseReturnValue:
     cuenta = _cuenta()
+    pedida = compact(request.form.get("curp", "")[:64])
+    forma = CURP_SHAPE.fullmatch(pedida)
+    now = ahora()
+    descarga = descarga_repetida.pedir(VIGENCIA_ISSSTE, pedida, now) if forma else None
+    if descarga and descarga.anterior:  # asked again at once: the same carnet, nothing spent
+        return descargar_pdf(descarga.anterior, de_nuevo=True)
     if not contar("carnet", str(cuenta.id), ISSUE_RULE):
         page, status = _pagina({"clave": "limite"}, 429)
         return page, status, {"Retry-After": "3600"}
-    pedida = compact(request.form.get("curp", "")[:64])
-    if not CURP_SHAPE.fullmatch(pedida):
+    if descarga is None:
         return _no_corresponde()  # also keeps NUL bytes and other junk away from the database
-    now = ahora()
     afiliacion = _elegida(pedida, cuenta.curp, constancias.local(now).date())
     if afiliacion is None:
         return _no_corresponde()
@@ -122,7 +128,9 @@ def descargar() -> ResponseReturnValue:
         return _no_corresponde()
     except constancias.NoVigente:
         return _no_vigente(afiliacion, constancias.local(now).date())
-    return descargar_pdf(row)
+    response = descargar_pdf(row)
+    descarga_repetida.anotar(descarga, row)
+    return response
 
 
 def _no_corresponde() -> ResponseReturnValue:

@@ -14,7 +14,8 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from blueprints.constancias_forms import leer_captcha, leer_curp, leer_email
+from blueprints import descarga_repetida, envio_repetido
+from blueprints.constancias_forms import leer_curp, leer_email
 from blueprints.constancias_servicio import (
     Servicio,
     ahora,
@@ -38,6 +39,7 @@ from domain import (
     signing,
     verificacion,
 )
+from domain.constancia_tipos import NO_AFILIACION
 from domain.hoy import today_in_mexico
 from domain.models import Constancia
 from domain.outbox import mask_email
@@ -49,6 +51,7 @@ log = logging.getLogger(__name__)
 LOOKUP_LIMIT = "30 per minute;300 per day"
 ISSUE_LIMIT = "10 per minute;100 per day"
 RESEND_LIMIT = "3 per hour"
+VIGENTE = "vigente"  # what envio_repetido keeps for a form refused with Afiliado
 
 
 @bp.record_once
@@ -129,22 +132,28 @@ def _issste(situacion: registry.Situacion) -> str:
 
 
 @bp.post("/constancias/no-afiliacion/descargar")
-@limiter.limit(ISSUE_LIMIT)
 def descargar_no_afiliacion() -> ResponseReturnValue:
     errors: dict[str, str] = {}
     value, report = leer_curp(errors)
+    now = ahora()
+    descarga = descarga_repetida.pedir(NO_AFILIACION, value, now) if not errors else None
+    if descarga and descarga.anterior:  # asked again at once: the same document, nothing spent
+        return descargar_pdf(descarga.anterior, de_nuevo=True)
+    limiter.limit_here(ISSUE_LIMIT)
     context: dict[str, Any] = {"value": value, "errors": errors, "report": report}
-    if errors:
+    if errors or descarga is None:
         return render_template("constancias/no_afiliacion.html", resultado=None, **context), 422
     try:
         row = constancias_sin_derecho.emitir_no_afiliacion(
-            db.session, servicio().signer, value, ahora(), emisor=servicio().emisor
+            db.session, servicio().signer, value, now, emisor=servicio().emisor
         )
     except constancias.Afiliado:
         db.session.rollback()
         page = render_template("constancias/no_afiliacion.html", resultado="afiliado", **context)
         return page, 409
-    return descargar_pdf(row)
+    response = descargar_pdf(row)
+    descarga_repetida.anotar(descarga, row)
+    return response
 
 
 # --- no derechohabiencia (IMSS), both at once, resend -------------------------------------
@@ -165,8 +174,11 @@ def _resultado_envio(row: Constancia, email: str) -> dict[str, Any]:
     }
 
 
-def _emitir_imss(value: str, email: str) -> dict[str, Any]:
-    """Issue and email the IMSS document, or say why not; commits."""
+def _emitir_imss(value: str, email: str, envio: envio_repetido.Envio) -> dict[str, Any]:
+    """Issue and email the IMSS document, or say why not; commits. The same form sent again
+    gets that answer, from the ledger (``envio_repetido``)."""
+    if envio.repetido:
+        return _repetido_imss(envio.repetido, email)
     service = servicio()
     try:
         row = constancias_sin_derecho.emitir_no_derechohabiencia(
@@ -177,20 +189,35 @@ def _emitir_imss(value: str, email: str) -> dict[str, Any]:
         db.session.commit()
     except constancias.Afiliado:
         db.session.rollback()
+        envio_repetido.responder(envio, VIGENTE)
         return {"estado": "vigente"}
     except Exception:
         db.session.rollback()
         raise
     log.info("Constancia emitida; correo en cola: %s", row.folio)
+    envio_repetido.responder(envio, row.folio)
     return _resultado_envio(row, email)
 
 
-def _formulario_imss() -> tuple[dict[str, str], dict[str, str], curp.CurpReport | None]:
+def _repetido_imss(resultado: str, email: str) -> dict[str, Any]:
+    """The first post's answer again: the same fields, so the same address it went to."""
+    if resultado == VIGENTE:
+        return {"estado": "vigente"}
+    row = db.session.get(Constancia, resultado)
+    assert row is not None  # recorded once the transaction that issued it committed
+    return _resultado_envio(row, email)
+
+
+def _formulario_imss() -> tuple[
+    dict[str, str], dict[str, str], curp.CurpReport | None, envio_repetido.Envio
+]:
     errors: dict[str, str] = {}
     value, report = leer_curp(errors)
     email = leer_email(errors)
-    leer_captcha(errors)
-    return {"curp": value, "email": email}, errors, report
+    envio = envio_repetido.revisar(request.form)
+    if envio.error:
+        errors["captcha"] = envio.error
+    return {"curp": value, "email": email}, errors, report, envio
 
 
 @bp.route("/constancias/no-derechohabiencia", methods=["GET", "POST"])
@@ -199,10 +226,10 @@ def no_derechohabiencia() -> ResponseReturnValue:
     page = "constancias/no_derechohabiencia.html"
     if request.method == "GET":
         return render_template(page, form={}, errors={}, report=None, imss=None)
-    form, errors, report = _formulario_imss()
+    form, errors, report, envio = _formulario_imss()
     if errors:
         return render_template(page, form=form, errors=errors, report=report, imss=None), 422
-    imss = _emitir_imss(form["curp"], form["email"])
+    imss = _emitir_imss(form["curp"], form["email"], envio)
     return render_template(page, form=form, errors={}, report=None, imss=imss)
 
 
@@ -220,12 +247,12 @@ def sin_seguridad_social() -> ResponseReturnValue:
     empty: dict[str, Any] = {"report": None, "imss": None, "issste": None}
     if request.method == "GET":
         return render_template(page, form={}, errors={}, **empty)
-    form, errors, report = _formulario_imss()
+    form, errors, report, envio = _formulario_imss()
     if errors:
         return render_template(page, form=form, errors=errors, **{**empty, "report": report}), 422
     situacion = registry.situacion(db.session, form["curp"], today_in_mexico())
     issste = _issste(situacion)
-    imss = _emitir_imss(form["curp"], form["email"])
+    imss = _emitir_imss(form["curp"], form["email"], envio)
     return render_template(page, form=form, errors={}, report=None, imss=imss, issste=issste)
 
 

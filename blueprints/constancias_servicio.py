@@ -95,11 +95,12 @@ def ahora() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def descargar_pdf(row: Constancia) -> Response:
+def descargar_pdf(row: Constancia, *, de_nuevo: bool = False) -> Response:
     """Draw ``row``, commit the transaction that issued it, and send it as a download.
 
     For the Oficina Virtual: ``descargar_pdf(constancias_vigencia.emitir_carnet(db.session, ...))``.
     On any failure the issuance is rolled back and the error re-raised (PdfError is a 503).
+    ``de_nuevo``: a document issued before (blueprints/descarga_repetida), drawn again.
     """
     try:
         pdf = servicio().renderer.pdf(row)
@@ -107,7 +108,7 @@ def descargar_pdf(row: Constancia) -> Response:
     except Exception:
         db.session.rollback()
         raise
-    log.info("Constancia emitida: %s", row.folio)
+    log.info("Constancia %s: %s", "descargada de nuevo" if de_nuevo else "emitida", row.folio)
     tipo = constancia_tipos.POR_CLAVE[row.tipo]
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f"attachment; filename={tipo.archivo}-{row.folio}.pdf"

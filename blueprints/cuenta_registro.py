@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from blueprints.captcha import check_captcha
+from blueprints import envio_repetido
 from blueprints.cuenta import bp, see_other
 from blueprints.cuenta_forms import (
     enviar,
@@ -63,9 +63,12 @@ def registro() -> ResponseReturnValue:
     solicitud, errors = accounts.revisar_solicitud(form, today_in_mexico())
     pedir_fecha_completa(errors)
     # Counted only once there is an answer to check: a form without one is only asked for it.
-    captcha_error = check_captcha(request.form, lambda: limiter.limit_here(REGISTRO_LIMIT))
-    if captcha_error:
-        errors["captcha"] = captcha_error
+    envio = envio_repetido.revisar(request.form, lambda: limiter.limit_here(REGISTRO_LIMIT))
+    if envio.repetido and solicitud:  # this form sent again: its answer, nothing done twice
+        recordar_pendiente(solicitud.email)
+        return see_other(".correo_enviado")
+    if envio.error:
+        errors["captcha"] = envio.error
     if solicitud is None or errors:
         return _registro_page(form, errors)
     # The registry is asked only after the captcha passed: it is the costly, sensitive lookup.
@@ -75,6 +78,7 @@ def registro() -> ResponseReturnValue:
     if not revision.ok:
         return _registro_page(form, revision.errors, revision.aviso)
     _registrar(solicitud)
+    envio_repetido.responder(envio, "revisa_tu_correo")
     recordar_pendiente(solicitud.email)
     return see_other(".correo_enviado")
 

@@ -179,6 +179,19 @@ class UsoUnico(Base):
     expira: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
+class Repeticion(Base):
+    """What a request did, kept for moments so the same request sent again (a double tap) gets
+    the same answer instead of doing it twice (domain/repeticiones). Keyed by HMACs: the table
+    never holds what people typed."""
+
+    __tablename__ = "repeticion"
+
+    clave: Mapped[str] = mapped_column(String(128), primary_key=True)
+    huella: Mapped[str] = mapped_column(String(64))  # HMAC of the fields sent
+    resultado: Mapped[str | None] = mapped_column(String(64))  # a folio, or what the view said
+    expira: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class IntentoSinCuenta(Base):
     """Failed sign-ins with a CURP that has no account, counted as ``Cuenta`` counts its own
     (domain/bloqueo), so the lock does not tell which CURPs have one. Keyed by an HMAC of the
