@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from domain import demo, registry, registry_import, signing
-from domain.models import Afiliacion
+from domain.demo_consultas import case_filter
+from domain.models import Afiliacion, Persona
 
 EMISOR = "Portal de Pruebas"
 NOW = dt.datetime(2026, 11, 26, 16, 30, tzinfo=dt.UTC)  # 10:30 in Mexico City
@@ -48,7 +49,10 @@ def signer() -> signing.Signer:
 
 
 def curp_of(session: Session, case: str) -> str:
-    return next(e.curps[0] for e in demo.examples(session) if e.key == case)
+    """The first CURP of the demo case ``case``, whatever a test renamed its people to (the
+    /demo page's list, demo.examples, leaves out anyone not named as the demo names people)."""
+    query = sa.select(Persona.curp).where(case_filter(case)).order_by(Persona.curp).limit(1)
+    return str(session.scalars(query).one())
 
 
 def afiliacion(session: Session, curp: str) -> Afiliacion:
