@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.models import Repeticion
+from domain.seudonimos import clave as clave_de
 
 PROPOSITO = b"derechohabiencia/repeticion"
 NADA = ""  # the outcome of a request that left nothing to repeat (it failed, or was refused)
@@ -40,9 +41,8 @@ def firmar(secret_key: str, partes: Iterable[tuple[str, str]]) -> str:
     >>> firmar("s", [("a", "b|c")]) != firmar("s", [("a|b", "c")]), len(a)
     (True, 64)
     """
-    key = hmac.new(secret_key.encode(), PROPOSITO, hashlib.sha256).digest()
     message = json.dumps(sorted(partes), ensure_ascii=False).encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hmac.new(clave_de(secret_key, PROPOSITO), message, hashlib.sha256).hexdigest()
 
 
 def preparar(
