@@ -10,7 +10,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from blueprints.captcha import check_captcha
+from blueprints import envio_repetido
 from blueprints.traduccion import traducir
 from domain import buzones, curp, nss
 
@@ -94,8 +94,13 @@ def leer_email(errors: dict[str, str]) -> str:
     return email
 
 
-def leer_captcha(errors: dict[str, str], al_revisar: Callable[[], None] | None = None) -> None:
-    """The captcha's error, if any; ``al_revisar`` runs before an answer is checked (a limit)."""
-    message = check_captcha(request.form, al_revisar)
-    if message:
-        errors["captcha"] = message
+def leer_captcha(
+    errors: dict[str, str], al_revisar: Callable[[], None] | None = None
+) -> envio_repetido.Envio:
+    """The captcha's error, if any, and whether this form was sent a moment ago with it
+    (``envio_repetido``: the view gives that post's answer again and records its own with
+    ``envio_repetido.responder``); ``al_revisar`` runs before an answer is checked (a limit)."""
+    envio = envio_repetido.revisar(request.form, al_revisar)
+    if envio.error:
+        errors["captcha"] = envio.error
+    return envio

@@ -82,9 +82,12 @@ def reenviar() -> ResponseReturnValue:
     # address), so the time taken does not tell whether the address has a pending account.
     # Word that nothing waits has a budget of its own (blueprints/cuenta_sin_cuenta.py).
     if cuenta is not None and not cuenta.activa:
-        enlaces.invalidar(db.session, cuenta)  # only the newest link works
-        enviar_activacion(cuenta)
-        mirar_cupo(destino)
+        # Only the newest link works, and only for the account as read: started over (perhaps
+        # at another address), sent a link or activated meanwhile, the request that did so
+        # stands, and this one sends nothing.
+        if enlaces.reenviar(db.session, cuenta, cuenta.token_version, cuenta.email):
+            enviar_activacion(cuenta)
+            mirar_cupo(destino)
     else:
         enviar_sin_pendiente(destino)
     db.session.commit()

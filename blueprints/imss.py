@@ -9,6 +9,10 @@ only to catch mistakes. What keeps it from being a directory is its limits: per 
 (keyed by HMACs under SECRET_KEY, never the CURP or the address; counted only for a lookup that
 will be sent, so that posts with someone's CURP and a wrong captcha can't use up that CURP's
 budget).
+
+Both forms sent again within moments with the same fields (a double tap) get the first post's
+answer: nothing is issued or sent twice, nor counted twice against a CURP or a mailbox
+(``envio_repetido``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from blueprints import envio_repetido
 from blueprints.constancias import ISSUE_LIMIT, RESEND_LIMIT
 from blueprints.constancias_forms import leer_captcha, leer_codigo, leer_curp, leer_email
 from blueprints.constancias_servicio import (
@@ -57,6 +62,9 @@ NSS_LIMIT = "5 per minute;30 per day"
 NSS_CURP_LIMIT = "3 per hour;6 per day"
 NSS_EMAIL_LIMIT = "10 per day"  # a family's CURPs, not a list of strangers'
 RESEND_SALT = "reenvio-vigencia-imss"
+# What envio_repetido keeps for a vigencia refused as not matching, and for a lookup sent.
+NO_CORRESPONDE = "no_corresponde"
+NSS_ENVIADO = "enviado"
 
 
 def leer_nss(errors: dict[str, str]) -> tuple[str, nss.NssReport | None]:
@@ -98,8 +106,17 @@ def _enviada(row: Constancia, email: str, reenviada: bool = False) -> dict[str, 
     }
 
 
-def _emitir(curp_value: str, nss_value: str, email: str) -> dict[str, Any]:
-    """Issue and email the document, or the neutral refusal; commits."""
+def _emitir(
+    curp_value: str, nss_value: str, email: str, envio: envio_repetido.Envio
+) -> dict[str, Any]:
+    """Issue and email the document, or the neutral refusal; commits. The same form sent again
+    gets that answer, from the ledger (``envio_repetido``)."""
+    if envio.repetido == NO_CORRESPONDE:
+        return {"estado": NO_CORRESPONDE}
+    if envio.repetido:
+        row = db.session.get(Constancia, envio.repetido)
+        assert row is not None  # recorded once the transaction that issued it committed
+        return _enviada(row, email)
     service = servicio()
     try:
         row = constancias_vigencia.emitir_vigencia_imss(
@@ -111,11 +128,13 @@ def _emitir(curp_value: str, nss_value: str, email: str) -> dict[str, Any]:
     except constancias.NoCorresponde:
         db.session.rollback()
         log.info("Vigencia IMSS: la CURP y el NSS no corresponden")
-        return {"estado": "no_corresponde"}
+        envio_repetido.responder(envio, NO_CORRESPONDE)
+        return {"estado": NO_CORRESPONDE}
     except Exception:
         db.session.rollback()
         raise
     log.info("Constancia emitida; correo en cola: %s", row.folio)
+    envio_repetido.responder(envio, row.folio)
     return _enviada(row, email)
 
 
@@ -132,7 +151,7 @@ def vigencia() -> ResponseReturnValue:
     curp_value, report = leer_curp(errors)
     nss_value, nss_report = leer_nss(errors)
     email = leer_email(errors)
-    leer_captcha(errors)
+    envio = leer_captcha(errors)
     form = {"curp": curp_value, "nss": nss_value, "email": email}
     # Issue 9: a year of birth that disagrees with the CURP's is a warning beside the NSS, never
     # an error; it is drawn wherever the form is (the document, once sent, replaces the form).
@@ -140,8 +159,8 @@ def vigencia() -> ResponseReturnValue:
     context.update(form=form, errors=errors, report=report, nss_report=nss_report, nss_aviso=aviso)
     if errors:
         return responder(page, fragment, 422, resultado=None, **context)
-    resultado = _emitir(curp_value, nss_value, email)
-    status = 422 if resultado["estado"] == "no_corresponde" else 200
+    resultado = _emitir(curp_value, nss_value, email, envio)
+    status = 422 if resultado["estado"] == NO_CORRESPONDE else 200
     return responder(page, fragment, status, resultado=resultado, **context)
 
 
@@ -212,6 +231,17 @@ def _enviar_nss(curp_value: str, email: str) -> None:
                     curp=curp_mostrada)  # fmt: skip
 
 
+def _consultar_nss(curp_value: str, email: str) -> None:
+    limiter.limit_here((NSS_CURP_LIMIT, _curp_key), (NSS_EMAIL_LIMIT, lambda: _email_key(email)))
+    try:
+        _enviar_nss(curp_value, email)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    log.info("Consulta de NSS atendida")  # the same line whatever the answer
+
+
 @bp.route("/imss/nss", methods=["GET", "POST"])
 def consulta_nss() -> ResponseReturnValue:
     page, fragment = "imss/nss.html", "imss/_nss.html"
@@ -222,18 +252,13 @@ def consulta_nss() -> ResponseReturnValue:
     email = leer_email(errors)
     # A blank form or a slip gets its messages back uncounted (someone who needs several tries
     # must not meet a 429 for them); a captcha answer to check is counted per client address.
-    leer_captcha(errors, lambda: limiter.limit_here(NSS_LIMIT))
+    envio = leer_captcha(errors, lambda: limiter.limit_here(NSS_LIMIT))
     form = {"curp": curp_value, "email": email}
     if errors:
         return responder(page, fragment, 422, form=form, errors=errors, report=report, entrega=None)
-    limiter.limit_here((NSS_CURP_LIMIT, _curp_key), (NSS_EMAIL_LIMIT, lambda: _email_key(email)))
-    try:
-        _enviar_nss(curp_value, email)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    log.info("Consulta de NSS atendida")  # the same line whatever the answer
+    if not envio.repetido:  # else this form sent again (a double tap): the first one's email
+        _consultar_nss(curp_value, email)
+        envio_repetido.responder(envio, NSS_ENVIADO)
     return responder(page, fragment, 200, form={}, errors={}, report=None,
                      entrega=mask_email(email))  # fmt: skip
 

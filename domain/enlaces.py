@@ -55,6 +55,17 @@ def reiniciar(session: Session, cuenta: Cuenta, version: int) -> bool:
     return _mover(session, cuenta, version, Cuenta.activa.is_(False))
 
 
+def reenviar(session: Session, cuenta: Cuenta, version: int, email: str) -> bool:
+    """End every link of the pending ``cuenta``, read at ``version`` and ``email``, for a new
+    one to go to that address (flushed, not committed); False, with the caller's transaction
+    rolled back, if it was activated, started over or sent a new link since.
+
+    A resend that read the account before a restart moved it to a new address would otherwise
+    send the old address a link that works and end the one the new address was just sent.
+    """
+    return _mover(session, cuenta, version, Cuenta.email == email, Cuenta.activa.is_(False))
+
+
 def pedir_cambio_de_correo(session: Session, cuenta: Cuenta, email: str, now: dt.datetime) -> None:
     """Make ``email`` the address waiting for confirmation (flushed, not committed), then read
     ``cuenta`` again: its link must carry the version the row holds now that this transaction

@@ -199,16 +199,3 @@ def test_an_address_asked_for_again_as_its_link_is_confirmed_is_already_the_acco
     found = cuenta(app, curp)
     assert (found.email, found.email_pendiente) == ("uno@example.org", None)
     assert asuntos(app, antes) == ["Cambiaste el correo de tu cuenta"]
-
-
-def test_activation_links_asked_for_at_once_leave_only_the_newest_working(
-    app: Flask, pendiente: str
-) -> None:
-    # Each new link ends the ones before (token_version + 1 in the database): two requests
-    # that read the same version must not both issue links at the next one.
-    antes = len(correos(app))
-    data = {"email": "pendiente@example.org"}
-    answers = a_la_vez(app, [post(app, "/cuenta/activar/reenviar", **data)] * 2)
-    assert [r.status_code for r in answers] == [303, 303]
-    links = [enlace(m) for m in correos(app)[antes:]]  # in the order they were written
-    assert [app.test_client().get(link).status_code for link in links] == [410, 200]
