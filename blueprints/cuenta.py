@@ -163,6 +163,7 @@ def entrar() -> ResponseReturnValue:
     cuenta, moment = por_curp(form["curp"]), now()
     if cuenta is None:
         return _fallo_sin_cuenta(form, password, moment)
+    leida = (cuenta.token_version, cuenta.email)  # what the password is checked against
     reserva = reservar(cuenta, moment)
     if not reserva.permitida:
         return _locked(form, reserva.minutos(moment))
@@ -172,11 +173,15 @@ def entrar() -> ResponseReturnValue:
     fallos.limpiar(db.session, cuenta)  # with what other requests counted meanwhile
     if not cuenta.activa:
         # The right password proves who is asking: send a fresh activation link.
-        if contar("reenviar", cuenta.email, RESEND_RULE):
-            enlaces.invalidar(db.session, cuenta)  # only the newest link works
-            enviar_activacion(cuenta)
+        # Only for the account as it was read: a registration started over meanwhile (another
+        # address, another password) keeps its own link, and the old address gets none.
+        version, email = leida
+        if contar("reenviar", email, RESEND_RULE) and enlaces.reenviar(
+            db.session, cuenta, version, email
+        ):
+            enviar_activacion(cuenta)  # only the newest link works
         db.session.commit()
-        recordar_pendiente(cuenta.email)
+        recordar_pendiente(email)
         flash("no_activa", "no_activa")
         return see_other(".correo_enviado")
     db.session.commit()

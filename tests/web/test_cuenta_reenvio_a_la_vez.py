@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tests.web.cuenta_helpers import activar, correos, cuenta, enlace
+from tests.web.cuenta_helpers import PASSWORD, activar, correos, cuenta, enlace
 from tests.web.test_cuenta_enlaces_a_la_vez import a_la_vez, antes_de_escribir, en_hilos, post
 from tests.web.test_cuenta_registro_a_la_vez import (
     ACTIVAR_ASUNTO,
@@ -57,5 +57,30 @@ def test_a_resend_that_read_the_account_before_it_was_started_over_sends_nothing
     ]
     found = cuenta(app, pendiente)
     assert (found.email, found.activa) == ("nueva@example.org", False)
+    nuevo = enlace(correos(app, "nueva@example.org")[0])
+    assert activar(app.test_client(), nuevo).status_code == 200
+
+
+def test_a_sign_in_that_read_the_account_before_it_was_started_over_sends_no_link(
+    app: Flask, pendiente: str
+) -> None:
+    # The right password on a pending account sends a fresh activation link. Read before a
+    # restart moved the account to another address, it used to end the new address's link and
+    # send the old address one that works.
+    antes = len(correos(app))
+    reinicio = registro(app, pendiente, "nueva@example.org")
+
+    def reiniciar() -> None:
+        [reiniciada] = en_hilos([reinicio], nuestros=False)
+        assert reiniciada.status_code == 303
+
+    with antes_de_escribir(app, reiniciar):
+        entrada = post(app, "/cuenta/entrar", curp=pendiente, password=PASSWORD)
+        [respuesta] = en_hilos([entrada])
+    assert respuesta.status_code == 303
+    assert asuntos(app, antes) == [
+        ("nueva@example.org", ACTIVAR_ASUNTO),
+        ("pendiente@example.org", REEMPLAZADO_ASUNTO),
+    ]
     nuevo = enlace(correos(app, "nueva@example.org")[0])
     assert activar(app.test_client(), nuevo).status_code == 200
