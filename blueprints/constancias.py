@@ -36,7 +36,7 @@ from domain import (
     constancias_sin_derecho,
     curp,
     registry,
-    signing,
+    signing_config,
     verificacion,
 )
 from domain.constancia_tipos import NO_AFILIACION
@@ -66,8 +66,8 @@ def _setup(state: Any) -> None:
     app.extensions.setdefault("prepare_hooks", []).append(prepare_signing_key)
 
 
-@bp.app_errorhandler(signing.SigningKeyMissing)
-@bp.app_errorhandler(signing.SigningKeyInvalid)
+@bp.app_errorhandler(signing_config.SigningKeyMissing)
+@bp.app_errorhandler(signing_config.SigningKeyInvalid)
 @bp.app_errorhandler(PdfError)
 def _no_disponible(exc: Exception) -> ResponseReturnValue:
     # The messages are fixed Spanish sentences (and a key path): nothing personal to log.
