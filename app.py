@@ -18,6 +18,8 @@ from blueprints import (
     carnet,
     cli,
     constancias,
+    # constancias.bp's emailed documents: importing the module is what adds their routes to it.
+    constancias_correo,  # noqa: F401
     core,
     cuenta,
     # cuenta.bp's other views: importing these modules is what adds their routes to it.
