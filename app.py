@@ -25,6 +25,7 @@ from blueprints import (
     # cuenta.bp's other views: importing these modules is what adds their routes to it.
     cuenta_activar,  # noqa: F401
     cuenta_correo,  # noqa: F401
+    cuenta_entrar,  # noqa: F401
     cuenta_recuperar,  # noqa: F401
     cuenta_reenviar,  # noqa: F401
     cuenta_registro,  # noqa: F401

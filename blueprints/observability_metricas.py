@@ -39,8 +39,9 @@ RATE_LIMITED = Counter(
     ["endpoint"],
     registry=REGISTRY,
 )
-# The other 429: sign-in paused after failed passwords (blueprints.cuenta, cuenta_activar). A
-# lock on a CURP, not a limit on a client: a rise means someone guessing passwords.
+# The other 429: sign-in paused after failed passwords (blueprints.cuenta_entrar,
+# cuenta_activar). A lock on a CURP, not a limit on a client: a rise means someone guessing
+# passwords.
 SIGN_IN_PAUSED = Counter(
     "portal_entrada_bloqueada_total",
     "Entradas rechazadas por la pausa tras contraseñas equivocadas",
