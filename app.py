@@ -18,11 +18,14 @@ from blueprints import (
     carnet,
     cli,
     constancias,
+    # constancias.bp's emailed documents: importing the module is what adds their routes to it.
+    constancias_correo,  # noqa: F401
     core,
     cuenta,
     # cuenta.bp's other views: importing these modules is what adds their routes to it.
     cuenta_activar,  # noqa: F401
     cuenta_correo,  # noqa: F401
+    cuenta_entrar,  # noqa: F401
     cuenta_recuperar,  # noqa: F401
     cuenta_reenviar,  # noqa: F401
     cuenta_registro,  # noqa: F401

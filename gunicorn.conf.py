@@ -33,7 +33,7 @@ class MasterJson(logging.Formatter):
     """The master's own lines (start, workers booted and lost, signals) as JSON with the keys of
     the app's lines, so that a log pipeline parses every line the service writes.
 
-    Defined here rather than imported from blueprints.observability: the master re-reads this
+    Defined here rather than imported from blueprints.observability_logs: the master re-reads this
     file on a reload (HUP) but keeps every module it imported, and workers fork from it, so an
     imported formatter would pin old code into every new worker. The master sees no request,
     so there is nothing in its lines to mask; each worker installs the app's masking formatter
@@ -94,7 +94,7 @@ def post_worker_init(worker):
     # From here on the worker's own lines (a request that broke the worker, with its URL; the
     # worker's exit) are JSON like the app's, and masked. Imported here, in the worker, which
     # has just loaded the app: a module the master imported would outlive a reload (HUP).
-    from blueprints.observability import JsonFormatter
+    from blueprints.observability_logs import JsonFormatter
 
     for handler in worker.log.error_log.handlers:
         handler.setFormatter(JsonFormatter())

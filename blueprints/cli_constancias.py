@@ -13,7 +13,7 @@ from blueprints.cli_conexion import GrupoConBase
 from blueprints.cli_esquema import requiere_esquema
 from blueprints.constancias_servicio import ahora, servicio
 from blueprints.extensions import db
-from domain import constancia_tipos, constancias, sello, signing, verificacion
+from domain import constancia_tipos, constancias, sello, signing, signing_config, verificacion
 
 constancias_cli = GrupoConBase(
     "constancias", help="Constancias firmadas: verificar, revocar, claves."
@@ -71,13 +71,13 @@ def _claves(archivos: tuple[Path, ...]) -> signing.KeyRing:
     key that cannot be read."""
     try:
         keyring = servicio().keyring
-    except signing.SigningKeyInvalid as exc:
+    except signing_config.SigningKeyInvalid as exc:
         raise click.ClickException(f"No se pueden cargar las claves del portal. {exc}") from exc
     extra: list[signing.RawPublicKey] = []
     for path in archivos:
         try:
-            extra.extend(signing.parse_public_keys(path.read_text("utf-8")))
-        except signing.SigningKeyInvalid as exc:
+            extra.extend(signing_config.parse_public_keys(path.read_text("utf-8")))
+        except signing_config.SigningKeyInvalid as exc:
             raise click.ClickException(f"{path}: {exc}") from exc
         except (OSError, UnicodeDecodeError) as exc:
             raise click.ClickException(f"No se pudo leer {path} como PEM o base64.") from exc
@@ -155,8 +155,8 @@ def clave_publica_command(archivo: Path | None) -> None:
     app = current_app
     configured = str(archivo) if archivo else app.extensions["settings"].signing_key
     try:
-        signer = signing.load_signer(configured, Path(app.instance_path), demo=False)
-    except (signing.SigningKeyMissing, signing.SigningKeyInvalid) as exc:
+        signer = signing_config.load_signer(configured, Path(app.instance_path), demo=False)
+    except (signing_config.SigningKeyMissing, signing_config.SigningKeyInvalid) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(signer.public.pem, nl=False)
     click.echo(f"Identificador de la clave: {signer.kid}", err=True)

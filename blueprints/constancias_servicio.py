@@ -25,7 +25,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from blueprints.extensions import db
 from blueprints.mail import queue_email
 from blueprints.secretos import secretos
-from domain import constancia_tipos, constancias, signing, uso_unico
+from domain import constancia_tipos, constancias, signing, signing_config, uso_unico
 from domain.models import Constancia
 from domain.pdf import Renderer
 
@@ -52,15 +52,17 @@ class Servicio:
     @cached_property
     def signer(self) -> signing.Signer:
         """The key for new documents; SigningKeyMissing outside demo mode without one."""
-        return signing.load_signer(self.signing_key, self.instance, self.demo)
+        return signing_config.load_signer(self.signing_key, self.instance, self.demo)
 
     @cached_property
     def keyring(self) -> signing.KeyRing:
         try:
             signer: signing.Signer | None = self.signer
-        except signing.SigningKeyMissing:
+        except signing_config.SigningKeyMissing:
             signer = None
-        return signing.KeyRing.of(signer, signing.load_old_keys(self.old_keys, self.instance))
+        return signing.KeyRing.of(
+            signer, signing_config.load_old_keys(self.old_keys, self.instance)
+        )
 
     def claves(self) -> signing.KeyRing:
         """The keys that check seals; SigningKeyMissing when there is none at all.
@@ -69,7 +71,7 @@ class Servicio:
         list of keys, as if that were the truth rather than a portal set up without keys.
         """
         if not self.keyring.keys:
-            raise signing.SigningKeyMissing(
+            raise signing_config.SigningKeyMissing(
                 "No hay ninguna clave para verificar constancias: define SIGNING_KEY (y, tras "
                 "rotarla, SIGNING_OLD_PUBLIC_KEYS o instance/signing_keys_old/)."
             )

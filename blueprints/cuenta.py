@@ -1,8 +1,10 @@
-"""/cuenta/...: the Oficina Virtual account's ``bp``, what its views share, and sign-in/out.
+"""/cuenta/...: the Oficina Virtual account's ``bp`` and what its views share (emailed links, the
+count of password attempts).
 
-The other views sit on this same ``bp``, in modules named for what they do; app.py imports
-them, which is what adds their routes:
+The views sit on this same ``bp``, in modules named for what they do; app.py imports them,
+which is what adds their routes:
 
+- ``cuenta_entrar``: sign in and out;
 - ``cuenta_registro``: create an account (with the inline checks);
 - ``cuenta_reenviar``: send its activation link again;
 - ``cuenta_activar``: activate it, from the emailed link and with the password chosen;
@@ -16,55 +18,22 @@ that open links cannot spend it.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Response,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
-from flask.typing import ResponseReturnValue
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from blueprints import caducados
-from blueprints.constancias_forms import ProblemaDeCampo, problema_del_campo
-from blueprints.cuenta_forms import (
-    Sesion,
-    comprobar,
-    enviar,
-    enviar_activacion,
-    form_values,
-    now,
-    por_curp,
-    recordar_pendiente,
-)
-from blueprints.cuenta_limites import bloqueo_mensaje, contar
-from blueprints.destino import destino_seguro
-from blueprints.extensions import db, limiter
-from blueprints.formulario_sin_token import confirmar_sin_token, enviado
+from blueprints.cuenta_forms import comprobar, enviar
+from blueprints.extensions import db
 from blueprints.mail import url_publica
-from blueprints.ratelimit_respuesta import marcar_pausa
-from blueprints.secretos import secretos
-from domain import bloqueo, contrasenas, curp, enlaces, fallos, intentos_sin_cuenta, tokens
-from domain.curp import compact
+from domain import bloqueo, fallos, tokens
 from domain.models import Cuenta
 from domain.outbox import mask_email
-from domain.sesiones import cerrar_sesiones
 
 bp = Blueprint("cuenta", __name__)
 
 RESEND_RULE = "3 per hour"  # activation links to one address
-# Per client address, counted only for the posts that reach the database or a password (a
-# blank field is asked for again, uncounted: limiter.limit_here).
-ENTRAR_LIMIT = "10 per minute;60 per hour"
 
 
 @bp.after_request
@@ -108,116 +77,7 @@ def leer_enlace(proposito: str, token: str) -> tuple[Cuenta, tokens.Contenido] |
         return enlace_caido(proposito, None, "invalido")
 
 
-# --- Sign in and out ---------------------------------------------------------------------------
-
-
-def _entrar_page(
-    form: dict[str, str], errors: dict[str, str], status: int = 200, cerrada: bool = False
-) -> Response:
-    html = render_template("cuenta/entrar.html", form=form, errors=errors, cerrada=cerrada)
-    return Response(html, status=422 if errors and status == 200 else status)
-
-
-def _wrong(form: dict[str, str]) -> Response:
-    return _entrar_page(form, {"curp": _("La CURP o la contraseña no son correctas.")})
-
-
-def _locked(form: dict[str, str], minutos: int) -> Response:
-    marcar_pausa()
-    return _entrar_page(form, {"curp": bloqueo_mensaje(minutos)}, 429)
-
-
-@cache
-def _dummy_hash() -> str:
-    return generate_password_hash("no es la contraseña de nadie", method="scrypt")
-
-
-def _check_dummy(password: str) -> None:
-    # Unknown CURP: spend the same time as a real check, so timing does not tell them apart.
-    check_password_hash(_dummy_hash(), password)
-
-
-@bp.route("/cuenta/entrar", methods=["GET", "POST"])
-def entrar() -> ResponseReturnValue:
-    if current_user.is_authenticated:
-        return redirect(destino_seguro(request.args.get("next")))
-    form = form_values(("curp", "next"))
-    form["next"] = destino_seguro(request.values.get("next"), "")
-    if request.method == "GET":
-        # cerrada: the Oficina page's warning ran out (static/js/sesion.js) and sent them here.
-        return _entrar_page(form, {}, cerrada=request.args.get("cerrada") == "1")
-    password = request.form.get("password", "")[: contrasenas.MAX_PASSWORD]
-    errors = {}
-    if not form["curp"].strip():
-        errors["curp"] = _("Escribe tu CURP.")
-    elif not curp.is_valid(form["curp"]):
-        # A mistyped CURP has no account, so saying what is wrong with it tells nothing about
-        # who has one; "the CURP or the password" would hide the typo from the person.
-        report = curp.report(form["curp"])
-        errors["curp"] = ProblemaDeCampo(problema_del_campo(report.errors, "CURP"), "CURP")
-    if not password:
-        errors["password"] = _("Escribe tu contraseña.")
-    if errors:
-        return _entrar_page(form, errors)  # nothing to check: not counted
-    limiter.limit_here(ENTRAR_LIMIT)
-    cuenta, moment = por_curp(form["curp"]), now()
-    if cuenta is None:
-        return _fallo_sin_cuenta(form, password, moment)
-    leida = (cuenta.token_version, cuenta.email)  # what the password is checked against
-    reserva = reservar(cuenta, moment)
-    if not reserva.permitida:
-        return _locked(form, reserva.minutos(moment))
-    if not check_password_hash(cuenta.password_hash, password):
-        minutos = anotar_fallo(cuenta, reserva, moment)
-        return _locked(form, minutos) if minutos else _wrong(form)
-    fallos.limpiar(db.session, cuenta)  # with what other requests counted meanwhile
-    if not cuenta.activa:
-        # The right password proves who is asking: send a fresh activation link.
-        # Only for the account as it was read: a registration started over meanwhile (another
-        # address, another password) keeps its own link, and the old address gets none.
-        version, email = leida
-        if contar("reenviar", email, RESEND_RULE) and enlaces.reenviar(
-            db.session, cuenta, version, email
-        ):
-            enviar_activacion(cuenta)  # only the newest link works
-        db.session.commit()
-        recordar_pendiente(email)
-        flash("no_activa", "no_activa")
-        return see_other(".correo_enviado")
-    db.session.commit()
-    session.clear()  # nothing from before signing in survives into the signed-in session
-    login_user(Sesion(cuenta))
-    session.permanent = True  # 30 idle minutes (PERMANENT_SESSION_LIFETIME), renewed per request
-    return redirect(form["next"] or url_for("oficina.inicio"), 303)
-
-
-@confirmar_sin_token("cuenta.entrar")
-def _confirmar_entrar() -> ResponseReturnValue:
-    # The CURP comes back, the password never: nothing is checked or counted until it is sent
-    # again with this page's token.
-    form = {"curp": enviado("curp"), "next": destino_seguro(request.values.get("next"), "")}
-    return render_template(
-        "cuenta/entrar.html", form=form, errors={}, confirmar=True, confirmar_contrasena=True
-    )
-
-
-def _fallo_sin_cuenta(form: dict[str, str], password: str, moment: dt.datetime) -> Response:
-    """A CURP without an account fails, and locks, exactly as an account would (domain/bloqueo):
-    five failures within 15 minutes of the first lock it for 15 minutes from the fifth, with the
-    same countdown, so nobody can tell from the answers which CURPs have an account. Its count
-    is in the database, as an account's is, and written (committed) the same way, before the
-    dummy check: no more checks, and no slower answers, than an account's.
-    """
-    # Counted as accounts are looked up (por_curp): spaces, hyphens or lower case must not
-    # start a fresh count, or the CURPs that never lock would be those without an account.
-    claves = intentos_sin_cuenta.claves(secretos(), compact(form["curp"]))
-    reserva = intentos_sin_cuenta.reservar(db.session, claves, moment)
-    if reserva.permitida:
-        _check_dummy(password)
-        caducados.purgar_a_veces(moment)
-    if minutos := reserva.minutos(moment):
-        return _locked(form, minutos)
-    return _wrong(form)
+# --- Password attempts (sign-in and activation) ---------------------------------------------------
 
 
 def reservar(cuenta: Cuenta, moment: dt.datetime) -> fallos.Reserva:
@@ -244,22 +104,3 @@ def anotar_fallo(cuenta: Cuenta, reserva: fallos.Reserva, moment: dt.datetime) -
         db.session.commit()
     caducados.purgar_a_veces(moment)  # as a CURP without an account does: the same work
     return reserva.minutos(moment)
-
-
-@confirmar_sin_token("cuenta.salir")
-def _confirmar_salir() -> ResponseReturnValue:
-    # On a shared phone, a "Salir" that only says the form expired would leave the account open.
-    # posts_nothing: the header's own "Salir" would be a second button for the same thing.
-    abierta = bool(current_user.is_authenticated)
-    return render_template("cuenta/salir.html", sesion_abierta=abierta, posts_nothing=True)
-
-
-@bp.post("/cuenta/salir")
-def salir() -> ResponseReturnValue:
-    if current_user.is_authenticated:
-        cerrar_sesiones(db.session, current_user.cuenta)  # every session of this account ends
-        db.session.commit()
-    logout_user()
-    session.clear()
-    flash(_("Saliste de tu cuenta."), "ok")
-    return see_other(".entrar")

@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from blueprints import ratelimit_respuesta, security
-from blueprints.observability import ACCESS_LOGGER, REQUEST_ID_KEY, record_request, write_access
+from blueprints.observability_logs import ACCESS_LOGGER, REQUEST_ID_KEY, write_access
+from blueprints.observability_metricas import record_request
 from domain.redact import redact, redact_request
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from blueprints.extensions import db
-from blueprints.observability import REQUEST_ID_KEY, REQUEST_ID_OUTSIDE
+from blueprints.observability_logs import REQUEST_ID_KEY, REQUEST_ID_OUTSIDE
 from blueprints.templating import current_lang
 from domain import mailer, mailer_transport, outbox
 from domain.models import Correo

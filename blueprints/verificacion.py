@@ -22,7 +22,7 @@ from blueprints.constancias_servicio import ahora, servicio
 from blueprints.errors import problem, render_error, wants_json
 from blueprints.extensions import csrf, db, limiter
 from blueprints.htmx_util import wants_fragment
-from domain import folios, signing, verificacion
+from domain import folios, signing_config, verificacion
 
 bp = Blueprint("verificacion", __name__)
 log = logging.getLogger(__name__)
@@ -60,8 +60,8 @@ def _verificar(folio: str, codigo: str) -> verificacion.Verificacion:
 
 
 @bp.errorhandler(verificacion.ClaveNoDisponible)
-@bp.errorhandler(signing.SigningKeyMissing)
-@bp.errorhandler(signing.SigningKeyInvalid)
+@bp.errorhandler(signing_config.SigningKeyMissing)
+@bp.errorhandler(signing_config.SigningKeyInvalid)
 def _no_se_puede_verificar(exc: Exception) -> ResponseReturnValue:
     # Here rather than the constancias blueprint's handler: its page speaks of issuing.
     if isinstance(exc, verificacion.ClaveNoDisponible):

@@ -2,21 +2,19 @@
 
 Markdown is rendered with markdown-it's `js-default` preset, which escapes raw HTML, so a
 `<script>` in a content file shows up as text. The template supplies the page's only `h1`.
+Reading a file's front matter is ``domain.guides_front_matter``; checking the pages' links,
+``domain.guides_enlaces``; the FAQ's entries and search, ``domain.guides_faq``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import re
 from collections.abc import Mapping
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -28,45 +26,14 @@ from domain.guides_faq import (
     split_links,
     tokens_text,
 )
-
-KINDS: Final = frozenset({"guia", "faq", "legal"})
-INSTITUTIONS: Final = frozenset({"IMSS", "ISSSTE", "ambas", "ninguna"})
-DESCRIPTION_MAX: Final = 160
-
-# Procedure pages that content may link to; content pages are known through the library itself.
-PORTAL_PATHS: Final = frozenset(
-    {
-        "/",
-        "/curp",
-        "/curp/no-la-conozco",
-        "/cuenta/registro",
-        "/cuenta/entrar",
-        "/cuenta/recuperar",
-        "/oficina",
-        "/oficina/constancia-vigencia",
-        "/oficina/contrasena",
-        "/oficina/cerrar-cuenta",
-        "/constancias/no-afiliacion",
-        "/constancias/no-derechohabiencia",
-        "/constancias/sin-seguridad-social",
-        "/constancias/vigencia-imss",
-        "/imss/nss",
-        "/verificar",
-    }
+from domain.guides_front_matter import (
+    DESCRIPTION_MAX,
+    INSTITUTIONS,
+    KINDS,
+    SLUG,
+    ContentError,
+    read_front_matter,
 )
-
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?(.*)\Z", re.S | re.M)
-_SLUG = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-
-
-class ContentError(ValueError):
-    """A content file is malformed; the message names the file and, when known, the field."""
-
-    def __init__(self, source: str, problem: str, field: str | None = None) -> None:
-        self.source = source
-        self.field = field
-        where = f"{source}: field '{field}'" if field else source
-        super().__init__(f"{where}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -152,39 +119,21 @@ def load_library(content_dir: Path) -> Library:
     return Library(pages=MappingProxyType(pages), guides=guides, faq_entries=faq)
 
 
-def check_links(library: Library, known_paths: AbstractSet[str] = PORTAL_PATHS) -> list[str]:
-    """Broken internal links as "slug: href": unknown path, or an anchor the target lacks."""
-    by_url = {p.url: p for p in library.pages.values()}
-    broken: list[str] = []
-    for page in sorted(library.pages.values(), key=lambda p: p.source):
-        for href in page.internal_links:
-            path, _, anchor = href.partition("#")
-            path = path.partition("?")[0]
-            target = by_url.get(path) if path else page
-            known = target is not None or path in known_paths
-            if not known or (anchor and (target is None or anchor not in target.anchors)):
-                broken.append(f"{page.slug}: {href}")
-    return broken
-
-
 def _order(page: Page) -> tuple[int, str]:
     return page.order, page.slug
 
 
 def _load_page(md: MarkdownIt, path: Path) -> tuple[Page, list[Token]]:
     source = path.name
-    match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
-    if match is None:
-        raise ContentError(source, "front matter (between '---' lines) is missing")
-    meta = _FrontMatter(match.group(1), source)
+    meta, body = read_front_matter(path.read_text(encoding="utf-8"), source)
     slug, kind = meta.text("slug"), meta.text("kind", KINDS)
-    if not _SLUG.match(slug):
+    if not SLUG.match(slug):
         raise ContentError(source, "must be lower-case ASCII words joined by hyphens", "slug")
     description = meta.text("description")
     if len(description) > DESCRIPTION_MAX:
         raise ContentError(source, f"longer than {DESCRIPTION_MAX} characters", "description")
     env: dict[str, Any] = {}
-    tokens = md.parse(match.group(2), env)
+    tokens = md.parse(body, env)
     try:
         toc, anchors = set_heading_ids(tokens)
     except ValueError as exc:
@@ -208,46 +157,3 @@ def _load_page(md: MarkdownIt, path: Path) -> tuple[Page, list[Token]]:
         source=source,
     )
     return page, tokens
-
-
-class _FrontMatter:
-    """Typed access to one file's front matter; every error names the file and the field."""
-
-    def __init__(self, yaml_text: str, source: str) -> None:
-        self.source = source
-        try:
-            raw = yaml.safe_load(yaml_text)
-        except yaml.YAMLError as exc:
-            raise ContentError(source, f"front matter is not valid YAML: {exc}") from exc
-        if not isinstance(raw, dict):
-            raise ContentError(source, "front matter must be a mapping")
-        self.raw: dict[Any, Any] = raw
-
-    def _get(self, field: str) -> object:
-        value = self.raw.get(field)
-        if value is None:
-            raise ContentError(self.source, "is missing", field)
-        return value
-
-    def text(self, field: str, allowed: AbstractSet[str] = frozenset()) -> str:
-        value = self._get(field)
-        if not isinstance(value, str) or not value.strip():
-            raise ContentError(self.source, "must be non-empty text", field)
-        if allowed and value.strip() not in allowed:
-            raise ContentError(self.source, f"must be one of {sorted(allowed)}", field)
-        return value.strip()
-
-    def integer(self, field: str) -> int:
-        value = self._get(field)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ContentError(self.source, "must be an integer", field)
-        return value
-
-    def date(self, field: str) -> dt.date:
-        value = self._get(field)
-        if isinstance(value, str):
-            with contextlib.suppress(ValueError):  # reported below as a wrong type
-                value = dt.date.fromisoformat(value)
-        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            raise ContentError(self.source, "must be a date written YYYY-MM-DD", field)
-        return value

@@ -136,8 +136,8 @@ class Settings:
     metrics_token: str | None = field(repr=False)
     secret_key_fallbacks: tuple[str, ...] = field(repr=False)
     instance_path: Path
-    # PEM text or a PEM file's path; checked where documents are signed (domain/signing.py), so
-    # a portal without one still serves everything but issuance.
+    # PEM text or a PEM file's path; checked where documents are signed (domain/signing_config.py),
+    # so a portal without one still serves everything but issuance.
     signing_key: str | None = field(repr=False)
     signing_old_public_keys: str
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.guides import Library, check_links, load_library
+from domain.guides import Library, load_library
+from domain.guides_enlaces import check_links
 from domain.guides_faq import fold
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"

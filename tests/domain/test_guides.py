@@ -8,13 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from domain.guides import (
-    PORTAL_PATHS,
-    ContentError,
-    Library,
-    check_links,
-    load_library,
-)
+from domain.guides import Library, load_library
+from domain.guides_enlaces import PORTAL_PATHS, check_links
+from domain.guides_front_matter import ContentError
 
 FIELDS = {
     "title": "Una guía",

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from domain import signing
+from domain import signing, signing_config
 
 DATA = "||v=1|doc=NA|folio=NA-2026-000001|nombre=JOSÉ PEÑA||"
 
@@ -53,7 +53,7 @@ def test_unknown_key_id_or_other_key_does_not_verify() -> None:
 
 def test_key_id_is_a_short_stable_hash_of_the_public_key() -> None:
     signer = signing.Signer.generate()
-    again = signing.load_signer(signer.private_pem().decode(), Path("/x"), False)
+    again = signing_config.load_signer(signer.private_pem().decode(), Path("/x"), False)
     assert again.kid == signer.kid
     assert len(signer.kid) == 16 and int(signer.kid, 16) >= 0
 
@@ -62,35 +62,35 @@ def test_key_from_environment_as_pem_text_or_path(tmp_path: Path) -> None:
     signer = signing.Signer.generate()
     path = tmp_path / "clave.pem"
     path.write_bytes(signer.private_pem())
-    from_text = signing.load_signer(signer.private_pem().decode(), tmp_path, False)
-    from_path = signing.load_signer(str(path), tmp_path, False)
+    from_text = signing_config.load_signer(signer.private_pem().decode(), tmp_path, False)
+    from_path = signing_config.load_signer(str(path), tmp_path, False)
     assert from_text.kid == from_path.kid == signer.kid
-    assert not (tmp_path / signing.KEY_FILE).exists()
+    assert not (tmp_path / signing_config.KEY_FILE).exists()
 
 
 def test_a_key_pasted_without_its_header_is_not_repeated_in_the_error(tmp_path: Path) -> None:
     # Without "-----BEGIN" the value is read as a path; the error goes to the logs.
     body = b"".join(signing.Signer.generate().private_pem().splitlines()[1:-1]).decode()
-    with pytest.raises(signing.SigningKeyInvalid) as raised:
-        signing.load_signer(body, tmp_path, False)
+    with pytest.raises(signing_config.SigningKeyInvalid) as raised:
+        signing_config.load_signer(body, tmp_path, False)
     assert body not in str(raised.value) and body[:12] not in str(raised.value)
     missing = str(tmp_path / "no-existe.pem")
-    with pytest.raises(signing.SigningKeyInvalid, match=r"no-existe\.pem"):
-        signing.load_signer(missing, tmp_path, False)  # a path is named, for the typo
+    with pytest.raises(signing_config.SigningKeyInvalid, match=r"no-existe\.pem"):
+        signing_config.load_signer(missing, tmp_path, False)  # a path is named, for the typo
 
 
 def test_outside_demo_mode_no_key_is_created(tmp_path: Path) -> None:
-    with pytest.raises(signing.SigningKeyMissing, match="SIGNING_KEY"):
-        signing.load_signer(None, tmp_path, demo=False)
-    assert not (tmp_path / signing.KEY_FILE).exists()
+    with pytest.raises(signing_config.SigningKeyMissing, match="SIGNING_KEY"):
+        signing_config.load_signer(None, tmp_path, demo=False)
+    assert not (tmp_path / signing_config.KEY_FILE).exists()
 
 
 def test_demo_mode_creates_a_private_key_file_once(tmp_path: Path) -> None:
-    first = signing.load_signer(None, tmp_path, demo=True)
-    path = tmp_path / signing.KEY_FILE
+    first = signing_config.load_signer(None, tmp_path, demo=True)
+    path = tmp_path / signing_config.KEY_FILE
     assert path.stat().st_mode & 0o077 == 0
-    assert signing.load_signer(None, tmp_path, demo=True).kid == first.kid
-    assert signing.load_signer(None, tmp_path, demo=False).kid == first.kid
+    assert signing_config.load_signer(None, tmp_path, demo=True).kid == first.kid
+    assert signing_config.load_signer(None, tmp_path, demo=False).kid == first.kid
 
 
 def test_concurrent_first_runs_agree_on_one_key(tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_concurrent_first_runs_agree_on_one_key(tmp_path: Path) -> None:
 
     def load() -> None:
         barrier.wait()
-        kids.append(signing.load_signer(None, tmp_path, demo=True).kid)
+        kids.append(signing_config.load_signer(None, tmp_path, demo=True).kid)
 
     threads = [threading.Thread(target=load) for _ in range(8)]
     for thread in threads:
@@ -107,20 +107,20 @@ def test_concurrent_first_runs_agree_on_one_key(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert len(set(kids)) == 1
-    assert [p.name for p in tmp_path.iterdir()] == [signing.KEY_FILE]
+    assert [p.name for p in tmp_path.iterdir()] == [signing_config.KEY_FILE]
 
 
 def test_keys_that_are_not_ed25519_are_refused(tmp_path: Path) -> None:
     ec_pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    with pytest.raises(signing.SigningKeyInvalid, match="Ed25519"):
-        signing.load_signer(ec_pem.decode(), tmp_path, False)
+    with pytest.raises(signing_config.SigningKeyInvalid, match="Ed25519"):
+        signing_config.load_signer(ec_pem.decode(), tmp_path, False)
     garbage = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"
-    with pytest.raises(signing.SigningKeyInvalid):
-        signing.load_signer(garbage, tmp_path, False)
-    with pytest.raises(signing.SigningKeyInvalid):
-        signing.parse_public_keys("esto-no-es-una-clave")
+    with pytest.raises(signing_config.SigningKeyInvalid):
+        signing_config.load_signer(garbage, tmp_path, False)
+    with pytest.raises(signing_config.SigningKeyInvalid):
+        signing_config.parse_public_keys("esto-no-es-una-clave")
 
 
 def test_a_pkcs8_v2_signing_key_loads_and_one_with_a_foreign_public_key_says_so(
@@ -129,25 +129,25 @@ def test_a_pkcs8_v2_signing_key_loads_and_one_with_a_foreign_public_key_says_so(
     from tests.domain.test_ed25519 import RFC_8410_V2, RFC_SEED, pem_text, pkcs8
 
     v2 = pem_text("PRIVATE KEY", base64.b64decode(RFC_8410_V2)).decode()
-    signer = signing.load_signer(v2, tmp_path, False)
+    signer = signing_config.load_signer(v2, tmp_path, False)
     assert signer.private_key.seed == RFC_SEED
     assert signer.private_pem().startswith(b"-----BEGIN PRIVATE KEY-----\nMC4CAQAw")  # v1
     foreign = signing.Signer.generate().public.key.raw
     mixed = pem_text("PRIVATE KEY", pkcs8(RFC_SEED, public=foreign)).decode()
-    with pytest.raises(signing.SigningKeyInvalid, match=r"clave pública .* no es la suya"):
-        signing.load_signer(mixed, tmp_path, False)
+    with pytest.raises(signing_config.SigningKeyInvalid, match=r"clave pública .* no es la suya"):
+        signing_config.load_signer(mixed, tmp_path, False)
 
 
 def test_old_keys_are_published_from_folder_and_environment(tmp_path: Path) -> None:
     current = signing.Signer.generate()
     old_private, old_public, old_raw = (signing.Signer.generate() for _ in range(3))
-    folder = tmp_path / signing.OLD_KEYS_DIR
+    folder = tmp_path / signing_config.OLD_KEYS_DIR
     folder.mkdir()
     (folder / "2025.pem").write_bytes(old_private.private_pem())
     (folder / "2024.pem").write_text(old_public.public.pem)
     (folder / "notas.txt").write_text("ignored")
     configured = f"{old_raw.public.raw_base64}, {current.public.raw_base64}"
-    ring = signing.KeyRing.of(current, signing.load_old_keys(configured, tmp_path))
+    ring = signing.KeyRing.of(current, signing_config.load_old_keys(configured, tmp_path))
     assert [(k.kid, k.active) for k in ring.keys] == [
         (current.kid, True),
         (old_public.kid, False),
@@ -163,13 +163,15 @@ def test_old_keys_are_published_from_folder_and_environment(tmp_path: Path) -> N
 def test_an_unreadable_old_key_is_refused_naming_where_it_is(tmp_path: Path) -> None:
     # SigningKeyInvalid is what the portal turns into a 503 and the CLI into a plain error;
     # anything else (a binary file read as text) would be a 500 or a traceback.
-    with pytest.raises(signing.SigningKeyInvalid, match=r"^SIGNING_OLD_PUBLIC_KEYS: .*base64"):
-        signing.load_old_keys("garbage", tmp_path)
-    folder = tmp_path / signing.OLD_KEYS_DIR
+    with pytest.raises(
+        signing_config.SigningKeyInvalid, match=r"^SIGNING_OLD_PUBLIC_KEYS: .*base64"
+    ):
+        signing_config.load_old_keys("garbage", tmp_path)
+    folder = tmp_path / signing_config.OLD_KEYS_DIR
     folder.mkdir()
     (folder / "2025.pem").write_bytes(b"\xff\xfe binary, not a PEM")
-    with pytest.raises(signing.SigningKeyInvalid, match=r"2025\.pem"):
-        signing.load_old_keys("", tmp_path)
+    with pytest.raises(signing_config.SigningKeyInvalid, match=r"2025\.pem"):
+        signing_config.load_old_keys("", tmp_path)
     (folder / "2025.pem").write_text("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
-    with pytest.raises(signing.SigningKeyInvalid, match=r"2025\.pem: .*PEM legible"):
-        signing.load_old_keys("", tmp_path)
+    with pytest.raises(signing_config.SigningKeyInvalid, match=r"2025\.pem: .*PEM legible"):
+        signing_config.load_old_keys("", tmp_path)

@@ -19,7 +19,7 @@ from cryptography.x509.oid import NameOID
 
 from domain import mailer, mailer_transport, outbox
 from domain.settings import Settings
-from tests.domain.test_outbox import message, settings_for
+from tests.domain.outbox_helpers import message, settings_for
 from tests.smtp import SmtpServer, free_port, serving
 
 

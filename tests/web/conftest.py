@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from blueprints.observability import JsonFormatter, RequestIdFilter
+from blueprints.observability_logs import JsonFormatter, RequestIdFilter
 from tests.smtp import SmtpServer, mail_app
 from tests.web.cuenta_helpers import crear_cuenta, formulario, registrar, seed
 

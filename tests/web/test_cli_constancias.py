@@ -13,7 +13,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from pypdf import PdfReader, PdfWriter
 
 from blueprints.constancias_servicio import servicio
-from domain import sello, signing
+from domain import sello, signing_config
 from tests.conftest import make_app
 from tests.web.constancias_helpers import download
 
@@ -115,7 +115,7 @@ def test_cli_makes_a_new_key(runner, tmp_path: Path) -> None:  # type: ignore[no
     path = tmp_path / "nueva.pem"
     result = runner.invoke(args=["constancias", "nueva-clave", "--salida", str(path)])
     assert result.exit_code == 0 and path.stat().st_mode & 0o077 == 0
-    kid = signing.load_signer(str(path), tmp_path, False).kid
+    kid = signing_config.load_signer(str(path), tmp_path, False).kid
     assert kid in result.output
 
 
@@ -153,7 +153,7 @@ def test_rotating_the_key_with_the_cli_keeps_old_documents_verifiable(
     nueva = ["constancias", "nueva-clave", "--salida", str(new_key)]
     assert runner.invoke(args=nueva).exit_code == 0
     # The old public key in the instance's signing_keys_old/, or in SIGNING_OLD_PUBLIC_KEYS.
-    retired = tmp_path / "c" / "instance" / signing.OLD_KEYS_DIR
+    retired = tmp_path / "c" / "instance" / signing_config.OLD_KEYS_DIR
     retired.mkdir(parents=True)
     (retired / "clave-2026.pub.pem").write_text(public.stdout)
     in_folder = make_app(tmp_path / "c", database_url, ENV={"SIGNING_KEY": str(new_key)})

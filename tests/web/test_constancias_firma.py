@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from domain import sello, signing
+from domain import sello, signing, signing_config
 from tests.conftest import make_app
 from tests.web.constancias_helpers import UNKNOWN, body, ledger
 
@@ -19,7 +19,7 @@ def test_without_a_key_outside_demo_mode_nothing_is_issued(
     client = app.test_client()
     response = client.post("/constancias/no-afiliacion/descargar", data={"curp": UNKNOWN})
     assert response.status_code == 503 and "No podemos firmar documentos" in body(response)
-    assert ledger(app) == [] and not (tmp_path / "instance" / signing.KEY_FILE).exists()
+    assert ledger(app) == [] and not (tmp_path / "instance" / signing_config.KEY_FILE).exists()
     # docs/despliegue.md, section 3: without a key, the keys are unavailable, not "none".
     keys = client.get("/api/v1/claves")
     assert keys.status_code == 503 and keys.mimetype == "application/problem+json"
@@ -63,4 +63,4 @@ def test_configured_key_outside_demo_mode_has_no_demo_mark(
 def test_prepare_hook_creates_the_demo_key(app: Flask) -> None:
     for hook in app.extensions["prepare_hooks"]:
         hook()
-    assert (Path(app.instance_path) / signing.KEY_FILE).exists()
+    assert (Path(app.instance_path) / signing_config.KEY_FILE).exists()

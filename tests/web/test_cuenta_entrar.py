@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from blueprints import cuenta as cuenta_views
+from blueprints import cuenta_entrar
 from blueprints.extensions import db
 from domain.models import Cuenta
 from tests.conftest import make_app
@@ -171,7 +171,7 @@ def test_unknown_curps_count_down_and_unlock_as_accounts_do(
     # must match minute by minute, or the countdown tells which CURPs have an account.
     clock = [time.time()]
     monkeypatch.setattr(time, "time", lambda: clock[0])
-    monkeypatch.setattr(cuenta_views, "now", lambda: dt.datetime.fromtimestamp(clock[0], dt.UTC))
+    monkeypatch.setattr(cuenta_entrar, "now", lambda: dt.datetime.fromtimestamp(clock[0], dt.UTC))
     app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
     titular, desconocida = seed(app)["issste_titular"][:2]
     crear_cuenta(app, titular, "real@example.org")

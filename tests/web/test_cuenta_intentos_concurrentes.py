@@ -17,8 +17,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from blueprints import cuenta as cuenta_views
-from blueprints import cuenta_activar
+from blueprints import cuenta_activar, cuenta_entrar
 from blueprints.extensions import db
 from domain import bloqueo
 from domain.models import Cuenta, IntentoSinCuenta
@@ -83,7 +82,7 @@ def checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The passwords the views check, a dummy check for a CURP without an account included:
     counted on their way to werkzeug's own check, which still answers."""
     made: list[str] = []
-    for module in (cuenta_views, cuenta_activar):
+    for module in (cuenta_entrar, cuenta_activar):
 
         def counted(pwhash: str, password: str, real: Any = module.check_password_hash) -> bool:
             made.append(password)
@@ -194,7 +193,7 @@ def test_a_success_clears_the_attempts_counted_while_it_was_checked(
 ) -> None:
     # Two wrong passwords arrive while the owner's right one is being checked: they are
     # counted and checked, and the owner's success then clears them with the rest.
-    real = cuenta_views.check_password_hash
+    real = cuenta_entrar.check_password_hash
     meanwhile: list[int] = []
 
     def slow(pwhash: str, password: str) -> bool:
@@ -204,7 +203,7 @@ def test_a_success_clears_the_attempts_counted_while_it_was_checked(
                 meanwhile.extend(future.result().status_code for future in sent)
         return bool(real(pwhash, password))
 
-    monkeypatch.setattr(cuenta_views, "check_password_hash", slow)
+    monkeypatch.setattr(cuenta_entrar, "check_password_hash", slow)
     assert entrar(app.test_client(), activa).status_code == 303
     assert meanwhile == [422, 422]
     assert state(app, activa) == bloqueo.Intentos()

@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from sqlalchemy import select
 
 from blueprints.extensions import db
-from blueprints.observability import JsonFormatter
+from blueprints.observability_logs import JsonFormatter
 from domain.curp_tables import fold
 from domain.models import Cuenta
 from tests.captcha_helpers import solve_captcha

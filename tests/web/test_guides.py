@@ -18,7 +18,8 @@ from werkzeug.routing import RequestRedirect
 
 from blueprints import guides, guides_contenido
 from domain import eleccion
-from domain.guides import PORTAL_PATHS, check_links, load_library
+from domain.guides import load_library
+from domain.guides_enlaces import PORTAL_PATHS, check_links
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 LIBRARY = load_library(CONTENT)

@@ -1,5 +1,6 @@
 """/ says how each document reaches the person: the IMSS constancia of "las dos" comes by email,
-the ISSSTE one is downloaded on the result page (blueprints/constancias.py, sin_seguridad_social).
+the ISSSTE one is downloaded on the result page (blueprints/constancias_correo.py,
+sin_seguridad_social).
 """
 
 from __future__ import annotations

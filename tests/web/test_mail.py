@@ -15,7 +15,7 @@ from jinja2 import ChoiceLoader, DictLoader
 from blueprints import mail
 from blueprints.extensions import db
 from blueprints.mail import queue_email, utcnow, wait_for_deliveries, withdraw_email
-from blueprints.observability import RequestIdFilter
+from blueprints.observability_logs import RequestIdFilter
 from domain import outbox
 from domain.models import Correo
 from tests.conftest import make_app

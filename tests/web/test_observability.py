@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from blueprints.observability import JsonFormatter
+from blueprints.observability_logs import JsonFormatter
 from domain.tokens import Contenido, emitir
 from tests.conftest import make_app
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from blueprints.extensions import db
-from blueprints.observability import REGISTRY
+from blueprints.observability_metricas import REGISTRY
 from domain import outbox
 from domain.models import Correo
 from tests.conftest import make_app

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from domain import signing
+from domain import signing, signing_config
 from tests.conftest import make_app
 from tests.web.constancias_helpers import download
 
@@ -69,7 +69,7 @@ def test_json_is_rate_limited(tmp_path: Path, database_url: str) -> None:
 
 def test_published_keys_include_retired_ones(tmp_path: Path, database_url: str) -> None:
     old = signing.Signer.generate()
-    folder = tmp_path / "instance" / signing.OLD_KEYS_DIR
+    folder = tmp_path / "instance" / signing_config.OLD_KEYS_DIR
     folder.mkdir(parents=True)
     (folder / "2025.pem").write_text(old.public.pem)
     app = make_app(tmp_path, database_url)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from domain import signing
+from domain import signing, signing_config
 from tests.conftest import make_app
 from tests.web.constancias_helpers import body, download
 
@@ -17,7 +17,7 @@ def servidor(
     tmp_path: Path, database_url: str, name: str, firma: signing.Signer, *publicas: signing.Signer
 ) -> Flask:
     """A server signing with ``firma`` and knowing ``publicas`` from its signing_keys_old/."""
-    folder = tmp_path / name / "instance" / signing.OLD_KEYS_DIR
+    folder = tmp_path / name / "instance" / signing_config.OLD_KEYS_DIR
     folder.mkdir(parents=True)
     for n, key in enumerate(publicas):
         (folder / f"{n}.pub.pem").write_text(key.public.pem)

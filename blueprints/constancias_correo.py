@@ -1,0 +1,179 @@
+"""/constancias/no-derechohabiencia, /constancias/sin-seguridad-social and the resend: the
+flows whose IMSS document is emailed rather than downloaded, with a button to send it again.
+
+Apart from ``blueprints.constancias`` (whose ``bp`` these routes join when ``app`` imports
+this module) because they share the email, the resend token and the answer kept for a form sent
+twice (``envio_repetido``), which the ISSSTE download there needs none of.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+
+from blueprints import envio_repetido
+from blueprints.constancias import ISSUE_LIMIT, RESEND_LIMIT, bp
+from blueprints.constancias_forms import leer_curp, leer_email
+from blueprints.constancias_servicio import (
+    ahora,
+    enviar_constancia,
+    leer_token_reenvio,
+    reenviar_una_vez,
+    servicio,
+    token_reenvio,
+)
+from blueprints.extensions import db, limiter
+from blueprints.formulario_sin_token import confirmar_sin_token, enviado
+from domain import (
+    constancia_tipos,
+    constancias,
+    constancias_sin_derecho,
+    curp,
+    registry,
+    verificacion,
+)
+from domain.hoy import today_in_mexico
+from domain.models import Constancia
+from domain.outbox import mask_email
+
+# The logger of blueprints.constancias, where these lines were written before this module was
+# cut out of it: "Constancia emitida" lines stay where log searches by logger look for them.
+log = logging.getLogger("blueprints.constancias")
+VIGENTE = "vigente"  # what envio_repetido keeps for a form refused with Afiliado
+
+
+def _issste(situacion: registry.Situacion) -> str:
+    if situacion.issste_vigente:
+        return "afiliado"
+    return "sin_afiliacion" if situacion.persona else "sin_registro"
+
+
+def _folio_key() -> str:
+    leido = leer_token_reenvio(request.form.get("token", ""))
+    return "reenvio:" + (leido.folio if leido else "invalido")
+
+
+def _resultado_envio(row: Constancia, email: str) -> dict[str, Any]:
+    return {
+        "estado": "enviada",
+        "folio": row.folio,
+        "entrega": row.entrega,
+        "emitida": constancias.local(row.emitida),
+        "token": token_reenvio(row.folio, email),
+    }
+
+
+def _emitir_imss(value: str, email: str, envio: envio_repetido.Envio) -> dict[str, Any]:
+    """Issue and email the IMSS document, or say why not; commits. The same form sent again
+    gets that answer, from the ledger (``envio_repetido``)."""
+    if envio.repetido:
+        return _repetido_imss(envio.repetido, email)
+    service = servicio()
+    try:
+        row = constancias_sin_derecho.emitir_no_derechohabiencia(
+            db.session, service.signer, value, ahora(), emisor=service.emisor,
+            entrega=mask_email(email),
+        )  # fmt: skip
+        enviar_constancia(row, email, service.renderer.pdf(row))
+        db.session.commit()
+    except constancias.Afiliado:
+        db.session.rollback()
+        envio_repetido.responder(envio, VIGENTE)
+        return {"estado": "vigente"}
+    except Exception:
+        db.session.rollback()
+        raise
+    log.info("Constancia emitida; correo en cola: %s", row.folio)
+    envio_repetido.responder(envio, row.folio)
+    return _resultado_envio(row, email)
+
+
+def _repetido_imss(resultado: str, email: str) -> dict[str, Any]:
+    """The first post's answer again: the same fields, so the same address it went to."""
+    if resultado == VIGENTE:
+        return {"estado": "vigente"}
+    row = db.session.get(Constancia, resultado)
+    assert row is not None  # recorded once the transaction that issued it committed
+    return _resultado_envio(row, email)
+
+
+def _formulario_imss() -> tuple[
+    dict[str, str], dict[str, str], curp.CurpReport | None, envio_repetido.Envio
+]:
+    errors: dict[str, str] = {}
+    value, report = leer_curp(errors)
+    email = leer_email(errors)
+    envio = envio_repetido.revisar(request.form)
+    if envio.error:
+        errors["captcha"] = envio.error
+    return {"curp": value, "email": email}, errors, report, envio
+
+
+@bp.route("/constancias/no-derechohabiencia", methods=["GET", "POST"])
+@limiter.limit(ISSUE_LIMIT, methods=["POST"])
+def no_derechohabiencia() -> ResponseReturnValue:
+    page = "constancias/no_derechohabiencia.html"
+    if request.method == "GET":
+        return render_template(page, form={}, errors={}, report=None, imss=None)
+    form, errors, report, envio = _formulario_imss()
+    if errors:
+        return render_template(page, form=form, errors=errors, report=report, imss=None), 422
+    imss = _emitir_imss(form["curp"], form["email"], envio)
+    return render_template(page, form=form, errors={}, report=None, imss=imss)
+
+
+@confirmar_sin_token("constancias.no_derechohabiencia", otros_sitios=True)
+def _confirmar_no_derechohabiencia() -> ResponseReturnValue:
+    form = {"curp": enviado("curp"), "email": enviado("email")}
+    page = "constancias/no_derechohabiencia.html"
+    return render_template(page, form=form, errors={}, report=None, imss=None, confirmar=True)
+
+
+@bp.route("/constancias/sin-seguridad-social", methods=["GET", "POST"])
+@limiter.limit(ISSUE_LIMIT, methods=["POST"])
+def sin_seguridad_social() -> ResponseReturnValue:
+    page = "constancias/sin_seguridad_social.html"
+    empty: dict[str, Any] = {"report": None, "imss": None, "issste": None}
+    if request.method == "GET":
+        return render_template(page, form={}, errors={}, **empty)
+    form, errors, report, envio = _formulario_imss()
+    if errors:
+        return render_template(page, form=form, errors=errors, **{**empty, "report": report}), 422
+    situacion = registry.situacion(db.session, form["curp"], today_in_mexico())
+    issste = _issste(situacion)
+    imss = _emitir_imss(form["curp"], form["email"], envio)
+    return render_template(page, form=form, errors={}, report=None, imss=imss, issste=issste)
+
+
+@confirmar_sin_token("constancias.sin_seguridad_social", otros_sitios=True)
+def _confirmar_sin_seguridad_social() -> ResponseReturnValue:
+    form = {"curp": enviado("curp"), "email": enviado("email")}
+    page = "constancias/sin_seguridad_social.html"
+    empty = {"report": None, "imss": None, "issste": None}
+    return render_template(page, form=form, errors={}, confirmar=True, **empty)
+
+
+@bp.post("/constancias/reenviar")
+@limiter.limit(RESEND_LIMIT)
+@limiter.limit(RESEND_LIMIT, key_func=_folio_key)
+def reenviar() -> ResponseReturnValue:
+    page = "constancias/reenvio.html"
+    leido = leer_token_reenvio(request.form.get("token", ""))
+    row = db.session.get(Constancia, leido.folio) if leido else None
+    valido = row is not None and row.tipo == constancia_tipos.NO_DERECHOHABIENCIA.clave
+    if leido is None or row is None or not valido or row.entrega != mask_email(leido.email):
+        return render_template(page, imss={"estado": "invalido"}), 400
+    estado = verificacion.estado(row, ahora())
+    if estado != "vigente":
+        return render_template(page, imss={"estado": estado, "folio": row.folio}), 410
+    if not reenviar_una_vez(row, leido, "constancia_no_derechohabiencia"):
+        # 409: genuine and on time, but the resend it stood for was done. No new button here:
+        # it would let whoever replays a token go on resending.
+        log.info("Reenvío rechazado, el botón ya se usó: %s", row.folio)
+        usado = {"estado": "usado", "folio": row.folio, "entrega": row.entrega}
+        return render_template(page, imss=usado), 409
+    log.info("Reenvío de constancia en cola: %s", row.folio)
+    return render_template(page, imss={**_resultado_envio(row, leido.email), "reenviada": True})
