@@ -132,6 +132,7 @@ def poner_contrasena(cuenta: Cuenta, password: str) -> int:
     """
     cuenta.password_hash = generate_password_hash(password, method="scrypt")
     version = sesiones.cerrar_sesiones(db.session, cuenta)
+    assert version is not None  # the caller's write before this one holds the row
     enviar(
         cuenta.email,
         "contrasena_cambiada",

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.security import check_password_hash
 
@@ -22,7 +22,7 @@ from blueprints.cuenta_forms import (
     situacion_de,
 )
 from blueprints.cuenta_limites import agotado, contar, devolver
-from blueprints.extensions import db, limiter
+from blueprints.extensions import db, limiter, login_manager
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
 from domain import buzones, contrasenas, derechos, enlaces, registry
@@ -78,6 +78,14 @@ def inicio() -> ResponseReturnValue:
     )
 
 
+def _cerrada() -> ResponseReturnValue:
+    """The answer when the account was closed (in another tab or device) while this request
+    ran: the one a request of a session that already ended gets, signed out here too."""
+    logout_user()
+    session.clear()
+    return login_manager.unauthorized()
+
+
 def _password_problem(cuenta: Cuenta, password: str, vacia: str, incorrecta: str) -> str | None:
     """None when ``password`` is the account's; wrong ones are counted per account.
 
@@ -124,7 +132,8 @@ def correo() -> ResponseReturnValue:
     if not errors:
         # The new address is used only once its owner opens the link sent to it. The account
         # is read again as this writes: a confirmation may have changed it since.
-        enlaces.pedir_cambio_de_correo(db.session, cuenta, email, now())
+        if not enlaces.pedir_cambio_de_correo(db.session, cuenta, email, now()):
+            return _cerrada()
         if email == cuenta.email:  # that confirmation was of this very address
             db.session.rollback()
             errors["email"] = ya_es
@@ -164,7 +173,8 @@ def contrasena() -> ResponseReturnValue:
         errors["password"] = problem
     if errors:
         return render_template("oficina/contrasena.html", errors=errors), 422
-    enlaces.invalidar(db.session, cuenta)  # pending recovery links die
+    if not enlaces.invalidar(db.session, cuenta):  # pending recovery links die
+        return _cerrada()
     version = poner_contrasena(cuenta, nueva)  # and every other session ends
     db.session.commit()
     session.clear()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, update
+from sqlalchemy import ColumnElement, CursorResult, Result, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -66,32 +66,40 @@ def reenviar(session: Session, cuenta: Cuenta, version: int, email: str) -> bool
     return _mover(session, cuenta, version, Cuenta.email == email, Cuenta.activa.is_(False))
 
 
-def pedir_cambio_de_correo(session: Session, cuenta: Cuenta, email: str, now: dt.datetime) -> None:
+def pedir_cambio_de_correo(session: Session, cuenta: Cuenta, email: str, now: dt.datetime) -> bool:
     """Make ``email`` the address waiting for confirmation (flushed, not committed), then read
     ``cuenta`` again: its link must carry the version the row holds now that this transaction
     holds the row, not the one read before. A confirmation (or a new password) committed in
     between has moved it on, and a link made from the earlier one would be dead on arrival.
+    False, with the caller's transaction rolled back, when the account was closed meanwhile.
 
     A confirmation still under way waits for this one instead, and then fails: its address is
     no longer the one pending (``gastar_cambio_de_correo``).
     """
-    session.execute(
+    result = session.execute(
         update(Cuenta)
         .where(Cuenta.id == cuenta.id)
         .values(email_pendiente=email, email_pendiente_desde=now),
         execution_options=_SIN_SINCRONIZAR,
     )
+    if not _cambio(session, result):
+        return False
     session.refresh(cuenta)
+    return True
 
 
-def invalidar(session: Session, cuenta: Cuenta) -> None:
+def invalidar(session: Session, cuenta: Cuenta) -> bool:
     """End every link issued for ``cuenta`` so far, in the caller's transaction (flushed, not
-    committed). ``cuenta.token_version`` is read again afterwards, for the link made next."""
-    session.execute(
+    committed). ``cuenta.token_version`` is read again afterwards, for the link made next.
+    False, with that transaction rolled back, when the account was closed meanwhile."""
+    result = session.execute(
         update(Cuenta).where(Cuenta.id == cuenta.id).values(token_version=Cuenta.token_version + 1),
         execution_options=_SIN_SINCRONIZAR,
     )
+    if not _cambio(session, result):
+        return False
     session.expire(cuenta, ["token_version"])
+    return True
 
 
 def _mover(session: Session, cuenta: Cuenta, version: int, *mientras: ColumnElement[bool]) -> bool:
@@ -101,9 +109,16 @@ def _mover(session: Session, cuenta: Cuenta, version: int, *mientras: ColumnElem
         .values(token_version=version + 1),
         execution_options=_SIN_SINCRONIZAR,
     )
-    if cast(CursorResult[Any], result).rowcount != 1:
-        session.rollback()
+    if not _cambio(session, result):
         return False
     # What the row now holds, as if loaded: the flush at commit must not write it again.
     set_committed_value(cuenta, "token_version", version + 1)
     return True
+
+
+def _cambio(session: Session, result: Result[Any]) -> bool:
+    """Whether ``result`` changed the account's row; if not, the transaction is rolled back."""
+    if cast(CursorResult[Any], result).rowcount == 1:
+        return True
+    session.rollback()
+    return False

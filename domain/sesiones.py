@@ -18,16 +18,19 @@ from sqlalchemy.orm.attributes import set_committed_value
 from domain.models import Cuenta
 
 
-def cerrar_sesiones(session: Session, cuenta: Cuenta) -> int:
+def cerrar_sesiones(session: Session, cuenta: Cuenta) -> int | None:
     """End every session of ``cuenta`` in the caller's transaction (flushed, not committed);
-    the new ``session_version``, the one a session that goes on must carry."""
-    version: int = session.execute(
+    the new ``session_version``, the one a session that goes on must carry. None when the
+    account was closed meanwhile: its sessions went with its row."""
+    version: int | None = session.execute(
         update(Cuenta)
         .where(Cuenta.id == cuenta.id)
         .values(session_version=Cuenta.session_version + 1)
         .returning(Cuenta.session_version),
         execution_options={"synchronize_session": False},
-    ).scalar_one()
+    ).scalar_one_or_none()
+    if version is None:
+        return None
     # What the row now holds, as if loaded: the flush at commit must not write it again.
     set_committed_value(cuenta, "session_version", version)
     return version
