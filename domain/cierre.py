@@ -41,15 +41,14 @@ class Cierre:
     intentos: int  # rows of failed sign-ins counted for the CURP without an account
 
 
-def direcciones(cuenta: Cuenta) -> set[str]:
+def direcciones(*emails: str | None) -> set[str]:
     """The addresses whose mail is the account's: its own, and one waiting to be confirmed.
 
-    >>> sorted(direcciones(Cuenta(email="Ana@Correo.México.mx", email_pendiente=None)))
+    >>> sorted(direcciones("Ana@Correo.México.mx", None))
     ['ana@correo.méxico.mx', 'ana@correo.xn--mxico-bsa.mx']
     """
-    found = {cuenta.email, cuenta.email_pendiente}
     # As the outbox writes them (domain/mailer: the domain in IDNA), and as they were typed.
-    return {v.lower() for a in found if a for v in (a, ascii_domain(a))}
+    return {v.lower() for a in emails if a for v in (a, ascii_domain(a))}
 
 
 def cerrar(
@@ -62,15 +61,20 @@ def cerrar(
     before the commit, since a file cannot be rolled back: a commit that fails leaves rows
     whose copies are gone, never copies of rows that are gone.
     """
-    email, curp, addresses = cuenta.email, cuenta.curp, direcciones(cuenta)
-    # The row first: the statement that finds it gone is the one that tells of a race.
+    # The row first: the statement that finds it gone is the one that tells of a race. What
+    # is cleaned is what the row held as it went, not as ``cuenta`` was read: an address
+    # change committed in between has mail of its own at the new address.
     gone = session.execute(
-        delete(Cuenta).where(Cuenta.id == cuenta.id),
+        delete(Cuenta)
+        .where(Cuenta.id == cuenta.id)
+        .returning(Cuenta.email, Cuenta.email_pendiente, Cuenta.curp),
         execution_options={"synchronize_session": False},
-    )
-    if cast(CursorResult[Any], gone).rowcount != 1:
+    ).one_or_none()
+    if gone is None:
         session.rollback()
         return None
+    email, pendiente, curp = gone
+    addresses = direcciones(email, pendiente)
     session.expunge(cuenta)
     correos = session.execute(
         delete(Correo).where(func.lower(Correo.destinatario).in_(addresses)),

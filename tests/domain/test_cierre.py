@@ -164,3 +164,27 @@ def test_a_closed_account_s_id_never_names_another(sesion_vacia: Session) -> Non
     assert cierre.cerrar(sesion_vacia, ana, Path("/nonexistent"), SECRETOS) is not None
     sesion_vacia.commit()
     assert account(sesion_vacia, *BETO).id > closed
+
+
+def test_an_address_change_committed_meanwhile_goes_with_the_account(
+    sesion_vacia: Session, tmp_path: Path
+) -> None:
+    outbox_dir = tmp_path / "outbox"
+    ana = account(sesion_vacia, *ANA)
+    sesion_vacia.commit()
+    assert ana.email_pendiente is None  # read as the closing request reads it
+    # Another device asks for a new address before the closing deletes the row.
+    with Session(sesion_vacia.get_bind()) as otra:
+        otra.execute(
+            sa.update(Cuenta).where(Cuenta.id == ana.id).values(email_pendiente="ana.n@example.org")
+        )
+        mail(otra, outbox_dir, "ana.n@example.org")  # «Confirma tu nuevo correo»
+        mail(otra, outbox_dir, ANA[1])  # «Pediste cambiar tu correo»
+        otra.commit()
+
+    hecho = cierre.cerrar(sesion_vacia, ana, outbox_dir, SECRETOS)
+    sesion_vacia.commit()
+
+    assert hecho is not None and (hecho.correos, hecho.archivos) == (2, 2)
+    assert sesion_vacia.scalars(sa.select(Correo.destinatario)).all() == []
+    assert list(outbox_dir.glob("*.eml")) == []
