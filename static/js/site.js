@@ -188,6 +188,11 @@
   // seconds. A download never leaves the page (data-descarga): then the form works again.
   var UNA_VEZ_MS = 8000;
   var DESCARGA_MS = 4000;
+  function soltar(form) {
+    clearTimeout(form.unaVezEspera);
+    form.removeAttribute("data-enviado");
+    estado(form).textContent = "";
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-una-vez]")) return;
@@ -196,18 +201,21 @@
     var descarga = form.hasAttribute("data-descarga");
     form.setAttribute("data-enviado", "");
     estado(form).textContent = form.getAttribute("data-una-vez");
-    setTimeout(function () {
+    form.unaVezEspera = setTimeout(function () {
       form.removeAttribute("data-enviado");
       if (descarga) estado(form).textContent = "";
     }, descarga ? DESCARGA_MS : UNA_VEZ_MS);
   });
+  // Stopped on its way (Stop, Esc), a sending leaves no trace a page can see; a change to the
+  // form can be seen, and what it sends next is not the tap just made twice: it works at once.
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-enviado]");
+    if (form) soltar(form);
+  });
   // Back to a page the browser kept whole: the form was sent long ago and can be sent again.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) return;
-    document.querySelectorAll("form[data-enviado]").forEach(function (form) {
-      form.removeAttribute("data-enviado");
-      estado(form).textContent = "";
-    });
+    document.querySelectorAll("form[data-enviado]").forEach(soltar);
   });
   // The language link's `next` is the address the page was drawn for. An htmx step that pushes
   // or replaces the address (the start page's questions, the FAQ search, the integration

@@ -186,3 +186,38 @@ def test_a_certificate_form_tapped_twice_is_sent_once(
     )
     assert [route.request.method for route in sent] == ["POST"]
     assert said == "Enviando…"
+
+
+def test_a_form_stopped_on_its_way_works_again_once_edited(
+    phone: Any, live_server: Any, live_app: Any
+) -> None:
+    # Stop (or Esc) cancels the sending and leaves the page as it was: nothing the page can see.
+    # What it can see is the person changing the form, which then works at once, not 8 s later.
+    phone.goto(live_server.url + "/constancias/no-derechohabiencia")
+    phone.locator("[data-captcha-activo]").wait_for()
+    phone.get_by_label("CURP").fill(example(live_app, "imss_baja"))
+    phone.get_by_label("Correo electrónico").fill("detenido@example.org")
+    phone.get_by_label("Correo electrónico").focus()
+    wait_until_solved(phone)
+    sent: list[Route] = []
+    phone.route("**/constancias/no-derechohabiencia", lambda route: sent.append(route))
+    status = phone.locator("form[method=post] [role=status]")
+    said = phone.evaluate(
+        """() => new Promise((done) => {
+          document.querySelector("form[method=post] button[type=submit]").click();
+          setTimeout(() => { window.stop(); done(
+            document.querySelector("form[method=post] [role=status]").textContent); }, 300);
+        })"""
+    )
+    assert said == "Enviando…" and len(sent) == 1
+    phone.get_by_label("Correo electrónico").fill("detenida@example.org")
+    expect(status).to_have_text("")
+    said = phone.evaluate(
+        """() => new Promise((done) => {
+          document.querySelector("form[method=post] button[type=submit]").click();
+          setTimeout(() => done(
+            document.querySelector("form[method=post] [role=status]").textContent), 300);
+        })"""
+    )
+    assert said == "Enviando…"
+    assert [route.request.method for route in sent] == ["POST", "POST"]
