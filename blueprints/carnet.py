@@ -107,7 +107,7 @@ def descargar() -> ResponseReturnValue:
     forma = CURP_SHAPE.fullmatch(pedida)
     now = ahora()
     descarga = descarga_repetida.pedir(VIGENCIA_ISSSTE, pedida, now) if forma else None
-    if descarga and descarga.anterior:  # asked again at once: the same carnet, nothing spent
+    if descarga and descarga.anterior:  # asked again at once: the same carnet, no issue limit
         return descargar_pdf(descarga.anterior, de_nuevo=True)
     if not contar("carnet", str(cuenta.id), ISSUE_RULE):
         page, status = _pagina({"clave": "limite"}, 429)

@@ -113,7 +113,7 @@ def descargar_no_afiliacion() -> ResponseReturnValue:
     value, report = leer_curp(errors)
     now = ahora()
     descarga = descarga_repetida.pedir(NO_AFILIACION, value, now) if not errors else None
-    if descarga and descarga.anterior:  # asked again at once: the same document, nothing spent
+    if descarga and descarga.anterior:  # asked again at once: the same document, no issue limit
         return descargar_pdf(descarga.anterior, de_nuevo=True)
     limiter.limit_here(ISSUE_LIMIT)
     context: dict[str, Any] = {"value": value, "errors": errors, "report": report}

@@ -15,6 +15,7 @@ from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
 from blueprints import envio_repetido
+from blueprints.captcha import EXPIRED
 from blueprints.constancias import ISSUE_LIMIT, RESEND_LIMIT, bp
 from blueprints.constancias_forms import leer_curp, leer_email
 from blueprints.constancias_servicio import (
@@ -66,11 +67,13 @@ def _resultado_envio(row: Constancia, email: str) -> dict[str, Any]:
     }
 
 
-def _emitir_imss(value: str, email: str, envio: envio_repetido.Envio) -> dict[str, Any]:
+def _emitir_imss(
+    value: str, email: str, envio: envio_repetido.Envio, anterior: dict[str, Any] | None
+) -> dict[str, Any]:
     """Issue and email the IMSS document, or say why not; commits. The same form sent again
-    gets that answer, from the ledger (``envio_repetido``)."""
-    if envio.repetido:
-        return _repetido_imss(envio.repetido, email)
+    gets ``anterior``, that answer again (``_repetido_imss``)."""
+    if anterior is not None:
+        return anterior
     service = servicio()
     try:
         row = constancias_sin_derecho.emitir_no_derechohabiencia(
@@ -91,25 +94,37 @@ def _emitir_imss(value: str, email: str, envio: envio_repetido.Envio) -> dict[st
     return _resultado_envio(row, email)
 
 
-def _repetido_imss(resultado: str, email: str) -> dict[str, Any]:
-    """The first post's answer again: the same fields, so the same address it went to."""
+def _repetido_imss(resultado: str, email: str) -> dict[str, Any] | None:
+    """The first post's answer again: the same fields, so the same address it went to. None
+    when its document is no longer in the ledger (deleted since it was recorded, once issued)."""
     if resultado == VIGENTE:
         return {"estado": "vigente"}
     row = db.session.get(Constancia, resultado)
-    assert row is not None  # recorded once the transaction that issued it committed
-    return _resultado_envio(row, email)
+    return _resultado_envio(row, email) if row is not None else None
 
 
-def _formulario_imss() -> tuple[
-    dict[str, str], dict[str, str], curp.CurpReport | None, envio_repetido.Envio
-]:
+Formulario = tuple[
+    dict[str, str],
+    dict[str, str],
+    curp.CurpReport | None,
+    envio_repetido.Envio,
+    dict[str, Any] | None,  # the first post's answer, for a form sent again
+]
+
+
+def _formulario_imss() -> Formulario:
     errors: dict[str, str] = {}
     value, report = leer_curp(errors)
     email = leer_email(errors)
     envio = envio_repetido.revisar(request.form)
+    anterior = _repetido_imss(envio.repetido, email) if envio.repetido else None
     if envio.error:
         errors["captcha"] = envio.error
-    return {"curp": value, "email": email}, errors, report, envio
+    elif envio.repetido and anterior is None:
+        # Nothing to give again, as after a first post that left nothing to repeat: its captcha
+        # is spent all the same, and nothing is issued without a new one.
+        errors["captcha"] = str(EXPIRED)
+    return {"curp": value, "email": email}, errors, report, envio, anterior
 
 
 @bp.route("/constancias/no-derechohabiencia", methods=["GET", "POST"])
@@ -118,10 +133,10 @@ def no_derechohabiencia() -> ResponseReturnValue:
     page = "constancias/no_derechohabiencia.html"
     if request.method == "GET":
         return render_template(page, form={}, errors={}, report=None, imss=None)
-    form, errors, report, envio = _formulario_imss()
+    form, errors, report, envio, anterior = _formulario_imss()
     if errors:
         return render_template(page, form=form, errors=errors, report=report, imss=None), 422
-    imss = _emitir_imss(form["curp"], form["email"], envio)
+    imss = _emitir_imss(form["curp"], form["email"], envio, anterior)
     return render_template(page, form=form, errors={}, report=None, imss=imss)
 
 
@@ -139,12 +154,12 @@ def sin_seguridad_social() -> ResponseReturnValue:
     empty: dict[str, Any] = {"report": None, "imss": None, "issste": None}
     if request.method == "GET":
         return render_template(page, form={}, errors={}, **empty)
-    form, errors, report, envio = _formulario_imss()
+    form, errors, report, envio, anterior = _formulario_imss()
     if errors:
         return render_template(page, form=form, errors=errors, **{**empty, "report": report}), 422
     situacion = registry.situacion(db.session, form["curp"], today_in_mexico())
     issste = _issste(situacion)
-    imss = _emitir_imss(form["curp"], form["email"], envio)
+    imss = _emitir_imss(form["curp"], form["email"], envio, anterior)
     return render_template(page, form=form, errors={}, report=None, imss=imss, issste=issste)
 
 

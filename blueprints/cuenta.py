@@ -24,10 +24,10 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from blueprints import caducados
-from blueprints.cuenta_forms import comprobar, enviar
+from blueprints.cuenta_forms import comprobar, enviar, enviar_activacion, now
 from blueprints.extensions import db
 from blueprints.mail import url_publica
-from domain import bloqueo, fallos, tokens
+from domain import bloqueo, enlaces, fallos, tokens
 from domain.models import Cuenta
 from domain.outbox import mask_email
 
@@ -75,6 +75,18 @@ def leer_enlace(proposito: str, token: str) -> tuple[Cuenta, tokens.Contenido] |
         return enlace_caido(proposito, exc.contenido, "usado")
     except tokens.TokenInvalido:
         return enlace_caido(proposito, None, "invalido")
+
+
+def reenviar_activacion(cuenta: Cuenta, version: int, email: str) -> bool:
+    """A new activation link for the pending ``cuenta`` as read at ``version`` and ``email``
+    (``enlaces.reenviar``), queued in the caller's transaction; False, nothing sent, if it
+    changed since. The purge of pending accounts counts from this link (``creada``, as a
+    registration started over does): one sent on day 29 must not die with its account."""
+    if not enlaces.reenviar(db.session, cuenta, version, email):
+        return False
+    cuenta.creada = now()
+    enviar_activacion(cuenta)  # only the newest link works
+    return True
 
 
 # --- Password attempts (sign-in and activation) ---------------------------------------------------

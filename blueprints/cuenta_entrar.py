@@ -18,10 +18,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from blueprints import caducados
 from blueprints.constancias_forms import ProblemaDeCampo, problema_del_campo
-from blueprints.cuenta import RESEND_RULE, anotar_fallo, bp, reservar, see_other
+from blueprints.cuenta import (
+    RESEND_RULE,
+    anotar_fallo,
+    bp,
+    reenviar_activacion,
+    reservar,
+    see_other,
+)
 from blueprints.cuenta_forms import (
     Sesion,
-    enviar_activacion,
     form_values,
     now,
     por_curp,
@@ -33,7 +39,7 @@ from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.ratelimit_respuesta import marcar_pausa
 from blueprints.secretos import secretos
-from domain import contrasenas, curp, enlaces, fallos, intentos_sin_cuenta
+from domain import contrasenas, curp, fallos, intentos_sin_cuenta
 from domain.curp import compact
 from domain.sesiones import cerrar_sesiones
 
@@ -107,10 +113,8 @@ def entrar() -> ResponseReturnValue:
         # Only for the account as it was read: a registration started over meanwhile (another
         # address, another password) keeps its own link, and the old address gets none.
         version, email = leida
-        if contar("reenviar", email, RESEND_RULE) and enlaces.reenviar(
-            db.session, cuenta, version, email
-        ):
-            enviar_activacion(cuenta)  # only the newest link works
+        if contar("reenviar", email, RESEND_RULE):
+            reenviar_activacion(cuenta, version, email)
         db.session.commit()
         recordar_pendiente(email)
         flash("no_activa", "no_activa")

@@ -11,10 +11,9 @@ from __future__ import annotations
 from flask import flash, render_template, request, session
 from flask.typing import ResponseReturnValue
 
-from blueprints.cuenta import RESEND_RULE, bp, see_other
+from blueprints.cuenta import RESEND_RULE, bp, reenviar_activacion, see_other
 from blueprints.cuenta_forms import (
     PENDIENTE_CUENTA,
-    enviar_activacion,
     form_values,
     pendiente,
     por_email,
@@ -25,7 +24,7 @@ from blueprints.cuenta_sin_cuenta import enviar_sin_pendiente, mirar_cupo
 from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.secretos import secretos
-from domain import buzones, enlaces, tokens
+from domain import buzones, tokens
 from domain.models import Cuenta
 from domain.outbox import mask_email
 
@@ -85,8 +84,7 @@ def reenviar() -> ResponseReturnValue:
         # Only the newest link works, and only for the account as read: started over (perhaps
         # at another address), sent a link or activated meanwhile, the request that did so
         # stands, and this one sends nothing.
-        if enlaces.reenviar(db.session, cuenta, cuenta.token_version, cuenta.email):
-            enviar_activacion(cuenta)
+        if reenviar_activacion(cuenta, cuenta.token_version, cuenta.email):
             mirar_cupo(destino)
     else:
         enviar_sin_pendiente(destino)

@@ -10,6 +10,11 @@ folio; a second request that comes while the first is at work waits for it).
 brings it, or CSRF refuses it) and, signed in, the account and its session version, so a
 document is never handed to another person, nor to another account in the same browser.
 Without a session there is nothing to tell the requester by, and each post issues as before.
+
+A repeat spends no issue limit, but it is a PDF drawn all the same: every request that asks
+counts first against ``REPETICIONES`` per client address, more generous than any issue limit
+(a double tap, a few reloads), so repeats cannot be made to draw PDFs without end, nor to
+write claims, and a 429 once over.
 """
 
 from __future__ import annotations
@@ -22,13 +27,15 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from blueprints import repeticion
-from blueprints.extensions import db
+from blueprints.extensions import db, limiter
+from blueprints.ratelimit_cliente import remote_address
 from blueprints.secretos import secretos
 from domain import repeticiones
 from domain.constancia_tipos import Tipo
 from domain.models import Constancia
 
 VENTANA = dt.timedelta(seconds=10)
+REPETICIONES = "30 per minute;300 per day"  # downloads asked for per address, repeats included
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +46,8 @@ class Descarga:
 
 def pedir(tipo: Tipo, curp: str, now: dt.datetime) -> Descarga:
     """The document just given for this request, or the claim to issue it; call it before
-    the view's own writes."""
+    the view's own writes. A 429 once over ``REPETICIONES``."""
+    limiter.limit_here((REPETICIONES, _por_direccion))
     secreto = session.get("csrf_token")
     if not isinstance(secreto, str) or not secreto:
         return Descarga(None)
@@ -58,6 +66,11 @@ def anotar(descarga: Descarga, row: Constancia) -> None:
     """Keep ``row`` as this request's document: call it once its issuance is committed."""
     if descarga.turno:
         descarga.turno.resultado = row.folio
+
+
+def _por_direccion() -> str:
+    # A key of its own: the view's issue limit, per address too, is another budget.
+    return "descarga:" + remote_address()
 
 
 def _apartar(clave: str, now: dt.datetime) -> bool:

@@ -4,10 +4,11 @@ The browser drops the answer to the first post when the second goes out, but the
 done the work (an account made, a document emailed), and the second found the captcha spent:
 the person read "La verificación caducó" for something that worked, and trying again did it
 twice. So the transaction that spends a captcha also claims it (``domain.repeticiones``) with
-an HMAC of every field sent but the CSRF token, and the view's outcome is recorded there
-(``responder``). Within ``VENTANA``, a post with that captcha and the same fields waits for the
-first to end and gets its outcome (nothing is done again, nothing shown that the first did not
-show); with other fields, or after a first that left nothing to repeat, the expired message.
+an HMAC of the route and every field sent but the CSRF token, and the view's outcome is
+recorded there (``responder``). Within ``VENTANA``, a post with that captcha and the same
+fields to the same route waits for the first to end and gets its outcome (nothing is done
+again, nothing shown that the first did not show); with other fields, to another route, or
+after a first that left nothing to repeat, the expired message.
 
 In the view, instead of ``check_captcha``::
 
@@ -26,6 +27,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import request
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
@@ -47,9 +49,13 @@ class Envio:
 
 def revisar(form: MultiDict[str, str], al_revisar: Callable[[], None] | None = None) -> Envio:
     """``check_captcha`` that knows a form sent again; call it before the view's own writes."""
-    huella = repeticiones.firmar(
-        secretos()[-1], [(k, v) for k, v in form.items(multi=True) if k not in SIN_HUELLA]
+    secreto = secretos()[-1]
+    campos = repeticiones.firmar(
+        secreto, [(k, v) for k, v in form.items(multi=True) if k not in SIN_HUELLA]
     )
+    # The route too: two forms with the same fields (the IMSS ones) must not share a captcha.
+    # The fields apart, as one value: a field may have any name, "ruta" too.
+    huella = repeticiones.firmar(secreto, [("ruta", str(request.endpoint)), ("campos", campos)])
 
     def reclamar(session: Session, clave: str) -> None:
         repeticiones.preparar(session, "envio:" + clave, huella, utcnow(), VENTANA)

@@ -25,6 +25,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from blueprints import envio_repetido
+from blueprints.captcha import EXPIRED
 from blueprints.constancias import ISSUE_LIMIT, RESEND_LIMIT
 from blueprints.constancias_forms import leer_captcha, leer_codigo, leer_curp, leer_email
 from blueprints.constancias_servicio import (
@@ -106,17 +107,26 @@ def _enviada(row: Constancia, email: str, reenviada: bool = False) -> dict[str, 
     }
 
 
+def _anterior(repetido: str, email: str) -> dict[str, Any] | None:
+    """The first post's answer again (``envio_repetido``): the same fields, so the same
+    address. None when its document is no longer in the ledger (deleted since, once issued)."""
+    if repetido == NO_CORRESPONDE:
+        return {"estado": NO_CORRESPONDE}
+    row = db.session.get(Constancia, repetido)
+    return _enviada(row, email) if row is not None else None
+
+
 def _emitir(
-    curp_value: str, nss_value: str, email: str, envio: envio_repetido.Envio
+    curp_value: str,
+    nss_value: str,
+    email: str,
+    envio: envio_repetido.Envio,
+    anterior: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """Issue and email the document, or the neutral refusal; commits. The same form sent again
-    gets that answer, from the ledger (``envio_repetido``)."""
-    if envio.repetido == NO_CORRESPONDE:
-        return {"estado": NO_CORRESPONDE}
-    if envio.repetido:
-        row = db.session.get(Constancia, envio.repetido)
-        assert row is not None  # recorded once the transaction that issued it committed
-        return _enviada(row, email)
+    gets ``anterior``, that answer again."""
+    if anterior is not None:
+        return anterior
     service = servicio()
     try:
         row = constancias_vigencia.emitir_vigencia_imss(
@@ -152,6 +162,11 @@ def vigencia() -> ResponseReturnValue:
     nss_value, nss_report = leer_nss(errors)
     email = leer_email(errors)
     envio = leer_captcha(errors)
+    anterior = _anterior(envio.repetido, email) if envio.repetido else None
+    if envio.repetido and anterior is None:
+        # Nothing to give again, as after a first post that left nothing to repeat: its captcha
+        # is spent all the same, and nothing is issued without a new one.
+        errors["captcha"] = str(EXPIRED)
     form = {"curp": curp_value, "nss": nss_value, "email": email}
     # Issue 9: a year of birth that disagrees with the CURP's is a warning beside the NSS, never
     # an error; it is drawn wherever the form is (the document, once sent, replaces the form).
@@ -159,7 +174,7 @@ def vigencia() -> ResponseReturnValue:
     context.update(form=form, errors=errors, report=report, nss_report=nss_report, nss_aviso=aviso)
     if errors:
         return responder(page, fragment, 422, resultado=None, **context)
-    resultado = _emitir(curp_value, nss_value, email, envio)
+    resultado = _emitir(curp_value, nss_value, email, envio, anterior)
     status = 422 if resultado["estado"] == NO_CORRESPONDE else 200
     return responder(page, fragment, status, resultado=resultado, **context)
 

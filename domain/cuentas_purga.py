@@ -19,17 +19,19 @@ from domain.tokens import VIGENCIA
 
 DIAS = 30  # `cuentas purgar-pendientes`'s default, and what the privacy notice promises
 VIGENCIA_CORREO = VIGENCIA["correo"]
+VIGENCIA_ACTIVAR = VIGENCIA["activar"]
 
 
 def purgar_pendientes(session: Session, now: dt.datetime, antiguedad: dt.timedelta) -> int:
-    """Delete the accounts never activated whose registration is older than ``antiguedad``;
-    how many. Commits.
+    """Delete the accounts never activated whose newest activation link is older than
+    ``antiguedad``; how many. Commits.
 
-    A registration started over counts from then (``creada`` is set anew).
+    ``creada`` is set anew with every activation link (a registration started over, a link sent
+    again: blueprints/cuenta.reenviar_activacion), and an account is never deleted while that
+    link may still work, whatever ``antiguedad`` is asked for.
     """
-    result = session.execute(
-        delete(Cuenta).where(Cuenta.activa.is_(False), Cuenta.creada < now - antiguedad)
-    )
+    desde = now - max(antiguedad, VIGENCIA_ACTIVAR)
+    result = session.execute(delete(Cuenta).where(Cuenta.activa.is_(False), Cuenta.creada < desde))
     session.commit()
     return int(cast(CursorResult[Any], result).rowcount)
 

@@ -103,6 +103,7 @@ class Cuenta(Base):
     telefono: Mapped[str] = mapped_column(String(10))
     password_hash: Mapped[str] = mapped_column(String(255))
     activa: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The registration, or its newest activation link: a pending account is purged from here.
     creada: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     # Bumped whenever a token must stop working (activation, password change, recovery,
     # email change): tokens carry the value they were issued with, so each works once.

@@ -11,6 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from blueprints.extensions import db
+from domain import cuentas_purga
 from tests.conftest import make_app
 from tests.web.cuenta_helpers import correos, crear_cuenta, entrar, texto
 from tests.web.test_oficina_cerrar import accounts, eml_to
@@ -96,3 +98,36 @@ def test_migration_0004_keeps_the_accounts_and_never_gives_an_id_twice(tmp_path:
         conn.execute(insert, {"c": "CURP3", "e": "3@example.org", "t": now})
         assert conn.scalar(sa.text("SELECT id FROM cuenta WHERE curp = 'CURP3'")) == 3
     engine.dispose()
+
+
+def test_migration_0005_dates_the_addresses_already_waiting(tmp_path: Path) -> None:
+    # Their links may still work: left without a date, they were hidden at once and forgotten
+    # by the first purge.
+    url = f"sqlite:///{tmp_path}/migrated.sqlite3"
+    app = make_app(tmp_path, url)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0004_cuenta_ids"]).exit_code == 0
+    engine = sa.create_engine(url)
+    insert = sa.text(
+        "INSERT INTO cuenta (curp, email, telefono, password_hash, activa, creada, token_version,"
+        " session_version, intentos_fallidos, email_pendiente)"
+        " VALUES (:c, :e, '5512345678', 'x', 1, :t, 0, 0, 0, :p)"
+    )
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(insert, {"c": "CURP1", "e": "1@example.org", "t": now, "p": "n@example.org"})
+        conn.execute(insert, {"c": "CURP2", "e": "2@example.org", "t": now, "p": None})
+    engine.dispose()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(args=["cuentas", "purgar-pendientes"])
+    assert "cambios de correo vencidos olvidados: 0." in result.output, result.output
+    with engine.begin() as conn:
+        query = "SELECT curp, email_pendiente, email_pendiente_desde FROM cuenta ORDER BY curp"
+        [(_, pendiente, desde), (_, ninguno, sin_fecha)] = conn.execute(sa.text(query)).all()
+    engine.dispose()
+    assert pendiente == "n@example.org" and desde is not None
+    assert ninguno is None and sin_fecha is None
+    # A day later its link is dead: then it goes.
+    with app.app_context():
+        manana = now + dt.timedelta(hours=25)
+        assert cuentas_purga.olvidar_correos_vencidos(db.session, manana) == 1

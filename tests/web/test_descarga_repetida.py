@@ -116,3 +116,25 @@ def test_carnet_repeats_do_not_spend_the_account_limit(tmp_path: Path, database_
     client.get(CARNET)
     folios = {folio(client.post(CARNET, data={"curp": curp})) for _ in range(22)}  # 20 an hour
     assert len(folios) == 1 and len(ledger(app)) == 1
+
+
+def test_repeats_have_a_budget_of_their_own_per_address(tmp_path: Path, database_url: str) -> None:
+    # Each repeat draws its PDF again: without a budget, one session could have it drawn
+    # without end, never spending the issue limit.
+    app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
+    client = visitante(app)
+    answers = [bajar(client) for _ in range(31)]  # REPETICIONES: 30 per minute
+    assert len({folio(a) for a in answers[:30]}) == 1 and answers[30].status_code == 429
+    assert len(ledger(app)) == 1
+    # Another session from the same address: the same budget, spent.
+    assert bajar(visitante(app)).status_code == 429 and len(ledger(app)) == 1
+
+
+def test_carnet_repeats_have_a_budget_of_their_own(tmp_path: Path, database_url: str) -> None:
+    app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
+    curp = seed(app)["issste_titular"][0]
+    client = signed_in(app, curp)
+    client.get(CARNET)
+    answers = [client.post(CARNET, data={"curp": curp}) for _ in range(31)]
+    assert len({folio(a) for a in answers[:30]}) == 1 and answers[30].status_code == 429
+    assert len(ledger(app)) == 1

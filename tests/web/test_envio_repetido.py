@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from blueprints import captcha, envio_repetido, repeticion
 from blueprints.extensions import db
-from domain.models import Correo, Cuenta
+from domain.models import Constancia, Correo, Cuenta
 from tests.captcha_helpers import solve_captcha
 from tests.web.constancias_helpers import ADDRESS, UNKNOWN, body, imss_form, ledger
 from tests.web.constancias_helpers import seed as seed_constancias
@@ -176,3 +176,27 @@ def test_the_imss_form_sent_again_while_the_first_is_at_work(app: Flask) -> None
     [row] = ledger(app)
     assert all(a.status_code == 200 and row.folio in body(a) for a in answers)
     assert outbox(app) == 1
+
+
+@pytest.mark.parametrize("url", IMSS_PAGES)
+def test_a_captcha_spent_on_one_imss_route_is_expired_on_the_other(app: Flask, url: str) -> None:
+    # The two forms have the same fields: the same post to the other route is not a repeat.
+    [otra] = [u for u in IMSS_PAGES if u != url]
+    data = imss_form(app.test_client(), url, curp=UNKNOWN, email=ADDRESS)
+    assert app.test_client().post(url, data=data).status_code == 200
+    replayed = app.test_client().post(otra, data=data)
+    assert replayed.status_code == 422 and CADUCO in body(replayed)
+    [row] = ledger(app)
+    assert row.folio not in body(replayed) and outbox(app) == 1
+
+
+def test_a_repeat_whose_document_left_the_ledger_is_expired(app: Flask) -> None:
+    url = IMSS_PAGES[0]
+    data = imss_form(app.test_client(), url, curp=UNKNOWN, email=ADDRESS)
+    assert app.test_client().post(url, data=data).status_code == 200
+    with app.app_context():
+        db.session.execute(sa.delete(Constancia))
+        db.session.commit()
+    again = app.test_client().post(url, data=data)
+    assert again.status_code == 422 and CADUCO in body(again)
+    assert ledger(app) == [] and outbox(app) == 1  # nothing issued without a new captcha

@@ -7,8 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
+from blueprints.extensions import db
+from domain.models import Constancia
 from tests.web.constancias_helpers import ADDRESS, UNKNOWN, body, imss_form, ledger, seed
 from tests.web.imss_helpers import NEUTRAL, NSS_URL, VIGENCIA, limited_app, nss_of, outbox
 from tests.web.repeticion_helpers import a_la_vez
@@ -96,3 +99,15 @@ def test_an_nss_lookup_posted_twice_counts_once_against_its_curp(
     assert lookup(0, veces=2) == [200, 200]
     assert lookup(1) + lookup(2) + lookup(3) == [200, 200, 429]
     assert outbox(app) == 3
+
+
+def test_a_vigencia_repeat_whose_document_left_the_ledger_is_expired(app: Flask) -> None:
+    curp = seed(app)["imss_vigente"]
+    data = imss_form(app.test_client(), VIGENCIA, curp=curp, nss=nss_of(app, curp), email=ADDRESS)
+    assert app.test_client().post(VIGENCIA, data=data).status_code == 200
+    with app.app_context():
+        db.session.execute(sa.delete(Constancia))
+        db.session.commit()
+    again = app.test_client().post(VIGENCIA, data=data)
+    assert again.status_code == 422 and CADUCO in body(again)
+    assert ledger(app) == [] and outbox(app) == 1  # nothing issued without a new captcha

@@ -14,13 +14,15 @@ from sqlalchemy import select, update
 
 from blueprints import mail
 from blueprints.extensions import db
-from domain import mailer
+from domain import cuentas_purga, mailer
 from domain.models import Correo, Cuenta
 from tests.web.cuenta_helpers import (
     PASSWORD,
+    activar,
     correos,
     crear_cuenta,
     cuenta,
+    enlace,
     entrar,
     formulario,
     registrar,
@@ -114,6 +116,40 @@ def test_purgar_pendientes_deletes_old_registrations_never_activated(
     registrar(app.test_client(), formulario(app, vieja, "otra.vez@example.org"))
     assert cuenta(app, vieja).email == "otra.vez@example.org"
     assert "Activa tu cuenta" in str(correos(app, "otra.vez@example.org")[0]["Subject"])
+
+
+def test_a_link_sent_again_on_day_29_is_not_purged_with_its_account(app: Flask, curps: Any) -> None:
+    pedido, entra = curps["issste_titular"][:2]
+    registrar(app.test_client(), formulario(app, pedido, "pedido@example.org"))
+    registrar(app.test_client(), formulario(app, entra, "entra@example.org"))
+    for curp in (pedido, entra):
+        envejecer_cuenta(app, curp, dt.timedelta(days=29.9))
+    # A new link, from the resend form and from signing in with the right password.
+    resend = app.test_client().post(
+        "/cuenta/activar/reenviar", data={"email": "pedido@example.org"}
+    )
+    assert resend.status_code == 303
+    assert entrar(app.test_client(), entra).status_code == 303
+    with app.app_context():  # the nightly purge, a few hours later: day 30 of the registrations
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)
+        dias = dt.timedelta(days=cuentas_purga.DIAS)
+        assert cuentas_purga.purgar_pendientes(db.session, later, dias) == 0
+    for email in ("pedido@example.org", "entra@example.org"):
+        [_, nuevo] = correos(app, email)
+        assert activar(app.test_client(), enlace(nuevo)).status_code == 200
+    assert cuenta(app, pedido).activa and cuenta(app, entra).activa
+
+
+def test_no_purge_deletes_an_account_while_its_link_may_work(app: Flask, curps: Any) -> None:
+    fresca, vieja = curps["issste_titular"][:2]
+    registrar(app.test_client(), formulario(app, fresca, "fresca@example.org"))
+    registrar(app.test_client(), formulario(app, vieja, "vieja@example.org"))
+    envejecer_cuenta(app, fresca, dt.timedelta(hours=2))
+    envejecer_cuenta(app, vieja, dt.timedelta(hours=25))  # its link is dead
+    with app.app_context():
+        now = dt.datetime.now(dt.UTC)
+        assert cuentas_purga.purgar_pendientes(db.session, now, dt.timedelta(hours=1)) == 1
+        assert set(db.session.scalars(select(Cuenta.curp))) == {fresca}
 
 
 def test_an_unconfirmed_new_address_is_forgotten_once_its_link_expired(
