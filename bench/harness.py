@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,18 +191,24 @@ def wrk(
 
 
 def script(
-    path: str | None = None, body: str | None = None, headers: dict[str, str] | None = None
+    path: str | None = None,
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
+    bodies: Sequence[str] = (),
 ) -> str:
     """A wrk Lua script: every request from its own client address, as a load balancer would
     pass them on in X-Forwarded-For (so per-address rate limits are evaluated, never hit),
-    optionally a form POST of ``body`` to ``path`` with extra request headers."""
+    optionally a form POST of ``body`` to ``path`` with extra request headers. ``bodies``, in
+    place of ``body``: one after the other, a different one each request (cycling)."""
     lines = [f'wrk.headers["{k}"] = "{v}"' for k, v in (headers or {}).items()]
-    if body is not None:
+    if body is not None or bodies:
         lines += [
             'wrk.method = "POST"',
-            f'wrk.body = "{body}"',
+            f'wrk.body = "{body or bodies[0]}"',
             'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"',
         ]
+    if bodies:
+        lines.append("local bodies = {" + ", ".join(f'"{b}"' for b in bodies) + "}")
     if path:
         lines.append(f'wrk.path = "{path}"')
     lines += [
@@ -211,6 +217,10 @@ def script(
         "  n = n + 1",
         '  wrk.headers["X-Forwarded-For"] = "10." .. math.floor(n / 65536) % 256 .. "." ..',
         '    math.floor(n / 256) % 256 .. "." .. n % 256',
+    ]
+    if bodies:
+        lines.append("  wrk.body = bodies[(n - 1) % #bodies + 1]")
+    lines += [
         "  return wrk.format()",
         "end",
     ]
