@@ -12,9 +12,10 @@ document is never handed to another person, nor to another account in the same b
 Without a session there is nothing to tell the requester by, and each post issues as before.
 
 A repeat spends no issue limit, but it is a PDF drawn all the same: every request that asks
-counts first against ``REPETICIONES`` per client address, more generous than any issue limit
-(a double tap, a few reloads), so repeats cannot be made to draw PDFs without end, nor to
-write claims, and a 429 once over.
+counts first against ``REPETICIONES``, more generous than any issue limit (a double tap, a few
+reloads), so repeats cannot be made to draw PDFs without end, nor to write claims, and a 429
+once over. Signed in, per account, as the carnet's own issue limit is: the people of a clinic,
+an office or a mobile carrier share one address, and must not share one budget.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from domain.constancia_tipos import Tipo
 from domain.models import Constancia
 
 VENTANA = dt.timedelta(seconds=10)
-REPETICIONES = "30 per minute;300 per day"  # downloads asked for per address, repeats included
+REPETICIONES = "30 per minute;300 per day"  # downloads asked for, repeats included
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ class Descarga:
 def pedir(tipo: Tipo, curp: str, now: dt.datetime) -> Descarga:
     """The document just given for this request, or the claim to issue it; call it before
     the view's own writes. A 429 once over ``REPETICIONES``."""
-    limiter.limit_here((REPETICIONES, _por_direccion))
+    limiter.limit_here((REPETICIONES, _solicitante))
     secreto = session.get("csrf_token")
     if not isinstance(secreto, str) or not secreto:
         return Descarga(None)
@@ -68,8 +69,10 @@ def anotar(descarga: Descarga, row: Constancia) -> None:
         descarga.turno.resultado = row.folio
 
 
-def _por_direccion() -> str:
-    # A key of its own: the view's issue limit, per address too, is another budget.
+def _solicitante() -> str:
+    # A key of its own: the view's issue limit, per address or account too, is another budget.
+    if current_user.is_authenticated:
+        return "descarga:cuenta:" + str(current_user.get_id())
     return "descarga:" + remote_address()
 
 

@@ -138,3 +138,20 @@ def test_carnet_repeats_have_a_budget_of_their_own(tmp_path: Path, database_url:
     answers = [client.post(CARNET, data={"curp": curp}) for _ in range(31)]
     assert len({folio(a) for a in answers[:30]}) == 1 and answers[30].status_code == 429
     assert len(ledger(app)) == 1
+
+
+def test_signed_in_accounts_behind_one_address_do_not_share_the_repeat_budget(
+    tmp_path: Path, database_url: str
+) -> None:
+    # A clinic's or a carrier's people share one address: one account's repeats spent, the
+    # next account's carnet is still issued.
+    app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
+    first, second = seed(app)["issste_titular"][:2]
+    client = signed_in(app, first)
+    client.get(CARNET)  # the form page: its session is what tells a repeat
+    answers = [client.post(CARNET, data={"curp": first}) for _ in range(31)]
+    assert len({folio(a) for a in answers[:30]}) == 1 and answers[30].status_code == 429
+    other = signed_in(app, second, "segunda@example.org")
+    other.get(CARNET)
+    assert other.post(CARNET, data={"curp": second}).status_code == 200
+    assert len(ledger(app)) == 2
