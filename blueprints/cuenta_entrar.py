@@ -109,6 +109,9 @@ def entrar() -> ResponseReturnValue:
         return _locked(form, minutos) if minutos else _wrong(form)
     fallos.limpiar(db.session, cuenta)  # with what other requests counted meanwhile
     if not cuenta.activa:
+        # Committed on its own: a resend that finds the account changed rolls its transaction
+        # back, and a right password must not stay counted as a wrong one.
+        db.session.commit()
         # The right password proves who is asking: send a fresh activation link.
         # Only for the account as it was read: a registration started over meanwhile (another
         # address, another password) keeps its own link, and the old address gets none.

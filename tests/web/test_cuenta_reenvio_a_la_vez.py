@@ -8,8 +8,15 @@ Each request runs in a thread of its own and is held before its first write
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
 from flask import Flask
 
+from blueprints.extensions import db
+from domain import fallos
+from domain.models import Cuenta
 from tests.web.cuenta_helpers import PASSWORD, activar, correos, cuenta, enlace
 from tests.web.test_cuenta_enlaces_a_la_vez import a_la_vez, antes_de_escribir, en_hilos, post
 from tests.web.test_cuenta_registro_a_la_vez import (
@@ -84,3 +91,33 @@ def test_a_sign_in_that_read_the_account_before_it_was_started_over_sends_no_lin
     ]
     nuevo = enlace(correos(app, "nueva@example.org")[0])
     assert activar(app.test_client(), nuevo).status_code == 200
+
+
+def test_a_right_password_clears_the_count_even_when_its_link_loses_the_race(
+    app: Flask, pendiente: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another resend (a double tap) commits between the password check and the new link: the
+    # link is not sent, which used to roll back the clearing of the count with it, so a right
+    # password was left counted as a wrong one, a step toward the lock.
+    with app.app_context():
+        db.session.execute(
+            sa.update(Cuenta).values(intentos_fallidos=2, primer_fallo=sa.func.now())
+        )
+        db.session.commit()
+        elsewhere = sa.create_engine(db.engine.url.render_as_string(hide_password=False))
+    limpiar = fallos.limpiar
+
+    def otro_reenvio_antes(session: Any, found: Cuenta) -> None:
+        with elsewhere.begin() as other:
+            other.execute(sa.update(Cuenta).values(token_version=Cuenta.token_version + 1))
+        limpiar(session, found)
+
+    monkeypatch.setattr(fallos, "limpiar", otro_reenvio_antes)
+    try:
+        response = app.test_client().post(
+            "/cuenta/entrar", data={"curp": pendiente, "password": PASSWORD}
+        )
+    finally:
+        elsewhere.dispose()
+    assert response.status_code == 303
+    assert cuenta(app, pendiente).intentos_fallidos == 0
