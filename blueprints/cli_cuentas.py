@@ -42,10 +42,12 @@ def borrar_command(curp: str, sin_preguntar: bool) -> None:
         raise SystemExit(1)
     correo = mask_email(cuenta.email)
     if not sin_preguntar:
-        creada = as_utc(cuenta.creada).astimezone(MEXICO_CITY)  # stored in UTC
+        # Stored in UTC; for an account not yet activated, the date of its newest link.
+        creada = as_utc(cuenta.creada).astimezone(MEXICO_CITY)
+        fecha = "creada" if cuenta.activa else "con su último enlace de activación"
         estado = "activa" if cuenta.activa else "sin activar"
         click.echo(
-            f"Cuenta {estado} con el correo {correo}, creada el {creada:%d/%m/%Y}. Se borrarán "
+            f"Cuenta {estado} con el correo {correo}, {fecha} el {creada:%d/%m/%Y}. Se borrarán "
             "la cuenta, sus sesiones, sus enlaces y sus correos; las constancias emitidas se "
             "conservan."
         )

@@ -23,7 +23,8 @@ from domain import cuentas_purga
     type=click.IntRange(min=1),
     default=cuentas_purga.DIAS,
     show_default=True,
-    help="Borra las cuentas sin activar creadas hace más de estos días.",
+    help="Borra las cuentas sin activar cuyo último enlace de activación salió hace más de estos "
+    "días.",
 )
 @requiere_esquema("cuenta")
 def purgar_pendientes_command(dias: int) -> None:

@@ -23,7 +23,7 @@ def one(words: str) -> str:
 
 
 def test_the_retention_periods_are_the_purge_commands_defaults() -> None:
-    assert f"la borramos a los {cuentas_purga.DIAS} días" in one("no la activas")
+    assert f"la borramos {cuentas_purga.DIAS} días después del último" in one("no la activas")
     assert f"La borramos {outbox_purga.DIAS} días después" in one("copia de cada correo")
     horas = int(tokens.VIGENCIA["correo"].total_seconds() // 3600)
     assert f"a las {horas} horas" in one("no lo confirmas")
