@@ -11,8 +11,10 @@ proxy, and every request comes from its own client address (bench.harness.script
 and the download carry the session cookie and CSRF token of the form page, as a browser's do;
 the search is measured as htmx sends it (the result only) and as a browser without JavaScript
 does (the whole page). A bare endpoint answering as many bytes as the guide page shows how
-much of the page's cost is its size. Each line also gives the workers' CPU time per request
-(from /proc), which, unlike requests per second, does not move with how wrk shares the cores.
+much of the page's cost is its size; bench/floor_app.py, the least a CSRF-checked search can
+do on this stack, shows the ceiling for the search's ratio. Each line also gives the workers'
+CPU time per request (from /proc), which, unlike requests per second, does not move with how wrk
+shares the cores.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def main() -> None:
     with (
         gunicorn("bench.bare_app:app", env) as bare_server,
         gunicorn("bench.bench_app:app", env) as server,
+        gunicorn("bench.floor_app:app", env) as floor_server,
     ):
         bare = bare_server.url + "/bare"
         guide = server.url + GUIDE
@@ -73,27 +76,38 @@ def main() -> None:
         cookie, token = form_session(server.url + search)
         form = f"csrf_token={token}&curp={VALID_CURP}"
         htmx = {"HX-Request": "true", "HX-Target": "resultado", **cookie}
-        for url in (bare, guide, api):
+        floor_cookie, floor_token = form_session(floor_server.url + "/buscar")
+        floor_form = f"csrf_token={floor_token}&curp={VALID_CURP}"
+        for url in (bare, guide, api, floor_server.url + "/healthz"):
             wrk(url, seconds=1)  # warm-up
         targets = [
             # Not a target: how much of the guide page's cost is only its size on the wire.
-            (f"bare, {guide_bytes:,} bytes (reference)", f"{bare}/{guide_bytes}", None),
-            ("guide page (target 80%)", guide, None),
-            ("CURP API (target 70%)", api, None),
+            (f"bare, {guide_bytes:,} bytes (reference)", bare_server, f"/bare/{guide_bytes}", None),
+            ("guide page (target 80%)", server, GUIDE, None),
+            ("CURP API (target 70%)", server, f"/api/v1/curp/{VALID_CURP}", None),
+            # Not a target: the ceiling for any search done this way (bench/floor_app.py).
+            (
+                "least CSRF-checked search (reference)",
+                floor_server,
+                "/buscar",
+                script("/buscar", floor_form, floor_cookie),
+            ),
             (
                 "no-afiliación search, htmx (target 70%)",
-                server.url + search,
+                server,
+                search,
                 script(search, form, htmx),
             ),
             (
                 "no-afiliación search, no JavaScript",
-                server.url + search,
+                server,
+                search,
                 script(search, form, cookie),
             ),
         ]
-        for name, url, lua in targets:
-            answering = bare_server if url.startswith(bare) else server
+        for name, answering, path, lua in targets:
             servers = (bare_server, answering)
+            url = answering.url + path
             floor, result = paired(bare, url, lua, args.seconds, args.rounds, servers)
             print(line(name, result, floor))
         # Each download names another person: the same one asked for again within seconds
