@@ -90,3 +90,63 @@ def test_the_checked_curp_and_its_answer_survive_the_switch(phone: Any, live_ser
     assert path_and_query(phone) == "/curp?curp=pxne660720hmcxtn06"
     expect(phone.get_by_label("CURP")).to_have_value("pxne660720hmcxtn06")
     expect(phone.locator("#resultado .panel--ok")).to_have_count(1)
+
+
+STORAGE = "derechohabiencia:formularios-al-cambiar-idioma"
+
+
+def fill_registration(page: Any) -> None:
+    page.get_by_label("CURP").fill("PEGJ850315HJCRRN06")
+    page.get_by_label("Nombre o nombres").fill("Juana")
+    page.get_by_label("Primer apellido").fill("Pérez")
+    page.get_by_label("Correo electrónico").fill("juana@example.org")
+    page.locator("input[type=password]").first.fill("una contraseña larga 123")
+    page.locator("input[name=acepto]").check()
+
+
+def test_what_was_typed_in_a_form_survives_the_switch_but_passwords(
+    phone: Any, live_server: Any
+) -> None:
+    phone.goto(live_server.url + "/cuenta/registro")
+    fill_registration(phone)
+
+    switch_to_english(phone)
+    assert urlsplit(phone.url).path == "/cuenta/registro"
+    expect(phone.locator("input[name=curp]")).to_have_value("PEGJ850315HJCRRN06")
+    expect(phone.locator("input[name=nombre]")).to_have_value("Juana")
+    expect(phone.locator("input[name=primer_apellido]")).to_have_value("Pérez")
+    expect(phone.locator("input[name=email]")).to_have_value("juana@example.org")
+    expect(phone.locator("input[name=acepto]")).to_be_checked()
+    for password in phone.locator("input[type=password]").all():
+        expect(password).to_have_value("")
+    # Forgotten once put back: nothing typed stays in the tab's storage.
+    assert phone.evaluate(f"sessionStorage.getItem('{STORAGE}')") is None
+
+
+def test_a_form_sent_back_with_errors_keeps_its_values_across_the_switch(
+    phone: Any, live_server: Any
+) -> None:
+    phone.goto(live_server.url + "/cuenta/registro")
+    phone.get_by_label("CURP").fill("PEGJ850315HJCRRN06")
+    phone.get_by_label("Correo electrónico").fill("juana@example.org")
+    phone.get_by_role("button", name="Crear cuenta").click()
+    expect(phone.locator(".error-summary, [role=alert]").first).to_be_visible()
+
+    switch_to_english(phone)
+    expect(phone.locator("input[name=curp]")).to_have_value("PEGJ850315HJCRRN06")
+    expect(phone.locator("input[name=email]")).to_have_value("juana@example.org")
+
+
+def test_what_was_kept_is_not_put_back_after_a_minute_nor_on_another_page(
+    phone: Any, live_server: Any
+) -> None:
+    phone.goto(live_server.url + "/cuenta/registro")
+    kept = '[{"form": "/cuenta/registro#1", "name": "nombre", "value": "Juana", "checked": null}]'
+    for route, until in [("/cuenta/registro", "Date.now() - 1"), ("/otra", "Date.now() + 60000")]:
+        phone.evaluate(
+            f"sessionStorage.setItem('{STORAGE}', JSON.stringify("
+            f"{{ruta: '{route}', hasta: {until}, campos: {kept}}}))"
+        )
+        phone.reload()
+        expect(phone.locator("input[name=nombre]")).to_have_value("")
+        assert phone.evaluate(f"sessionStorage.getItem('{STORAGE}')") is None
