@@ -7,7 +7,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask
+from flask.cli import NoAppException
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -55,7 +57,7 @@ from blueprints.extensions import (
     login_manager,
     select_locale,
 )
-from domain.settings import Settings, create_private_file
+from domain.settings import ConfigError, Settings, create_private_file
 
 ROOT = Path(__file__).resolve().parent
 
@@ -67,7 +69,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     environ = dict(os.environ)
     if test_config:
         environ.update({k: str(v) for k, v in test_config.get("ENV", {}).items()})
-    settings = Settings.from_env(environ, instance)
+    try:
+        settings = Settings.from_env(environ, instance)
+    except ConfigError as exc:
+        if click.get_current_context(silent=True) is not None:
+            # Under `flask …` (a command, or its --help) the operator gets the sentence that
+            # says what to set, as Flask prints an app it cannot load, not a traceback.
+            raise NoAppException(str(exc)) from exc
+        raise
     if settings.embedded_database:
         create_private_file(settings.embedded_database)  # before SQLite makes it 0644
     app.config.from_mapping(_flask_config(settings))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,25 @@ def test_refuses_to_start_without_secret_key_outside_demo(tmp_path: Path) -> Non
         Settings.from_env({"DEMO_MODE": "0"}, tmp_path)
     with pytest.raises(ConfigError):
         make_app(tmp_path, "sqlite://", ENV={"DEMO_MODE": "0", "SECRET_KEY": ""})
+
+
+@pytest.mark.parametrize("command", [["freeze", "--help"], ["db", "upgrade"]])
+def test_a_command_without_its_secret_says_what_to_set_not_a_traceback(
+    tmp_path: Path, command: list[str]
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEMO_MODE"}}
+    env.update(INSTANCE_PATH=str(tmp_path), DEMO_MODE="0")
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *command],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert result.stderr.startswith("Error: Falta SECRET_KEY.")
+    assert "Traceback" not in result.stderr
 
 
 def test_demo_mode_creates_and_keeps_a_random_secret(tmp_path: Path) -> None:
