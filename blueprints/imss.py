@@ -19,18 +19,17 @@ from blueprints import envio_repetido
 from blueprints.captcha import EXPIRED
 from blueprints.constancias import ISSUE_LIMIT, RESEND_LIMIT
 from blueprints.constancias_forms import leer_captcha, leer_codigo, leer_curp, leer_email
+from blueprints.constancias_reenvio import Reenvio
 from blueprints.constancias_servicio import (
     ahora,
     enviar_constancia,
-    leer_token_reenvio,
-    reenviar_una_vez,
     servicio,
     token_reenvio,
 )
 from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
-from domain import constancia_tipos, constancias, constancias_vigencia, nss, verificacion
+from domain import constancia_tipos, constancias, constancias_vigencia, nss
 from domain.models import Constancia
 from domain.outbox import mask_email
 
@@ -61,21 +60,16 @@ def responder(page: str, fragment: str, status: int, **context: Any) -> Response
 # --- Constancia de Vigencia de Derechos ----------------------------------------------------
 
 
-def _folio_key() -> str:
-    leido = leer_token_reenvio(request.form.get("token", ""), RESEND_SALT)
-    return "reenvio-vi:" + (leido.folio if leido else "invalido")
-
-
 def _enviar(row: Constancia, email: str) -> None:
     enviar_constancia(row, email, servicio().renderer.pdf(row), "imss_vigencia")
 
 
-def _enviada(row: Constancia, email: str, reenviada: bool = False) -> dict[str, Any]:
+def _enviada(row: Constancia, email: str) -> dict[str, Any]:
     return {
         "estado": "enviada",
         "folio": row.folio,
         "entrega": row.entrega,
-        "reenviada": reenviada,
+        "reenviada": False,
         "token": token_reenvio(row.folio, email, RESEND_SALT),
     }
 
@@ -162,23 +156,20 @@ def _confirmar_vigencia() -> ResponseReturnValue:
     return render_template("imss/vigencia.html", form=form, errors={}, confirmar=True, **context)
 
 
+REENVIO = Reenvio(
+    tipo=constancia_tipos.VIGENCIA_IMSS.clave,
+    salt=RESEND_SALT,
+    plantilla="imss_vigencia",
+    pagina="imss/vigencia_reenvio.html",
+    nombre="resultado",
+    clave="reenvio-vi",
+    enviada=_enviada,
+    log=log,
+)
+
+
 @bp.post("/constancias/vigencia-imss/reenviar")
 @limiter.limit(RESEND_LIMIT)
-@limiter.limit(RESEND_LIMIT, key_func=_folio_key)
+@limiter.limit(RESEND_LIMIT, key_func=REENVIO.clave_folio)
 def reenviar_vigencia() -> ResponseReturnValue:
-    page = "imss/vigencia_reenvio.html"
-    leido = leer_token_reenvio(request.form.get("token", ""), RESEND_SALT)
-    row = db.session.get(Constancia, leido.folio) if leido else None
-    valido = row is not None and row.tipo == constancia_tipos.VIGENCIA_IMSS.clave
-    if leido is None or row is None or not valido or row.entrega != mask_email(leido.email):
-        return render_template(page, resultado={"estado": "invalido"}), 400
-    estado = verificacion.estado(row, ahora())
-    if estado != "vigente":
-        return render_template(page, resultado={"estado": estado, "folio": row.folio}), 410
-    if not reenviar_una_vez(row, leido, "imss_vigencia"):
-        # 409 and no new button, as in constancias.reenviar.
-        log.info("Reenvío rechazado, el botón ya se usó: %s", row.folio)
-        usado = {"estado": "usado", "folio": row.folio, "entrega": row.entrega}
-        return render_template(page, resultado=usado), 409
-    log.info("Reenvío de constancia en cola: %s", row.folio)
-    return render_template(page, resultado=_enviada(row, leido.email, reenviada=True))
+    return REENVIO.atender()
