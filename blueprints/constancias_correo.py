@@ -36,8 +36,8 @@ from domain import (
     registry,
 )
 from domain.hoy import today_in_mexico
+from domain.mascaras import mask_email
 from domain.models import Constancia
-from domain.outbox import mask_email
 
 # The logger of blueprints.constancias, where these lines were written before this module was
 # cut out of it: "Constancia emitida" lines stay where log searches by logger look for them.

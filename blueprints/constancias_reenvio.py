@@ -19,8 +19,8 @@ from flask.typing import ResponseReturnValue
 from blueprints.constancias_servicio import ahora, leer_token_reenvio, reenviar_una_vez
 from blueprints.extensions import db
 from domain import verificacion
+from domain.mascaras import mask_email
 from domain.models import Constancia
-from domain.outbox import mask_email
 
 
 @dataclass(frozen=True, slots=True)

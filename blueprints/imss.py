@@ -30,8 +30,8 @@ from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
 from domain import constancia_tipos, constancias, constancias_vigencia, nss
+from domain.mascaras import mask_email
 from domain.models import Constancia
-from domain.outbox import mask_email
 
 bp = Blueprint("imss", __name__)
 log = logging.getLogger(__name__)

@@ -32,8 +32,7 @@ from blueprints.mail import queue_email
 from blueprints.secretos import seudonimo_de
 from domain import buzones, curp, registry
 from domain.hoy import today_in_mexico
-from domain.outbox import mask_email
-from domain.redact import mask_curp
+from domain.mascaras import mask_curp, mask_email
 
 # The logger of blueprints.imss, where these lines were written before this module was cut out
 # of it: log searches by logger still find them.
