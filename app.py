@@ -37,6 +37,8 @@ from blueprints import (
     errors,
     guides,
     imss,
+    # imss.bp's NSS lookup, added the same way.
+    imss_nss,  # noqa: F401
     integracion,
     mail,
     mail_demo,

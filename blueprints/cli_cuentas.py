@@ -18,7 +18,7 @@ from blueprints.cuenta_cierre import cerrar_y_avisar
 from blueprints.cuenta_forms import por_curp
 from domain.bloqueo import as_utc
 from domain.hoy import MEXICO_CITY
-from domain.outbox import mask_email
+from domain.mascaras import mask_email
 
 cuentas_cli = GrupoConBase(
     "cuentas",

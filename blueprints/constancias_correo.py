@@ -18,11 +18,11 @@ from blueprints import envio_repetido
 from blueprints.captcha import EXPIRED
 from blueprints.constancias import ISSUE_LIMIT, RESEND_LIMIT, bp
 from blueprints.constancias_forms import leer_curp, leer_email
+from blueprints.constancias_reenvio import Reenvio
 from blueprints.constancias_servicio import (
+    RESEND_SALT,
     ahora,
     enviar_constancia,
-    leer_token_reenvio,
-    reenviar_una_vez,
     servicio,
     token_reenvio,
 )
@@ -34,11 +34,10 @@ from domain import (
     constancias_sin_derecho,
     curp,
     registry,
-    verificacion,
 )
 from domain.hoy import today_in_mexico
+from domain.mascaras import mask_email
 from domain.models import Constancia
-from domain.outbox import mask_email
 
 # The logger of blueprints.constancias, where these lines were written before this module was
 # cut out of it: "Constancia emitida" lines stay where log searches by logger look for them.
@@ -50,11 +49,6 @@ def _issste(situacion: registry.Situacion) -> str:
     if situacion.issste_vigente:
         return "afiliado"
     return "sin_afiliacion" if situacion.persona else "sin_registro"
-
-
-def _folio_key() -> str:
-    leido = leer_token_reenvio(request.form.get("token", ""))
-    return "reenvio:" + (leido.folio if leido else "invalido")
 
 
 def _resultado_envio(row: Constancia, email: str) -> dict[str, Any]:
@@ -171,24 +165,20 @@ def _confirmar_sin_seguridad_social() -> ResponseReturnValue:
     return render_template(page, form=form, errors={}, confirmar=True, **empty)
 
 
+REENVIO = Reenvio(
+    tipo=constancia_tipos.NO_DERECHOHABIENCIA.clave,
+    salt=RESEND_SALT,
+    plantilla="constancia_no_derechohabiencia",
+    pagina="constancias/reenvio.html",
+    nombre="imss",
+    clave="reenvio",
+    enviada=_resultado_envio,
+    log=log,
+)
+
+
 @bp.post("/constancias/reenviar")
 @limiter.limit(RESEND_LIMIT)
-@limiter.limit(RESEND_LIMIT, key_func=_folio_key)
+@limiter.limit(RESEND_LIMIT, key_func=REENVIO.clave_folio)
 def reenviar() -> ResponseReturnValue:
-    page = "constancias/reenvio.html"
-    leido = leer_token_reenvio(request.form.get("token", ""))
-    row = db.session.get(Constancia, leido.folio) if leido else None
-    valido = row is not None and row.tipo == constancia_tipos.NO_DERECHOHABIENCIA.clave
-    if leido is None or row is None or not valido or row.entrega != mask_email(leido.email):
-        return render_template(page, imss={"estado": "invalido"}), 400
-    estado = verificacion.estado(row, ahora())
-    if estado != "vigente":
-        return render_template(page, imss={"estado": estado, "folio": row.folio}), 410
-    if not reenviar_una_vez(row, leido, "constancia_no_derechohabiencia"):
-        # 409: genuine and on time, but the resend it stood for was done. No new button here:
-        # it would let whoever replays a token go on resending.
-        log.info("Reenvío rechazado, el botón ya se usó: %s", row.folio)
-        usado = {"estado": "usado", "folio": row.folio, "entrega": row.entrega}
-        return render_template(page, imss=usado), 409
-    log.info("Reenvío de constancia en cola: %s", row.folio)
-    return render_template(page, imss={**_resultado_envio(row, leido.email), "reenviada": True})
+    return REENVIO.atender()

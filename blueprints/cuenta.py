@@ -28,8 +28,8 @@ from blueprints.cuenta_forms import comprobar, enviar, enviar_activacion, now
 from blueprints.extensions import db
 from blueprints.mail import url_publica
 from domain import bloqueo, enlaces, fallos, tokens
+from domain.mascaras import mask_email
 from domain.models import Cuenta
-from domain.outbox import mask_email
 
 bp = Blueprint("cuenta", __name__)
 

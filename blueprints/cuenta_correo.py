@@ -11,7 +11,7 @@ from blueprints.cuenta import bp, enlace_caido, leer_enlace
 from blueprints.cuenta_forms import enviar, por_email
 from blueprints.extensions import db, limiter
 from domain import enlaces
-from domain.outbox import mask_email
+from domain.mascaras import mask_email
 
 
 @bp.route("/cuenta/correo/confirmar/<token>", methods=["GET", "POST"])

@@ -22,7 +22,7 @@ from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
 from domain import buzones, contrasenas, enlaces, fallos
-from domain.outbox import mask_email
+from domain.mascaras import mask_email
 
 RECOVER_RULE = "3 per hour"  # recovery links to one address
 RECUPERAR_LIMIT = "10 per hour"  # per client address, for the addresses that are looked up

@@ -25,8 +25,8 @@ from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.secretos import secretos
 from domain import buzones, tokens
+from domain.mascaras import mask_email
 from domain.models import Cuenta
-from domain.outbox import mask_email
 
 # Per client address, counted only for the posts that reach the database (limiter.limit_here):
 # a form sent with its address blank or mistyped gets its message back, uncounted.

@@ -35,8 +35,8 @@ from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
 from blueprints.traduccion import traducir
 from domain import accounts, contrasenas, enlaces, fallos
 from domain.hoy import today_in_mexico
+from domain.mascaras import mask_email
 from domain.models import Cuenta
-from domain.outbox import mask_email
 from domain.registry import situacion
 
 # Per client address, counted only for the posts that reach the database (limiter.limit_here):

@@ -28,8 +28,8 @@ from blueprints.mail import url_publica
 from domain import buzones, contrasenas, derechos, enlaces, registry
 from domain.cuentas_purga import correo_pendiente
 from domain.hoy import today_in_mexico
+from domain.mascaras import mask_email
 from domain.models import Cuenta
-from domain.outbox import mask_email
 
 bp = Blueprint("oficina", __name__)
 

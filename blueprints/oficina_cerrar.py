@@ -18,7 +18,7 @@ from blueprints.cuenta_cierre import cerrar_y_avisar
 from blueprints.formulario_sin_token import confirmar_sin_token
 from blueprints.oficina import _password_problem, bp
 from domain import contrasenas
-from domain.outbox import mask_email
+from domain.mascaras import mask_email
 
 # What the confirmation page shows, kept in the (now anonymous) session: the masked address.
 CERRADA = "cuenta_cerrada"

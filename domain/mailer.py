@@ -2,13 +2,12 @@
 are in ``domain.mailer_transport``.
 
 Pure Python (stdlib ``email``): the web app, the CLI worker and the tests build messages the
-same way. Error texts never carry an address (see ``mask_emails_in``).
+same way. Error texts never carry an address (see ``domain.mascaras.mask_emails_in``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from collections.abc import Iterable
 from email import policy
@@ -19,30 +18,6 @@ from email.utils import format_datetime, parseaddr
 
 # (file name, MIME type, content): ("constancia.pdf", "application/pdf", b"%PDF-...").
 Attachment = tuple[str, str, bytes]
-EMAIL_RE = re.compile(r"[^\s<>\"'(),;:\[\]@]+@[^\s<>\"'(),;:\[\]@]+\.[^\s<>\"'(),;:\[\]@.]+")
-
-
-def mask_email(address: str) -> str:
-    """Keep the first character and the domain: enough to recognise it, not to harvest it.
-
-    >>> mask_email("juana.perez@example.org")
-    'j***@example.org'
-    >>> mask_email("Juana <juana@example.org>"), mask_email("no es un correo")
-    ('j***@example.org', '***')
-    """
-    local, at, domain = parseaddr(address)[1].rpartition("@")
-    if not at or not local or not domain:
-        return "***"
-    return f"{local[0]}***@{domain}"
-
-
-def mask_emails_in(text: str) -> str:
-    """Mask every address inside a free text, such as an SMTP server's reply.
-
-    >>> mask_emails_in("550 5.1.1 <juana@example.org>: Recipient address rejected")
-    '550 5.1.1 <j***@example.org>: Recipient address rejected'
-    """
-    return EMAIL_RE.sub(lambda match: mask_email(match.group()), text)
 
 
 def domain_of(sender: str) -> str:

@@ -16,7 +16,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Protocol
 
-from domain.mailer import mask_emails_in
+from domain.mascaras import mask_emails_in
 from domain.settings import Settings
 
 SAFE_STEM = re.compile(r"[^A-Za-z0-9._-]")

@@ -18,7 +18,7 @@ from email.message import EmailMessage
 
 from sqlalchemy.orm import Session
 
-from domain.mailer import mask_email, message_bytes
+from domain.mailer import message_bytes
 from domain.mailer_transport import FileTransport, SmtpTransport, Transport, transport_for
 from domain.models import Correo
 from domain.outbox_entrega import DeliveryReport, deliver_ids, deliver_pending
@@ -47,7 +47,6 @@ __all__ = [
     "backoff",
     "deliver_ids",
     "deliver_pending",
-    "mask_email",
     "queue",
     "requeue_abandoned",
     "transport_for",

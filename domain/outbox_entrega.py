@@ -14,8 +14,8 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from domain.mailer import mask_email, mask_emails_in
 from domain.mailer_transport import DeliveryError, Transport
+from domain.mascaras import mask_email, mask_emails_in
 from domain.models import Correo
 from domain.outbox_estados import LEASE, MAX_ATTEMPTS, REFUSED, WAITING, backlog, backoff
 

@@ -19,6 +19,7 @@ import re
 from urllib.parse import quote, unquote
 
 from domain import redact_nss
+from domain.mascaras import mask_curp
 
 # A name may follow a "?" or "&" a client encoded (once or more) and an "=" it did not:
 # "next=%2Fverificar%2FVI-2026-000001%3Fc=...".
@@ -77,16 +78,6 @@ _DECODINGS = 4  # a value encoded twice (a "next" holding a "next") and then som
 # token whose content itsdangerous compressed starts with a dot (an email-change link with a
 # repetitive address does).
 _TOKEN = re.compile(r"/\.?[A-Za-z0-9_\-]{12,}\.[A-Za-z0-9_\-.]{12,}")
-
-
-def mask_curp(curp: str) -> str:
-    """A CURP as the portal shows it where the whole one is not needed (logs, the NSS email):
-    its first four letters, the rest hidden.
-
-    >>> mask_curp("PEGJ850315HJCRRN06")
-    'PEGJ**************'
-    """
-    return curp[:4].upper() + "*" * 14
 
 
 def redact(text: str) -> str:

@@ -6,7 +6,9 @@ With REQUIRE_SERVICES=1 (CI) a missing PostgreSQL or Redis fails the run instead
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -153,3 +155,23 @@ def redis_url() -> str:
     except redis.exceptions.RedisError:
         service_missing(f"Redis at {REDIS_URL}")
     return REDIS_URL
+
+
+@contextmanager
+def fresh_postgresql() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, named after the test database, dropped after."""
+    if not PG_URL:
+        service_missing("PostgreSQL (TEST_DATABASE_URL)")
+    base, test_name = PG_URL.rsplit("/", 1)
+    name = f"{test_name.split('?')[0]}_migr_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(
+        PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -10,6 +10,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -155,3 +156,8 @@ def wait_until(page: Any, expression: str, arg: Any = None, timeout_s: float = 3
             return
         page.wait_for_timeout(50)
     raise AssertionError(f"never true within {timeout_s} s: {expression}")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass

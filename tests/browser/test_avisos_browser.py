@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from blueprints import guides
 from tests.browser.conftest import LiveServer, assert_no_axe_violations
-from tests.browser.test_constancias_browser import example
+from tests.browser.curp_helpers import example
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,9 @@ import pytest
 from blueprints.captcha import DEFAULT_COST, DEFAULT_COUNTER
 from domain.captcha import NUMEROS
 from tests.browser.conftest import LiveServer, assert_no_axe_violations
+from tests.browser.page_helpers import wait_until_solved
 from tests.conftest import sqlite_database
-from tests.web.test_captcha import form_app
+from tests.web.captcha_form_helpers import form_app
 
 pytestmark = pytest.mark.browser
 FORM_PATH = "/prueba/formulario-sitio"  # a form in the site's real layout (htmx, site.js)
@@ -47,16 +48,6 @@ def watch(page: Any, server: LiveServer) -> dict[str, list[str]]:
         lambda req: req.url.startswith(server.url) or seen["foreign"].append(req.url),
     )
     return seen
-
-
-def wait_until_solved(page: Any, timeout_s: float = 60) -> None:
-    # Polled from Python: Playwright's wait_for_function evaluates strings, which our CSP forbids.
-    payload = page.locator("input[name=captcha]")
-    for _ in range(int(timeout_s * 10)):
-        if payload.count() and payload.input_value():
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("the widget did not solve the challenge")
 
 
 def test_widget_solves_by_keyboard_under_strict_csp(desktop: Any, server: LiveServer) -> None:

@@ -12,7 +12,7 @@ import pytest
 from blueprints.extensions import db
 from domain import registry, sello
 from tests.browser.conftest import assert_no_axe_violations, assert_no_horizontal_scroll
-from tests.browser.test_constancias_browser import example
+from tests.browser.curp_helpers import example
 from tests.web.cuenta_helpers import PASSWORD, crear_cuenta
 
 pytestmark = pytest.mark.browser

@@ -9,16 +9,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from blueprints.extensions import db
-from domain import demo, sello
+from domain import sello
 from tests.browser.conftest import assert_no_axe_violations, assert_no_horizontal_scroll
+from tests.browser.curp_helpers import example
 
 pytestmark = pytest.mark.browser
-
-
-def example(live_app: Any, case: str) -> str:
-    with live_app.app_context():
-        return next(e.curps[0] for e in demo.examples(db.session) if e.key == case)
 
 
 def test_no_afiliacion_from_search_to_verification(

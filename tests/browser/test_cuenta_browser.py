@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from domain.models import Base
 from tests.browser.conftest import LiveServer, assert_no_axe_violations, assert_no_horizontal_scroll
+from tests.browser.page_helpers import wait_until_solved
 from tests.conftest import make_app
 from tests.smtp import SmtpServer
 from tests.web.cuenta_helpers import datos, enlace, seed
@@ -49,16 +50,6 @@ def cuenta_server(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer) ->
     curp = seed(app)["issste_titular"][0]
     with LiveServer(app) as server:
         yield server, datos(app, curp)
-
-
-def wait_until_solved(page: Any, timeout_s: float = 60) -> None:
-    # Polled from Python: Playwright's wait_for_function evaluates strings, which our CSP forbids.
-    payload = page.locator("input[name=captcha]")
-    for _ in range(int(timeout_s * 10)):
-        if payload.count() and payload.input_value():
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("the captcha widget did not solve the challenge")
 
 
 def check(page: Any) -> None:

@@ -8,11 +8,7 @@ foreign frame that tries to resize the widget.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +18,12 @@ from playwright.sync_api import expect
 from blueprints.extensions import db
 from domain.models import Afiliacion, Persona
 from tests.browser.conftest import LiveServer, assert_no_axe_violations, wait_until
+from tests.browser.widget_helpers import (
+    HostServer,
+    body_height,
+    wait_for_frame_height,
+    widget_frame,
+)
 from tests.conftest import make_app, sqlite_database
 
 pytestmark = pytest.mark.browser
@@ -61,30 +63,6 @@ FOREIGN_PAGE = """<!doctype html>
 """
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class HostServer:
-    """Serves the host pages from a directory on its own port."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        handler = partial(QuietHandler, directory=str(directory))
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.port = self.server.server_port
-        self.url = f"http://localhost:{self.port}"
-        self.foreign = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-
 @pytest.fixture(scope="module")
 def host(tmp_path_factory: pytest.TempPathFactory, live_server: LiveServer) -> Iterator[Any]:
     directory = tmp_path_factory.mktemp("host")
@@ -100,25 +78,6 @@ def host(tmp_path_factory: pytest.TempPathFactory, live_server: LiveServer) -> I
     server = HostServer(directory)
     yield server
     server.close()
-
-
-def widget_frame(page: Any, selector: str = "#con-script iframe") -> Any:
-    frame = page.locator(selector).element_handle().content_frame()
-    frame.wait_for_selector("#campo-curp")
-    return frame
-
-
-def body_height(frame: Any) -> int:
-    return int(frame.evaluate("Math.ceil(document.body.getBoundingClientRect().height)"))
-
-
-def wait_for_frame_height(page: Any, height: int, selector: str = "#con-script iframe") -> None:
-    wait_until(
-        page,
-        "([selector, height]) => Math.abs("
-        "document.querySelector(selector).getBoundingClientRect().height - height) <= 1",
-        [selector, height],
-    )
 
 
 def type_curp(frame: Any, value: str) -> None:

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 from blueprints import curp as curp_views
 from blueprints import guides
 from tests.browser.conftest import LiveServer, assert_no_axe_violations
-from tests.browser.test_guides_browser import VALID_CURP, backend_app, freeze, static_host
+from tests.browser.curp_helpers import VALID_CURP
+from tests.browser.export_helpers import backend_app, freeze, static_host
 
 pytestmark = pytest.mark.browser
 

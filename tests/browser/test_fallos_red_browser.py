@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Route, expect
 
 from tests.browser.conftest import assert_no_axe_violations
-from tests.browser.test_captcha_browser import wait_until_solved
-from tests.browser.test_constancias_browser import example
+from tests.browser.curp_helpers import example
+from tests.browser.page_helpers import wait_until_solved
 
 pytestmark = pytest.mark.browser
 

@@ -3,13 +3,9 @@ origin calling the backend."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import re
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +14,9 @@ from playwright.sync_api import expect
 
 from domain.guides import load_library
 from tests.browser.conftest import LiveServer, assert_no_axe_violations, assert_no_horizontal_scroll
-from tests.conftest import make_app, sqlite_database
+from tests.browser.curp_helpers import VALID_CURP
+from tests.browser.export_helpers import backend_app, freeze, static_host
+from tests.browser.page_helpers import focused, tab_to, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -26,25 +24,10 @@ LIBRARY = load_library(Path(__file__).resolve().parents[2] / "content")
 CONTENT_URLS = ["/", *sorted(p.url for p in LIBRARY.pages.values())]
 EXTRA_STATES = ["/?paso=para", "/?para=tengo&trabajo=no-se", "/preguntas-frecuentes?q=zzz"]
 VIEWPORTS = ["phone", "desktop"]
-# Records CSP violations; added through the DevTools protocol, so the CSP does not block it.
-CSP_WATCH = """
-window.__csp = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__csp.push(e.violatedDirective + " " + e.blockedURI);
-});
-"""
 
 
 def browser_page(request: pytest.FixtureRequest, viewport: str) -> Any:
     return request.getfixturevalue(viewport)
-
-
-def watch_errors(page: Any) -> list[str]:
-    errors: list[str] = []
-    page.add_init_script(CSP_WATCH)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return errors
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -80,18 +63,6 @@ def test_faq_json_ld_breaks_no_content_security_policy(desktop: Any, live_server
     desktop.wait_for_load_state("load")
     assert desktop.evaluate("window.__csp") == []
     assert not [e for e in errors if "Content Security Policy" in e]
-
-
-def tab_to(page: Any, selector: str, limit: int = 40) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
-
-
-def focused(page: Any) -> str:
-    return str(page.evaluate("document.activeElement.id || document.activeElement.outerHTML"))
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -163,39 +134,6 @@ def test_faq_filters_as_you_type(desktop: Any, live_server: Any) -> None:
     expect(desktop.locator("#resultados-faq h2")).to_have_count(1)
     expect(desktop).to_have_url(re.compile(r"q=contrasena"))
     assert errors == []
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def static_host(directory: Path) -> Iterator[str]:
-    """A plain static file server for `directory` on its own port (its own origin)."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-def backend_app(tmp: Path) -> Any:
-    """The portal as an institution runs it (no demo mode), on an empty SQLite database."""
-    url = sqlite_database(tmp / "backend.sqlite3")
-    return make_app(tmp, url, WTF_CSRF_ENABLED=True, TESTING=False, ENV={"DEMO_MODE": "0"})
-
-
-def freeze(app: Any, public_base_url: str, destination: Path) -> Path:
-    app.config["PUBLIC_BASE_URL"] = public_base_url
-    result = app.test_cli_runner().invoke(args=["freeze", "--destination", str(destination)])
-    assert result.exit_code == 0, result.output
-    return destination
 
 
 @pytest.fixture(scope="module")
@@ -279,9 +217,6 @@ def test_exported_start_page_works_without_the_backend(
     expect(desktop).to_have_url(static + "/guias/no-afiliacion-issste/index.html")
     expect(desktop.locator("h1")).to_have_count(1)
     assert errors == []
-
-
-VALID_CURP = "PXNE660720HMCXTN06"
 
 
 def test_curp_guide_checks_as_you_type(desktop: Any, live_server: Any) -> None:

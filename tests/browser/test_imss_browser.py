@@ -14,6 +14,7 @@ from blueprints.extensions import db
 from domain import demo, registry, sello
 from domain.models import Base
 from tests.browser.conftest import LiveServer, assert_no_axe_violations, assert_no_horizontal_scroll
+from tests.browser.page_helpers import wait_until_solved
 from tests.conftest import make_app
 from tests.smtp import SmtpServer
 
@@ -47,16 +48,6 @@ def imss_server(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer) -> I
         nss = registry.situacion(db.session, curp, dt.date.today()).imss[0].numero_afiliacion
     with LiveServer(app) as server:
         yield server, curp, nss
-
-
-def wait_until_solved(page: Any, timeout_s: float = 60) -> None:
-    # Polled from Python: Playwright's wait_for_function evaluates strings, which our CSP forbids.
-    payload = page.locator("input[name=captcha]")
-    for _ in range(int(timeout_s * 10)):
-        if payload.count() and payload.input_value():
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("the captcha widget did not solve the challenge")
 
 
 def check(page: Any) -> None:

@@ -26,14 +26,13 @@ from playwright.sync_api import expect
 from blueprints.extensions import db
 from domain import demo, registry, sello
 from tests.browser.conftest import LiveServer, assert_no_axe_violations, assert_no_horizontal_scroll
-from tests.browser.test_cuenta_browser import wait_until_solved
-from tests.browser.test_embed_browser import (
+from tests.browser.page_helpers import focused, tab_to, wait_until_solved, watch_errors
+from tests.browser.widget_helpers import (
     HostServer,
     body_height,
     wait_for_frame_height,
     widget_frame,
 )
-from tests.browser.test_guides_browser import focused, tab_to, watch_errors
 from tests.conftest import make_app, sqlite_database
 from tests.smtp import SmtpServer, text_part
 from tests.web.cuenta_helpers import datos

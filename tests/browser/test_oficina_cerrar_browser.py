@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import assert_no_axe_violations, assert_no_horizontal_scroll
-from tests.browser.test_constancias_browser import example
+from tests.browser.curp_helpers import example
 from tests.web.cuenta_helpers import PASSWORD, crear_cuenta
 
 pytestmark = pytest.mark.browser

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer, assert_no_axe_violations
-from tests.browser.test_constancias_browser import example
+from tests.browser.curp_helpers import example
 from tests.conftest import make_app, sqlite_database
 from tests.web.cuenta_helpers import PASSWORD, crear_cuenta
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from domain import cuentas_purga, outbox_purga, tokens
 from domain.guides import load_library
-from tests.domain.test_content_hechos import blocks
+from tests.domain.content_helpers import blocks
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import re
 import time
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from domain import (
@@ -27,8 +26,8 @@ from domain import (
     verificacion,
 )
 from domain.hoy import MEXICO_CITY
-from domain.models import Constancia
 from tests.domain.conftest import EMISOR, NOW, afiliacion, curp_of
+from tests.domain.constancias_helpers import issue_all, reseal
 
 ROOT = Path(__file__).resolve().parents[2]
 UNKNOWN_CURP = "XEXX010101HNEXXXA4"
@@ -146,21 +145,6 @@ def test_a_carnet_with_an_end_date_holds_through_that_whole_day(
 # --- the PDF ----------------------------------------------------------------------------------
 
 
-def issue_all(session: Session, signer: signing.Signer) -> list[Constancia]:
-    titular = afiliacion(session, curp_of(session, "issste_titular"))
-    [familiar, *_] = registry.beneficiarios(session, titular.curp, "ISSSTE")
-    return [
-        constancias_sin_derecho.emitir_no_afiliacion(
-            session, signer, curp_of(session, "sin_afiliacion"), NOW, emisor=EMISOR
-        ),
-        constancias_sin_derecho.emitir_no_derechohabiencia(
-            session, signer, curp_of(session, "imss_baja"), NOW, emisor=EMISOR
-        ),
-        constancias_vigencia.emitir_carnet(session, signer, titular, NOW, emisor=EMISOR),
-        constancias_vigencia.emitir_carnet(session, signer, familiar, NOW, emisor=EMISOR),
-    ]
-
-
 def test_each_document_reads_back_and_its_seal_verifies(
     session: Session, signer: signing.Signer, renderer: pdf.Renderer
 ) -> None:
@@ -216,18 +200,6 @@ def test_no_document_guesses_the_person_s_gender(
     assert "tiene registro en el IMSS, pero no tiene derecho a los servicios médicos" in texts[0]
     for text in texts:
         assert not re.search(r"\b(?:está|es|fue) (?:registrad|inscrit|afiliad)[oa]\b", text)
-
-
-def reseal(data: bytes, payload: dict[str, str]) -> bytes:
-    """The same PDF with a different constancia.json attached."""
-    reader = PdfReader(io.BytesIO(data))
-    writer = PdfWriter()
-    for page in reader.pages:
-        writer.add_page(page)
-    writer.add_attachment(sello.ATTACHMENT, json.dumps(payload).encode())
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def test_altering_one_byte_of_the_sealed_data_breaks_it(

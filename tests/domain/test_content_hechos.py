@@ -13,6 +13,7 @@ from lxml import html as lxml_html
 from domain import folios
 from domain.eleccion import DOCUMENTOS
 from domain.guides import Library, Page, load_library
+from tests.domain.content_helpers import blocks
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = ROOT / "templates" / "pdf"
@@ -39,15 +40,6 @@ MAX_WORDS = 30
 @pytest.fixture(scope="module")
 def library() -> Library:
     return load_library(ROOT / "content")
-
-
-def blocks(page: Page) -> list[tuple[str, list[str]]]:
-    """Each paragraph and list item of the page: its text and the hrefs of its links."""
-    doc = lxml_html.fragment_fromstring(page.html, create_parent="div")
-    return [
-        (" ".join(el.text_content().split()), [str(h) for h in el.xpath(".//a/@href")])
-        for el in doc.iter("p", "li")
-    ]
 
 
 def every_block(library: Library) -> list[tuple[Page, str, list[str]]]:

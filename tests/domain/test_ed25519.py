@@ -19,6 +19,17 @@ from domain.ed25519 import (
     load_private_pem,
     load_public_pem,
 )
+from tests.domain.pkcs8_helpers import (
+    RFC_8410_SPKI,
+    RFC_8410_V1,
+    RFC_8410_V2,
+    RFC_ATTRIBUTES,
+    RFC_PUBLIC,
+    RFC_SEED,
+    der,
+    pem_text,
+    pkcs8,
+)
 
 # RFC 8032, section 7.1: TEST 1 (empty message), TEST 2 (one byte) and TEST 3 (two bytes).
 VECTORS = [
@@ -77,11 +88,6 @@ def test_same_signatures_and_pem_as_cryptography() -> None:
     assert public.verify(other.sign(data), data)
 
 
-def pem_text(label: str, der: bytes) -> bytes:
-    body = base64.b64encode(der).decode()
-    return f"-----BEGIN {label}-----\n{body}\n-----END {label}-----\n".encode()
-
-
 def test_other_algorithms_and_damaged_keys_are_told_apart() -> None:
     ec_key = ec.generate_private_key(ec.SECP256R1())
     with pytest.raises(NotEd25519):
@@ -110,49 +116,9 @@ def test_bad_signatures_are_false_not_errors() -> None:
 
 # --- PKCS#8 v2 (OneAsymmetricKey, RFC 5958) -------------------------------------------------
 
-# RFC 8410, section 10.3: one private key as PKCS#8 v1, and as v2 with an attribute [0] (a
-# friendly name, "Curdle Chairs") and its public key [1]; section 10.1 gives that public key.
-RFC_8410_V1 = "MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC"
-RFC_8410_V2 = (
-    "MHICAQEwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC"
-    "oB8wHQYKKoZIhvcNAQkJFDEPDA1DdXJkbGUgQ2hhaXJzgSEAGb9ECWmEzf6FQbrB"
-    "Z9w7lshQhqowtrbLDFw4rXAxZuE="
-)
-RFC_8410_SPKI = "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE="
-RFC_SEED = bytes.fromhex("d4ee72dbf913584ad5b6d8f1f769f8ad3afe7c28cbf1d4fbe097a88f44755842")
-RFC_PUBLIC = bytes.fromhex("19bf44096984cdfe8541bac167dc3b96c85086aa30b6b6cb0c5c38ad703166e1")
-RFC_ATTRIBUTES = bytes.fromhex("301d060a2a864886f70d01090914310f0c0d437572646c6520436861697273")
-ED25519_ALGORITHM = bytes.fromhex("300506032b6570")
-
 
 def b64(text: str) -> bytes:
     return base64.b64decode(text)
-
-
-def der(tag: int, contents: bytes, long_form: bool = False) -> bytes:
-    """One DER element (contents under 256 bytes); ``long_form`` spells even short lengths long."""
-    size = len(contents)
-    length = bytes([0x81, size]) if long_form or size >= 0x80 else bytes([size])
-    return bytes([tag]) + length + contents
-
-
-def pkcs8(
-    seed: bytes,
-    *,
-    version: int = 1,
-    algorithm: bytes = ED25519_ALGORITHM,
-    attributes: bytes | None = None,
-    public: bytes | None = None,
-    unused_bits: int = 0,
-    long_form: bool = False,
-) -> bytes:
-    """A OneAsymmetricKey built field by field, as RFC 5958 section 2 lays it out."""
-    fields = der(0x02, bytes([version])) + algorithm + der(0x04, der(0x04, seed))
-    if attributes is not None:
-        fields += der(0xA0, attributes)
-    if public is not None:
-        fields += der(0x81, bytes([unused_bits]) + public)
-    return der(0x30, fields, long_form)
 
 
 def test_the_rfc_8410_v2_example_loads_with_its_attribute_and_public_key() -> None:

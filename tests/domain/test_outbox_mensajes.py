@@ -1,5 +1,5 @@
-"""Messages as the outbox stores them: headers, body and attachment, masked addresses, and
-the demo outbox's file names. The delivery runs: test_outbox.py."""
+"""Messages as the outbox stores them: headers, body and attachment, and the demo outbox's
+file names. The delivery runs: test_outbox.py; masked addresses: test_mascaras.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from domain import mailer, mailer_transport, outbox
+from domain import mailer, mailer_transport
 from tests.domain.outbox_helpers import NOW, message
 
 
@@ -28,20 +28,6 @@ def test_message_has_id_date_text_html_and_attachment() -> None:
 def test_header_injection_is_refused() -> None:
     with pytest.raises(ValueError):
         message(to="juana@example.org\r\nBcc: todos@example.org")
-
-
-@pytest.mark.parametrize(
-    ("address", "masked"),
-    [
-        ("juana.perez@example.org", "j***@example.org"),
-        ("J@example.org", "J***@example.org"),
-        ("", "***"),
-        ("sin-arroba", "***"),
-        ("@example.org", "***"),
-    ],
-)
-def test_mask_email(address: str, masked: str) -> None:
-    assert outbox.mask_email(address) == masked
 
 
 def test_file_transport_names_the_file_after_the_message_id(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from domain.registry_import import import_rows, validate_file
-from tests.domain.test_registry_csv import TODAY, csv_bytes, dump, family, good_row
+from tests.padron_helpers import TODAY, csv_bytes, dump, family, good_row
 
 
 @pytest.fixture

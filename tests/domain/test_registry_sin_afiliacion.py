@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from domain import registry, registry_writer
 from domain.registry_import import import_rows
-from tests.domain.test_registry_csv import NO_AFFILIATION, TODAY, dump, family, good_row
+from tests.padron_helpers import NO_AFFILIATION, TODAY, dump, family, good_row
 
 
 @pytest.fixture

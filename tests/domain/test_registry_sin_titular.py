@@ -16,7 +16,7 @@ from domain.registry_filas import Registro
 from domain.registry_file_checks import FileChecks
 from domain.registry_import import import_rows, validate_file
 from domain.registry_reader import RawRow
-from tests.domain.test_registry_csv import TODAY, csv_bytes, dump, good_row
+from tests.padron_helpers import TODAY, csv_bytes, dump, good_row
 
 AVISO = (
     "Su titular no está en el archivo ni en el padrón como titular o pensionado del ISSSTE: "

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from domain import cadena_original, pdf, sello, signing
 from domain.models import Constancia, Persona
-from tests.domain.test_constancias import issue_all, reseal
+from tests.domain.constancias_helpers import issue_all, reseal
 
 ROOT = Path(__file__).resolve().parents[2]
 OTRA_CURP = "XEXX010101HNEXXXA4"  # well formed, never in the demo registry

@@ -126,7 +126,7 @@ def test_keys_that_are_not_ed25519_are_refused(tmp_path: Path) -> None:
 def test_a_pkcs8_v2_signing_key_loads_and_one_with_a_foreign_public_key_says_so(
     tmp_path: Path,
 ) -> None:
-    from tests.domain.test_ed25519 import RFC_8410_V2, RFC_SEED, pem_text, pkcs8
+    from tests.domain.pkcs8_helpers import RFC_8410_V2, RFC_SEED, pem_text, pkcs8
 
     v2 = pem_text("PRIVATE KEY", base64.b64decode(RFC_8410_V2)).decode()
     signer = signing_config.load_signer(v2, tmp_path, False)

@@ -74,3 +74,9 @@ def download(client: FlaskClient, curp: str = UNKNOWN) -> tuple[bytes, str]:
     match = re.search(r"https?://[^/\s]+(/verificar/\S+)", sello.texto(response.data))
     assert match
     return response.data, match.group(1)
+
+
+def result_panel(html: str) -> str:
+    match = re.search(r'<div class="panel[^"]*">.*?</div>', html, re.S)
+    assert match
+    return match.group()

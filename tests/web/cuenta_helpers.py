@@ -1,4 +1,5 @@
-"""What the account tests share: demo registry rows, the registration form, the outbox, links.
+"""What the account tests share: demo registry rows, the registration form, the outbox, links,
+a signed-in client.
 
 Used by the test_cuenta_*.py files, test_oficina.py and others that need an account.
 """
@@ -168,3 +169,20 @@ def fallos_contados_mientras(app: Flask, statement: str, fallidos: int = 3) -> I
     finally:
         sa.event.remove(engine, "before_cursor_execute", meanwhile)
         elsewhere.dispose()
+
+
+def signed_in(app: Flask, curp: str, email: str = "titular@example.org") -> FlaskClient:
+    """A client signed in to a new active account of ``curp``."""
+    crear_cuenta(app, curp, email)
+    client = app.test_client()
+    assert entrar(client, curp).status_code == 303
+    return client
+
+
+ACTIVAR_ASUNTO = "Activa tu cuenta de la Oficina Virtual"
+REEMPLAZADO_ASUNTO = "Tu registro pendiente cambió de correo"
+
+
+def asuntos(app: Flask, desde: int = 0) -> list[tuple[str, str]]:
+    """Address and subject of each message queued, from the ``desde``-th on."""
+    return [(str(m["To"]), str(m["Subject"])) for m in correos(app)[desde:]]

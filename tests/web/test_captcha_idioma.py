@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from blueprints.captcha import WIDGET_TEXTOS
-from tests.web.test_captcha import form_app, page
+from tests.web.captcha_form_helpers import form_app, page
 
 # Every key ALTCHA 3.2.2 reads from its strings: a missing one would show "undefined".
 ALTCHA_KEYS = {

@@ -17,24 +17,13 @@ from domain import registry, sello
 from domain.hoy import today_in_mexico
 from domain.models import Afiliacion
 from tests.conftest import make_app
+from tests.web.carnet_helpers import URL, family
 from tests.web.constancias_helpers import ledger, published_keys
-from tests.web.cuenta_helpers import PASSWORD, crear_cuenta, seed
-from tests.web.test_oficina import signed_in
+from tests.web.cuenta_helpers import PASSWORD, crear_cuenta, seed, signed_in
 
-URL = "/oficina/constancia-vigencia"
 SIGN_IN = "/cuenta/entrar?next=%2Foficina%2Fconstancia-vigencia"
 FILENAME = re.compile(r"^attachment; filename=constancia-vigencia-derechos-VD-\d{4}-\d{6}\.pdf$")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def family(app: Flask, titular: str) -> list[Afiliacion]:
-    with app.app_context():
-        found = registry.beneficiarios(db.session, titular, "ISSSTE")
-        for afiliacion in found:
-            db.session.expunge(afiliacion.persona)
-            db.session.expunge(afiliacion)
-        assert found, "the demo titular has beneficiaries"
-        return found
 
 
 def own(app: Flask, curp: str) -> Afiliacion:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from app import ROOT
 from blueprints.cli_conexion import sin_conexion
 from tests.conftest import make_app
-from tests.web.test_cli_esquema import PADRON
+from tests.web.cli_helpers import PADRON
 
 CERRADO = "postgresql://postgres:secreto@127.0.0.1:1/nada"
 SIN_SERVIDOR = (

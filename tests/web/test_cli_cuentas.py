@@ -14,8 +14,8 @@ from flask import Flask
 from blueprints.extensions import db
 from domain import cuentas_purga
 from tests.conftest import make_app
+from tests.web.cierre_helpers import accounts, eml_to
 from tests.web.cuenta_helpers import correos, crear_cuenta, entrar, texto
-from tests.web.test_oficina_cerrar import accounts, eml_to
 
 EMAIL = "juana.perez@example.org"
 

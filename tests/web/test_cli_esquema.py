@@ -11,14 +11,8 @@ import sqlalchemy as sa
 from blueprints import cli_outbox
 from domain.models import Base
 from tests.conftest import make_app
+from tests.web.cli_helpers import PADRON
 
-PADRON = (  # the README's example
-    "curp,nombre,primer_apellido,segundo_apellido,fecha_nacimiento,sexo,entidad,institucion,"
-    "numero_afiliacion,tipo,vigente,vigente_desde,vigente_hasta,dependencia,clinica,"
-    "titular_curp,parentesco\n"
-    "MUEE720626MSLSNL04,ELENA,MUESTRA,ENSAYO,1972-06-26,M,SL,ISSSTE,DEMO00000003,titular,1,"
-    "2010-03-01,,Comisión Imaginaria de Ensayos,Clínica de Prueba Sur,,\n"
-)
 NEEDS_SCHEMA = [
     ["registry", "import", "{tmp}/padron.csv"],
     ["registry", "stats"],

@@ -5,16 +5,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from blueprints.extensions import db
 from domain import registry
 from domain.hoy import today_in_mexico
-from domain.models import Afiliacion, Persona
 from domain.registry_reader import COLUMNS
-from tests.domain.test_registry_csv import (
+from tests.padron_helpers import (
     NO_AFFILIATION,
     csv_bytes,
     family,
@@ -23,13 +21,7 @@ from tests.domain.test_registry_csv import (
     other_year,
     write_csv,
 )
-
-
-def counts(app: Flask) -> tuple[int, int]:
-    with app.app_context():
-        personas = db.session.scalar(sa.select(sa.func.count()).select_from(Persona))
-        afiliaciones = db.session.scalar(sa.select(sa.func.count()).select_from(Afiliacion))
-    return personas or 0, afiliaciones or 0
+from tests.web.cli_helpers import counts
 
 
 def test_import_prints_a_summary_and_a_second_run_changes_nothing(

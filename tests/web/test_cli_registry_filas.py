@@ -9,8 +9,8 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from tests.domain.test_registry_csv import good_row, write_csv
-from tests.web.test_cli_registry import counts
+from tests.padron_helpers import good_row, write_csv
+from tests.web.cli_helpers import counts
 
 
 def test_markup_in_a_name_refuses_the_row(

@@ -13,9 +13,8 @@ from flask import Flask
 from blueprints.extensions import db
 from domain.models import Correo
 from tests.web.constancias_helpers import UNKNOWN, imss_form
-from tests.web.cuenta_helpers import PASSWORD, registrar, seed
+from tests.web.cuenta_helpers import PASSWORD, registrar, seed, signed_in
 from tests.web.imss_helpers import NSS_URL, VIGENCIA, summary_and_fields
-from tests.web.test_oficina import signed_in
 
 ACENTO = "Antes de la @ tu correo no puede llevar acentos ni ñ: revísalo."
 SIN_ARROBA = "Escribe tu correo completo, con @: por ejemplo, nombre@ejemplo.com."

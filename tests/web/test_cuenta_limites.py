@@ -13,8 +13,7 @@ from flask import Flask
 from lxml import html as lxml_html
 
 from tests.conftest import make_app
-from tests.web.cuenta_helpers import PASSWORD, formulario, registrar, seed
-from tests.web.test_oficina import signed_in
+from tests.web.cuenta_helpers import PASSWORD, formulario, registrar, seed, signed_in
 
 BLANKS = 25  # more than any of these forms' hourly limits (20 for registration, else 10)
 

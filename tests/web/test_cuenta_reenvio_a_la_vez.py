@@ -3,7 +3,7 @@
 for the account as the resend read it, so the link that reaches the person works.
 
 Each request runs in a thread of its own and is held before its first write
-(``test_cuenta_enlaces_a_la_vez``), after it has read the account.
+(``a_la_vez_helpers``), after it has read the account.
 """
 
 from __future__ import annotations
@@ -17,13 +17,16 @@ from flask import Flask
 from blueprints.extensions import db
 from domain import fallos
 from domain.models import Cuenta
-from tests.web.cuenta_helpers import PASSWORD, activar, correos, cuenta, enlace
-from tests.web.test_cuenta_enlaces_a_la_vez import a_la_vez, antes_de_escribir, en_hilos, post
-from tests.web.test_cuenta_registro_a_la_vez import (
+from tests.web.a_la_vez_helpers import a_la_vez, antes_de_escribir, en_hilos, post, registro
+from tests.web.cuenta_helpers import (
     ACTIVAR_ASUNTO,
+    PASSWORD,
     REEMPLAZADO_ASUNTO,
+    activar,
     asuntos,
-    registro,
+    correos,
+    cuenta,
+    enlace,
 )
 
 REENVIAR = "/cuenta/activar/reenviar"

@@ -25,9 +25,13 @@ from werkzeug.test import TestResponse
 from blueprints.extensions import db
 from domain.models import Cuenta
 from tests.captcha_helpers import solve_captcha
+from tests.web.a_la_vez_helpers import registro
 from tests.web.cuenta_helpers import (
+    ACTIVAR_ASUNTO,
     PASSWORD,
+    REEMPLAZADO_ASUNTO,
     activar,
+    asuntos,
     correos,
     cuenta,
     enlace,
@@ -35,15 +39,13 @@ from tests.web.cuenta_helpers import (
     fallos_contados_mientras,
     formulario,
     registrar,
+    signed_in,
 )
-from tests.web.test_oficina import signed_in
 
 CUENTA_WRITES = ("INSERT INTO cuenta ", "UPDATE cuenta ")
 # The write that takes a CURP or an address: a new account, or an address set on one.
 CLAIMS = ("INSERT INTO cuenta ", "UPDATE cuenta SET email=")
 _hilo = threading.local()  # set in the threads this file starts, and only there
-ACTIVAR_ASUNTO = "Activa tu cuenta de la Oficina Virtual"
-REEMPLAZADO_ASUNTO = "Tu registro pendiente cambió de correo"
 
 
 def a_la_vez(app: Flask, envios: Sequence[Callable[[], TestResponse]]) -> list[TestResponse]:
@@ -84,14 +86,6 @@ def a_la_vez(app: Flask, envios: Sequence[Callable[[], TestResponse]]) -> list[T
         sa.event.remove(engine, "after_cursor_execute", written)
 
 
-def registro(app: Flask, curp: str, email: str) -> Callable[[], TestResponse]:
-    """The registration form of ``curp`` and ``email``, its captcha solved, ready to send."""
-    client = app.test_client()
-    page = client.get("/cuenta/registro").get_data(as_text=True)
-    data = {**formulario(app, curp, email), **solve_captcha(client, page)}
-    return lambda: client.post("/cuenta/registro", data=data)
-
-
 def revisa_tu_correo(answers: Sequence[TestResponse]) -> bool:
     return all(
         r.status_code == 303 and r.headers["Location"] == "/cuenta/registro/revisa-tu-correo"
@@ -103,10 +97,6 @@ def cuentas(app: Flask) -> dict[str, tuple[str, bool]]:
     """Every account: its CURP, and its address and whether it is active."""
     with app.app_context():
         return {c.curp: (c.email, c.activa) for c in db.session.scalars(sa.select(Cuenta))}
-
-
-def asuntos(app: Flask, desde: int = 0) -> list[tuple[str, str]]:
-    return [(str(m["To"]), str(m["Subject"])) for m in correos(app)[desde:]]
 
 
 @pytest.mark.parametrize(

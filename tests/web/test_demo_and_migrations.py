@@ -14,9 +14,8 @@ from flask import Flask
 from blueprints.extensions import db
 from domain import curp, demo, demo_personas, registry_import
 from domain.models import Afiliacion, Base, Persona
-from tests.conftest import make_app
-from tests.domain.test_registry_csv import csv_bytes
-from tests.web.test_migraciones_concurrentes import fresh_postgresql
+from tests.conftest import fresh_postgresql, make_app
+from tests.padron_helpers import csv_bytes
 
 
 def test_generated_rows_are_valid_deterministic_and_cover_every_case() -> None:

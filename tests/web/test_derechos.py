@@ -19,7 +19,7 @@ from domain.hoy import today_in_mexico
 from domain.models import Constancia
 from tests.conftest import make_app
 from tests.web.constancias_helpers import ADDRESS, body, imss_form, ledger, seed
-from tests.web.test_oficina import signed_in
+from tests.web.cuenta_helpers import signed_in
 
 VIGENCIA_IMSS = "/constancias/vigencia-imss"
 NO_DERECHOHABIENCIA = "/constancias/no-derechohabiencia"

@@ -16,11 +16,10 @@ from flask.testing import FlaskClient
 from blueprints import constancias, constancias_servicio, descarga_repetida
 from domain import sello
 from tests.conftest import make_app
+from tests.web.carnet_helpers import family
 from tests.web.constancias_helpers import UNKNOWN, ledger
-from tests.web.cuenta_helpers import seed
+from tests.web.cuenta_helpers import seed, signed_in
 from tests.web.repeticion_helpers import a_la_vez
-from tests.web.test_carnet import family
-from tests.web.test_oficina import signed_in
 
 NO_AFILIACION = "/constancias/no-afiliacion"
 DESCARGAR = NO_AFILIACION + "/descargar"

@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 
 from domain.eleccion import BENEFICIARIOS
 from domain.guides import load_library
-from tests.web.test_oficina import seed, signed_in
+from tests.web.cuenta_helpers import seed, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = load_library(ROOT / "content").pages[BENEFICIARIOS.guia].url

@@ -14,8 +14,7 @@ from lxml import html as lxml_html
 
 from domain.guides import load_library
 from tests.conftest import make_app
-from tests.web.cuenta_helpers import seed
-from tests.web.test_oficina import signed_in
+from tests.web.cuenta_helpers import seed, signed_in
 
 LIBRARY = load_library(Path(__file__).resolve().parents[2] / "content")
 # Pages the content names in running text; a link to one of them says the page's own title.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from blueprints import cuenta_limites, imss
+from blueprints import cuenta_limites, imss_nss
 from tests.conftest import make_app
 
 CURP = "PEGJ850315HJCRRN06"
@@ -24,8 +24,8 @@ def claves(app: Flask) -> tuple[str, str, str]:
     with app.test_request_context("/imss/nss", method="POST", data={"curp": CURP}):
         return (
             cuenta_limites._clave("reenviar", EMAIL),
-            imss._curp_key(),
-            imss._email_key(EMAIL),
+            imss_nss._curp_key(),
+            imss_nss._email_key(EMAIL),
         )
 
 

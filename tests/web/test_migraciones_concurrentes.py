@@ -6,9 +6,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,7 +13,7 @@ import sqlalchemy as sa
 
 from app import ROOT
 from domain import migraciones
-from tests.conftest import PG_URL, make_app, service_missing
+from tests.conftest import fresh_postgresql, make_app
 
 # One server's `flask --app app db upgrade`, held at the start line until the test says go, so
 # the upgrades really overlap instead of following each other by their start-up times.
@@ -32,26 +29,6 @@ while not go.exists():
     time.sleep(0.002)
 FlaskGroup(create_app=lambda: application).main(args=["db", "upgrade"], prog_name="flask")
 """
-
-
-@contextmanager
-def fresh_postgresql() -> Iterator[str]:
-    """The URL of a new, empty PostgreSQL database, named after the test database, dropped after."""
-    if not PG_URL:
-        service_missing("PostgreSQL (TEST_DATABASE_URL)")
-    base, test_name = PG_URL.rsplit("/", 1)
-    name = f"{test_name.split('?')[0]}_migr_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(
-        PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _upgrades_at_once(

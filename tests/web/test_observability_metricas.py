@@ -15,9 +15,8 @@ from blueprints.observability_metricas import REGISTRY
 from domain import outbox
 from domain.models import Correo
 from tests.conftest import make_app
-from tests.web.cuenta_helpers import crear_cuenta, seed
-from tests.web.test_carnet import URL as CARNET
-from tests.web.test_oficina import signed_in
+from tests.web.carnet_helpers import URL as CARNET
+from tests.web.cuenta_helpers import crear_cuenta, seed, signed_in
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 TOKEN = {"Authorization": "Bearer s3creto"}

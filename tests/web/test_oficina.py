@@ -21,16 +21,10 @@ from tests.web.cuenta_helpers import (
     enlace,
     entrar,
     seed,
+    signed_in,
     texto,
     token_para,
 )
-
-
-def signed_in(app: Flask, curp: str, email: str = "titular@example.org") -> FlaskClient:
-    crear_cuenta(app, curp, email)
-    client = app.test_client()
-    assert entrar(client, curp).status_code == 303
-    return client
 
 
 def test_the_office_needs_a_signed_in_account(client: FlaskClient) -> None:

@@ -2,7 +2,7 @@
 stolen session): a burst of current passwords gets no more checks than the per-account limit,
 and the sessions ended by a sign-out or a new password stay ended.
 
-The requests run in threads of their own (tests/web/test_cuenta_enlaces_a_la_vez.py), each
+The requests run in threads of their own (tests/web/a_la_vez_helpers.py), each
 with its own client: they share the account, as the devices of one person do.
 """
 
@@ -20,9 +20,8 @@ from werkzeug.test import TestResponse
 
 from blueprints import oficina
 from tests.conftest import make_app
-from tests.web.cuenta_helpers import PASSWORD, cuenta, entrar, seed
-from tests.web.test_cuenta_enlaces_a_la_vez import a_la_vez, en_hilos
-from tests.web.test_oficina import signed_in
+from tests.web.a_la_vez_helpers import a_la_vez, en_hilos
+from tests.web.cuenta_helpers import PASSWORD, cuenta, entrar, seed, signed_in
 
 MAX = 5  # oficina.CHANGE_RULE
 INCORRECTA = "Tu contraseña actual no es correcta."

@@ -11,13 +11,9 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from lxml import html as lxml_html
-from sqlalchemy import select
 
-from blueprints import mail
-from blueprints.extensions import db
-from domain import mailer
-from domain.models import Cuenta
 from tests.conftest import make_app
+from tests.web.cierre_helpers import DONE, URL, accounts, eml_to
 from tests.web.constancias_helpers import ledger
 from tests.web.cuenta_helpers import (
     PASSWORD,
@@ -26,31 +22,16 @@ from tests.web.cuenta_helpers import (
     enlace,
     entrar,
     seed,
+    signed_in,
     texto,
 )
-from tests.web.test_oficina import signed_in
 
-URL = "/oficina/cerrar-cuenta"
-DONE = "/oficina/cuenta-cerrada"
 EMAIL = "titular@example.org"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def doc(response: Any) -> Any:
     return lxml_html.fromstring(response.get_data(as_text=True))
-
-
-def accounts(app: Flask) -> list[str]:
-    with app.app_context():
-        return list(db.session.scalars(select(Cuenta.curp)))
-
-
-def eml_to(app: Flask, address: str) -> list[str]:
-    """Subjects of the .eml copies the file transport wrote for ``address``."""
-    mail.wait_for_deliveries()
-    outbox_dir = Path(app.instance_path) / "outbox"
-    messages = [mailer.parse_message(p.read_bytes()) for p in outbox_dir.glob("*.eml")]
-    return [str(m["Subject"]) for m in messages if m["To"] == address]
 
 
 def test_the_page_says_what_goes_and_what_stays_and_asks_for_the_password(

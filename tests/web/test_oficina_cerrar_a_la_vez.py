@@ -3,7 +3,7 @@ request is answered as one whose session had already ended (signed out, off to s
 with an error, and writes nothing for the account that is gone.
 
 Each request that races runs in a thread of its own and, right before its first write, waits
-for the closing, sent from another device, to be done (tests/web/test_cuenta_enlaces_a_la_vez.py).
+for the closing, sent from another device, to be done (tests/web/a_la_vez_helpers.py).
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.web.cuenta_helpers import PASSWORD, correos, entrar
-from tests.web.test_cuenta_enlaces_a_la_vez import a_la_vez, antes_de_escribir, en_hilos
-from tests.web.test_oficina import signed_in
-from tests.web.test_oficina_cerrar import DONE, URL, accounts, eml_to
+from tests.web.a_la_vez_helpers import a_la_vez, antes_de_escribir, en_hilos
+from tests.web.cierre_helpers import DONE, URL, accounts, eml_to
+from tests.web.cuenta_helpers import PASSWORD, correos, entrar, signed_in
 
 EMAIL = "titular@example.org"
 NUEVO = "nuevo@example.org"

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from lxml import html as lxml_html
 
 from tests.web.constancias_helpers import UNKNOWN
-from tests.web.test_oficina import signed_in
+from tests.web.cuenta_helpers import signed_in
 
 SAID = "The PDF is in Spanish, the language the certificate is issued in."
 DICHO = "El PDF está en español"

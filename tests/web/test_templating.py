@@ -14,8 +14,7 @@ from lxml import html as lxml_html
 
 from domain.guides import load_library
 from tests.conftest import make_app
-from tests.web.cuenta_helpers import entrar, seed
-from tests.web.test_oficina import signed_in
+from tests.web.cuenta_helpers import entrar, seed, signed_in
 
 GUIDE = min(g.url for g in load_library(Path(__file__).resolve().parents[2] / "content").guides)
 NO_CONTACT = {"ISSUER_ADDRESS": "", "ISSUER_CONTACT": "", "PRIVACY_CONTACT": ""}

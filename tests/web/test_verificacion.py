@@ -3,7 +3,6 @@ limits. Derechos hoy is in test_verificacion_hoy.py, the JSON twin in test_verif
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from blueprints.extensions import db
 from domain import demo, verificacion
 from domain.models import Constancia
 from tests.conftest import make_app
-from tests.web.constancias_helpers import download
+from tests.web.constancias_helpers import download, result_panel
 
 
 def stored(app: Flask, folio: str) -> Constancia:
@@ -23,12 +22,6 @@ def stored(app: Flask, folio: str) -> Constancia:
         assert row is not None
         db.session.expunge(row)
         return row
-
-
-def result_panel(html: str) -> str:
-    match = re.search(r'<div class="panel[^"]*">.*?</div>', html, re.S)
-    assert match
-    return match.group()
 
 
 def test_page_asks_for_folio_and_code(client: FlaskClient) -> None:

@@ -12,8 +12,7 @@ from flask import Flask
 
 from domain import signing
 from tests.conftest import make_app
-from tests.web.constancias_helpers import UNKNOWN, body, download
-from tests.web.test_verificacion import result_panel
+from tests.web.constancias_helpers import UNKNOWN, body, download, result_panel
 
 NO_FALSO = "Esto no quiere decir que el documento sea falso."
 
