@@ -116,5 +116,5 @@
   if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.body);
   else window.addEventListener("resize", reportHeight);
   window.addEventListener("load", reportHeight);
-  reportHeight();
+  reportHeight(); // at once: embed.js takes this first height as the sign the widget arrived
 })();
