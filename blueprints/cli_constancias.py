@@ -43,11 +43,12 @@ def verificar_command(archivo: Path, claves: tuple[Path, ...]) -> None:
     if result.clave_desconocida:
         # A key we lack proves nothing either way: saying "no auténtica" would call a genuine
         # document from before a rotation forged.
+        carpeta = signing_config.old_keys_folder(servicio().instance)
         click.echo(
             f"no verificada: el sello dice que lo firmó la clave {result.clave_desconocida}, "
             "que no tenemos; sin ella no se puede saber si es auténtica ni si fue alterada.\n"
             "  Si el portal firmó con esa clave antes de cambiarla, agrega su clave pública "
-            "(SIGNING_OLD_PUBLIC_KEYS, instance/signing_keys_old/ o --clave) y vuelve a verificar."
+            f"(SIGNING_OLD_PUBLIC_KEYS, {carpeta}/ o --clave) y vuelve a verificar."
         )
         raise SystemExit(1)
     if not result.autentica:
