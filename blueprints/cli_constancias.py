@@ -150,8 +150,10 @@ def _no_se_pudo_crear(salida: Path, exc: OSError) -> str:
 def clave_publica_command(archivo: Path | None) -> None:
     """Muestra la clave pública (PEM) de SIGNING_KEY, o la del archivo PEM privado dado.
 
-    Al rotar, guárdala en SIGNING_OLD_PUBLIC_KEYS: con ella se siguen verificando las
-    constancias que firmó, sin conservar la privada.
+    Al rotar, guarda esa clave pública como archivo .pem en la carpeta signing_keys_old/ de la
+    instancia: con ella se siguen verificando las constancias que firmó, sin conservar la
+    privada. También puede ir en SIGNING_OLD_PUBLIC_KEYS, de una sola línea: el PEM con
+    sus saltos de línea cambiados por espacios, o el campo public_key de /api/v1/claves.
     """
     app = current_app
     configured = str(archivo) if archivo else app.extensions["settings"].signing_key
