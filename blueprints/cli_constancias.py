@@ -43,11 +43,12 @@ def verificar_command(archivo: Path, claves: tuple[Path, ...]) -> None:
     if result.clave_desconocida:
         # A key we lack proves nothing either way: saying "no auténtica" would call a genuine
         # document from before a rotation forged.
+        carpeta = signing_config.old_keys_folder(servicio().instance)
         click.echo(
             f"no verificada: el sello dice que lo firmó la clave {result.clave_desconocida}, "
             "que no tenemos; sin ella no se puede saber si es auténtica ni si fue alterada.\n"
             "  Si el portal firmó con esa clave antes de cambiarla, agrega su clave pública "
-            "(SIGNING_OLD_PUBLIC_KEYS, instance/signing_keys_old/ o --clave) y vuelve a verificar."
+            f"(SIGNING_OLD_PUBLIC_KEYS, {carpeta}/ o --clave) y vuelve a verificar."
         )
         raise SystemExit(1)
     if not result.autentica:
@@ -149,8 +150,10 @@ def _no_se_pudo_crear(salida: Path, exc: OSError) -> str:
 def clave_publica_command(archivo: Path | None) -> None:
     """Muestra la clave pública (PEM) de SIGNING_KEY, o la del archivo PEM privado dado.
 
-    Al rotar, guárdala en SIGNING_OLD_PUBLIC_KEYS: con ella se siguen verificando las
-    constancias que firmó, sin conservar la privada.
+    Al rotar, guarda esa clave pública como archivo .pem en la carpeta signing_keys_old/ de la
+    instancia: con ella se siguen verificando las constancias que firmó, sin conservar la
+    privada. También puede ir en SIGNING_OLD_PUBLIC_KEYS, de una sola línea: el PEM con
+    sus saltos de línea cambiados por espacios, o el campo public_key de /api/v1/claves.
     """
     app = current_app
     configured = str(archivo) if archivo else app.extensions["settings"].signing_key

@@ -56,8 +56,19 @@ def seed_command(count: int, seed: int) -> None:
 
 
 @demo_cli.command("prepare")
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=5000, type=int)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Dirección donde escuchará el portal (la de `flask run`), para los enlaces que muestra.",
+)
+@click.option(
+    "--port",
+    default=5000,
+    type=int,
+    show_default=True,
+    help="Puerto donde escuchará el portal (el de `flask run`), para los enlaces que muestra.",
+)
 def prepare_command(host: str, port: int) -> None:
     """Deja todo listo para `make run`: base de datos, claves y datos de demostración."""
     _require_demo_mode()

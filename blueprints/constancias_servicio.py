@@ -73,7 +73,8 @@ class Servicio:
         if not self.keyring.keys:
             raise signing_config.SigningKeyMissing(
                 "No hay ninguna clave para verificar constancias: define SIGNING_KEY (y, tras "
-                "rotarla, SIGNING_OLD_PUBLIC_KEYS o instance/signing_keys_old/)."
+                "rotarla, SIGNING_OLD_PUBLIC_KEYS o "
+                f"{signing_config.old_keys_folder(self.instance)}/)."
             )
         return self.keyring
 

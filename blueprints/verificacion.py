@@ -68,9 +68,9 @@ def _no_se_puede_verificar(exc: Exception) -> ResponseReturnValue:
         # The key id only: no folio, code or holder (the operator needs none of them to fix it).
         log.error(
             "No se puede verificar una constancia firmada con la clave %s: el portal no la "
-            "tiene. Agrega su clave pública a SIGNING_OLD_PUBLIC_KEYS o a "
-            "instance/signing_keys_old/.",
+            "tiene. Agrega su clave pública a SIGNING_OLD_PUBLIC_KEYS o a %s/.",
             exc.kid,
+            signing_config.old_keys_folder(servicio().instance),
         )
     else:  # fixed sentences and a key path: nothing personal
         log.error("Verificación no disponible (%s): %s", type(exc).__name__, exc)

@@ -1,7 +1,9 @@
 """Catalogues used by the CURP rules: entities, inconvenient words, alphabet, particles, months.
 
-Sources: the RENAPO *Instructivo Normativo* (Anexo 2 and Anexo 4) as summarised in
-shared/research/curp-rules.md. Kept apart from the logic so the tables can be read at a glance.
+Sources: the *Instructivo Normativo para la Asignación de la CURP* (SEGOB/RENAPO, 2006), Anexo 2
+(palabras inconvenientes) and Anexo 4 (claves de las entidades federativas); the current
+Instructivo is in the DOF of 18 June 2018. Kept apart from the logic so the tables can be read
+at a glance.
 """
 
 from __future__ import annotations

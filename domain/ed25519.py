@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -82,13 +83,23 @@ class VerifyingKey:
 
 @dataclass(frozen=True, slots=True)
 class SigningKey:
-    """A private key: its 32-byte seed (what PKCS#8 stores)."""
+    """A private key: its 32-byte seed (what PKCS#8 stores).
+
+    Its repr names it by its key id only: a key printed in a log line, a traceback or a
+    debugger must not give the seed away.
+
+    >>> SigningKey(bytes(32))
+    SigningKey(kid='139e3940e64b5491')
+    """
 
     seed: bytes
 
     def __post_init__(self) -> None:
         if len(self.seed) != 32:
             raise KeyFormatError("Una clave privada Ed25519 mide 32 bytes.")
+
+    def __repr__(self) -> str:
+        return f"SigningKey(kid={kid_of_raw(self.verifying_key().raw)!r})"
 
     @classmethod
     def generate(cls) -> SigningKey:
@@ -104,6 +115,11 @@ class SigningKey:
     def private_pem(self) -> bytes:
         """Unencrypted PKCS#8 PEM (version 1), as ``openssl genpkey -algorithm ed25519``."""
         return _pem("PRIVATE KEY", _PKCS8_V1 + self.seed)
+
+
+def kid_of_raw(public_raw: bytes) -> str:
+    """A key's short, stable name: the first 16 hex digits of SHA-256 of its 32 public bytes."""
+    return hashlib.sha256(public_raw).hexdigest()[:16]
 
 
 def load_private_pem(pem: bytes) -> SigningKey:

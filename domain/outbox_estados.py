@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from domain.models import Correo
 
-MAX_ATTEMPTS = 12  # 30 s, 1 min, 2 min … then hourly: about six hours in all
+# The first try is right after the commit; the 11 waits between the 12 tries are 30 s, 1, 2, 4,
+# 8, 16 and 32 min, then 1 h four times (backoff below): about 5 h from first try to last.
+MAX_ATTEMPTS = 12
 # Given up for good (the server refused this message or its recipient): past MAX_ATTEMPTS, so
 # nothing claims it, and apart from the messages whose attempts ran out, which `outbox retry`
 # puts back in line once an operator fixed what stopped them.
@@ -36,7 +38,7 @@ class Backlog:
     """The messages not sent: those still waiting their turn, and those given up on."""
 
     waiting: int  # what delivery will still try: the backlog an alert should watch
-    exhausted: int  # attempts ran out; `outbox retry` puts the last day's back in line
+    exhausted: int  # attempts ran out; `outbox retry` requeues those created in the last day
     refused: int  # the server refused them for good; never tried again
 
 

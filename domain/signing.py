@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from domain.ed25519 import SigningKey, VerifyingKey
+from domain.ed25519 import SigningKey, VerifyingKey, kid_of_raw
 
 ALGORITHM = "Ed25519"
 
@@ -35,7 +34,7 @@ class RawPublicKey(Protocol):
 
 def key_id(public_key: RawPublicKey) -> str:
     """A short, stable name for a key: the first 16 hex digits of SHA-256 of its raw bytes."""
-    return hashlib.sha256(public_key.public_bytes_raw()).hexdigest()[:16]
+    return kid_of_raw(public_key.public_bytes_raw())
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +64,9 @@ class PublicKey:
 
 @dataclass(frozen=True, slots=True)
 class Signer:
-    """The private key that seals new documents, and its key id."""
+    """The private key that seals new documents, and its key id (all its repr shows)."""
 
-    private_key: SigningKey
+    private_key: SigningKey = field(repr=False)
     kid: str = field(init=False)
 
     def __post_init__(self) -> None:

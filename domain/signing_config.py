@@ -129,10 +129,16 @@ def _nombrable(configured: str) -> str:
     return "la ruta de SIGNING_KEY (su valor no se muestra: no parece un archivo .pem)"
 
 
+def old_keys_folder(instance_path: Path) -> Path:
+    """Where retired keys are read from: ``signing_keys_old/`` in the instance folder, which
+    INSTANCE_PATH may move (so messages name this path, not ``instance/``)."""
+    return instance_path / OLD_KEYS_DIR
+
+
 def load_old_keys(old_public_keys: str, instance_path: Path) -> list[VerifyingKey]:
     """Retired public keys from ``instance/signing_keys_old/*.pem`` and SIGNING_OLD_PUBLIC_KEYS."""
     keys: list[VerifyingKey] = []
-    folder = instance_path / OLD_KEYS_DIR
+    folder = old_keys_folder(instance_path)
     # Each error names its source: the operator has a variable and a folder of files to check.
     if folder.is_dir():
         for pem in sorted(folder.glob("*.pem")):

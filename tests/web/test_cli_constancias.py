@@ -76,6 +76,9 @@ def test_cli_says_which_key_it_lacks(app: Flask, client: FlaskClient, tmp_path: 
     )
     result = other.test_cli_runner().invoke(args=["constancias", "verificar", str(document)])
     assert result.exit_code == 1 and kid in result.output.splitlines()[0], result.output
+    # Where to put the missing key: this instance's folder, wherever INSTANCE_PATH put it.
+    folder = signing_config.old_keys_folder(Path(other.instance_path))
+    assert f"{folder}/" in result.output, result.output
 
 
 def test_cli_refuses_unreadable_keys_plainly(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from domain import signing
+from domain import signing, signing_config
 from tests.conftest import make_app
 from tests.web.constancias_helpers import UNKNOWN, body, download, result_panel
 
@@ -58,6 +58,8 @@ def test_a_key_rotated_without_its_public_half_is_a_503_not_no_autentica(
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors and all(old.kid in message for message in errors), errors
     assert "SIGNING_OLD_PUBLIC_KEYS" in errors[0]
+    # The folder where this portal reads old keys, wherever INSTANCE_PATH put it.
+    assert f"{signing_config.old_keys_folder(Path(after.instance_path))}/" in errors[0]
     assert not any(secret in caplog.text for secret in (code, UNKNOWN))
     # Still no oracle: without the right code, an issued folio and an unknown one look alike.
     wrong = client.get(f"/verificar/{folio}?c=AAAAAAAAAAAA")
@@ -77,13 +79,18 @@ def test_a_key_rotated_without_its_public_half_is_a_503_not_no_autentica(
 
 
 def test_without_any_key_verifying_and_the_keys_are_a_503(
-    tmp_path: Path, database_url: str
+    tmp_path: Path, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     # docs/despliegue.md, section 3: without a key, verifying and /api/v1/claves answer 503.
     folio, code = issued_with(tmp_path, database_url, signing.Signer.generate())
-    client = portal(tmp_path, database_url, "sin_clave", DEMO_MODE="0").test_client()
-    genuine = client.get(f"/verificar?folio={folio}&c={code}")
+    sin_clave = portal(tmp_path, database_url, "sin_clave", DEMO_MODE="0")
+    client = sin_clave.test_client()
+    with caplog.at_level(logging.ERROR, logger="blueprints.verificacion"):
+        genuine = client.get(f"/verificar?folio={folio}&c={code}")
     assert genuine.status_code == 503 and NO_FALSO in body(genuine)
+    # The log names the folder this portal reads old keys from, not a generic instance/.
+    folder = signing_config.old_keys_folder(Path(sin_clave.instance_path))
+    assert f"{folder}/" in caplog.text
     # With no key at all nothing can be judged: every folio gets the same answer.
     unknown = client.get("/verificar?folio=NA-2026-999999&c=AAAAAAAAAAAA")
     assert unknown.status_code == 503 and main(body(unknown)) == main(body(genuine))
