@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, gettext
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -52,13 +52,19 @@ def queue_email(
     The message is written now, in the language of the request that asks for it (pass a
     ``subject`` already translated with ``gettext``); outside a request, in Spanish. No commit:
     the caller commits it with its own change. Delivery is tried right after that commit, in
-    the background.
+    the background. In demo mode the subject and the body say the message is a demo's.
     """
     settings = current_app.extensions["settings"]
-    context.update(asunto=subject, public_base_url=settings.public_base_url)
     now = utcnow()
     language = _language()
     with force_locale(language):
+        if settings.demo_mode:  # on a locked phone too: fictitious data must not pass for real
+            subject = gettext("[Demostración] %(asunto)s", asunto=subject)
+        context.update(
+            asunto=subject,
+            public_base_url=settings.public_base_url,
+            demo=settings.demo_mode,
+        )
         text = _render(f"email/{template}.txt", context)
         html = _render(f"email/{template}.html", context)
     message = mailer.build_message(

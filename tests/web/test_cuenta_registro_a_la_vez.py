@@ -42,8 +42,8 @@ CUENTA_WRITES = ("INSERT INTO cuenta ", "UPDATE cuenta ")
 # The write that takes a CURP or an address: a new account, or an address set on one.
 CLAIMS = ("INSERT INTO cuenta ", "UPDATE cuenta SET email=")
 _hilo = threading.local()  # set in the threads this file starts, and only there
-ACTIVAR_ASUNTO = "Activa tu cuenta de la Oficina Virtual"
-REEMPLAZADO_ASUNTO = "Tu registro pendiente cambió de correo"
+ACTIVAR_ASUNTO = "[Demostración] Activa tu cuenta de la Oficina Virtual"
+REEMPLAZADO_ASUNTO = "[Demostración] Tu registro pendiente cambió de correo"
 
 
 def a_la_vez(app: Flask, envios: Sequence[Callable[[], TestResponse]]) -> list[TestResponse]:

@@ -23,7 +23,7 @@ from tests.web.test_oficina_cerrar import DONE, URL, accounts, eml_to
 
 EMAIL = "titular@example.org"
 NUEVO = "nuevo@example.org"
-CERRASTE = "Cerraste tu cuenta de la Oficina Virtual"
+CERRASTE = "[Demostración] Cerraste tu cuenta de la Oficina Virtual"
 
 
 def dos_dispositivos(app: Flask, curp: str) -> tuple[FlaskClient, FlaskClient]:
