@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, gettext
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +27,7 @@ from blueprints.observability_logs import REQUEST_ID_KEY, REQUEST_ID_OUTSIDE
 from blueprints.templating import current_lang
 from domain import mailer, mailer_transport, outbox
 from domain.models import Correo
+from domain.settings import DEMO_CONTACT, contact_href
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,12 @@ PENDING = "correos_por_entregar"  # key in Session.info: (app, Correo) queued in
 NO_ROW = -1  # ids start at 1 on every database we run on
 _threads: set[threading.Thread] = set()
 _threads_lock = threading.Lock()
+# What was done to an account, maybe by someone else: these end with the operator's contact
+# (PRIVACY_CONTACT) instead of "ignore this email", and a reply reaches it (email/base.txt).
+ALERTAS = frozenset({
+    "cuenta_bloqueada", "cuenta_cerrada", "cuenta_contrasena_cambiada", "cuenta_correo_aviso",
+    "cuenta_correo_cambiado", "cuenta_registro_reemplazado",
+})  # fmt: skip
 
 
 def utcnow() -> dt.datetime:
@@ -52,13 +59,26 @@ def queue_email(
     The message is written now, in the language of the request that asks for it (pass a
     ``subject`` already translated with ``gettext``); outside a request, in Spanish. No commit:
     the caller commits it with its own change. Delivery is tried right after that commit, in
-    the background.
+    the background. In demo mode the subject and the body say the message is a demo's.
     """
     settings = current_app.extensions["settings"]
-    context.update(asunto=subject, public_base_url=settings.public_base_url)
+    alerta = template in ALERTAS
+    contacto = settings.privacy_contact if alerta else None
+    reply_to = mailer.reply_address(contacto)
     now = utcnow()
     language = _language()
     with force_locale(language):
+        if settings.demo_mode:  # on a locked phone too: fictitious data must not pass for real
+            subject = gettext("[Demostración] %(asunto)s", asunto=subject)
+        context.update(
+            asunto=subject,
+            public_base_url=settings.public_base_url,
+            demo=settings.demo_mode,
+            alerta=alerta,
+            contacto=contacto,
+            contacto_ficticio=contacto == DEMO_CONTACT,
+            responder=reply_to is not None,
+        )
         text = _render(f"email/{template}.txt", context)
         html = _render(f"email/{template}.html", context)
     message = mailer.build_message(
@@ -71,6 +91,7 @@ def queue_email(
         now=now,
         attachments=attachments,
         language=language,
+        reply_to=reply_to,
     )
     session = db.session()
     correo = outbox.queue(session, message, now)
@@ -182,11 +203,12 @@ def en_el_idioma(url: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Start delivering what each commit queued; give templates ``url_publica`` and the email
-    links' filter ``en_el_idioma``."""
+    links' filters ``en_el_idioma`` and ``contacto_href``."""
     if not event.contains(db.session, "after_commit", _after_commit):
         event.listen(db.session, "after_commit", _after_commit)
     app.jinja_env.globals["url_publica"] = url_publica
     app.jinja_env.filters["en_el_idioma"] = en_el_idioma
+    app.jinja_env.filters["contacto_href"] = contact_href
     settings = app.extensions["settings"]
     if not settings.mail_server and not settings.demo_mode:
         log.warning("Sin MAIL_SERVER: los correos se guardan en %s y no salen", settings.outbox_dir)

@@ -52,8 +52,12 @@ def build_message(
     now: dt.datetime,
     attachments: Iterable[Attachment] = (),
     language: str = "es",
+    reply_to: str | None = None,
 ) -> EmailMessage:
-    """A multipart message in ``language``: text, its HTML alternative, then the attachments."""
+    """A multipart message in ``language``: text, its HTML alternative, then the attachments.
+
+    ``reply_to`` (see ``reply_address``) is where a reply goes instead of the no-reply sender.
+    """
     name, address = parseaddr(to)
     if not address or "\n" in to or "\r" in to:
         raise ValueError("destinatario no válido")
@@ -64,6 +68,9 @@ def build_message(
     username, _, domain = ascii_domain(address).rpartition("@")
     message["To"] = Address(display_name=name, username=username, domain=domain)
     message["Subject"] = subject
+    if reply_to:
+        username, _, domain = reply_to.rpartition("@")
+        message["Reply-To"] = Address(username=username, domain=domain)
     # RFC 3834: tells autoresponders ("out of office") not to answer a no-reply address.
     message["Auto-Submitted"] = "auto-generated"
     # Quoted-printable keeps the message 7-bit clean for any relay, and readable in source.
@@ -76,6 +83,23 @@ def build_message(
     # RFC 3282: mail programs pick the reading voice and the spell checker of a reply from it.
     message["Content-Language"] = language
     return message
+
+
+def reply_address(contact: str | None) -> str | None:
+    """The operator's contact as a Reply-To address: an email, never an https page.
+
+    Only an address every mail server carries (ASCII, the domain in IDNA): the transport asks
+    for SMTPUTF8 by the recipient alone, so a reply address with accents could stop the message.
+
+    >>> reply_address("datos@inst.example"), reply_address("https://inst.example/arco")
+    ('datos@inst.example', None)
+    >>> reply_address("datos@institución.mx"), reply_address("josé@inst.example")
+    ('datos@xn--institucin-obb.mx', None)
+    """
+    if not contact or contact.startswith("https://"):
+        return None
+    address = ascii_domain(contact)
+    return address if address.isascii() and "@" in address else None
 
 
 def message_bytes(message: EmailMessage) -> bytes:

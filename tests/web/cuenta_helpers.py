@@ -179,8 +179,8 @@ def signed_in(app: Flask, curp: str, email: str = "titular@example.org") -> Flas
     return client
 
 
-ACTIVAR_ASUNTO = "Activa tu cuenta de la Oficina Virtual"
-REEMPLAZADO_ASUNTO = "Tu registro pendiente cambió de correo"
+ACTIVAR_ASUNTO = "[Demostración] Activa tu cuenta de la Oficina Virtual"
+REEMPLAZADO_ASUNTO = "[Demostración] Tu registro pendiente cambió de correo"
 
 
 def asuntos(app: Flask, desde: int = 0) -> list[tuple[str, str]]:

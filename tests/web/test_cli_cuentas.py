@@ -61,9 +61,9 @@ def test_a_yes_deletes_it_and_says_what_went(app: Flask, curps: Any) -> None:
     assert accounts(app) == [otro]
     assert phone.get("/oficina").status_code == 302
     [aviso] = correos(app, EMAIL)
-    assert aviso["Subject"] == "Cerramos tu cuenta de la Oficina Virtual"
+    assert aviso["Subject"] == "[Demostración] Cerramos tu cuenta de la Oficina Virtual"
     assert "como lo pediste" in texto(aviso) and "Si no lo pediste tú" in texto(aviso)
-    assert eml_to(app, EMAIL) == ["Cerramos tu cuenta de la Oficina Virtual"]
+    assert eml_to(app, EMAIL) == ["[Demostración] Cerramos tu cuenta de la Oficina Virtual"]
 
 
 def test_si_skips_the_question(app: Flask, curps: Any) -> None:

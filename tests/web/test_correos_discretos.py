@@ -41,7 +41,7 @@ def test_a_constancia_email_s_subject_names_only_its_folio(app: Flask, url: str,
     assert "Te enviamos tu constancia" in body(post(app.test_client(), url, **fields))
     [row] = ledger(app)
     [message] = queued(app)
-    assert str(message["Subject"]) == f"Tu constancia (folio {row.folio})"
+    assert str(message["Subject"]) == f"[Demostración] Tu constancia (folio {row.folio})"
     for word in ("IMSS", "Derechohabiencia", "Vigencia", "Derechos"):
         assert word not in str(message["Subject"])
 

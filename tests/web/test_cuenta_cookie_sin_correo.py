@@ -79,7 +79,7 @@ def test_a_registration_whose_address_has_no_account_resends_to_that_address(
     assert MASK in revisa(client)
     assert client.post("/cuenta/activar/reenviar").status_code == 303
     assert [str(m["Subject"]) for m in correos(app, EMAIL)] == [
-        "Ninguna cuenta espera activarse con este correo"
+        "[Demostración] Ninguna cuenta espera activarse con este correo"
     ]
 
 

@@ -18,7 +18,7 @@ from werkzeug.test import TestResponse
 from tests.web.a_la_vez_helpers import a_la_vez, antes_de_escribir, en_hilos, post
 from tests.web.cuenta_helpers import PASSWORD, activar, correos, cuenta, enlace, entrar, signed_in
 
-PEDISTE = "Pediste cambiar tu correo"
+PEDISTE = "[Demostración] Pediste cambiar tu correo"
 
 
 def asuntos(app: Flask, desde: int) -> list[str]:
@@ -40,7 +40,8 @@ def test_a_recovery_link_sent_twice_at_once_changes_the_password_once(
     assert sorted(r.status_code for r in answers) == [303, 410]
     [ganadora] = [clave for clave, r in zip(claves, answers, strict=True) if r.status_code == 303]
     assert any(usado(r) for r in answers)
-    assert asuntos(app, antes) == ["Tu contraseña cambió"]  # one notice, from the one that won
+    # One notice, from the one that won.
+    assert asuntos(app, antes) == ["[Demostración] Tu contraseña cambió"]
     assert entrar(app.test_client(), activa, ganadora).status_code == 303
 
 
@@ -55,7 +56,7 @@ def test_an_email_change_link_sent_twice_at_once_changes_the_address_once(
     answers = a_la_vez(app, [post(app, path), post(app, path)])
     assert sorted(r.status_code for r in answers) == [200, 410]
     assert any(usado(r) for r in answers)
-    assert asuntos(app, antes) == ["Cambiaste el correo de tu cuenta"]
+    assert asuntos(app, antes) == ["[Demostración] Cambiaste el correo de tu cuenta"]
     found = cuenta(app, curp)
     assert (found.email, found.email_pendiente) == ("nuevo@example.org", None)
 
@@ -137,4 +138,4 @@ def test_an_address_asked_for_again_as_its_link_is_confirmed_is_already_the_acco
     assert "Ese ya es el correo de tu cuenta." in pedida.get_data(as_text=True)
     found = cuenta(app, curp)
     assert (found.email, found.email_pendiente) == ("uno@example.org", None)
-    assert asuntos(app, antes) == ["Cambiaste el correo de tu cuenta"]
+    assert asuntos(app, antes) == ["[Demostración] Cambiaste el correo de tu cuenta"]

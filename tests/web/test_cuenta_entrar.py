@@ -14,6 +14,7 @@ from blueprints import cuenta_entrar
 from blueprints.extensions import db
 from domain.models import Cuenta
 from tests.conftest import make_app
+from tests.traducciones_pendientes import con_pendientes
 from tests.web.cuenta_helpers import correos, crear_cuenta, cuenta, entrar, normalise, seed, texto
 
 CUENTA_ROUTES = {
@@ -74,7 +75,10 @@ def test_a_mistyped_curp_is_explained_and_not_counted(tmp_path: Any, database_ur
     assert entrar(client, titular, "no-es-esta").status_code == 422
 
 
-def test_the_english_interface_gets_english_errors_and_emails(app: Flask, activa: str) -> None:
+def test_the_english_interface_gets_english_errors_and_emails(
+    app: Flask, activa: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    con_pendientes(monkeypatch)  # the demo's subject prefix
     client = app.test_client()
     client.set_cookie("lang", "en")
     empty = client.post("/cuenta/entrar", data={}).get_data(as_text=True)
@@ -83,10 +87,11 @@ def test_the_english_interface_gets_english_errors_and_emails(app: Flask, activa
     assert "The CURP or the password is not right." in wrong
     client.post("/cuenta/recuperar", data={"email": "activa@example.org"})
     [mensaje] = correos(app, "activa@example.org")  # written in the language it was asked in
-    assert mensaje["Subject"] == "Recover your Virtual Office account"
+    assert mensaje["Subject"] == "[Demonstration] Recover your Virtual Office account"
     body = texto(mensaje)
     assert "To choose a new password for your Virtual Office account" in body
-    assert body.startswith("Hello,") and "Hola" not in body
+    assert body.startswith("Demonstration email: the data is made up") and "Hola" not in body
+    assert "\nHello," in body
     html = mensaje.get_body(preferencelist=("html",))
     assert html is not None and '<html lang="en">' in html.get_content()
 

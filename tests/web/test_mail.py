@@ -92,7 +92,7 @@ def test_commit_delivers_one_message_with_text_html_and_attachment(
         r"<\d{20}\.[0-9a-f]{16}@derechohabiencia\.localhost>", message["Message-ID"]
     )
     assert message["To"] == ADDRESS
-    assert message["Subject"] == "Activa tu cuenta en Derechohabiencia"
+    assert message["Subject"] == "[Demostración] Activa tu cuenta en Derechohabiencia"
     assert message["Content-Language"] == "es"
     assert message["Date"]
     text = text_part(message)
@@ -123,7 +123,9 @@ def test_rollback_queues_and_sends_nothing(
     assert client.post("/prueba/correo").status_code == 200
     smtp_server.wait_for(1)
     assert wait_for_deliveries()
-    assert [m["Subject"] for m in smtp_server.messages] == ["Activa tu cuenta en Derechohabiencia"]
+    assert [m["Subject"] for m in smtp_server.messages] == [
+        "[Demostración] Activa tu cuenta en Derechohabiencia"
+    ]
 
 
 def test_a_withdrawn_message_starts_a_delivery_of_nothing(
@@ -377,5 +379,8 @@ def test_queue_outside_a_request_and_several_in_one_commit(
         db.session.commit()
     received = smtp_server.wait_for(2)
     assert wait_for_deliveries()
-    assert sorted(m["Subject"] for m in received) == ["Hola Ana", "Hola Luis"]
+    assert sorted(m["Subject"] for m in received) == [
+        "[Demostración] Hola Ana",
+        "[Demostración] Hola Luis",
+    ]
     assert all(row.enviado for row in rows(app))

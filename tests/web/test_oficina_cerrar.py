@@ -168,11 +168,11 @@ def test_the_right_password_closes_the_account_everywhere(app: Flask, curps: Any
     assert app.test_client().get(link).status_code == 400
     # The mail it had is gone, rows and copies; the notice is the one message left.
     [aviso] = correos(app, EMAIL)
-    assert aviso["Subject"] == "Cerraste tu cuenta de la Oficina Virtual"
+    assert aviso["Subject"] == "[Demostración] Cerraste tu cuenta de la Oficina Virtual"
     assert "Si no fuiste tú, alguien conocía tu contraseña." in texto(aviso)
     assert "http://127.0.0.1:5000/cuenta/registro" in texto(aviso)
     assert "puedes ignorarlo" not in texto(aviso)
-    assert eml_to(app, EMAIL) == ["Cerraste tu cuenta de la Oficina Virtual"]
+    assert eml_to(app, EMAIL) == ["[Demostración] Cerraste tu cuenta de la Oficina Virtual"]
     # The document it issued is still the institution's, and still verifies.
     [kept] = ledger(app)
     assert (kept.folio, kept.curp) == (issued.folio, curp)

@@ -22,7 +22,7 @@ from tests.web.cuenta_helpers import PASSWORD, correos, entrar, signed_in
 
 EMAIL = "titular@example.org"
 NUEVO = "nuevo@example.org"
-CERRASTE = "Cerraste tu cuenta de la Oficina Virtual"
+CERRASTE = "[Demostración] Cerraste tu cuenta de la Oficina Virtual"
 
 
 def dos_dispositivos(app: Flask, curp: str) -> tuple[FlaskClient, FlaskClient]:
