@@ -22,7 +22,7 @@ from tests.browser.conftest import (
     assert_no_horizontal_scroll,
     wait_until,
 )
-from tests.browser.test_embed_browser import (
+from tests.browser.widget_helpers import (
     HostServer,
     body_height,
     wait_for_frame_height,

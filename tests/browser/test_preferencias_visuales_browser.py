@@ -14,7 +14,7 @@ import pytest
 from blueprints.extensions import db
 from domain import demo
 from tests.browser.conftest import PHONE, LiveServer, wait_until
-from tests.browser.test_cuenta_browser import wait_until_solved
+from tests.browser.page_helpers import wait_until_solved
 from tests.conftest import make_app, sqlite_database
 from tests.web.cuenta_helpers import PASSWORD, crear_cuenta
 
