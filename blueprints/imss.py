@@ -183,12 +183,13 @@ swaps_land_on("imss/vigencia.html", "imss.vigencia")
 
 
 @confirmar_sin_token("imss.vigencia", otros_sitios=True)
-def _confirmar_vigencia() -> ResponseReturnValue:
+def _confirmar_vigencia(**motivo: Any) -> ResponseReturnValue:
     form = {"curp": enviado("curp"), "nss": enviado("nss"), "email": enviado("email")}
     context = {"report": None, "nss_report": None, "nss_aviso": None, "resultado": None}
-    return render_template("imss/vigencia.html", form=form, errors={}, confirmar=True, **context)
+    return render_template("imss/vigencia.html", form=form, errors={}, **motivo, **context)
 
 
+# Over its limit, the general page, as constancias.reenviar's button and for the same reason.
 @bp.post("/constancias/vigencia-imss/reenviar")
 @limiter.limit(RESEND_LIMIT)
 @limiter.limit(RESEND_LIMIT, key_func=_folio_key)
@@ -282,11 +283,11 @@ swaps_land_on("imss/nss.html", "imss.consulta_nss")
 
 
 @confirmar_sin_token("imss.consulta_nss")
-def _confirmar_nss() -> ResponseReturnValue:
+def _confirmar_nss(**motivo: Any) -> ResponseReturnValue:
     # Nothing looked up, sent or counted against the limits until it comes back with a token.
     form = {"curp": enviado("curp"), "email": enviado("email")}
     return render_template(
-        "imss/nss.html", form=form, errors={}, report=None, entrega=None, confirmar=True
+        "imss/nss.html", form=form, errors={}, report=None, entrega=None, **motivo
     )
 
 
