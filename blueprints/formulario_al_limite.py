@@ -54,11 +54,12 @@ def responder(espera: str) -> Response | None:
     if request.method != "POST" or wants_fragment() or answering_other_origins():
         return None
     endpoint = request.endpoint or ""
-    render = _AL_LIMITE.get(endpoint) or formulario_sin_token.rellenar(endpoint)
-    if render is None:
-        return None
     mensaje = f"{_('Hiciste muchas solicitudes en poco tiempo.')} {espera}"
     try:
+        # Inside: whether a session's form can come back reads the session's account.
+        render = _AL_LIMITE.get(endpoint) or formulario_sin_token.rellenar(endpoint)
+        if render is None:
+            return None
         response = make_response(render(limite_superado=mensaje))
     except Exception as exc:  # the general page still answers: never a 500 here
         _no_redibujado(exc)
