@@ -151,8 +151,8 @@ def _no_vigente(afiliacion: Afiliacion, today: dt.date) -> ResponseReturnValue:
 
 
 @confirmar_sin_token("carnet.descargar", con_sesion=True)
-def _confirmar_carnet() -> ResponseReturnValue:
+def _confirmar_carnet(**motivo: Any) -> ResponseReturnValue:
     # Sent with a stale token while the session lives: the page with its buttons again, nothing
     # typed and nothing issued yet. After the session ended, errors sends them to sign in.
-    page, _status = _pagina(confirmar=True)
+    page, _status = _pagina(**motivo)
     return page

@@ -102,9 +102,9 @@ swaps_land_on("constancias/no_afiliacion.html", "constancias.no_afiliacion")
 @confirmar_sin_token(
     "constancias.no_afiliacion", "constancias.descargar_no_afiliacion", otros_sitios=True
 )
-def _confirmar_no_afiliacion() -> ResponseReturnValue:
+def _confirmar_no_afiliacion(**motivo: Any) -> ResponseReturnValue:
     context = {"value": enviado("curp"), "errors": {}, "report": None, "resultado": None}
-    return render_template("constancias/no_afiliacion.html", confirmar=True, **context)
+    return render_template("constancias/no_afiliacion.html", **motivo, **context)
 
 
 @bp.post("/constancias/no-afiliacion/descargar")

@@ -135,10 +135,10 @@ def no_derechohabiencia() -> ResponseReturnValue:
 
 
 @confirmar_sin_token("constancias.no_derechohabiencia", otros_sitios=True)
-def _confirmar_no_derechohabiencia() -> ResponseReturnValue:
+def _confirmar_no_derechohabiencia(**motivo: Any) -> ResponseReturnValue:
     form = {"curp": enviado("curp"), "email": enviado("email")}
     page = "constancias/no_derechohabiencia.html"
-    return render_template(page, form=form, errors={}, report=None, imss=None, confirmar=True)
+    return render_template(page, form=form, errors={}, report=None, imss=None, **motivo)
 
 
 @bp.route("/constancias/sin-seguridad-social", methods=["GET", "POST"])
@@ -158,11 +158,11 @@ def sin_seguridad_social() -> ResponseReturnValue:
 
 
 @confirmar_sin_token("constancias.sin_seguridad_social", otros_sitios=True)
-def _confirmar_sin_seguridad_social() -> ResponseReturnValue:
+def _confirmar_sin_seguridad_social(**motivo: Any) -> ResponseReturnValue:
     form = {"curp": enviado("curp"), "email": enviado("email")}
     page = "constancias/sin_seguridad_social.html"
     empty = {"report": None, "imss": None, "issste": None}
-    return render_template(page, form=form, errors={}, confirmar=True, **empty)
+    return render_template(page, form=form, errors={}, **motivo, **empty)
 
 
 REENVIO = Reenvio(
@@ -177,6 +177,10 @@ REENVIO = Reenvio(
 )
 
 
+# Over its limit, the general "Demasiadas solicitudes" page, not this button's page again
+# (blueprints/formulario_al_limite.py): nothing was typed, and the page it was on is the answer
+# to the post that issued the document, which only that post, or this view's checks of the
+# ledger, can draw; its token stays good for when the wait is over.
 @bp.post("/constancias/reenviar")
 @limiter.limit(RESEND_LIMIT)
 @limiter.limit(RESEND_LIMIT, key_func=REENVIO.clave_folio)

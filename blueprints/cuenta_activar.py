@@ -9,6 +9,8 @@ lock sign-in uses (``anotar_fallo``) and spend nothing of the link; a blank one 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -88,7 +90,7 @@ def activar(token: str) -> ResponseReturnValue:
 
 
 @confirmar_sin_token("cuenta.activar")
-def _confirmar_activar() -> ResponseReturnValue:
+def _confirmar_activar(**motivo: Any) -> ResponseReturnValue:
     # The page left open over the form's hour: the same form again, the password asked for
     # again; nothing is checked, counted or spent until it is sent with this page's token.
     token = (request.view_args or {}).get("token", "")
@@ -98,5 +100,5 @@ def _confirmar_activar() -> ResponseReturnValue:
     if found[0].activa:
         return render_template("cuenta/activada.html", ya_activa=True)
     return render_template(
-        "cuenta/activar.html", token=token, errors={}, confirmar=True, confirmar_contrasena=True
+        "cuenta/activar.html", token=token, errors={}, confirmar_contrasena=True, **motivo
     )

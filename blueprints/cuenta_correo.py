@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -10,13 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from blueprints.cuenta import bp, enlace_caido, leer_enlace
 from blueprints.cuenta_forms import enviar, por_email
 from blueprints.extensions import db, limiter
-from domain import enlaces
+from blueprints.formulario_al_limite import al_limite
+from domain import enlaces, tokens
 from domain.mascaras import mask_email
+from domain.models import Cuenta
 
 
-@bp.route("/cuenta/correo/confirmar/<token>", methods=["GET", "POST"])
-@limiter.limit("30 per minute")
-def confirmar_correo(token: str) -> ResponseReturnValue:
+def _leer(token: str) -> tuple[Cuenta, tokens.Contenido, str] | Response:
+    """The account, the link and the address it confirms; or the page of a link that died."""
     found = leer_enlace("correo", token)
     if isinstance(found, Response):
         return found
@@ -24,8 +27,23 @@ def confirmar_correo(token: str) -> ResponseReturnValue:
     nuevo = contenido.email or ""
     if not cuenta.email_pendiente or cuenta.email_pendiente.lower() != nuevo.lower():
         return enlace_caido("correo", contenido, "usado")  # a newer request replaced it
+    return cuenta, contenido, nuevo
+
+
+def _pagina(token: str, nuevo: str, **motivo: Any) -> str:
+    email = mask_email(nuevo)
+    return render_template("cuenta/confirmar_correo.html", token=token, email=email, **motivo)
+
+
+@bp.route("/cuenta/correo/confirmar/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def confirmar_correo(token: str) -> ResponseReturnValue:
+    found = _leer(token)
+    if isinstance(found, Response):
+        return found
+    cuenta, contenido, nuevo = found
     if request.method == "GET":
-        return render_template("cuenta/confirmar_correo.html", token=token, email=mask_email(nuevo))
+        return _pagina(token, nuevo)
     otra = por_email(nuevo)
     if otra is not None and otra.id != cuenta.id:
         return render_template("cuenta/correo_ocupado.html", email=mask_email(nuevo)), 409
@@ -41,3 +59,10 @@ def confirmar_correo(token: str) -> ResponseReturnValue:
         db.session.rollback()
         return render_template("cuenta/correo_ocupado.html", email=mask_email(nuevo)), 409
     return render_template("cuenta/correo_confirmado.html", email=mask_email(nuevo))
+
+
+@al_limite("cuenta.confirmar_correo")
+def _confirmar_correo_al_limite(**motivo: Any) -> ResponseReturnValue:
+    token = (request.view_args or {}).get("token", "")
+    found = _leer(token)
+    return found if isinstance(found, Response) else _pagina(token, found[2], **motivo)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -130,12 +131,12 @@ def entrar() -> ResponseReturnValue:
 
 
 @confirmar_sin_token("cuenta.entrar")
-def _confirmar_entrar() -> ResponseReturnValue:
+def _confirmar_entrar(**motivo: Any) -> ResponseReturnValue:
     # The CURP comes back, the password never: nothing is checked or counted until it is sent
     # again with this page's token.
     form = {"curp": enviado("curp"), "next": destino_seguro(request.values.get("next"), "")}
     return render_template(
-        "cuenta/entrar.html", form=form, errors={}, confirmar=True, confirmar_contrasena=True
+        "cuenta/entrar.html", form=form, errors={}, confirmar_contrasena=True, **motivo
     )
 
 
@@ -159,9 +160,10 @@ def _fallo_sin_cuenta(form: dict[str, str], password: str, moment: dt.datetime) 
 
 
 @confirmar_sin_token("cuenta.salir")
-def _confirmar_salir() -> ResponseReturnValue:
+def _confirmar_salir(**_motivo: Any) -> ResponseReturnValue:
     # On a shared phone, a "Salir" that only says the form expired would leave the account open.
-    # posts_nothing: the header's own "Salir" would be a second button for the same thing.
+    # posts_nothing: the header's own "Salir" would be a second button for the same thing. No
+    # panel to confirm (``_motivo``): its own words say what happened, and nothing is sent.
     abierta = bool(current_user.is_authenticated)
     return render_template("cuenta/salir.html", sesion_abierta=abierta, posts_nothing=True)
 

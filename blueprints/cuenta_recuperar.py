@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, flash, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -19,6 +21,7 @@ from blueprints.cuenta_forms import (
 from blueprints.cuenta_limites import contar
 from blueprints.cuenta_sin_cuenta import enviar_sin_cuenta, mirar_cupo
 from blueprints.extensions import db, limiter
+from blueprints.formulario_al_limite import al_limite
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.mail import url_publica
 from domain import buzones, contrasenas, enlaces, fallos
@@ -59,9 +62,9 @@ def recuperar() -> ResponseReturnValue:
 
 
 @confirmar_sin_token("cuenta.recuperar")
-def _confirmar_recuperar() -> ResponseReturnValue:
+def _confirmar_recuperar(**motivo: Any) -> ResponseReturnValue:
     form = {"email": enviado("email")}  # nothing sent until it comes back with a token
-    return render_template("cuenta/recuperar.html", form=form, errors={}, confirmar=True)
+    return render_template("cuenta/recuperar.html", form=form, errors={}, **motivo)
 
 
 @bp.get("/cuenta/recuperar/revisa-tu-correo")
@@ -97,3 +100,15 @@ def nueva_contrasena(token: str) -> ResponseReturnValue:
     session.clear()
     flash(_("Tu contraseña cambió. Entra con tu nueva contraseña."), "ok")
     return see_other(".entrar")
+
+
+@al_limite("cuenta.nueva_contrasena")
+def _nueva_contrasena_al_limite(**motivo: Any) -> ResponseReturnValue:
+    # The link's page again, asking for the password again (never written back).
+    token = (request.view_args or {}).get("token", "")
+    found = leer_enlace("recuperar", token)
+    if isinstance(found, Response):
+        return found  # the link no longer works: its page is not the form
+    return render_template(
+        "cuenta/nueva_contrasena.html", token=token, errors={}, confirmar_contrasena=True, **motivo
+    )

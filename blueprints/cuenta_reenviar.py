@@ -8,6 +8,8 @@ way, the link or word that nothing waits there.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, render_template, request, session
 from flask.typing import ResponseReturnValue
 
@@ -94,7 +96,7 @@ def reenviar() -> ResponseReturnValue:
 
 
 @confirmar_sin_token("cuenta.reenviar")
-def _confirmar_reenviar() -> ResponseReturnValue:
+def _confirmar_reenviar(**motivo: Any) -> ResponseReturnValue:
     # The address typed comes back. A button comes back as the same button: the one that
     # carried an activation link (the expired-link page) with that link, in a hidden field, and
     # the account's address masked as that page showed it; the one that carried nothing (the
@@ -104,13 +106,13 @@ def _confirmar_reenviar() -> ResponseReturnValue:
     if token:
         cuenta = _cuenta_del_enlace(token)
         if cuenta is not None:
-            return _confirmar_boton(mask_email(cuenta.email), token)
+            return _confirmar_boton(mask_email(cuenta.email), token, motivo)
     elif "email" not in request.form and (destino := pendiente()):
-        return _confirmar_boton(mask_email(destino), "")
+        return _confirmar_boton(mask_email(destino), "", motivo)
     form = {"email": enviado("email")}
-    return render_template("cuenta/reenviar.html", form=form, errors={}, confirmar=True)
+    return render_template("cuenta/reenviar.html", form=form, errors={}, **motivo)
 
 
-def _confirmar_boton(email: str, token: str) -> str:
+def _confirmar_boton(email: str, token: str, motivo: dict[str, Any]) -> str:
     boton = {"email": email, "token": token}
-    return render_template("cuenta/reenviar.html", form={}, errors={}, boton=boton, confirmar=True)
+    return render_template("cuenta/reenviar.html", form={}, errors={}, boton=boton, **motivo)

@@ -9,6 +9,8 @@ account started over: the winner's is sent).
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -84,13 +86,13 @@ def registro() -> ResponseReturnValue:
 
 
 @confirmar_sin_token("cuenta.registro")
-def _confirmar_registro() -> ResponseReturnValue:
+def _confirmar_registro(**motivo: Any) -> ResponseReturnValue:
     # Every field comes back but the password and the consent (and the captcha, a new
     # question), to a post from our own pages (blueprints/errors.py): nothing is
     # looked up, saved or sent until the form is sent again with this page's token.
     form = {name: enviado(name) for name in accounts.FIELDS if name not in ("password", "acepto")}
     return render_template(
-        "cuenta/registro.html", form=form, errors={}, confirmar=True, confirmar_contrasena=True
+        "cuenta/registro.html", form=form, errors={}, confirmar_contrasena=True, **motivo
     )
 
 
@@ -145,6 +147,7 @@ def correo_enviado() -> ResponseReturnValue:
     return render_template("cuenta/correo_enviado.html", email=mask_email(email))
 
 
+# htmx's only (a plain post is sent to the form): over its limit, the alert over the page.
 @bp.post("/cuenta/registro/revisar/<campo>")
 @limiter.limit("120 per minute")
 def revisar_campo(campo: str) -> ResponseReturnValue:

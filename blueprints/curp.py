@@ -186,8 +186,8 @@ def _generate_context(
 
 
 @confirmar_sin_token("curp.generate")
-def _confirmar_generate() -> ResponseReturnValue:
+def _confirmar_generate(**motivo: Any) -> ResponseReturnValue:
     # Sent without a good token (left open over an hour): the data comes back, not calculated.
     form = {name: enviado(name)[:120] for name in GENERATE_FIELDS}
     context = _generate_context(form, {}, None)
-    return render_template("curp/generate.html", confirmar=True, **context)
+    return render_template("curp/generate.html", **motivo, **context)

@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException
 
-from blueprints import formulario_sin_token
+from blueprints import formulario_al_limite, formulario_sin_token
 from blueprints.caida_de_base import (
     RETRY_CAIDA,
     es_caida_de_base,
@@ -116,7 +116,10 @@ def render_error(status: int, template: str = "errors/error.html", **context: ob
 def handle_http(exc: HTTPException) -> Response:
     status = exc.code or 500
     retry = (getattr(exc, "retry_after", None) or 60) if status == 429 else None
-    response = render_error(status, espera=cuanto_esperar(retry))
+    espera = cuanto_esperar(retry)
+    # A form refused without JavaScript comes back filled in (blueprints/formulario_al_limite).
+    form = formulario_al_limite.responder(espera) if retry and not wants_json() else None
+    response = form or render_error(status, espera=espera)
     if retry:
         response.headers["Retry-After"] = str(retry)
     if status == 405 and exc.get_response().headers.get("Allow"):

@@ -27,18 +27,23 @@ from blueprints.htmx_util import wants_fragment
 # A signed-in person's form (``con_sesion``) can come back only while the session lives: sent
 # after it ended, it lost its token with it, and what was typed could only be kept in that
 # session. The answer then is the sign-in page, back to the same page afterwards.
-_CONFIRMAR: dict[str, tuple[Callable[[], ResponseReturnValue], bool, bool]] = {}
+# Each registered view takes, as keywords for its template, why the form is back: here
+# ``confirmar=True`` (base.html's panel); after a rate limit, ``limite_superado`` (its error
+# summary: blueprints/formulario_al_limite.py, which draws the same forms again).
+Render = Callable[..., ResponseReturnValue]
+_CONFIRMAR: dict[str, tuple[Render, bool, bool]] = {}
 _DESDE_FUERA: dict[str, Callable[[], ResponseReturnValue]] = {}
 
 
 def confirmar_sin_token(
     *endpoints: str, otros_sitios: bool = False, con_sesion: bool = False
-) -> Callable[[Callable[[], ResponseReturnValue]], Callable[[], ResponseReturnValue]]:
+) -> Callable[[Render], Render]:
     """Register the view that renders ``endpoints``' form, filled in, for a post without token
     (from any site when ``otros_sitios``, else only from this site's own pages); with
-    ``con_sesion``, a post without a signed-in session goes to the sign-in page instead."""
+    ``con_sesion``, a post without a signed-in session goes to the sign-in page instead. It
+    passes its keywords (why the form is back) on to the page's template."""
 
-    def register(render: Callable[[], ResponseReturnValue]) -> Callable[[], ResponseReturnValue]:
+    def register(render: Render) -> Render:
         _CONFIRMAR.update(dict.fromkeys(endpoints, (render, otros_sitios, con_sesion)))
         return render
 
@@ -100,10 +105,19 @@ def responder() -> Response | None:
     elif con_sesion and not current_user.is_authenticated:
         return _entrar_otra_vez()
     if render is not None and (otros_sitios or desde_este_sitio()):
-        return _sin_hacer(render)
+        return _sin_hacer(lambda: render(confirmar=True))
     if vacio is not None and de_otro_sitio():
         return _sin_hacer(vacio)
     return None
+
+
+def rellenar(endpoint: str) -> Render | None:
+    """The view registered to render ``endpoint``'s form filled in, for a post that came with a
+    good token; None for a form kept in a session (``con_sesion``) that is no longer there."""
+    render, _otros_sitios, con_sesion = _CONFIRMAR.get(endpoint, (None, False, False))
+    if con_sesion and not current_user.is_authenticated:
+        return None
+    return render
 
 
 def _entrar_otra_vez() -> Response:

@@ -150,10 +150,10 @@ swaps_land_on("imss/vigencia.html", "imss.vigencia")
 
 
 @confirmar_sin_token("imss.vigencia", otros_sitios=True)
-def _confirmar_vigencia() -> ResponseReturnValue:
+def _confirmar_vigencia(**motivo: Any) -> ResponseReturnValue:
     form = {"curp": enviado("curp"), "nss": enviado("nss"), "email": enviado("email")}
     context = {"report": None, "nss_report": None, "nss_aviso": None, "resultado": None}
-    return render_template("imss/vigencia.html", form=form, errors={}, confirmar=True, **context)
+    return render_template("imss/vigencia.html", form=form, errors={}, **motivo, **context)
 
 
 REENVIO = Reenvio(
@@ -168,6 +168,7 @@ REENVIO = Reenvio(
 )
 
 
+# Over its limit, the general page, as constancias.reenviar's button and for the same reason.
 @bp.post("/constancias/vigencia-imss/reenviar")
 @limiter.limit(RESEND_LIMIT)
 @limiter.limit(RESEND_LIMIT, key_func=REENVIO.clave_folio)

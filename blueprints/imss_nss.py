@@ -17,6 +17,7 @@ imports this module, so that its endpoint stays ``imss.consulta_nss``.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
@@ -112,11 +113,11 @@ swaps_land_on("imss/nss.html", "imss.consulta_nss")
 
 
 @confirmar_sin_token("imss.consulta_nss")
-def _confirmar_nss() -> ResponseReturnValue:
+def _confirmar_nss(**motivo: Any) -> ResponseReturnValue:
     # Nothing looked up, sent or counted against the limits until it comes back with a token.
     form = {"curp": enviado("curp"), "email": enviado("email")}
     return render_template(
-        "imss/nss.html", form=form, errors={}, report=None, entrega=None, confirmar=True
+        "imss/nss.html", form=form, errors={}, report=None, entrega=None, **motivo
     )
 
 

@@ -3,6 +3,8 @@ and the renewal the idle-limit warning posts to."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -187,6 +189,8 @@ def contrasena() -> ResponseReturnValue:
 # --- the session's idle limit (templates/oficina/_aviso_sesion.html, static/js/sesion.js) ---
 
 
+# Posted by static/js/sesion.js only (its dialog never shows without JavaScript): no form to
+# draw again over its limit (blueprints/formulario_al_limite.py), the general answer as before.
 @bp.post("/oficina/sesion")
 @limiter.limit(SEGUIR_LIMIT)
 @login_required
@@ -202,20 +206,20 @@ def seguir() -> ResponseReturnValue:
 # what can be kept; sent after the session ended, it leads to sign-in (con_sesion, in
 # blueprints/formulario_sin_token.py).
 @confirmar_sin_token("oficina.correo", con_sesion=True)
-def _confirmar_correo() -> ResponseReturnValue:
+def _confirmar_correo(**motivo: Any) -> ResponseReturnValue:
     # The new address comes back; the password never does.
     form = {"email": enviado("email")}
     return render_template(
-        "oficina/correo.html", cuenta=_cuenta(), form=form, errors={}, confirmar=True,
-        confirmar_contrasena=True,
+        "oficina/correo.html", cuenta=_cuenta(), form=form, errors={},
+        confirmar_contrasena=True, **motivo,
     )  # fmt: skip
 
 
 @confirmar_sin_token("oficina.contrasena", con_sesion=True)
-def _confirmar_contrasena() -> ResponseReturnValue:
+def _confirmar_contrasena(**motivo: Any) -> ResponseReturnValue:
     return render_template(
         "oficina/contrasena.html",
         errors={},
-        confirmar=True,
         confirmar_contrasena=_("No guardamos las contraseñas que escribiste: escríbelas otra vez."),
+        **motivo,
     )

@@ -9,6 +9,8 @@ blueprints/cuenta_cierre.py, shared with the operator's command.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -53,8 +55,6 @@ def cuenta_cerrada() -> ResponseReturnValue:
 
 
 @confirmar_sin_token("oficina.cerrar_cuenta", con_sesion=True)
-def _confirmar_cerrar() -> ResponseReturnValue:
+def _confirmar_cerrar(**motivo: Any) -> ResponseReturnValue:
     # Nothing closed: the page again, asking for the password (never written back).
-    return render_template(
-        "oficina/cerrar.html", errors={}, confirmar=True, confirmar_contrasena=True
-    )
+    return render_template("oficina/cerrar.html", errors={}, confirmar_contrasena=True, **motivo)

@@ -327,7 +327,8 @@ def test_too_many_requests_get_a_spanish_429(tmp_path: Path, database_url: str) 
     ]
     assert codes[:30] == [200] * 30 and codes[30] == 429
     last = client.post("/constancias/no-afiliacion", data={"curp": UNKNOWN})
-    assert "Demasiadas solicitudes" in body(last) and last.headers["Retry-After"]
+    assert last.status_code == 429 and last.headers["Retry-After"]
+    assert "Hiciste muchas solicitudes en poco tiempo." in body(last)  # the form, filled in
 
 
 # --- concurrency over HTTP ------------------------------------------------------------------------

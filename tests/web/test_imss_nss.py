@@ -166,7 +166,8 @@ def test_nss_is_limited_per_curp_whatever_the_address(tmp_path: Path, database_u
     assert sent(client, "10.0.1.9", curp="PXNE660720HMCXTN06", email="otra@example.org") == 200
     form = imss_form(client, NSS_URL, curp=UNKNOWN, email="ultima@example.org")
     last = client.post(NSS_URL, data=form, environ_base={"REMOTE_ADDR": "10.0.2.1"})
-    assert "Demasiadas solicitudes" in body(last) and last.headers["Retry-After"]
+    assert last.status_code == 429 and last.headers["Retry-After"]
+    assert "Hiciste muchas solicitudes en poco tiempo." in body(last)  # the form, filled in
 
 
 def test_a_wrong_captcha_does_not_spend_someone_else_s_curp(

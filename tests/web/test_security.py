@@ -402,7 +402,7 @@ def test_each_costly_form_is_limited_per_address(
         clock[0] += spacing
     refused = send("10.0.0.1")
     assert refused.status_code == 429
-    assert "Demasiadas solicitudes" in refused.get_data(as_text=True)
+    assert "Hiciste muchas solicitudes en poco tiempo." in refused.get_data(as_text=True)
     assert send("10.0.0.2").status_code == answer  # another address has its own budget
     # Only posts count: the page itself still opens.
     assert client.get(path, environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200
