@@ -110,6 +110,7 @@ def anotar_fallo(cuenta: Cuenta, reserva: fallos.Reserva, moment: dt.datetime) -
             cuenta.email,
             "bloqueada",
             _("Pausamos la entrada a tu cuenta"),
+            para=cuenta,
             minutos=int(bloqueo.LOCK_TIME.total_seconds() // 60),
             recuperar=url_publica("cuenta.recuperar"),
         )

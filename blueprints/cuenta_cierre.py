@@ -35,10 +35,12 @@ def cerrar_y_avisar(cuenta: Cuenta, por_solicitud: bool = False) -> cierre.Cierr
         if por_solicitud
         else _("Cerraste tu cuenta de la Oficina Virtual")
     )
+    # The one message the closing leaves: of no account now, it goes by the outbox purge.
     enviar(
         hecho.email,
         "cerrada",
         asunto,
+        para=None,
         por_solicitud=por_solicitud,
         registro=url_publica("cuenta.registro"),
     )

@@ -34,7 +34,7 @@ def confirmar_correo(token: str) -> ResponseReturnValue:
     anterior = cuenta.email
     cuenta.email, cuenta.email_pendiente = nuevo, None
     asunto = _("Cambiaste el correo de tu cuenta")
-    enviar(anterior, "correo_cambiado", asunto, nuevo=mask_email(nuevo))
+    enviar(anterior, "correo_cambiado", asunto, para=cuenta, nuevo=mask_email(nuevo))
     try:
         db.session.commit()
     except IntegrityError:

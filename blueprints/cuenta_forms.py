@@ -118,9 +118,15 @@ def nombres_de(cuenta: Cuenta) -> tuple[str, ...]:
     return (persona.nombre, persona.primer_apellido, persona.segundo_apellido or "")
 
 
-def enviar(to: str, template: str, subject: str, **context: Any) -> Correo:
-    """Queue an account email (``email/cuenta_<template>``); the caller commits it."""
-    return queue_email(to, f"cuenta_{template}", subject, **context)
+def enviar(to: str, template: str, subject: str, *, para: Cuenta | None, **context: Any) -> Correo:
+    """Queue an account email (``email/cuenta_<template>``); the caller commits it.
+
+    ``para``: the account it is sent for, whatever ``to`` is (an address it is leaving, one it
+    asked for): closing that account deletes it (domain/cierre). None when no account has it.
+    """
+    correo = queue_email(to, f"cuenta_{template}", subject, **context)
+    correo.cuenta_id = para.id if para else None
+    return correo
 
 
 def poner_contrasena(cuenta: Cuenta, password: str) -> int:
@@ -137,6 +143,7 @@ def poner_contrasena(cuenta: Cuenta, password: str) -> int:
         cuenta.email,
         "contrasena_cambiada",
         _("Tu contraseña cambió"),
+        para=cuenta,
         recuperar=url_publica("cuenta.recuperar"),
     )
     return version
@@ -144,14 +151,16 @@ def poner_contrasena(cuenta: Cuenta, password: str) -> int:
 
 def enviar_activacion(cuenta: Cuenta) -> None:
     enlace = url_publica("cuenta.activar", token=emitir("activar", cuenta))
-    enviar(cuenta.email, "activar", _("Activa tu cuenta de la Oficina Virtual"), enlace=enlace)
+    asunto = _("Activa tu cuenta de la Oficina Virtual")
+    enviar(cuenta.email, "activar", asunto, para=cuenta, enlace=enlace)
 
 
-def enviar_aviso_registro(email: str) -> None:
+def enviar_aviso_registro(cuenta: Cuenta) -> None:
     enviar(
-        email,
+        cuenta.email,
         "ya_registrada",
         _("Alguien intentó crear otra cuenta con tus datos"),
+        para=cuenta,
         entrar=url_publica("cuenta.entrar"),
         recuperar=url_publica("cuenta.recuperar"),
     )

@@ -101,8 +101,8 @@ def _registrar(solicitud: accounts.Solicitud) -> None:
     accion = accounts.decidir_registro(cuenta_curp, cuenta_email)
     try:
         if accion is accounts.Accion.AVISAR:
-            for email in {c.email for c in (cuenta_curp, cuenta_email) if c is not None}:
-                enviar_aviso_registro(email)
+            for cuenta in {c.id: c for c in (cuenta_curp, cuenta_email) if c is not None}.values():
+                enviar_aviso_registro(cuenta)
         elif not _guardar(solicitud, cuenta_curp, password_hash):
             return  # nothing was written or queued: the request that came first stands
         db.session.commit()
@@ -133,7 +133,8 @@ def _guardar(solicitud: accounts.Solicitud, cuenta_curp: Cuenta | None, password
     db.session.flush()  # the link needs the account's id; a taken CURP or address raises here
     enviar_activacion(cuenta)
     if anterior and anterior != cuenta.email:
-        enviar(anterior, "registro_reemplazado", _("Tu registro pendiente cambió de correo"))
+        asunto = _("Tu registro pendiente cambió de correo")
+        enviar(anterior, "registro_reemplazado", asunto, para=cuenta)
     return True
 
 

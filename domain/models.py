@@ -138,6 +138,11 @@ class Correo(Base):
     intentos: Mapped[int] = mapped_column(Integer, default=0)
     siguiente_intento: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     ultimo_error: Mapped[str | None] = mapped_column(String(500))
+    # The account it was sent for, whatever the address (an old one, one only asked for): what
+    # closing that account deletes (domain/cierre). Not a foreign key: the closing notice
+    # outlives its account, and an account's id is never given again (migration 0004).
+    # Empty for mail of no account (an NSS, a constancia) and for rows from before 0007.
+    cuenta_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class Constancia(Base):
