@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from blueprints.cuenta import bp, enlace_caido, leer_enlace
-from blueprints.cuenta_forms import enviar, por_email
+from blueprints.cuenta_forms import en_su_idioma, enviar, por_email
 from blueprints.extensions import db, limiter
 from domain import enlaces
 from domain.outbox import mask_email
@@ -33,8 +33,9 @@ def confirmar_correo(token: str) -> ResponseReturnValue:
         return enlace_caido("correo", contenido, "usado")  # used or replaced meanwhile
     anterior = cuenta.email
     cuenta.email, cuenta.email_pendiente = nuevo, None
-    asunto = _("Cambiaste el correo de tu cuenta")
-    enviar(anterior, "correo_cambiado", asunto, para=cuenta, nuevo=mask_email(nuevo))
+    with en_su_idioma(cuenta.idioma):  # the link may be opened on any device
+        asunto = _("Cambiaste el correo de tu cuenta")
+        enviar(anterior, "correo_cambiado", asunto, para=cuenta, nuevo=mask_email(nuevo))
     try:
         db.session.commit()
     except IntegrityError:

@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from flask import request, session
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from blueprints.extensions import db, login_manager
+from blueprints.extensions import LANGUAGES, db, login_manager
 from blueprints.mail import queue_email, url_publica
 from blueprints.secretos import secretos
 from domain import cifrado, sesiones, tokens
@@ -129,6 +131,12 @@ def enviar(to: str, template: str, subject: str, *, para: Cuenta | None, **conte
     return correo
 
 
+def en_su_idioma(idioma: str) -> AbstractContextManager[None]:
+    """Write what is inside (an alert to an account's owner: subject, text, links) in
+    ``idioma``, the owner's (``Cuenta.idioma``), whoever's request, or command, causes it."""
+    return force_locale(idioma if idioma in LANGUAGES else "es")
+
+
 def poner_contrasena(cuenta: Cuenta, password: str) -> int:
     """A new password (recovered or changed): every session made with the old one ends, and
     the owner hears of it by email (queued in this transaction). The new ``session_version``.
@@ -139,13 +147,14 @@ def poner_contrasena(cuenta: Cuenta, password: str) -> int:
     cuenta.password_hash = generate_password_hash(password, method="scrypt")
     version = sesiones.cerrar_sesiones(db.session, cuenta)
     assert version is not None  # the caller's write before this one holds the row
-    enviar(
-        cuenta.email,
-        "contrasena_cambiada",
-        _("Tu contraseña cambió"),
-        para=cuenta,
-        recuperar=url_publica("cuenta.recuperar"),
-    )
+    with en_su_idioma(cuenta.idioma):  # from the Oficina, or from a recovery link
+        enviar(
+            cuenta.email,
+            "contrasena_cambiada",
+            _("Tu contraseña cambió"),
+            para=cuenta,
+            recuperar=url_publica("cuenta.recuperar"),
+        )
     return version
 
 
@@ -156,14 +165,15 @@ def enviar_activacion(cuenta: Cuenta) -> None:
 
 
 def enviar_aviso_registro(cuenta: Cuenta) -> None:
-    enviar(
-        cuenta.email,
-        "ya_registrada",
-        _("Alguien intentó crear otra cuenta con tus datos"),
-        para=cuenta,
-        entrar=url_publica("cuenta.entrar"),
-        recuperar=url_publica("cuenta.recuperar"),
-    )
+    with en_su_idioma(cuenta.idioma):  # whoever tried, it is written for the owner
+        enviar(
+            cuenta.email,
+            "ya_registrada",
+            _("Alguien intentó crear otra cuenta con tus datos"),
+            para=cuenta,
+            entrar=url_publica("cuenta.entrar"),
+            recuperar=url_publica("cuenta.recuperar"),
+        )
 
 
 # Who "revisa tu correo" is about when an activation link, not this browser, named the account.

@@ -35,9 +35,11 @@ from domain.models import Correo, Cuenta, IntentoSinCuenta
 
 @dataclass(frozen=True, slots=True)
 class Cierre:
-    """What closing an account deleted; ``email`` is the address it had, for the notice."""
+    """What closing an account deleted; ``email`` is the address it had and ``idioma`` its
+    owner's language, for the notice."""
 
     email: str
+    idioma: str
     correos: int  # outbox rows, sent or waiting
     archivos: int  # their .eml copies in the file outbox
     intentos: int  # rows of failed sign-ins counted for the CURP without an account
@@ -70,13 +72,13 @@ def cerrar(
     gone = session.execute(
         delete(Cuenta)
         .where(Cuenta.id == cuenta_id)
-        .returning(Cuenta.email, Cuenta.email_pendiente, Cuenta.curp),
+        .returning(Cuenta.email, Cuenta.email_pendiente, Cuenta.curp, Cuenta.idioma),
         execution_options={"synchronize_session": False},
     ).one_or_none()
     if gone is None:
         session.rollback()
         return None
-    email, pendiente, curp = gone
+    email, pendiente, curp, idioma = gone
     addresses = direcciones(email, pendiente)
     session.expunge(cuenta)
     correos = session.scalars(
@@ -97,6 +99,7 @@ def cerrar(
     session.flush()
     return Cierre(
         email=email,
+        idioma=idioma,
         correos=len(correos),
         archivos=borrar_archivos(outbox_dir, addresses, correos, conservar),
         intentos=cast(CursorResult[Any], intentos).rowcount,

@@ -118,6 +118,10 @@ class Cuenta(Base):
     # When email_pendiente was asked for: once its link has expired the address is forgotten
     # (domain/cuentas_purga), not kept on the account for good.
     email_pendiente_desde: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language its owner uses the portal in (set at registration, sign-in and on switching
+    # language signed in): the alerts a stranger can cause (a lock, a registration with its
+    # data) are written in it, not in the stranger's.
+    idioma: Mapped[str] = mapped_column(String(5), default="es", server_default="es")
 
 
 class Correo(Base):

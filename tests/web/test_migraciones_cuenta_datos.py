@@ -85,3 +85,19 @@ def test_0007_leaves_old_mail_without_an_account_and_closing_finds_it_by_address
         ("beto@example.org", "Aviso"),
         ("ana@example.org", "Cerramos tu cuenta de la Oficina Virtual"),
     ]
+
+
+def test_0008_gives_the_accounts_already_there_spanish(tmp_path: Path, url: str) -> None:
+    app = upgraded(
+        tmp_path,
+        url,
+        "0007_correo_cuenta",
+        [(CUENTA, {"c": "PXNE660720HMCXTN06", "e": "ana@example.org", "a": True, "t": NOW})],
+    )
+    assert select(app, "SELECT curp, idioma FROM cuenta") == [("PXNE660720HMCXTN06", "es")]
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:  # written as a release from before 0008 writes it
+        otra = {"c": "LOOA531113HTCPBN07", "e": "b@example.org", "a": False, "t": NOW}
+        conn.execute(CUENTA, otra)
+    engine.dispose()
+    assert select(app, "SELECT idioma FROM cuenta WHERE email = 'b@example.org'") == [("es",)]
