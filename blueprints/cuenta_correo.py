@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from blueprints.cuenta import bp, enlace_caido, leer_enlace
 from blueprints.cuenta_forms import en_su_idioma, enviar, por_email
 from blueprints.extensions import db, limiter
-from domain import enlaces
+from blueprints.secretos import secretos
+from domain import enlaces, tokens
 from domain.outbox import mask_email
 
 
@@ -21,8 +22,9 @@ def confirmar_correo(token: str) -> ResponseReturnValue:
     if isinstance(found, Response):
         return found
     cuenta, contenido = found
-    nuevo = contenido.email or ""
-    if not cuenta.email_pendiente or cuenta.email_pendiente.lower() != nuevo.lower():
+    # The link names the address by a hash only: the address is the one the account waits for.
+    nuevo = cuenta.email_pendiente or ""
+    if not nuevo or not tokens.es_para(secretos(), contenido, nuevo):
         return enlace_caido("correo", contenido, "usado")  # a newer request replaced it
     if request.method == "GET":
         return render_template("cuenta/confirmar_correo.html", token=token, email=mask_email(nuevo))

@@ -77,8 +77,12 @@ def form_values(names: Iterable[str]) -> dict[str, str]:
 
 
 def emitir(proposito: str, cuenta: Cuenta, email: str | None = None) -> str:
-    contenido = tokens.Contenido(cuenta.id, cuenta.token_version, email)
-    return tokens.emitir(secretos(), proposito, contenido)
+    """A link's token for ``cuenta``; ``email``, the address it confirms, goes in only as its
+    keyed hash (``tokens.huella_correo``): a link is readable by whoever sees it."""
+    keys = secretos()
+    huella = tokens.huella_correo(keys[-1], email) if email is not None else None
+    contenido = tokens.Contenido(cuenta.id, cuenta.token_version, huella=huella)
+    return tokens.emitir(keys, proposito, contenido)
 
 
 def comprobar(proposito: str, token: str) -> tuple[Cuenta, tokens.Contenido]:
