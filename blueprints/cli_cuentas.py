@@ -9,7 +9,6 @@ an operator prints may end up in a ticket or a terminal log.
 from __future__ import annotations
 
 import click
-from flask_babel import force_locale
 
 from blueprints import mail
 from blueprints.cli_conexion import GrupoConBase
@@ -57,8 +56,7 @@ def borrar_command(curp: str, sin_preguntar: bool) -> None:
         if respuesta.strip().lower() not in SI:
             click.echo("No se borró nada.")
             raise SystemExit(1)
-    with force_locale("es"):  # the notice's words, with no request to choose a language
-        hecho = cerrar_y_avisar(cuenta, por_solicitud=True)
+    hecho = cerrar_y_avisar(cuenta, por_solicitud=True)  # its notice in the account's language
     if hecho is None:
         click.echo("La cuenta ya no existe: otra solicitud la cerró al mismo tiempo.", err=True)
         raise SystemExit(1)

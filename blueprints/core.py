@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -57,6 +58,10 @@ def idioma() -> ResponseReturnValue:
     lang = request.args.get("lang", "es")
     if lang not in LANGUAGES:
         abort(404)
+    if current_user.is_authenticated and current_user.cuenta.idioma != lang:
+        # The owner chose it: the account's alerts (domain/models.Cuenta.idioma) follow.
+        current_user.cuenta.idioma = lang
+        db.session.commit()
     response = redirect(destino_seguro(request.args.get("next"), "/"))
     response.set_cookie(
         "lang",

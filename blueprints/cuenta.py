@@ -24,7 +24,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from blueprints import caducados
-from blueprints.cuenta_forms import comprobar, enviar, enviar_activacion, now
+from blueprints.cuenta_forms import comprobar, en_su_idioma, enviar, enviar_activacion, now
 from blueprints.extensions import db
 from blueprints.mail import url_publica
 from domain import bloqueo, enlaces, fallos, tokens
@@ -106,13 +106,15 @@ def anotar_fallo(cuenta: Cuenta, reserva: fallos.Reserva, moment: dt.datetime) -
     emails the owner, once per lock. The minutes the lock has left, or 0 when it did not lock."""
     # Queued after the check, not with the count: a right fifth password has no lock to tell of.
     if reserva.bloquea:
-        enviar(
-            cuenta.email,
-            "bloqueada",
-            _("Pausamos la entrada a tu cuenta"),
-            minutos=int(bloqueo.LOCK_TIME.total_seconds() // 60),
-            recuperar=url_publica("cuenta.recuperar"),
-        )
+        with en_su_idioma(cuenta.idioma):  # the wrong passwords were most likely a stranger's
+            enviar(
+                cuenta.email,
+                "bloqueada",
+                _("Pausamos la entrada a tu cuenta"),
+                para=cuenta,
+                minutos=int(bloqueo.LOCK_TIME.total_seconds() // 60),
+                recuperar=url_publica("cuenta.recuperar"),
+            )
         db.session.commit()
     caducados.purgar_a_veces(moment)  # as a CURP without an account does: the same work
     return reserva.minutos(moment)

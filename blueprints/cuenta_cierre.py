@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 
-from blueprints.cuenta_forms import enviar
+from blueprints.cuenta_forms import en_su_idioma, enviar
 from blueprints.extensions import db
 from blueprints.mail import url_publica
 from blueprints.secretos import secretos
@@ -30,17 +30,20 @@ def cerrar_y_avisar(cuenta: Cuenta, por_solicitud: bool = False) -> cierre.Cierr
     hecho = cierre.cerrar(db.session, cuenta, outbox_dir, secretos())
     if hecho is None:
         return None
-    asunto = (
-        _("Cerramos tu cuenta de la Oficina Virtual")
-        if por_solicitud
-        else _("Cerraste tu cuenta de la Oficina Virtual")
-    )
-    enviar(
-        hecho.email,
-        "cerrada",
-        asunto,
-        por_solicitud=por_solicitud,
-        registro=url_publica("cuenta.registro"),
-    )
+    with en_su_idioma(hecho.idioma):  # the owner's, whoever closed it (an operator, a thief)
+        asunto = (
+            _("Cerramos tu cuenta de la Oficina Virtual")
+            if por_solicitud
+            else _("Cerraste tu cuenta de la Oficina Virtual")
+        )
+        # The one message the closing leaves: of no account now, it goes by the outbox purge.
+        enviar(
+            hecho.email,
+            "cerrada",
+            asunto,
+            para=None,
+            por_solicitud=por_solicitud,
+            registro=url_publica("cuenta.registro"),
+        )
     db.session.commit()
     return hecho

@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from blueprints.cuenta import bp, enlace_caido, leer_enlace
-from blueprints.cuenta_forms import enviar, por_email
+from blueprints.cuenta_forms import en_su_idioma, enviar, por_email
 from blueprints.extensions import db, limiter
 from blueprints.formulario_al_limite import al_limite
+from blueprints.secretos import secretos
 from domain import enlaces, tokens
 from domain.mascaras import mask_email
 from domain.models import Cuenta
@@ -24,8 +25,9 @@ def _leer(token: str) -> tuple[Cuenta, tokens.Contenido, str] | Response:
     if isinstance(found, Response):
         return found
     cuenta, contenido = found
-    nuevo = contenido.email or ""
-    if not cuenta.email_pendiente or cuenta.email_pendiente.lower() != nuevo.lower():
+    # The link names the address by a hash only: the address is the one the account waits for.
+    nuevo = cuenta.email_pendiente or ""
+    if not nuevo or not tokens.es_para(secretos(), contenido, nuevo):
         return enlace_caido("correo", contenido, "usado")  # a newer request replaced it
     return cuenta, contenido, nuevo
 
@@ -51,8 +53,9 @@ def confirmar_correo(token: str) -> ResponseReturnValue:
         return enlace_caido("correo", contenido, "usado")  # used or replaced meanwhile
     anterior = cuenta.email
     cuenta.email, cuenta.email_pendiente = nuevo, None
-    asunto = _("Cambiaste el correo de tu cuenta")
-    enviar(anterior, "correo_cambiado", asunto, nuevo=mask_email(nuevo))
+    with en_su_idioma(cuenta.idioma):  # the link may be opened on any device
+        asunto = _("Cambiaste el correo de tu cuenta")
+        enviar(anterior, "correo_cambiado", asunto, para=cuenta, nuevo=mask_email(nuevo))
     try:
         db.session.commit()
     except IntegrityError:

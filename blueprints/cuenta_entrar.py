@@ -40,6 +40,7 @@ from blueprints.extensions import db, limiter
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.ratelimit_respuesta import marcar_pausa
 from blueprints.secretos import secretos
+from blueprints.templating import current_lang
 from domain import contrasenas, curp, fallos, intentos_sin_cuenta
 from domain.curp import compact
 from domain.sesiones import cerrar_sesiones
@@ -109,6 +110,7 @@ def entrar() -> ResponseReturnValue:
         minutos = anotar_fallo(cuenta, reserva, moment)
         return _locked(form, minutos) if minutos else _wrong(form)
     fallos.limpiar(db.session, cuenta)  # with what other requests counted meanwhile
+    cuenta.idioma = current_lang()  # the owner's, proven by the password: their alerts' too
     if not cuenta.activa:
         # Committed on its own: a resend that finds the account changed rolls its transaction
         # back, and a right password must not stay counted as a wrong one.

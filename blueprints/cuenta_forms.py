@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from flask import request, session
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from blueprints.extensions import db, login_manager
+from blueprints.extensions import LANGUAGES, db, login_manager
 from blueprints.mail import queue_email, url_publica
 from blueprints.secretos import secretos
 from domain import cifrado, sesiones, tokens
@@ -75,8 +77,12 @@ def form_values(names: Iterable[str]) -> dict[str, str]:
 
 
 def emitir(proposito: str, cuenta: Cuenta, email: str | None = None) -> str:
-    contenido = tokens.Contenido(cuenta.id, cuenta.token_version, email)
-    return tokens.emitir(secretos(), proposito, contenido)
+    """A link's token for ``cuenta``; ``email``, the address it confirms, goes in only as its
+    keyed hash (``tokens.huella_correo``): a link is readable by whoever sees it."""
+    keys = secretos()
+    huella = tokens.huella_correo(keys[-1], email) if email is not None else None
+    contenido = tokens.Contenido(cuenta.id, cuenta.token_version, huella=huella)
+    return tokens.emitir(keys, proposito, contenido)
 
 
 def comprobar(proposito: str, token: str) -> tuple[Cuenta, tokens.Contenido]:
@@ -118,9 +124,21 @@ def nombres_de(cuenta: Cuenta) -> tuple[str, ...]:
     return (persona.nombre, persona.primer_apellido, persona.segundo_apellido or "")
 
 
-def enviar(to: str, template: str, subject: str, **context: Any) -> Correo:
-    """Queue an account email (``email/cuenta_<template>``); the caller commits it."""
-    return queue_email(to, f"cuenta_{template}", subject, **context)
+def enviar(to: str, template: str, subject: str, *, para: Cuenta | None, **context: Any) -> Correo:
+    """Queue an account email (``email/cuenta_<template>``); the caller commits it.
+
+    ``para``: the account it is sent for, whatever ``to`` is (an address it is leaving, one it
+    asked for): closing that account deletes it (domain/cierre). None when no account has it.
+    """
+    correo = queue_email(to, f"cuenta_{template}", subject, **context)
+    correo.cuenta_id = para.id if para else None
+    return correo
+
+
+def en_su_idioma(idioma: str) -> AbstractContextManager[None]:
+    """Write what is inside (an alert to an account's owner: subject, text, links) in
+    ``idioma``, the owner's (``Cuenta.idioma``), whoever's request, or command, causes it."""
+    return force_locale(idioma if idioma in LANGUAGES else "es")
 
 
 def poner_contrasena(cuenta: Cuenta, password: str) -> int:
@@ -133,28 +151,33 @@ def poner_contrasena(cuenta: Cuenta, password: str) -> int:
     cuenta.password_hash = generate_password_hash(password, method="scrypt")
     version = sesiones.cerrar_sesiones(db.session, cuenta)
     assert version is not None  # the caller's write before this one holds the row
-    enviar(
-        cuenta.email,
-        "contrasena_cambiada",
-        _("Tu contraseña cambió"),
-        recuperar=url_publica("cuenta.recuperar"),
-    )
+    with en_su_idioma(cuenta.idioma):  # from the Oficina, or from a recovery link
+        enviar(
+            cuenta.email,
+            "contrasena_cambiada",
+            _("Tu contraseña cambió"),
+            para=cuenta,
+            recuperar=url_publica("cuenta.recuperar"),
+        )
     return version
 
 
 def enviar_activacion(cuenta: Cuenta) -> None:
     enlace = url_publica("cuenta.activar", token=emitir("activar", cuenta))
-    enviar(cuenta.email, "activar", _("Activa tu cuenta de la Oficina Virtual"), enlace=enlace)
+    asunto = _("Activa tu cuenta de la Oficina Virtual")
+    enviar(cuenta.email, "activar", asunto, para=cuenta, enlace=enlace)
 
 
-def enviar_aviso_registro(email: str) -> None:
-    enviar(
-        email,
-        "ya_registrada",
-        _("Alguien intentó crear otra cuenta con tus datos"),
-        entrar=url_publica("cuenta.entrar"),
-        recuperar=url_publica("cuenta.recuperar"),
-    )
+def enviar_aviso_registro(cuenta: Cuenta) -> None:
+    with en_su_idioma(cuenta.idioma):  # whoever tried, it is written for the owner
+        enviar(
+            cuenta.email,
+            "ya_registrada",
+            _("Alguien intentó crear otra cuenta con tus datos"),
+            para=cuenta,
+            entrar=url_publica("cuenta.entrar"),
+            recuperar=url_publica("cuenta.recuperar"),
+        )
 
 
 # Who "revisa tu correo" is about when an activation link, not this browser, named the account.

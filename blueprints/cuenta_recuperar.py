@@ -51,7 +51,7 @@ def recuperar() -> ResponseReturnValue:
         if cuenta is not None:
             enlace = url_publica("cuenta.nueva_contrasena", token=emitir("recuperar", cuenta))
             asunto = _("Recupera tu cuenta de la Oficina Virtual")
-            enviar(cuenta.email, "recuperar", asunto, enlace=enlace)
+            enviar(cuenta.email, "recuperar", asunto, para=cuenta, enlace=enlace)
             mirar_cupo(email)
         else:
             enviar_sin_cuenta(email)

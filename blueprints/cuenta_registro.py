@@ -20,6 +20,7 @@ from werkzeug.security import generate_password_hash
 from blueprints import envio_repetido
 from blueprints.cuenta import bp, see_other
 from blueprints.cuenta_forms import (
+    en_su_idioma,
     enviar,
     enviar_activacion,
     enviar_aviso_registro,
@@ -34,6 +35,7 @@ from blueprints.extensions import db, limiter
 from blueprints.fecha_formulario import pedir_fecha_completa
 from blueprints.formulario_sin_token import confirmar_sin_token, enviado
 from blueprints.htmx_util import fragment_for, swaps_land_on, wants_fragment
+from blueprints.templating import current_lang
 from blueprints.traduccion import traducir
 from domain import accounts, contrasenas, enlaces, fallos
 from domain.hoy import today_in_mexico
@@ -103,8 +105,8 @@ def _registrar(solicitud: accounts.Solicitud) -> None:
     accion = accounts.decidir_registro(cuenta_curp, cuenta_email)
     try:
         if accion is accounts.Accion.AVISAR:
-            for email in {c.email for c in (cuenta_curp, cuenta_email) if c is not None}:
-                enviar_aviso_registro(email)
+            for cuenta in {c.id: c for c in (cuenta_curp, cuenta_email) if c is not None}.values():
+                enviar_aviso_registro(cuenta)
         elif not _guardar(solicitud, cuenta_curp, password_hash):
             return  # nothing was written or queued: the request that came first stands
         db.session.commit()
@@ -128,14 +130,17 @@ def _guardar(solicitud: accounts.Solicitud, cuenta_curp: Cuenta | None, password
     # Started over, it is a new registration: if never activated, it is purged counting from
     # now (domain/cuentas_purga), not from the first one, whose data this one replaces.
     cuenta.creada = now()
-    anterior = cuenta.email if cuenta_curp else None
+    anterior, idioma_anterior = (cuenta.email, cuenta.idioma) if cuenta_curp else (None, "es")
     cuenta.email, cuenta.telefono = solicitud.email, solicitud.telefono
+    cuenta.idioma = current_lang()  # what this registration was written in
     cuenta.password_hash, cuenta.activa = password_hash, False
     db.session.add(cuenta)
     db.session.flush()  # the link needs the account's id; a taken CURP or address raises here
     enviar_activacion(cuenta)
     if anterior and anterior != cuenta.email:
-        enviar(anterior, "registro_reemplazado", _("Tu registro pendiente cambió de correo"))
+        with en_su_idioma(idioma_anterior):  # to whoever registered first, as they wrote it
+            asunto = _("Tu registro pendiente cambió de correo")
+            enviar(anterior, "registro_reemplazado", asunto, para=cuenta)
     return True
 
 

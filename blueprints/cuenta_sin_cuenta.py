@@ -50,6 +50,6 @@ def mirar_cupo(email: str) -> None:
 
 
 def _a_nadie(to: str, template: str, asunto: str, **context: Any) -> None:
-    correo = enviar(to, template, asunto, **context)
+    correo = enviar(to, template, asunto, para=None, **context)
     if not contar("sin_cuenta", to, SIN_CUENTA_RULE):
         withdraw_email(correo)

@@ -1,7 +1,7 @@
 """The Flask extensions, created once and bound to the app in ``create_app``."""
 
 from babel import Locale
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_login import LoginManager
@@ -56,6 +56,8 @@ LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
 
 def select_locale() -> Locale:
     """Spanish unless the person chose English with the language switch."""
+    if not has_request_context():
+        return LOCALES["es"]  # a CLI command: Spanish, unless it forces another (force_locale)
     environ = request.environ
     # Most requests name no language: skip parsing the query string and cookies for them.
     chosen = None

@@ -111,8 +111,9 @@ def withdraw_email(correo: Correo) -> None:
 
 
 def _language() -> str:
-    # Outside a request (a CLI command, a worker) the locale selector has no request to read.
-    locale = get_locale() if has_request_context() else None
+    # The request's, or the one a force_locale around the call chose, from a request or a CLI
+    # command (an alert in its account owner's language); with neither, Spanish.
+    locale = get_locale()
     return locale.language if locale else "es"
 
 

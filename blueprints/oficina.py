@@ -143,8 +143,11 @@ def correo() -> ResponseReturnValue:
         html = render_template("oficina/correo.html", cuenta=cuenta, form=form, errors=errors)
         return html, 422
     enlace = url_publica("cuenta.confirmar_correo", token=emitir("correo", cuenta, email))
-    enviar(email, "correo_confirmar", _("Confirma tu nuevo correo"), enlace=enlace)
-    enviar(cuenta.email, "correo_aviso", _("Pediste cambiar tu correo"), nuevo=mask_email(email))
+    # Both asked for by the owner, signed in: in this request's language, which is the
+    # account's (set at sign-in and by the language switch).
+    enviar(email, "correo_confirmar", _("Confirma tu nuevo correo"), para=cuenta, enlace=enlace)
+    aviso = _("Pediste cambiar tu correo")
+    enviar(cuenta.email, "correo_aviso", aviso, para=cuenta, nuevo=mask_email(email))
     db.session.commit()
     flash(
         _(

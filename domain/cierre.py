@@ -1,9 +1,10 @@
 """Closing an Oficina Virtual account (the ARCO right of cancellation): what goes, what stays.
 
 Goes: the account's row (CURP, address, phone, password hash, an address waiting to be
-confirmed, and its failed sign-ins and lock, which live in that row), the mail addressed to it
-(outbox rows, sent or waiting, and their .eml copies), and the failed sign-ins counted for its
-CURP as one without an account (domain/intentos_sin_cuenta). With the row go its sessions and
+confirmed, and its failed sign-ins and lock, which live in that row), its mail (outbox rows,
+sent or waiting, and their .eml copies: what was sent for it, to whichever address, and what
+is addressed to it), and the failed sign-ins counted for its CURP as one without an account
+(domain/intentos_sin_cuenta). With the row go its sessions and
 its emailed links: both name the account by id and are checked against the row, and an id is
 never given again (a sequence on PostgreSQL, AUTOINCREMENT on SQLite: migration 0004).
 
@@ -15,7 +16,7 @@ the account, so nothing has to be untied from it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from email.parser import BytesParser
 from email.policy import default
@@ -23,19 +24,22 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func
+from sqlalchemy import ColumnElement, CursorResult, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from domain import intentos_sin_cuenta
 from domain.mailer import ascii_domain
+from domain.mailer_transport import file_stem
 from domain.models import Correo, Cuenta, IntentoSinCuenta
 
 
 @dataclass(frozen=True, slots=True)
 class Cierre:
-    """What closing an account deleted; ``email`` is the address it had, for the notice."""
+    """What closing an account deleted; ``email`` is the address it had and ``idioma`` its
+    owner's language, for the notice."""
 
     email: str
+    idioma: str
     correos: int  # outbox rows, sent or waiting
     archivos: int  # their .eml copies in the file outbox
     intentos: int  # rows of failed sign-ins counted for the CURP without an account
@@ -64,22 +68,29 @@ def cerrar(
     # The row first: the statement that finds it gone is the one that tells of a race. What
     # is cleaned is what the row held as it went, not as ``cuenta`` was read: an address
     # change committed in between has mail of its own at the new address.
+    cuenta_id = cuenta.id
     gone = session.execute(
         delete(Cuenta)
-        .where(Cuenta.id == cuenta.id)
-        .returning(Cuenta.email, Cuenta.email_pendiente, Cuenta.curp),
+        .where(Cuenta.id == cuenta_id)
+        .returning(Cuenta.email, Cuenta.email_pendiente, Cuenta.curp, Cuenta.idioma),
         execution_options={"synchronize_session": False},
     ).one_or_none()
     if gone is None:
         session.rollback()
         return None
-    email, pendiente, curp = gone
+    email, pendiente, curp, idioma = gone
     addresses = direcciones(email, pendiente)
     session.expunge(cuenta)
-    correos = session.execute(
-        delete(Correo).where(func.lower(Correo.destinatario).in_(addresses)),
+    correos = session.scalars(
+        delete(Correo).where(suyos(cuenta_id, addresses)).returning(Correo.message_id),
         execution_options={"synchronize_session": False},
+    ).all()
+    # Another account's mail to one of these addresses (an address this one only asked for)
+    # stays, and so do its copies.
+    ajenos = session.scalars(
+        select(Correo.message_id).where(func.lower(Correo.destinatario).in_(addresses))
     )
+    conservar = {file_stem(message_id) for message_id in ajenos}
     claves = intentos_sin_cuenta.claves(secret_keys, curp)
     intentos = session.execute(
         delete(IntentoSinCuenta).where(IntentoSinCuenta.clave.in_(claves)),
@@ -88,24 +99,46 @@ def cerrar(
     session.flush()
     return Cierre(
         email=email,
-        correos=cast(CursorResult[Any], correos).rowcount,
-        archivos=borrar_archivos(outbox_dir, addresses),
+        idioma=idioma,
+        correos=len(correos),
+        archivos=borrar_archivos(outbox_dir, addresses, correos, conservar),
         intentos=cast(CursorResult[Any], intentos).rowcount,
     )
 
 
-def borrar_archivos(outbox_dir: Path, addresses: Iterable[str]) -> int:
-    """Delete the .eml files of ``outbox_dir`` addressed to any of ``addresses``; how many.
+def suyos(cuenta_id: int, addresses: Iterable[str]) -> ColumnElement[bool]:
+    """The outbox rows that are the account's: sent for it (``Correo.cuenta_id``), to any
+    address, or naming no account (mail of a public form, rows from before migration 0007)
+    and addressed to one of ``addresses``."""
+    por_direccion = func.lower(Correo.destinatario).in_(set(addresses))
+    return or_(Correo.cuenta_id == cuenta_id, and_(Correo.cuenta_id.is_(None), por_direccion))
 
-    Read from each file's To header rather than named from the rows: a row purged earlier may
-    have left its copy behind, and that copy is this person's mail all the same.
+
+def borrar_archivos(
+    outbox_dir: Path,
+    addresses: Iterable[str],
+    message_ids: Iterable[str] = (),
+    conservar: Collection[str] = (),
+) -> int:
+    """Delete the .eml files of ``outbox_dir`` of the messages ``message_ids``, and those
+    addressed to any of ``addresses`` but the ones named in ``conservar`` (file stems); how
+    many.
+
+    The To header is read too, beyond the rows: a row purged earlier may have left its copy
+    behind, and that copy is this person's mail all the same.
     """
-    wanted = {a.lower() for a in addresses}
-    if not wanted or not outbox_dir.is_dir():
+    if not outbox_dir.is_dir():
         return 0
     deleted = 0
-    for path in outbox_dir.glob("*.eml"):
-        if _destinatario(path) in wanted:
+    for message_id in message_ids:
+        try:
+            (outbox_dir / f"{file_stem(message_id)}.eml").unlink()
+            deleted += 1
+        except FileNotFoundError:
+            continue  # never written (still waiting, or sent by SMTP), or purged already
+    wanted = {a.lower() for a in addresses}
+    for path in outbox_dir.glob("*.eml") if wanted else ():
+        if path.stem not in conservar and _destinatario(path) in wanted:
             path.unlink(missing_ok=True)
             deleted += 1
     return deleted

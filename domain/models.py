@@ -118,6 +118,10 @@ class Cuenta(Base):
     # When email_pendiente was asked for: once its link has expired the address is forgotten
     # (domain/cuentas_purga), not kept on the account for good.
     email_pendiente_desde: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language its owner uses the portal in (set at registration, sign-in and on switching
+    # language signed in): the alerts a stranger can cause (a lock, a registration with its
+    # data) are written in it, not in the stranger's.
+    idioma: Mapped[str] = mapped_column(String(5), default="es", server_default="es")
 
 
 class Correo(Base):
@@ -138,6 +142,11 @@ class Correo(Base):
     intentos: Mapped[int] = mapped_column(Integer, default=0)
     siguiente_intento: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     ultimo_error: Mapped[str | None] = mapped_column(String(500))
+    # The account it was sent for, whatever the address (an old one, one only asked for): what
+    # closing that account deletes (domain/cierre). Not a foreign key: the closing notice
+    # outlives its account, and an account's id is never given again (migration 0004).
+    # Empty for mail of no account (an NSS, a constancia) and for rows from before 0007.
+    cuenta_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class Constancia(Base):

@@ -5,9 +5,13 @@ fails under another. The payload carries the account id and the account's ``toke
 using a token bumps the version, so each works once and dies whenever the account changes.
 The secret (or the list of secrets, newest last, for key rotation) comes in as an argument.
 
+A payload is signed, not encrypted: anyone who sees a link can read it. So the link that
+confirms a new address names it only by a keyed hash (``huella_correo``); the address itself
+is the account's ``email_pendiente``.
+
 >>> token = emitir("s3cret", "activar", Contenido(7, 0), now=1_000_000)
 >>> leer("s3cret", "activar", token, now=1_000_000 + 3600)
-Contenido(cuenta_id=7, version=0, email=None)
+Contenido(cuenta_id=7, version=0, email=None, huella=None)
 >>> leer("s3cret", "recuperar", token, now=1_000_000)
 Traceback (most recent call last):
 ...
@@ -17,11 +21,14 @@ domain.tokens.TokenInvalido: el enlace no es válido
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+
+from domain.seudonimos import seudonimo
 
 # Purpose -> how long its links work.
 VIGENCIA: dict[str, dt.timedelta] = {
@@ -30,17 +37,22 @@ VIGENCIA: dict[str, dt.timedelta] = {
     "correo": dt.timedelta(hours=24),
 }
 MAX_TOKEN_LENGTH = 1024  # a longer value was never issued here: refuse it before any work
+HUELLA = b"derechohabiencia/enlace-correo"
+HUELLA_LARGO = 24  # hex characters, 96 bits: without the key, no address can be tried against it
 
 Secreto = str | Sequence[str]
 
 
 @dataclass(frozen=True, slots=True)
 class Contenido:
-    """What a token says: whose account, at which token_version, and (to change it) an address."""
+    """What a token says: whose account, at which token_version, and (to change it) which
+    address: ``huella``, its keyed hash. ``email``, the address itself, only in the links sent
+    before the hash (read for their 24 hours, never written by the portal)."""
 
     cuenta_id: int
     version: int
     email: str | None = None
+    huella: str | None = None
 
 
 class TokenInvalido(ValueError):
@@ -85,13 +97,13 @@ def _serializer(secret: Secreto, proposito: str, now: float | None) -> URLSafeTi
 def _contenido(data: Any) -> Contenido:
     if not isinstance(data, dict):
         raise TokenInvalido()
-    cuenta_id, version, email = data.get("c"), data.get("v"), data.get("e")
+    cuenta_id, version, email, huella = (data.get(k) for k in ("c", "v", "e", "h"))
     # bool is an int subclass: demand exactly int, so {"c": true} is not account 1.
     if type(cuenta_id) is not int or type(version) is not int:
         raise TokenInvalido()
-    if email is not None and not isinstance(email, str):
+    if not all(value is None or isinstance(value, str) for value in (email, huella)):
         raise TokenInvalido()
-    return Contenido(cuenta_id, version, email)
+    return Contenido(cuenta_id, version, email, huella)
 
 
 def emitir(secret: Secreto, proposito: str, contenido: Contenido, now: float | None = None) -> str:
@@ -99,6 +111,8 @@ def emitir(secret: Secreto, proposito: str, contenido: Contenido, now: float | N
     data: dict[str, Any] = {"c": contenido.cuenta_id, "v": contenido.version}
     if contenido.email is not None:
         data["e"] = contenido.email
+    if contenido.huella is not None:
+        data["h"] = contenido.huella
     token = _serializer(secret, proposito, now).dumps(data)
     return token if isinstance(token, str) else token.decode("ascii")
 
@@ -140,3 +154,37 @@ def comprobar(
     if actual != contenido.version:
         raise TokenUsado(contenido)
     return contenido
+
+
+def huella_correo(secret_key: str, email: str) -> str:
+    """What a link says of an address: a short keyed hash of it, in any case of letters.
+
+    >>> huella_correo("s", "Ana@Example.org") == huella_correo("s", "ana@example.org")
+    True
+    >>> len(huella_correo("s", "ana@example.org"))
+    24
+    """
+    return seudonimo(secret_key, HUELLA, email.lower())[:HUELLA_LARGO]
+
+
+def es_para(secret: Secreto, contenido: Contenido, email: str) -> bool:
+    """Whether the link of ``contenido`` was made for ``email``: its hash under any of the keys
+    (one made before a SECRET_KEY rotation still works), or, in a link sent before the hash,
+    the address itself.
+
+    >>> de_antes = Contenido(1, 0, huella=huella_correo("vieja", "a@b.mx"))
+    >>> es_para(["vieja", "nueva"], de_antes, "A@b.mx"), es_para("nueva", de_antes, "a@b.mx")
+    (True, False)
+    >>> es_para("s", Contenido(1, 0, huella=huella_correo("s", "a@b.mx")), "otra@b.mx")
+    False
+    >>> es_para("s", Contenido(1, 0, email="A@b.mx"), "a@b.mx")
+    True
+    """
+    if contenido.huella is not None:
+        keys = [secret] if isinstance(secret, str) else list(secret)
+        return any(hmac.compare_digest(huella_correo(key, email), contenido.huella) for key in keys)
+    # A link sent before the hash carries the address itself: accepted as it was, for the rest
+    # of its 24 hours, so nobody changing their address across the deploy must ask again. A
+    # day after that deploy every such link has expired (``leer`` refuses it first), and this
+    # branch can go.
+    return contenido.email is not None and contenido.email.lower() == email.lower()

@@ -122,7 +122,9 @@ def test_closing_leaves_nothing_of_the_account_but_the_institution_s_records(
     hecho = cierre.cerrar(sesion_vacia, ana, outbox_dir, SECRETOS)
     sesion_vacia.commit()
 
-    assert hecho == cierre.Cierre(email="ana@example.org", correos=4, archivos=4, intentos=1)
+    assert hecho == cierre.Cierre(
+        email="ana@example.org", idioma="es", correos=4, archivos=4, intentos=1
+    )
     sesion_vacia.expire_all()
     assert traces(sesion_vacia, *ANA) == []
     assert traces(sesion_vacia, "ana.nueva@example.org", "ana.nueva@example.org") == []

@@ -92,6 +92,7 @@ def test_payloads_with_the_wrong_shape_are_invalid() -> None:
         [1, 0],
         {"c": 1},
         {"c": 1, "v": 0, "e": 3},
+        {"c": 1, "v": 0, "h": 3},
     ):
         with pytest.raises(TokenInvalido):
             tokens.leer(SECRET, "activar", serializer.dumps(data))
