@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from domain import cierre, mailer
 from domain.mailer_transport import file_stem
 from domain.models import Correo, Cuenta
-from tests.domain.test_cierre import ANA, BETO, SECRETOS, account, mail
+from tests.domain.cierre_helpers import ANA, BETO, SECRETOS, account, mail
 
 
 def para(correo: Correo, cuenta: Cuenta) -> Correo:

@@ -14,8 +14,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from domain import tokens
 from tests.conftest import make_app
-from tests.web.cuenta_helpers import PASSWORD, correos, cuenta, enlace, seed, token_para
-from tests.web.test_oficina import signed_in
+from tests.web.cuenta_helpers import PASSWORD, correos, cuenta, enlace, seed, signed_in, token_para
 
 NUEVO = "nuevo.correo@example.org"
 

@@ -11,8 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.conftest import make_app
-from tests.web.test_migraciones_concurrentes import fresh_postgresql
+from tests.conftest import fresh_postgresql, make_app
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 CUENTA = sa.text(
