@@ -82,7 +82,7 @@ def test_0007_leaves_old_mail_without_an_account_and_closing_finds_it_by_address
     left = select(app, "SELECT destinatario, asunto FROM correo ORDER BY id")
     assert left == [
         ("beto@example.org", "Aviso"),
-        ("ana@example.org", "Cerramos tu cuenta de la Oficina Virtual"),
+        ("ana@example.org", "[Demostración] Cerramos tu cuenta de la Oficina Virtual"),
     ]
 
 
