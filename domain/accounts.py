@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain import curp as curp_rules
 from domain.buzones import email_problem
@@ -48,16 +48,18 @@ REGISTRY_LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class Solicitud:
-    """A registration form whose every field is well formed (not yet checked in the registry)."""
+    """A registration form whose every field is well formed (not yet checked in the registry).
 
-    curp: str
-    nombre: str
-    primer_apellido: str
-    segundo_apellido: str
-    fecha_nacimiento: dt.date
-    email: str
-    telefono: str
-    password: str
+    Printed (a log line, a traceback's locals, a debugger) it shows none of what was typed."""
+
+    curp: str = field(repr=False)
+    nombre: str = field(repr=False)
+    primer_apellido: str = field(repr=False)
+    segundo_apellido: str = field(repr=False)
+    fecha_nacimiento: dt.date = field(repr=False)
+    email: str = field(repr=False)
+    telefono: str = field(repr=False)
+    password: str = field(repr=False)
 
     @property
     def names(self) -> tuple[str, str, str]:

@@ -41,6 +41,13 @@ def test_a_good_form_becomes_a_request() -> None:
     assert solicitud.fecha_nacimiento == dt.date(1980, 5, 17)
 
 
+def test_a_request_printed_shows_nothing_that_was_typed() -> None:
+    solicitud, _ = accounts.revisar_solicitud(FORM, TODAY)
+    printed = f"{solicitud!r} {solicitud!s}"
+    for typed in (CURP, "juan.prueba@example.org", "5512345678", "tres tristes tigres", "Prueba"):
+        assert typed not in printed
+
+
 def test_an_empty_form_has_one_message_per_required_field_in_order() -> None:
     solicitud, errors = accounts.revisar_solicitud({}, TODAY)
     assert solicitud is None
