@@ -17,7 +17,6 @@ drawn, and without the optional modules they would bring for features no constan
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import functools
 import io
 import os
@@ -30,18 +29,19 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from domain import pdf_fuentes
 from domain.cadena_original import leer_cadena
 from domain.constancia_tipos import POR_CLAVE
-from domain.constancias import local, url_verificacion
+from domain.constancias import url_verificacion
 from domain.models import Constancia
+from domain.pdf_texto import ASUNTO, fecha, hora, renglones, titulo_pdf
+from domain.pdf_texto import trozos as trozos  # bench/pdf.py's floor cuts lines with it
 from domain.sello import Sello, embed, sin_extras
 
-MESES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-         "septiembre", "octubre", "noviembre", "diciembre")  # fmt: skip
 # xhtml2pdf parses its whole user-agent stylesheet on every render; ours needs only this much
 # of it (the PDF templates use html, body, div, h1, p, strong, img and br), ~20% faster.
 UA_CSS = """
-html { font-family: Helvetica; font-size: 10px; font-weight: normal; color: #000000; margin: 0;
+html { font-family: DejaVuSans; font-size: 10px; font-weight: normal; color: #000000; margin: 0;
        padding: 0; line-height: 150%; border: 1px none; display: inline; width: auto;
        height: auto; white-space: normal; }
 b, strong { font-weight: bold; }
@@ -55,39 +55,19 @@ class PdfError(RuntimeError):
     """The document could not be drawn (too slow, or xhtml2pdf failed)."""
 
 
-def fecha(value: dt.date | dt.datetime | str | None) -> str:
-    """A date as people write it.
-
-    >>> fecha(dt.date(2026, 3, 7)), fecha("2026-11-26"), fecha("")
-    ('7 de marzo de 2026', '26 de noviembre de 2026', '')
-    """
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    return f"{value.day} de {MESES[value.month - 1]} de {value.year}"
-
-
-def hora(value: dt.datetime | str) -> str:
-    """Hours and minutes in Mexico City time: ``10:05 h``."""
-    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    return f"{local(moment):%H:%M} h"
-
-
-def trozos(text: str, size: int) -> list[str]:
-    """``text`` cut every ``size`` characters, so a long line wraps without changing a character.
-
-    >>> trozos("abcdefg", 3)
-    ['abc', 'def', 'g']
-    """
-    return [text[i : i + size] for i in range(0, len(text), size)]
-
-
 def qr_data_uri(url: str) -> str:
     """The verification address as a black-on-white QR code (error level M), PNG data URI."""
     import segno
 
     return str(segno.make(url, error="m").png_data_uri(scale=4, border=2))
+
+
+def _renglones(text: str, puntos: float, ancho: float) -> list[str]:
+    """``text`` cut into lines ``ancho`` points wide at most, in the templates' font."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
+
+    fuente = pdf_fuentes.TEXTO
+    return renglones(text, [stringWidth(char, fuente, puntos) for char in text], ancho)
 
 
 @functools.cache
@@ -118,6 +98,7 @@ class Renderer:
         *,
         base_url: str,
         demo: bool,
+        fonts_dir: Path | None = None,
         max_render_seconds: float = 10.0,
         wall_clock_seconds: float = 25.0,
     ) -> None:
@@ -127,13 +108,15 @@ class Renderer:
             undefined=StrictUndefined,
             auto_reload=False,
         )
-        self.env.filters.update(fecha=fecha, hora=hora, trozos=trozos)
+        self.env.filters.update(fecha=fecha, hora=hora, renglones=_renglones)
         self.assets_dir = assets_dir
         self.emblema = "data:image/png;base64," + base64.b64encode(
             (assets_dir / "emblema-pdf.png").read_bytes()
         ).decode("ascii")
         self.base_url = base_url
         self.demo = demo
+        # static/fonts beside static/img unless told: the TTFs the templates embed.
+        pdf_fuentes.registrar((fonts_dir or assets_dir.parent / "fonts").resolve())
         # A render takes ~25 ms; the limits are for a pathological one or a swamped machine.
         # The wall clock (which counts the wait behind other renders) stays under gunicorn's
         # 30 s worker timeout, so the person gets a Spanish 503 rather than a dropped connection.
@@ -163,6 +146,7 @@ class Renderer:
             "qr": qr_data_uri(url),
             "emblema": self.emblema,
             "demo": self.demo,
+            "titulo_pdf": titulo_pdf(POR_CLAVE[row.tipo], row.folio, demo=self.demo),
         }
 
     def html(self, row: Constancia) -> str:
@@ -173,7 +157,14 @@ class Renderer:
         """The finished PDF: drawn, sealed data attached, metadata set."""
         html = self.html(row)
         drawn = _with_deadline(lambda: self._draw(html), self.wall_clock_seconds)
-        return embed(drawn, Sello(row.datos, row.firma, row.clave_id), title=_title(row))
+        tipo, seal = POR_CLAVE[row.tipo], Sello(row.datos, row.firma, row.clave_id)
+        return embed(
+            drawn,
+            seal,
+            title=titulo_pdf(tipo, row.folio, demo=self.demo),
+            subject=ASUNTO,
+            keywords=f"constancia, {tipo.institucion}, {tipo.titulo}, {row.folio}",
+        )
 
     def _draw(self, html: str) -> bytes:
         xhtml2pdf = _xhtml2pdf()
@@ -187,10 +178,6 @@ class Renderer:
         if status.err:
             raise PdfError("No se pudo dibujar el documento.")
         return out.getvalue()
-
-
-def _title(row: Constancia) -> str:
-    return f"{POR_CLAVE[row.tipo].titulo} {row.folio}"
 
 
 _pool: tuple[int, ThreadPoolExecutor] | None = None

@@ -23,6 +23,8 @@ from domain.signing import ALGORITHM, KeyRing
 ATTACHMENT = "constancia.json"
 FORMAT = "derechohabiencia-constancia/1"
 MAX_PDF_BYTES = 2 * 1024 * 1024
+# What the drawn file's own properties keep: when and with what it was made.
+_KEPT = ("/CreationDate", "/ModDate", "/Producer")
 
 
 def sin_extras() -> None:
@@ -48,8 +50,9 @@ class Sello:
     algoritmo: str = ALGORITHM
 
 
-def embed(pdf: bytes, sello: Sello, *, title: str) -> bytes:
-    """Attach the seal as ``constancia.json`` and set title, author and subject."""
+def embed(pdf: bytes, sello: Sello, *, title: str, subject: str = "", keywords: str = "") -> bytes:
+    """Attach the seal as ``constancia.json`` and set the file's properties: title, subject and
+    keywords as given, the issuer (the cadena's ``emisor``) as author and creator; none empty."""
     sin_extras()
     from pypdf import PdfWriter
     from pypdf.generic import BooleanObject, NameObject
@@ -64,7 +67,12 @@ def embed(pdf: bytes, sello: Sello, *, title: str) -> bytes:
     }
     writer.add_attachment(ATTACHMENT, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     emisor = leer_cadena(sello.datos).get("emisor", "")
-    writer.add_metadata({"/Title": title, "/Author": emisor, "/Subject": title})
+    drawn = {k: v for k, v in (writer.metadata or {}).items() if k in _KEPT}
+    ours = {"/Title": title, "/Author": emisor, "/Creator": emisor, "/Subject": subject,
+            "/Keywords": keywords}  # fmt: skip
+    # Replaced whole: the drawing library leaves an empty /Keywords and "(unspecified)" as the
+    # creator, and repeats the title as the subject.
+    writer.metadata = {**drawn, **{k: v for k, v in ours.items() if v}}
     # Viewers (and screen readers announcing the window) show the title, not the file's name.
     preferences = writer.create_viewer_preferences()
     preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)

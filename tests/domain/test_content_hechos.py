@@ -4,13 +4,14 @@ long it serves. Each check reads every paragraph and list item, so a new page ca
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 
-from domain import folios
+from domain import folios, verificacion
 from domain.eleccion import DOCUMENTOS
 from domain.guides import Library, Page, load_library
 from tests.domain.content_helpers import blocks
@@ -148,3 +149,17 @@ def test_sentences_stay_short(library: Library) -> None:
     for page, text, _ in every_block(library):
         for sentence in re.split(r"(?<=[.?!;:])\s+", text):
             assert len(sentence.split()) <= MAX_WORDS, (page.source, sentence)
+
+
+def test_the_statement_says_the_pdfs_are_untagged_and_what_verifying_shows_instead(
+    library: Library,
+) -> None:
+    texts = [text for text, _ in blocks(library.pages["accesibilidad"])]
+    [untagged] = [t for t in texts if "no están etiquetadas" in t]
+    assert "lectores de pantalla" in untagged
+    # The verification page is no copy of the PDF: it masks the name and holds no CURP or NSS.
+    [page] = [t for t in texts if "página de verificación" in t]
+    assert "solo las iniciales" in page and "no muestra la CURP, el NSS" in page
+    assert verificacion.enmascarar_nombre("ANA LÓPEZ") == "A*** L***"
+    shown = {field.name for field in dataclasses.fields(verificacion.Verificacion)}
+    assert "titular" in shown and not shown & {"curp", "nss", "nombre"}
