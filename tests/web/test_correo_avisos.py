@@ -14,7 +14,6 @@ from blueprints.mail import ALERTAS
 from domain.settings import DEMO_CONTACT
 from tests.conftest import make_app
 from tests.smtp import SmtpServer, html_part, mail_app, text_part
-from tests.traducciones_pendientes import con_pendientes
 from tests.web.correo_helpers import TEMPLATES, parts, pie, queued
 from tests.web.cuenta_helpers import crear_cuenta, enlace, seed
 
@@ -106,10 +105,7 @@ def test_the_demo_s_contact_is_marked_fictitious(app: Flask) -> None:
     assert marcado in " ".join(lxml_html.fromstring(html).text_content().split())
 
 
-def test_an_english_alert_says_where_to_write_in_english(
-    operada: Flask, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    con_pendientes(monkeypatch)
+def test_an_english_alert_says_where_to_write_in_english(operada: Flask) -> None:
     text, html = parts(queued(operada, "cuenta_contrasena_cambiada", "en"))
     said = f"If it was not you, or you have questions, write to {DATOS} or reply to this email."
     assert pie(text).splitlines()[1:] == [said]

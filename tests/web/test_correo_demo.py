@@ -11,7 +11,6 @@ from lxml import html as lxml_html
 
 from tests.conftest import make_app
 from tests.smtp import SmtpServer, html_part, text_part
-from tests.traducciones_pendientes import con_pendientes
 from tests.web.constancias_helpers import ADDRESS, seed
 from tests.web.correo_helpers import TEMPLATES, parts, queued
 from tests.web.cuenta_helpers import correos
@@ -71,10 +70,7 @@ def test_every_demo_email_says_so_and_no_production_one_does(
     assert text.startswith("Hola:\n") and DEMO not in html and "ficticio" not in text
 
 
-def test_an_english_demo_email_says_so_in_english(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    con_pendientes(monkeypatch)
+def test_an_english_demo_email_says_so_in_english(app: Flask) -> None:
     message = queued(app, "imss_nss", "en")
     assert message["Subject"] == "[Demonstration] Asunto de prueba"
     said = "Demonstration email: the data is made up and has no official value."

@@ -14,7 +14,6 @@ from blueprints import cuenta_entrar
 from blueprints.extensions import db
 from domain.models import Cuenta
 from tests.conftest import make_app
-from tests.traducciones_pendientes import con_pendientes
 from tests.web.cuenta_helpers import correos, crear_cuenta, cuenta, entrar, normalise, seed, texto
 
 CUENTA_ROUTES = {
@@ -75,10 +74,7 @@ def test_a_mistyped_curp_is_explained_and_not_counted(tmp_path: Any, database_ur
     assert entrar(client, titular, "no-es-esta").status_code == 422
 
 
-def test_the_english_interface_gets_english_errors_and_emails(
-    app: Flask, activa: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    con_pendientes(monkeypatch)  # the demo's subject prefix
+def test_the_english_interface_gets_english_errors_and_emails(app: Flask, activa: str) -> None:
     client = app.test_client()
     client.set_cookie("lang", "en")
     empty = client.post("/cuenta/entrar", data={}).get_data(as_text=True)
