@@ -24,7 +24,7 @@ from domain import (
 from domain.cadena_original import leer_cadena
 from domain.models import Constancia
 from tests.domain.conftest import EMISOR, NOW, curp_of
-from tests.domain.test_constancias import issue_all
+from tests.domain.constancias_helpers import issue_all
 
 ROOT = Path(__file__).resolve().parents[2]
 
