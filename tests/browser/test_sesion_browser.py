@@ -53,6 +53,9 @@ def sign_in(page: Any, corto: tuple[Any, LiveServer], caso: str, path: str) -> N
     page.locator("#campo-password").fill(PASSWORD)
     page.get_by_role("button", name="Entrar").click()
     page.get_by_role("heading", level=1).wait_for()
+    # The heading shows before the deferred scripts run; sesion.js, the last of them, must be
+    # listening before a test plays with the page's clock or visibility.
+    page.wait_for_load_state("load")
     assert page.url == server.url + path
 
 
