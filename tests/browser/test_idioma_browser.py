@@ -19,6 +19,9 @@ def path_and_query(page: Any) -> str:
 
 
 def switch_to_english(page: Any) -> None:
+    # idioma.js is deferred: a click before the page's `load` can beat its listener, and the
+    # typed values would be lost the way they are without JavaScript.
+    page.wait_for_load_state("load")
     page.locator(".lang-switch").get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
