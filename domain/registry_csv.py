@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from domain import curp, curp_generate, nss
+from domain import curp, curp_generate, nss, pdf_glifos
 from domain.curp_tables import SEX_LABELS, STATE_LOOKALIKES, STATES
 from domain.models import INSTITUCIONES, TIPOS
 from domain.registry_filas import AfiliacionData, PersonaData, Registro, RowError, RowWarning
@@ -62,6 +62,22 @@ class _Cells:
             self.fail(column, f"Tiene un carácter invisible o de control ({code}); bórralo.")
         return value or None
 
+    def printed(self, column: str, limit: int, missing: str | None = None) -> str | None:
+        """Text a constancia prints: only characters its font draws (``pdf_glifos``)."""
+        before = len(self.errors)
+        value = self.words(column, limit, missing)
+        if value is not None and len(self.errors) == before:
+            self.undrawable(column, value)
+        return value
+
+    def undrawable(self, column: str, value: str) -> None:
+        # Without a glyph the character prints blank, and the cadena original on the page
+        # no longer reads as the signed one.
+        if (char := pdf_glifos.sin_glifo(value)) is not None:
+            code = f"U+{ord(char):04X}"
+            message = f"Tiene «{char}» ({code}), que las constancias imprimirían en blanco"
+            self.fail(column, message + "; cámbialo o bórralo.")
+
     def name(self, column: str, missing: str | None = None) -> str | None:
         """A name part, checked as the forms check one (``curp_generate.name_intruder``)."""
         before = len(self.errors)
@@ -77,6 +93,8 @@ class _Cells:
                 f"No puede llevar «{intruder}»: un nombre lleva solo letras (con o sin acento, "
                 "Ñ, Ü), espacios y los signos . - ' /.",
             )
+        else:  # the rule lets through combining marks of other scripts, which print blank
+            self.undrawable(column, value)
         return value
 
     def date(self, column: str, missing: str | None = None) -> dt.date | None:
@@ -183,14 +201,14 @@ def _afiliacion(c: _Cells, own: str | None, today: dt.date) -> AfiliacionData | 
     desde, hasta = c.date("vigente_desde"), c.date("vigente_hasta")
     if desde is not None and hasta is not None and desde > hasta:
         c.fail("vigente_hasta", f"La vigencia termina ({hasta}) antes de empezar ({desde}).")
-    dependencia, clinica = c.words("dependencia", 200), c.words("clinica", 200)
+    dependencia, clinica = c.printed("dependencia", 200), c.printed("clinica", 200)
     titular = parentesco = None
     if tipo == "beneficiario":
         titular = c.curp("titular_curp", today, "Un beneficiario necesita la CURP de su titular.")
         if titular is not None and titular == own:
             c.fail("titular_curp", "Es la CURP del propio beneficiario; debe ser la del titular.")
         missing = "Un beneficiario necesita el parentesco (cónyuge, hijo, hija, padre, madre…)."
-        parentesco = c.words("parentesco", 40, missing)
+        parentesco = c.printed("parentesco", 40, missing)
     else:
         for column in ("titular_curp", "parentesco"):
             if c.text(column):

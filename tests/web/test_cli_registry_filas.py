@@ -1,5 +1,6 @@
-"""`flask registry import` on names that are not names (refused, with line and column) and on
-beneficiaries whose titular is nowhere (imported, warned, and counted in the summary)."""
+"""`flask registry import` on names that are not names and on text the constancias cannot print
+(refused, with line and column), and on beneficiaries whose titular is nowhere (imported,
+warned, and counted in the summary)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,21 @@ def test_markup_in_a_name_refuses_the_row(
         result.stderr
     )
     assert counts(app) == (0, 0)
+
+
+def test_a_clinic_the_pdf_cannot_print_is_rejected_and_counted(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    rows = [good_row(1, clinica="Clínica Nº 5 – Ñuñoa"), good_row(2, clinica="Clínica 北京")]
+    path = write_csv(tmp_path / "p.csv", rows)
+    result = runner.invoke(args=["registry", "import", "--skip-invalid", str(path)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "  Línea 3, columna clinica: Tiene «北» (U+5317), que las constancias imprimirían en "
+        "blanco; cámbialo o bórralo."
+    ) in result.stderr.splitlines()
+    assert "  rechazadas: 1" in result.stdout.splitlines()
+    assert counts(app) == (1, 1)
 
 
 def test_a_beneficiary_without_titular_is_imported_and_the_summary_says_which(
