@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from domain.pdf_glifos import sin_glifo
+
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "si", "sí"})
 
 
@@ -41,6 +43,24 @@ def _env_int(environ: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} debe ser un número entero, no {raw!r}") from exc
+
+
+def issuer_name(environ: Mapping[str, str]) -> str:
+    """ISSUER_NAME, which every constancia prints in its heading and its cadena original.
+
+    Refused at start-up when the PDF's font can't draw it: it would print blank on every
+    document, and the cadena on the page would no longer read as the signed one.
+
+    >>> issuer_name({}), issuer_name({"ISSUER_NAME": " Instituto Ñandú "})
+    ('Portal Derechohabiencia', 'Instituto Ñandú')
+    """
+    name = environ.get("ISSUER_NAME", "").strip() or "Portal Derechohabiencia"
+    if (char := sin_glifo(name)) is not None:
+        raise ConfigError(
+            f"ISSUER_NAME tiene «{char}» (U+{ord(char):04X}), que las constancias imprimirían "
+            "en blanco; escríbelo con letras latinas."
+        )
+    return name
 
 
 # Obviously fictitious, so that nobody takes a demo portal's footer for a real institution's;
@@ -204,7 +224,7 @@ class Settings:
             ).rstrip("/"),
             embed_allowed_origins=tuple(o for o in origins.replace(",", " ").split() if o),
             embed_status_lookup=env_flag(environ, "EMBED_STATUS_LOOKUP"),
-            issuer_name=environ.get("ISSUER_NAME", "").strip() or "Portal Derechohabiencia",
+            issuer_name=issuer_name(environ),
             issuer_address=address,
             issuer_contact=contact,
             privacy_contact=contact_value(environ, "PRIVACY_CONTACT") or contact,

@@ -108,6 +108,13 @@ def test_bad_number_in_environment_is_explained(tmp_path: Path) -> None:
         Settings.from_env({"DEMO_MODE": "1", "MAIL_PORT": "veinticinco"}, tmp_path)
 
 
+def test_an_issuer_name_the_pdf_cannot_print_is_refused_at_start(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"ISSUER_NAME tiene «北» \(U\+5317\)"):
+        Settings.from_env({"DEMO_MODE": "1", "ISSUER_NAME": "Instituto 北京"}, tmp_path)
+    latin = Settings.from_env({"DEMO_MODE": "1", "ISSUER_NAME": "Instituto Ñandú №2"}, tmp_path)
+    assert latin.issuer_name == "Instituto Ñandú №2"
+
+
 NO_CONTACT = {"ISSUER_ADDRESS": "", "ISSUER_CONTACT": "", "PRIVACY_CONTACT": ""}
 
 
