@@ -9,6 +9,10 @@ then rewritten (blueprints/freeze_links.py): links to exported files become rela
 and every other link becomes absolute to the backend. The rest of static/ (the widget's embed.js,
 the captcha, the session timer) only works from the backend, so it stays out.
 
+Static hosts answer a missing path with the 404.html at the export's root (GitHub Pages,
+Netlify, an S3 website, nginx's error_page): the export has one, the portal's own «No
+encontramos esta página» (not_found_page).
+
 No sitemap.xml or robots.txt: both only mean something at the root of a known host (a sitemap
 lists absolute URLs of its own host; robots.txt is read only from "/"), and the export may be
 served from any host and folder. Each exported page names the backend's page as canonical, and
@@ -21,9 +25,11 @@ throwaway one when none is set); create_app still asks for one, as for every oth
 
 from __future__ import annotations
 
+import logging
 import shutil
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,11 +39,14 @@ from flask.cli import with_appcontext
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 from werkzeug.security import safe_join
 
-from blueprints.freeze_links import exported_file, linked_assets, static_links
+from blueprints.errors import render_error
+from blueprints.freeze_links import backend_links, exported_file, linked_assets, static_links
+from blueprints.observability_logs import ACCESS_LOGGER
 
 # Files only an export of ours has: Frozen-Flask deletes what it did not write, so it only ever
 # replaces one of them.
 EXPORT_MARKS = ("index.html", "preguntas-frecuentes/index.html")
+NOT_FOUND = "404.html"
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "0.0.0.0")  # noqa: S104 (a name, not a bind)
 
 
@@ -72,10 +81,12 @@ def export_site(app: Flask, destination: Path) -> list[Path]:
     freezer = StaticSite(app, pages)
     app.config["FROZEN"] = True
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), without_access_log():
             # Leaving the other endpoints out is the point, not an oversight.
             warnings.simplefilter("ignore", MissingURLGeneratorWarning)
             built = list(freezer.freeze_yield())
+            # After the freeze, which deletes every file it did not write itself.
+            (destination / NOT_FOUND).write_text(not_found_page(app, backend), "utf-8")
     finally:
         app.config["FROZEN"] = False
     assets: set[str] = set()
@@ -85,7 +96,35 @@ def export_site(app: Flask, destination: Path) -> list[Path]:
         assets |= linked_assets(html, url)
         file.write_text(static_links(html, url, pages, backend), "utf-8")
     copied = [copy_asset(app, destination, asset) for asset in sorted(assets)]
-    return sorted([*(Path(path) for _url, path in built), *copied])
+    return sorted([*(Path(path) for _url, path in built), Path(NOT_FOUND), *copied])
+
+
+def not_found_page(app: Flask, backend: str) -> str:
+    """The backend's 404 page, as the static host's answer to any path it does not have."""
+    with app.test_request_context(f"/{NOT_FOUND}"):
+        # Its language link leads to the English start page, not to this file's path, which
+        # the backend does not have.
+        html = render_error(404, idioma_vuelve_a="/").get_data(as_text=True)
+    # The host serves this one file at whatever path was missing (/guias/x/y.html): a relative
+    # link would be read from that path, a root-relative one only works when the export sits
+    # at the host's root, and it may be published under a folder (a GitHub Pages project
+    # site). A link absolute to the backend works from anywhere, and the backend serves the
+    # same stylesheet and pages (each exported page names the backend's as canonical). With
+    # the backend down the page loses its style, not its words.
+    return backend_links(html, f"/{NOT_FOUND}", backend)
+
+
+@contextmanager
+def without_access_log() -> Iterator[None]:
+    """No access line for the export's own requests: one per page, they only bury its warnings
+    for whoever runs it (the command ends with a summary line instead)."""
+    access = logging.getLogger(ACCESS_LOGGER)
+    level = access.level
+    access.setLevel(logging.WARNING)  # blueprints/edge.py writes its lines at INFO
+    try:
+        yield
+    finally:
+        access.setLevel(level)
 
 
 def copy_asset(app: Flask, destination: Path, asset: str) -> Path:
@@ -139,7 +178,11 @@ def freeze_command(destination: Path) -> None:
             err=True,
         )
     files = export_site(app, destination)
-    click.echo(f"{len(files)} archivos escritos en {destination}")
+    pages = sum(file.suffix == ".html" and file.name != NOT_FOUND for file in files)
+    assets = sum(file.parts[0] == "static" for file in files)
+    click.echo(
+        f"{pages} páginas, {NOT_FOUND} y {assets} archivos de static/ escritos en {destination}"
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -4,12 +4,15 @@ is a plain file on a static host, and which of static/ the exported pages load.
 Links to exported pages become relative file paths, which work on any host, under any folder,
 even opened from disk; every other link becomes absolute to the backend. The FAQ filter's
 fragment, inserted into the exported FAQ page, is fixed the same way (blueprints/guides.py).
+The export's 404.html, shown at whatever path was missing, links only the backend
+(backend_links).
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from html import escape, unescape
 from urllib.parse import urljoin, urlsplit
 
@@ -47,12 +50,28 @@ def static_link(value: str, page: str, pages: frozenset[str], backend: str) -> s
 
 def static_links(html: str, page: str, pages: frozenset[str], backend: str) -> str:
     """Every href, src, action and hx-get of an exported page, fixed for the static host."""
+    return _each_link(html, lambda value: static_link(value, page, pages, backend))
 
-    def fix(match: re.Match[str]) -> str:
-        link = static_link(match.group(2), page, pages, backend)
-        return match.group(1) + link + match.group(3)
 
-    return _URL_ATTRIBUTE.sub(fix, html)
+def backend_link(value: str, page: str, backend: str) -> str:
+    """One link (an escaped attribute value) of the page at URL path `page`, absolute to the
+    backend: "/static/css/site.css" -> "https://portal.example/static/css/site.css"."""
+    raw = unescape(value)
+    if not raw or raw.startswith("#") or raw.startswith("//") or urlsplit(raw).scheme:
+        return value  # a fragment is in the page itself, wherever it is served from
+    return escape(backend + urljoin(page, raw))
+
+
+def backend_links(html: str, page: str, backend: str) -> str:
+    """Every href, src, action and hx-get of a page made absolute to the backend."""
+    return _each_link(html, lambda value: backend_link(value, page, backend))
+
+
+def _each_link(html: str, fix: Callable[[str], str]) -> str:
+    def one(match: re.Match[str]) -> str:
+        return match.group(1) + fix(match.group(2)) + match.group(3)
+
+    return _URL_ATTRIBUTE.sub(one, html)
 
 
 def linked_assets(html: str, page: str) -> set[str]:

@@ -1,33 +1,15 @@
 """The static export in the browser tests: the backend it calls, the export built from it, and
-a plain file server that gives it an origin of its own."""
+a plain file server that gives it an origin of its own (tests/static_host.py)."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import threading
-from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import QuietHandler
 from tests.conftest import make_app, sqlite_database
+from tests.static_host import static_host
 
-
-@contextlib.contextmanager
-def static_host(directory: Path) -> Iterator[str]:
-    """A plain static file server for `directory` on its own port (its own origin)."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+__all__ = ["backend_app", "freeze", "static_host"]
 
 
 def backend_app(tmp: Path) -> Any:

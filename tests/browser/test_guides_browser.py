@@ -24,6 +24,7 @@ LIBRARY = load_library(Path(__file__).resolve().parents[2] / "content")
 CONTENT_URLS = ["/", *sorted(p.url for p in LIBRARY.pages.values())]
 EXTRA_STATES = ["/?paso=para", "/?para=tengo&trabajo=no-se", "/preguntas-frecuentes?q=zzz"]
 VIEWPORTS = ["phone", "desktop"]
+NOT_FOUND_STATUS = "Failed to load resource: the server responded with a status of 404 (Not Found)"
 
 
 def browser_page(request: pytest.FixtureRequest, viewport: str) -> Any:
@@ -200,6 +201,27 @@ def test_exported_pages_are_accessible_and_degrade_to_the_backend(
     expect(phone).to_have_url(static + "/index.html#documento-nss")
     start = phone.locator("#documento-nss + p + ul a").first
     assert start.get_attribute("href") == backend + "/imss/nss"  # procedures stay on the backend
+
+
+def test_exported_404_page_works_at_any_depth(
+    phone: Any, export_and_backend: tuple[str, str]
+) -> None:
+    """The static host answers a missing path with the export's 404.html: styled, accessible,
+    and its links lead somewhere, however deep the path asked for."""
+    static, backend = export_and_backend
+    errors = watch_errors(phone)
+    response = phone.goto(static + "/guias/no-existe/otra.html")
+    assert response is not None and response.status == 404
+    expect(phone.locator("h1")).to_have_text("No encontramos esta página")
+    # The stylesheet loaded: the skip link waits off screen until focused.
+    assert phone.locator(".skip-link").evaluate("e => getComputedStyle(e).position") == "absolute"
+    # Nothing failed but the page itself, as its host says. (Checked before axe, which asks
+    # for the backend's stylesheet with a request CORS refuses, and says so.)
+    assert errors == [NOT_FOUND_STATUS]
+    assert_no_horizontal_scroll(phone)
+    assert_no_axe_violations(phone)
+    phone.get_by_role("link", name="Ir a la página de inicio").click()
+    expect(phone).to_have_url(backend + "/")
 
 
 def test_exported_start_page_works_without_the_backend(

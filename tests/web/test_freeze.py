@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError
@@ -16,10 +16,11 @@ from urllib.request import urlopen
 import pytest
 from lxml import html as lxml_html
 
-from blueprints.freeze_links import static_link
+from blueprints.freeze_links import backend_link, static_link
 from domain.eleccion import arbol
 from domain.guides import load_library
 from tests.conftest import make_app
+from tests.static_host import static_host as serve_export
 
 BACKEND = "https://derechohabiencia.example.gob.mx"
 PRIVACY = "https://transparencia.example.gob.mx/datos-personales"
@@ -32,11 +33,6 @@ CONTACT = {
 LIBRARY = load_library(Path(__file__).resolve().parents[2] / "content")
 PAGES = frozenset({"/", *(p.url for p in LIBRARY.pages.values())})
 URL_ATTRIBUTES = ("href", "src", "action", "hx-get")
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 def export(tmp: Path, destination: Path, **env: str) -> Any:
@@ -59,14 +55,8 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def static_host(build: Path) -> Iterator[str]:
     """The export served by a plain static file server on its own port."""
-    handler = functools.partial(QuietHandler, directory=str(build))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serve_export(build) as url:
+        yield url
 
 
 def fetch(url: str) -> tuple[int, str, bytes]:
@@ -74,8 +64,8 @@ def fetch(url: str) -> tuple[int, str, bytes]:
         with urlopen(url, timeout=10) as response:  # the static host only: http on loopback
             return response.status, response.headers.get_content_type(), response.read()
     except HTTPError as exc:
-        exc.close()
-        return exc.code, "", b""
+        with exc:
+            return exc.code, exc.headers.get_content_type(), exc.read()
 
 
 def exported_file(url: str) -> str:
@@ -89,8 +79,8 @@ def html_files(build: Path) -> list[Path]:
 def test_export_has_every_content_page_and_only_the_assets_they_load(build: Path) -> None:
     for url in PAGES:
         assert (build / exported_file(url)).is_file(), url
-    # Only content: no procedures, API or health checks.
-    assert len(html_files(build)) == len(PAGES)
+    # Only content (and the page for missing paths): no procedures, API or health checks.
+    assert len(html_files(build)) == len(PAGES) + 1 and (build / "404.html").is_file()
     assert not (build / "curp").exists() and not (build / "healthz").exists()
     loaded = set()
     for file in html_files(build):
@@ -245,6 +235,56 @@ def test_export_has_no_feeds_of_its_own(build: Path) -> None:
     assert not (build / "sitemap.xml").exists() and not (build / "robots.txt").exists()
 
 
+def test_a_missing_path_at_any_depth_gets_the_portal_s_404_page(
+    static_host: str, tmp_path: Path
+) -> None:
+    """Static hosts answer any missing path with the export's 404.html: from that path, deep or
+    under whatever folder the export is published, every link of it must still work."""
+    status, content_type, body = fetch(f"{static_host}/guias/no-existe/otra.html")
+    assert (status, content_type) == (404, "text/html")
+    doc = lxml_html.fromstring(body)
+    assert doc.get("lang") == "es"
+    assert [h.text_content() for h in doc.xpath("//h1")] == ["No encontramos esta página"]
+    # Spanish, with the way to the English start page.
+    assert doc.xpath('//nav[@class="lang-switch"]/a/@href') == [f"{BACKEND}/idioma?lang=en&next=/"]
+    backend = make_app(
+        tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}", ENV={"PUBLIC_BASE_URL": BACKEND}
+    ).test_client()
+    links = [value for attribute in URL_ATTRIBUTES for value in doc.xpath(f"//@{attribute}")]
+    assert f"{BACKEND}/static/css/site.css" in links and "#contenido" in links
+    for value in links:
+        if value.startswith(("#", "mailto:")) or value in EXTERNAL:
+            continue
+        assert value.startswith(BACKEND + "/"), value  # the same link from any path
+        target = urlsplit(value)
+        with backend.get(target.path, query_string=target.query) as answer:
+            expected = 302 if target.path == "/idioma" else 200
+            assert answer.status_code == expected, value
+
+
+def test_the_command_sums_up_instead_of_logging_each_page(tmp_path: Path) -> None:
+    """Whoever runs the export reads its warnings and one summary line, not an access line for
+    each of its own requests."""
+    left_out = {"SECRET_KEY", "DEMO_MODE", "ISSUER_ADDRESS", "ISSUER_CONTACT", "PRIVACY_CONTACT"}
+    env = {k: v for k, v in os.environ.items() if k not in left_out}
+    env.update(SECRET_KEY="cualquiera", INSTANCE_PATH=str(tmp_path), PUBLIC_BASE_URL=BACKEND)
+    destination = tmp_path / "build"
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "freeze", "-d", str(destination)],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    summary = f"{len(PAGES)} páginas, 404.html y 4 archivos de static/ escritos en {destination}"
+    assert result.stdout == summary + "\n"
+    assert '"logger":"portal.access"' not in result.stderr
+    # Warnings still show: here, the footer's missing contact.
+    assert '"level":"WARNING"' in result.stderr and "ISSUER_ADDRESS" in result.stderr
+
+
 def test_export_again_replaces_the_previous_one(tmp_path: Path) -> None:
     destination = tmp_path / "build"
     assert export(tmp_path, destination).exit_code == 0
@@ -336,3 +376,19 @@ PAGES_FOR_LINKS = frozenset({"/", "/guias/a", "/guias/b", "/preguntas-frecuentes
 def test_static_link(value: str, page: str, expected: str) -> None:
     assert static_link(value, page, PAGES_FOR_LINKS, BACKEND) == expected
     assert urlsplit(expected).scheme in ("", "https", "mailto")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("/static/css/site.css", f"{BACKEND}/static/css/site.css"),
+        ("static/css/site.css", f"{BACKEND}/static/css/site.css"),
+        ("/", f"{BACKEND}/"),
+        ("/idioma?lang=en&amp;next=/", f"{BACKEND}/idioma?lang=en&amp;next=/"),
+        ("#contenido", "#contenido"),
+        (f"{BACKEND}/curp", f"{BACKEND}/curp"),
+        ("mailto:ayuda@example.org", "mailto:ayuda@example.org"),
+    ],
+)
+def test_backend_link(value: str, expected: str) -> None:
+    assert backend_link(value, "/404.html", BACKEND) == expected
