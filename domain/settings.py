@@ -66,6 +66,7 @@ def issuer_name(environ: Mapping[str, str]) -> str:
 # Obviously fictitious, so that nobody takes a demo portal's footer for a real institution's;
 # the footer also says so, in the page's language (Settings.address_is_fictitious).
 DEMO_ADDRESS = "Calle Ficticia 123, Colonia Ejemplo, 00000 Ciudad de México"
+LOOPBACK = "http://127.0.0.1:5000"  # where `make run` serves; the default PUBLIC_BASE_URL
 DEMO_CONTACT = "contacto@derechohabiencia.example"
 _EMAIL = re.compile(r"[^@\s/:]+@[^@\s/:]+\.[^@\s/:]+")
 
@@ -117,12 +118,12 @@ EMBEDDED_DATABASE = "derechohabiencia.sqlite3"  # under the instance folder
 def create_private_file(path: Path) -> None:
     """Create ``path`` empty with mode 0600 unless it exists; an existing file is left alone.
 
-    For the embedded SQLite database: SQLite would create it 0644 (readable by every local
-    user) while it holds CURPs, addresses and password hashes; an empty file is an empty
-    database to it, and its -wal and -shm files take the database file's mode.
+    For an SQLite database: SQLite would create it 0644 (readable by every local user) while it
+    holds CURPs, addresses and password hashes; an empty file is an empty database to it, and
+    its -wal and -shm files take the database file's mode. A missing folder is not made: in a
+    DATABASE_URL it is more likely a mistake, which SQLite then reports (/healthz included).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(FileExistsError):
+    with contextlib.suppress(FileExistsError, FileNotFoundError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
@@ -172,6 +173,21 @@ class Settings:
         return path if self.database_url == f"sqlite:///{path}" else None
 
     @property
+    def sqlite_file(self) -> Path | None:
+        """The file of an SQLite DATABASE_URL, embedded or not; None for another database or
+        one in memory.
+
+        >>> Settings.from_env({"DEMO_MODE": "1", "DATABASE_URL": "sqlite:////srv/p.db"},
+        ...                   Path("instance")).sqlite_file
+        PosixPath('/srv/p.db')
+        """
+        head, _, path = self.database_url.partition(":///")
+        path = path.partition("?")[0]
+        if not head.startswith("sqlite") or path in ("", ":memory:") or path.startswith("file:"):
+            return None
+        return Path(path)
+
+    @property
     def https(self) -> bool:
         return self.public_base_url.startswith("https://")
 
@@ -219,9 +235,7 @@ class Settings:
             mail_use_tls=env_flag(environ, "MAIL_USE_TLS"),
             mail_default_sender=environ.get("MAIL_DEFAULT_SENDER", "").strip()
             or "Derechohabiencia <no-responder@derechohabiencia.localhost>",
-            public_base_url=(
-                environ.get("PUBLIC_BASE_URL", "").strip() or "http://127.0.0.1:5000"
-            ).rstrip("/"),
+            public_base_url=(environ.get("PUBLIC_BASE_URL", "").strip() or LOOPBACK).rstrip("/"),
             embed_allowed_origins=tuple(o for o in origins.replace(",", " ").split() if o),
             embed_status_lookup=env_flag(environ, "EMBED_STATUS_LOOKUP"),
             issuer_name=issuer_name(environ),

@@ -115,6 +115,20 @@ def test_an_issuer_name_the_pdf_cannot_print_is_refused_at_start(tmp_path: Path)
     assert latin.issuer_name == "Instituto Ñandú №2"
 
 
+def test_production_without_public_base_url_warns_once_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="app"):
+        make_app(tmp_path, "sqlite://", ENV={"DEMO_MODE": "0", "PUBLIC_BASE_URL": ""})
+        make_app(tmp_path, "sqlite://", ENV={"DEMO_MODE": "1", "PUBLIC_BASE_URL": ""})
+        make_app(
+            tmp_path, "sqlite://", ENV={"DEMO_MODE": "0", "PUBLIC_BASE_URL": "https://p.example"}
+        )
+    warnings = [r.getMessage() for r in caplog.records if r.name == "app"]
+    assert len(warnings) == 1
+    assert "PUBLIC_BASE_URL" in warnings[0] and "Secure" in warnings[0]
+
+
 NO_CONTACT = {"ISSUER_ADDRESS": "", "ISSUER_CONTACT": "", "PRIVACY_CONTACT": ""}
 
 

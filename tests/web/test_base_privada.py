@@ -28,7 +28,21 @@ def test_the_embedded_database_is_created_private(tmp_path: Path) -> None:
         os.umask(previous)
 
 
-def test_a_database_named_in_database_url_is_left_as_it_is(tmp_path: Path) -> None:
+def test_a_new_sqlite_file_named_in_database_url_is_created_private_too(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        named = tmp_path / "propia.sqlite3"
+        app = make_app(tmp_path, f"sqlite:///{named}")
+        with app.app_context():
+            db.session.execute(sa.text("CREATE TABLE t (x INTEGER)"))
+            db.session.commit()
+        assert named.stat().st_size > 0
+        assert named.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(previous)
+
+
+def test_an_existing_database_named_in_database_url_is_left_as_it_is(tmp_path: Path) -> None:
     named = tmp_path / "propia.sqlite3"
     named.touch(mode=0o640)
     named.chmod(0o640)
