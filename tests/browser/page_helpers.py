@@ -1,5 +1,5 @@
 """What the browser tests watch and do on a page: its console and CSP errors, moving the focus
-with Tab, and waiting for the captcha widget to solve its challenge."""
+with Tab, waiting for a new page's scripts, and for the captcha widget to solve its challenge."""
 
 from __future__ import annotations
 
@@ -20,6 +20,14 @@ def watch_errors(page: Any) -> list[str]:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     return errors
+
+
+def scripts_ran(page: Any) -> None:
+    """Wait until the page's deferred scripts (htmx, site.js, idioma.js, sesion.js, captcha.js)
+    have run. A page reached by a click, a form sent whole, ``reload()`` or ``go_back()`` shows
+    its content before they run, and Playwright acts on it at once: a click or a key nobody
+    listens to yet, a check of a page no script has touched. ``goto`` already waits for this."""
+    page.wait_for_load_state("load")
 
 
 def tab_to(page: Any, selector: str, limit: int = 40) -> None:

@@ -12,7 +12,7 @@ import pytest
 from blueprints.captcha import DEFAULT_COST, DEFAULT_COUNTER
 from domain.captcha import NUMEROS
 from tests.browser.conftest import LiveServer, assert_no_axe_violations
-from tests.browser.page_helpers import wait_until_solved
+from tests.browser.page_helpers import scripts_ran, wait_until_solved
 from tests.conftest import sqlite_database
 from tests.web.captcha_form_helpers import form_app
 
@@ -69,6 +69,7 @@ def test_widget_solves_by_keyboard_under_strict_csp(desktop: Any, server: LiveSe
     desktop.keyboard.press("Tab")
     desktop.keyboard.press("Enter")
     desktop.locator("#enviado").wait_for()
+    scripts_ran(desktop)  # the page the form sent back, its scripts included
 
     assert desktop.evaluate("window.__csp") == []
     assert seen["errors"] == [] and seen["foreign"] == []

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
+from tests.browser.page_helpers import scripts_ran
 from tests.conftest import make_app, sqlite_database
 from tests.web.cuenta_helpers import datos, seed
 
@@ -91,6 +92,7 @@ def test_a_solved_captcha_says_so_and_a_tap_keeps_it(phone: Any, registro: Any) 
 
     phone.get_by_role("button", name="Crear cuenta").click()
     expect(phone.get_by_role("heading", name="Revisa tu correo")).to_be_visible()
+    scripts_ran(phone)  # its scripts' errors too
     assert errors == []
 
 

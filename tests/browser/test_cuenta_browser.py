@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from domain.models import Base
 from tests.browser.conftest import LiveServer, assert_no_axe_violations, assert_no_horizontal_scroll
-from tests.browser.page_helpers import wait_until_solved
+from tests.browser.page_helpers import scripts_ran, wait_until_solved
 from tests.conftest import make_app
 from tests.smtp import SmtpServer
 from tests.web.cuenta_helpers import datos, enlace, seed
@@ -73,6 +73,8 @@ def test_from_registration_to_the_signed_in_home(
     summary = phone.locator(".error-summary")
     summary.wait_for()
     expect(summary).to_be_focused()  # a whole new page: it starts at what to fix, not the top
+    # site.js focused the summary before htmx took in the page, whose checks come next.
+    scripts_ran(phone)
     assert "Escribe tu CURP." in summary.inner_text()
     assert phone.title().startswith("Error: ")
     check(phone)

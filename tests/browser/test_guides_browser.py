@@ -16,7 +16,7 @@ from domain.guides import load_library
 from tests.browser.conftest import LiveServer, assert_no_axe_violations, assert_no_horizontal_scroll
 from tests.browser.curp_helpers import VALID_CURP
 from tests.browser.export_helpers import backend_app, freeze, static_host
-from tests.browser.page_helpers import focused, tab_to, watch_errors
+from tests.browser.page_helpers import focused, scripts_ran, tab_to, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -105,6 +105,7 @@ def test_start_page_choice_works_with_the_keyboard_only(
     page.reload()
     expect(page.locator("#respuesta")).to_be_visible()
     assert page.locator("h1").count() == 1
+    scripts_ran(page)  # its scripts' errors too
     assert errors == []
 
 
@@ -238,6 +239,7 @@ def test_exported_start_page_works_without_the_backend(
     guide.click()  # the guide is a static page too
     expect(desktop).to_have_url(static + "/guias/no-afiliacion-issste/index.html")
     expect(desktop.locator("h1")).to_have_count(1)
+    scripts_ran(desktop)  # its scripts' errors too
     assert errors == []
 
 

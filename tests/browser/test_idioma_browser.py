@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.page_helpers import scripts_ran
+
 pytestmark = pytest.mark.browser
 
 
@@ -21,7 +23,7 @@ def path_and_query(page: Any) -> str:
 def switch_to_english(page: Any) -> None:
     # idioma.js is deferred: a click before the page's `load` can beat its listener, and the
     # typed values would be lost the way they are without JavaScript.
-    page.wait_for_load_state("load")
+    scripts_ran(page)
     page.locator(".lang-switch").get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
@@ -151,5 +153,6 @@ def test_what_was_kept_is_not_put_back_after_a_minute_nor_on_another_page(
             f"{{ruta: '{route}', hasta: {until}, campos: {kept}}}))"
         )
         phone.reload()
+        scripts_ran(phone)  # the field is empty before idioma.js has had its chance too
         expect(phone.locator("input[name=nombre]")).to_have_value("")
         assert phone.evaluate(f"sessionStorage.getItem('{STORAGE}')") is None

@@ -14,7 +14,7 @@ import pytest
 from blueprints.extensions import db
 from domain import demo
 from tests.browser.conftest import PHONE, LiveServer, wait_until
-from tests.browser.page_helpers import wait_until_solved
+from tests.browser.page_helpers import scripts_ran, wait_until_solved
 from tests.conftest import make_app, sqlite_database
 from tests.web.cuenta_helpers import PASSWORD, crear_cuenta
 
@@ -104,6 +104,7 @@ def entrar_errores(page: Any, url: str, curps: dict[str, str]) -> None:
     page.goto(url + "/cuenta/entrar")
     page.get_by_role("button", name="Entrar").click()
     page.locator(".error-summary").wait_for()
+    scripts_ran(page)  # site.js moves the focus to the summary: Tab starts from there
 
 
 def oficina(page: Any, url: str, curps: dict[str, str]) -> None:

@@ -20,6 +20,7 @@ from domain import demo
 from domain.constancias_sin_derecho import emitir_no_afiliacion
 from tests.browser.conftest import PHONE
 from tests.browser.layout import TEXT_200, TEXT_SPACING, layout_problems
+from tests.browser.page_helpers import scripts_ran
 from tests.web.cuenta_helpers import PASSWORD, crear_cuenta
 
 pytestmark = pytest.mark.browser
@@ -94,6 +95,7 @@ def registro_with_errors(page: Any, portal: Portal) -> None:
     page.locator("#campo-email").fill(LONG_EMAIL.replace("@", " en "))
     page.get_by_role("button", name="Crear cuenta").click()
     page.locator(".error-summary").wait_for()
+    scripts_ran(page)  # measured as people see it: the captcha's widget, not its question
 
 
 def opens(path: Callable[[Portal], str]) -> Callable[[Any, Portal], None]:

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from blueprints import constancias, constancias_servicio, descarga_repetida
+from blueprints import carnet, constancias, constancias_servicio, descarga_repetida, repeticion
 from domain import sello
 from tests.conftest import make_app
 from tests.web.carnet_helpers import family
@@ -43,6 +43,17 @@ def visitante(app: Flask) -> FlaskClient:
 
 def bajar(client: FlaskClient, curp: str = UNKNOWN) -> Any:
     return client.post(DESCARGAR, data={"curp": curp})
+
+
+@pytest.fixture
+def reloj_parado(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One instant for every request, for the tests that ask for a dozen downloads or more and
+    count on them all being repeats: a loaded machine took longer than ``VENTANA`` (10 s) over
+    31 of them, and the last ones were issued anew. The limits' windows keep the real clock."""
+    instante = constancias_servicio.ahora()
+    for vista in (constancias, carnet):
+        monkeypatch.setattr(vista, "ahora", lambda: instante)
+    monkeypatch.setattr(repeticion, "utcnow", lambda: instante)  # how a repeat reads the claim
 
 
 # --- the public no afiliación --------------------------------------------------------------
@@ -77,6 +88,7 @@ def test_another_session_or_another_curp_gets_its_own_folio(app: Flask) -> None:
     assert len({mine, theirs, other}) == 3 and len(ledger(app)) == 3
 
 
+@pytest.mark.usefixtures("reloj_parado")
 def test_repeats_do_not_spend_the_issue_limit(tmp_path: Path, database_url: str) -> None:
     app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
     client = visitante(app)
@@ -108,6 +120,7 @@ def test_a_carnet_tapped_twice_gives_one_folio_for_the_titular_and_each_benefici
     assert len(ledger(app)) == 1 + len(family(app, curp))
 
 
+@pytest.mark.usefixtures("reloj_parado")
 def test_carnet_repeats_do_not_spend_the_account_limit(tmp_path: Path, database_url: str) -> None:
     app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
     curp = seed(app)["issste_titular"][0]
@@ -117,6 +130,7 @@ def test_carnet_repeats_do_not_spend_the_account_limit(tmp_path: Path, database_
     assert len(folios) == 1 and len(ledger(app)) == 1
 
 
+@pytest.mark.usefixtures("reloj_parado")
 def test_repeats_have_a_budget_of_their_own_per_address(tmp_path: Path, database_url: str) -> None:
     # Each repeat draws its PDF again: without a budget, one session could have it drawn
     # without end, never spending the issue limit.
@@ -129,6 +143,7 @@ def test_repeats_have_a_budget_of_their_own_per_address(tmp_path: Path, database
     assert bajar(visitante(app)).status_code == 429 and len(ledger(app)) == 1
 
 
+@pytest.mark.usefixtures("reloj_parado")
 def test_carnet_repeats_have_a_budget_of_their_own(tmp_path: Path, database_url: str) -> None:
     app = make_app(tmp_path, database_url, RATELIMIT_ENABLED=True)
     curp = seed(app)["issste_titular"][0]
@@ -139,6 +154,7 @@ def test_carnet_repeats_have_a_budget_of_their_own(tmp_path: Path, database_url:
     assert len(ledger(app)) == 1
 
 
+@pytest.mark.usefixtures("reloj_parado")
 def test_signed_in_accounts_behind_one_address_do_not_share_the_repeat_budget(
     tmp_path: Path, database_url: str
 ) -> None:
