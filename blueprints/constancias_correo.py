@@ -136,7 +136,7 @@ def no_derechohabiencia() -> ResponseReturnValue:
 
 @confirmar_sin_token("constancias.no_derechohabiencia", otros_sitios=True)
 def _confirmar_no_derechohabiencia(**motivo: Any) -> ResponseReturnValue:
-    form = {"curp": enviado("curp"), "email": enviado("email")}
+    form = {"curp": enviado("curp"), "email": enviado("email", destino=True)}
     page = "constancias/no_derechohabiencia.html"
     return render_template(page, form=form, errors={}, report=None, imss=None, **motivo)
 
@@ -159,7 +159,7 @@ def sin_seguridad_social() -> ResponseReturnValue:
 
 @confirmar_sin_token("constancias.sin_seguridad_social", otros_sitios=True)
 def _confirmar_sin_seguridad_social(**motivo: Any) -> ResponseReturnValue:
-    form = {"curp": enviado("curp"), "email": enviado("email")}
+    form = {"curp": enviado("curp"), "email": enviado("email", destino=True)}
     page = "constancias/sin_seguridad_social.html"
     empty = {"report": None, "imss": None, "issste": None}
     return render_template(page, form=form, errors={}, **motivo, **empty)

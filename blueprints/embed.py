@@ -45,12 +45,15 @@ bp = Blueprint("embed", __name__)  # the framed widget: its errors stay inside t
 log = logging.getLogger(__name__)
 
 CHECK_LIMIT = "120 per minute"  # the same budget as /curp
-# The widget and the whole public JSON API: stateless, so no session is read or written.
-COOKIELESS = ("/embed/curp", "/embed/curp/", "/api/v1/")
+# The widget, the whole public JSON API and the static export's fragments (for_other_origins):
+# stateless, so no session is read or written. Shared caches keep some of their answers (the
+# API's, the FAQ filter's: Cache-Control public), which must never carry a person's cookie.
+COOKIELESS = frozenset({"/embed/curp", "/preguntas-frecuentes/buscar", "/curp/resultado"})
+COOKIELESS_UNDER = ("/embed/curp/", "/api/v1/")
 
 
 class CookielessWidget(SessionInterface):
-    """Wraps the app's sessions: widget and public API requests get none, so no Set-Cookie.
+    """Wraps the app's sessions: COOKIELESS requests get none, so no Set-Cookie.
 
     A same-site embed (or the preview on /integracion) does send our cookie; with a session open,
     flask-login would mark it non-fresh and Flask would renew a signed-in one on every response.
@@ -60,7 +63,7 @@ class CookielessWidget(SessionInterface):
         self.inner = inner
 
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
-        if request.path == COOKIELESS[0] or request.path.startswith(COOKIELESS[1:]):
+        if request.path in COOKIELESS or request.path.startswith(COOKIELESS_UNDER):
             return None  # Flask uses a null session instead, and never saves it
         if isinstance(self.inner, SecureCookieSessionInterface) and (
             # Most requests carry no cookie: an empty session needs no signing serializer, nor

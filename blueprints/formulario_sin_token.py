@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, flash, make_response, redirect, request, url_for
+from flask import Response, current_app, flash, g, make_response, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,11 +16,14 @@ from blueprints.htmx_util import wants_fragment
 # A form posted without a good token (another site's form, a form left open over the token's
 # hour, a session lost) gets its own page back, filled in with what came, to confirm here:
 # nothing is done with it, and nothing typed is lost. The constancias flows take posts from
-# other sites (their fields are named curp and email for that: ``otros_sitios``); the account,
-# NSS and CURP forms are refilled only for a post from our own pages (the expired case), since
-# a look-alike site could otherwise hand a person our registration form with its own address
-# in it. A password, a captcha answer or a consent is never written back: the page asks for
-# them again (``confirmar_contrasena``). A form may also register its empty page for a post
+# other sites (their CURP field is named curp for that: ``otros_sitios``); the account, NSS and
+# CURP forms are refilled only for a post from our own pages (the expired case), since a
+# look-alike site could otherwise hand a person our registration form with its own address in
+# it. For the same reason a post from elsewhere to a constancias flow gets back only what the
+# person can judge at a glance (the CURP): never a field that decides where the document goes
+# or whose it is (``enviado(..., destino=True)``: the email, the NSS). A password, a captcha
+# answer or a consent is never written back: the page asks for them again
+# (``confirmar_contrasena``). A form may also register its empty page for a post
 # that plainly came from another site (``desde_otro_sitio``): "the form expired, go back" means
 # nothing to someone who never had ours. An htmx post, or any other post, is told only that the
 # form expired (its page is still on screen, with what was typed).
@@ -89,8 +92,11 @@ def de_otro_sitio() -> bool:
     return "Origin" in request.headers and not desde_este_sitio()
 
 
-def enviado(field: str) -> str:
-    """What a form without token sent in ``field``, fit to show back in our form."""
+def enviado(field: str, *, destino: bool = False) -> str:
+    """What a form without token sent in ``field``, fit to show back in our form; empty for a
+    ``destino`` field (where a document goes, or whose it is) that another site sent."""
+    if destino and g.get("sin_token_de_fuera", False):
+        return ""
     return "".join(c for c in request.form.get(field, "")[:254] if c.isprintable()).strip()
 
 
@@ -105,6 +111,8 @@ def responder() -> Response | None:
     elif con_sesion and not current_user.is_authenticated:
         return _entrar_otra_vez()
     if render is not None and (otros_sitios or desde_este_sitio()):
+        # Read by enviado: a rate limit's refill (rellenar) comes with a good token, so never this.
+        g.sin_token_de_fuera = not desde_este_sitio()
         return _sin_hacer(lambda: render(confirmar=True))
     if vacio is not None and de_otro_sitio():
         return _sin_hacer(vacio)

@@ -151,7 +151,8 @@ swaps_land_on("imss/vigencia.html", "imss.vigencia")
 
 @confirmar_sin_token("imss.vigencia", otros_sitios=True)
 def _confirmar_vigencia(**motivo: Any) -> ResponseReturnValue:
-    form = {"curp": enviado("curp"), "nss": enviado("nss"), "email": enviado("email")}
+    nss_value, email = enviado("nss", destino=True), enviado("email", destino=True)
+    form = {"curp": enviado("curp"), "nss": nss_value, "email": email}
     context = {"report": None, "nss_report": None, "nss_aviso": None, "resultado": None}
     return render_template("imss/vigencia.html", form=form, errors={}, **motivo, **context)
 

@@ -1,6 +1,7 @@
 """The static export's fragment endpoints, fetched from the exported pages' origin: every answer
-is readable there, errors included (a limit reached says how long to wait, in place), and the
-public API lets other origins read what they need to revalidate (ETag)."""
+is readable there, errors included (a limit reached says how long to wait, in place), none
+carries a cookie, and the public API lets other origins read what they need to revalidate
+(ETag)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from lxml import html as lxml_html
 
 from blueprints import curp as curp_views
@@ -75,6 +77,25 @@ def test_a_failure_inside_the_endpoint_is_readable_there_too(
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert response.headers["HX-Reswap"] == "innerHTML"
     assert "Algo falló de nuestro lado" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("url", "_limit"), ENDPOINTS)
+def test_a_signed_in_person_s_cookie_never_rides_on_an_answer_caches_keep(
+    client: FlaskClient, url: str, _limit: str
+) -> None:
+    # Served from the portal's own site too (a same-site export, a guide's check), these get our
+    # session cookie, and Flask renews a signed-in one on every answer: a shared cache keeping
+    # the answer (the FAQ filter's is public) would hand that person's session to the next one.
+    with client.session_transaction() as session:
+        session.permanent = True
+        session["_user_id"] = "1"
+    for headers in (FROM_EXPORT, {"Sec-Fetch-Dest": "empty"}, {"Sec-Fetch-Dest": "document"}):
+        response = client.get(url, headers=headers)
+        assert response.status_code in (200, 302) and "Set-Cookie" not in response.headers
+    if url.startswith("/preguntas-frecuentes/"):
+        cache = client.get(url, headers=FROM_EXPORT).cache_control
+        assert cache.public and cache.max_age == 300
+    assert "Set-Cookie" in client.get("/preguntas-frecuentes").headers  # the pages do
 
 
 def test_other_origins_can_read_the_apis_etag_to_revalidate(client) -> None:
