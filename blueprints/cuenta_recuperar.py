@@ -63,7 +63,8 @@ def recuperar() -> ResponseReturnValue:
 
 @confirmar_sin_token("cuenta.recuperar")
 def _confirmar_recuperar(**motivo: Any) -> ResponseReturnValue:
-    form = {"email": enviado("email")}  # nothing sent until it comes back with a token
+    # Nothing is sent until it comes back with a token.
+    form = {"email": enviado("email", destino=True)}
     return render_template("cuenta/recuperar.html", form=form, errors={}, **motivo)
 
 

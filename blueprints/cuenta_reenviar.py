@@ -109,7 +109,7 @@ def _confirmar_reenviar(**motivo: Any) -> ResponseReturnValue:
             return _confirmar_boton(mask_email(cuenta.email), token, motivo)
     elif "email" not in request.form and (destino := pendiente()):
         return _confirmar_boton(mask_email(destino), "", motivo)
-    form = {"email": enviado("email")}
+    form = {"email": enviado("email", destino=True)}
     return render_template("cuenta/reenviar.html", form=form, errors={}, **motivo)
 
 

@@ -115,7 +115,7 @@ swaps_land_on("imss/nss.html", "imss.consulta_nss")
 @confirmar_sin_token("imss.consulta_nss")
 def _confirmar_nss(**motivo: Any) -> ResponseReturnValue:
     # Nothing looked up, sent or counted against the limits until it comes back with a token.
-    form = {"curp": enviado("curp"), "email": enviado("email")}
+    form = {"curp": enviado("curp"), "email": enviado("email", destino=True)}
     return render_template(
         "imss/nss.html", form=form, errors={}, report=None, entrega=None, **motivo
     )

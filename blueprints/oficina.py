@@ -211,7 +211,7 @@ def seguir() -> ResponseReturnValue:
 @confirmar_sin_token("oficina.correo", con_sesion=True)
 def _confirmar_correo(**motivo: Any) -> ResponseReturnValue:
     # The new address comes back; the password never does.
-    form = {"email": enviado("email")}
+    form = {"email": enviado("email", destino=True)}
     return render_template(
         "oficina/correo.html", cuenta=_cuenta(), form=form, errors={},
         confirmar_contrasena=True, **motivo,
