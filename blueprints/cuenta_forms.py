@@ -36,10 +36,10 @@ CURP_SHAPE = re.compile(r"[A-Z0-9]{18}", re.ASCII)
 class Sesion(UserMixin):  # type: ignore[misc]
     """The signed-in account as Flask-Login sees it.
 
-    The id carries ``session_version``: bumping it (sign-out, new password) ends every session
-    that was opened before, on every device. A session that goes on after its own bump is given
-    the version that bump wrote (``version``), not the account's as read after the commit: a
-    bump from another request may have come after it, and must end this session too.
+    The id carries ``session_version``: bumping it (sign-out, new password, new address) ends
+    every session that was opened before, on every device. A session that goes on after its own
+    bump is given the version that bump wrote (``version``), not the account's as read after the
+    commit: a bump from another request may have come after it, and must end this session too.
     """
 
     def __init__(self, cuenta: Cuenta, version: int | None = None) -> None:

@@ -109,7 +109,9 @@ class Cuenta(Base):
     # email change): tokens carry the value they were issued with, so each works once.
     # Only ever moved in SQL, by domain/enlaces: a link is spent only if it is still the same.
     token_version: Mapped[int] = mapped_column(Integer, default=0)
-    # Bumped on sign-out, password change and recovery: every other session ends.
+    # Bumped on sign-out, password change and recovery, and when a new address is confirmed
+    # (recovery links go to it: a session taken before must not outlive the move): every other
+    # session ends. Only ever moved in SQL, by domain/sesiones.
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     intentos_fallidos: Mapped[int] = mapped_column(Integer, default=0)
     primer_fallo: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,12 +1,12 @@
 """Ending every session of an account: its ``session_version`` moved on, in one SQL statement.
 
-A signed-in session carries the account's ``session_version`` from when it began, and ends once
-the account's moves on (sign-out, a new password). Read into Python and written back, two moves
-at the same moment (a sign-out on the phone, a new password on the laptop) would both write the
-same number and one would be lost: the session the new password keeps would carry the number
-the sign-out ended, and live on. So the new number is computed in the statement that writes it,
-from the row as the database holds it when that statement's turn comes (PostgreSQL makes a
-second writer wait for the first one's commit; SQLite lets one writer in at a time).
+A signed-in session carries the account's ``session_version`` from when it began, and ends once the
+account's moves on (sign-out, a new password, a new address confirmed). Read into Python and
+written back, two moves at the same moment (a sign-out on the phone, a new password on the laptop)
+would both write the same number and one would be lost: the session the new password keeps would
+carry the number the sign-out ended, and live on. So the new number is computed in the statement
+that writes it, from the row as the database holds it when that statement's turn comes (PostgreSQL
+makes a second writer wait for the first one's commit; SQLite lets one writer in at a time).
 """
 
 from __future__ import annotations
