@@ -19,13 +19,14 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import logging
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -34,9 +35,14 @@ from domain.cadena_original import leer_cadena
 from domain.constancia_tipos import POR_CLAVE
 from domain.constancias import url_verificacion
 from domain.models import Constancia
-from domain.pdf_texto import ASUNTO, fecha, hora, renglones, titulo_pdf
+from domain.pdf_texto import ASUNTO, FIGURAS, fecha, hora, renglones, titulo_pdf
 from domain.pdf_texto import trozos as trozos  # bench/pdf.py's floor cuts lines with it
 from domain.sello import Sello, embed, sin_extras
+
+if TYPE_CHECKING:
+    from pypdf import PdfWriter
+
+log = logging.getLogger("domain.pdf")
 
 # xhtml2pdf parses its whole user-agent stylesheet on every render; ours needs only this much
 # of it (the PDF templates use html, body, div, h1, p, strong, img and br), ~20% faster.
@@ -164,6 +170,7 @@ class Renderer:
             title=titulo_pdf(tipo, row.folio, demo=self.demo),
             subject=ASUNTO,
             keywords=f"constancia, {tipo.institucion}, {tipo.titulo}, {row.folio}",
+            antes=_etiquetar,
         )
 
     def _draw(self, html: str) -> bytes:
@@ -178,6 +185,17 @@ class Renderer:
         if status.err:
             raise PdfError("No se pudo dibujar el documento.")
         return out.getvalue()
+
+
+def _etiquetar(writer: PdfWriter) -> None:
+    """Tag the drawn page for screen readers; a page the tagger does not know stays untagged,
+    since a constancia without tags is still better than none (tests tag every kind)."""
+    from domain import pdf_etiquetas  # it imports pypdf, which sello.embed has just loaded
+
+    try:
+        pdf_etiquetas.etiquetar(writer, FIGURAS)
+    except ValueError as exc:
+        log.warning("PDF sin etiquetas: %s", exc)
 
 
 _pool: tuple[int, ThreadPoolExecutor] | None = None

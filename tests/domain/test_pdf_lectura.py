@@ -47,8 +47,8 @@ def every_kind(session: Session, signer: signing.Signer) -> list[Constancia]:
 def test_the_text_begins_with_the_heading_and_ends_with_the_seal(
     session: Session, signer: signing.Signer
 ) -> None:
-    # The file is untagged: a screen reader, a search or a copy reads its text in the order it
-    # was drawn, so the page's own order must be that one.
+    # A search or a copy reads the text in the order it was drawn (a screen reader follows the
+    # tags, test_pdf_etiquetas.py), so the page's own order must be that one too.
     drawn = renderer(demo=False)
     for row in every_kind(session, signer):
         text = sello.texto(drawn.pdf(row))

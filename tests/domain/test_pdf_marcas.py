@@ -1,0 +1,53 @@
+"""Marking a page's content: what is a paragraph, a heading, a figure or an artifact, read from
+the operators alone, never from text that only looks like one."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.pdf_marcas import Hoja, marcar
+
+BOLD, IMAGES = frozenset({b"F1"}), frozenset({b"Im1", b"Im2"})
+
+
+def test_text_that_looks_like_operators_stays_inside_its_paragraph() -> None:
+    page = rb"BT /F2 12 Tf (ET BT \) EMC \(x) Tj (a (nested) ET) Tj <4554> Tj ET"
+    marked, leaves = marcar(page, BOLD, IMAGES, [])
+    assert marked == b"/P <</MCID 0>> BDC " + page + b" EMC"
+    assert leaves == [Hoja("/P")]
+
+
+def test_roles_come_from_size_and_boldness() -> None:
+    page = (
+        b"BT /F1 20 Tf (Title) Tj ET "  # h1, 20pt
+        b"BT /F1 11 Tf (Box title) Tj ET "  # all bold at the body's 11pt
+        b"BT /F1 11 Tf (Label:) Tj /F2 11 Tf ( value) Tj ET "  # bold and regular
+        b"BT /F1 13 Tf [(Folio) -250 (1)] TJ ET "  # bold, larger
+        b"BT /F1 20 Tf ( ) Tj ( ) Tj ET BT 1 0 0 1 0 0 Tm T* ET"  # nothing to read
+    )
+    _, leaves = marcar(page, BOLD, IMAGES, [])
+    assert [leaf.rol for leaf in leaves] == ["/H1", "/H2", "/P", "/P"]
+
+
+def test_rules_and_a_decorative_picture_are_artifacts_and_the_qr_a_figure() -> None:
+    page = b"q 0 0 0 RG n 0 0 m 5 0 l S Q q 1 0 0 1 0 0 cm /Im1 Do Q 0 0 5 5 re f /Im2 Do"
+    marked, leaves = marcar(page, BOLD, IMAGES, ["", "Código QR"])
+    assert marked == (
+        b"q 0 0 0 RG n /Artifact BMC 0 0 m 5 0 l S EMC Q q 1 0 0 1 0 0 cm /Artifact BMC /Im1 Do"
+        b" EMC Q /Artifact BMC 0 0 5 5 re f EMC /Figure <</MCID 0>> BDC /Im2 Do EMC"
+    )
+    assert leaves == [Hoja("/Figure", "Código QR")]
+
+
+@pytest.mark.parametrize(
+    ("page", "figuras"),
+    [
+        (b"/Form1 Do", []),  # a form could hold text of its own
+        (b"BI /W 1 /H 1 ID x EI", []),  # an inline image's data is not tokens
+        (b"/Im1 Do", ["", "one picture too many"]),
+        (b"BT (never closed) Tj (x ET", []),
+    ],
+)
+def test_a_page_it_does_not_know_is_refused(page: bytes, figuras: list[str]) -> None:
+    with pytest.raises(ValueError):
+        marcar(page, BOLD, IMAGES, figuras)
