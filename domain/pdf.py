@@ -196,6 +196,11 @@ def _etiquetar(writer: PdfWriter) -> None:
         pdf_etiquetas.etiquetar(writer, FIGURAS)
     except ValueError as exc:
         log.warning("PDF sin etiquetas: %s", exc)
+    except Exception as exc:
+        # A bug in the tagger must not stop a person's document: the marks it may have left
+        # without their tree change nothing drawn. Only the error's kind is logged; its text
+        # could quote the page's content.
+        log.error("PDF sin etiquetas: %s al etiquetar", type(exc).__name__)
 
 
 _pool: tuple[int, ThreadPoolExecutor] | None = None

@@ -143,3 +143,28 @@ def test_tagging_changes_neither_the_text_nor_the_seal(
         assert sello.texto(tagged) == sello.texto(before)
         assert "".join(row.datos.split()) in "".join(sello.texto(tagged).split())
         assert sello.verificar_pdf(tagged, signing.KeyRing.of(signer)).autentica
+
+
+@pytest.mark.parametrize("falla", [ValueError("otra página"), KeyError("/Resources")])
+def test_a_page_the_tagger_fails_on_is_still_issued_untagged_and_logged_without_content(
+    session: Session,
+    signer: signing.Signer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    falla: Exception,
+) -> None:
+    from domain import pdf_etiquetas
+
+    def rompe(*_: Any) -> None:
+        raise falla
+
+    monkeypatch.setattr(pdf_etiquetas, "etiquetar", rompe)
+    drawn = renderer(demo=False)
+    [row, *_] = issue_all(session, signer)
+    with caplog.at_level("WARNING", logger="domain.pdf"):
+        data = drawn.pdf(row)
+    assert PdfReader(io.BytesIO(data)).trailer["/Root"].get("/StructTreeRoot") is None
+    assert sello.verificar_pdf(data, signing.KeyRing.of(signer)).autentica
+    [record] = [r for r in caplog.records if r.name == "domain.pdf"]
+    assert record.getMessage().startswith("PDF sin etiquetas")
+    assert "/Resources" not in record.getMessage()
