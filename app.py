@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -60,9 +59,7 @@ from blueprints.extensions import (
     login_manager,
     select_locale,
 )
-from domain.settings import LOOPBACK, ConfigError, Settings, create_private_file
-
-log = logging.getLogger(__name__)
+from domain.settings import ConfigError, Settings, create_private_file
 
 ROOT = Path(__file__).resolve().parent
 
@@ -84,12 +81,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         raise
     if settings.sqlite_file:
         create_private_file(settings.sqlite_file)  # before SQLite makes it 0644
-    if not settings.demo_mode and settings.public_base_url == LOOPBACK:
-        log.warning(
-            "Falta definir PUBLIC_BASE_URL: los enlaces de los correos y los códigos QR de las "
-            "constancias apuntan a %s, y la cookie de sesión no lleva Secure (docs/despliegue.md).",
-            LOOPBACK,
-        )
     app.config.from_mapping(_flask_config(settings))
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k != "ENV"})

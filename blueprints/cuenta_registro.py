@@ -92,7 +92,8 @@ def _confirmar_registro(**motivo: Any) -> ResponseReturnValue:
     # Every field comes back but the password and the consent (and the captcha, a new
     # question), to a post from our own pages (blueprints/errors.py): nothing is
     # looked up, saved or sent until the form is sent again with this page's token.
-    form = {name: enviado(name) for name in accounts.FIELDS if name not in ("password", "acepto")}
+    kept = (name for name in accounts.FIELDS if name not in ("password", "acepto"))
+    form = {name: enviado(name, destino=name == "email") for name in kept}
     return render_template(
         "cuenta/registro.html", form=form, errors={}, confirmar_contrasena=True, **motivo
     )

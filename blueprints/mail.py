@@ -27,7 +27,7 @@ from blueprints.observability_logs import REQUEST_ID_KEY, REQUEST_ID_OUTSIDE
 from blueprints.templating import current_lang
 from domain import mailer, mailer_transport, outbox
 from domain.models import Correo
-from domain.settings import DEMO_CONTACT, contact_href
+from domain.settings import DEMO_CONTACT, LOOPBACK, contact_href
 
 log = logging.getLogger(__name__)
 
@@ -213,3 +213,9 @@ def init_app(app: Flask) -> None:
     settings = app.extensions["settings"]
     if not settings.mail_server and not settings.demo_mode:
         log.warning("Sin MAIL_SERVER: los correos se guardan en %s y no salen", settings.outbox_dir)
+    if settings.public_base_url == LOOPBACK and not settings.demo_mode:
+        log.warning(
+            "Falta definir PUBLIC_BASE_URL: los enlaces de los correos y los códigos QR de las "
+            "constancias apuntan a %s, y la cookie de sesión no lleva Secure (docs/despliegue.md).",
+            LOOPBACK,
+        )

@@ -177,15 +177,17 @@ class Settings:
         """The file of an SQLite DATABASE_URL, embedded or not; None for another database or
         one in memory.
 
-        >>> Settings.from_env({"DEMO_MODE": "1", "DATABASE_URL": "sqlite:////srv/p.db"},
-        ...                   Path("instance")).sqlite_file
-        PosixPath('/srv/p.db')
+        >>> def file(url): return Settings.from_env({"DEMO_MODE": "1", "DATABASE_URL": url},
+        ...                                         Path("/srv/instance")).sqlite_file
+        >>> file("sqlite:////srv/p.db"), file("sqlite:///p.db"), file("sqlite://")
+        (PosixPath('/srv/p.db'), PosixPath('/srv/instance/p.db'), None)
         """
         head, _, path = self.database_url.partition(":///")
         path = path.partition("?")[0]
         if not head.startswith("sqlite") or path in ("", ":memory:") or path.startswith("file:"):
             return None
-        return Path(path)
+        # A relative path is the instance folder's, as Flask-SQLAlchemy reads it.
+        return self.instance_path / path
 
     @property
     def https(self) -> bool:

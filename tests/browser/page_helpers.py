@@ -24,9 +24,9 @@ def watch_errors(page: Any) -> list[str]:
 
 def scripts_ran(page: Any) -> None:
     """Wait until the page's deferred scripts (htmx, site.js, idioma.js, sesion.js, captcha.js)
-    have run. A page reached by a click, a form sent whole, ``reload()`` or ``go_back()`` shows
-    its content before they run, and Playwright acts on it at once: a click or a key nobody
-    listens to yet, a check of a page no script has touched. ``goto`` already waits for this."""
+    have run. A page reached by a click on a link or a form sent whole shows its content before
+    they run, and Playwright acts on it at once: a click or a key nobody listens to yet, a check
+    of a page no script has touched. ``goto``, ``reload`` and ``go_back`` already wait for it."""
     page.wait_for_load_state("load")
 
 

@@ -152,7 +152,6 @@ def test_what_was_kept_is_not_put_back_after_a_minute_nor_on_another_page(
             f"sessionStorage.setItem('{STORAGE}', JSON.stringify("
             f"{{ruta: '{route}', hasta: {until}, campos: {kept}}}))"
         )
-        phone.reload()
-        scripts_ran(phone)  # the field is empty before idioma.js has had its chance too
+        phone.reload()  # waits for the page's load: idioma.js has had its chance
         expect(phone.locator("input[name=nombre]")).to_have_value("")
         assert phone.evaluate(f"sessionStorage.getItem('{STORAGE}')") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -118,15 +119,41 @@ def test_an_issuer_name_the_pdf_cannot_print_is_refused_at_start(tmp_path: Path)
 def test_production_without_public_base_url_warns_once_at_start(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level("WARNING", logger="app"):
+    with caplog.at_level("WARNING", logger="blueprints.mail"):
         make_app(tmp_path, "sqlite://", ENV={"DEMO_MODE": "0", "PUBLIC_BASE_URL": ""})
         make_app(tmp_path, "sqlite://", ENV={"DEMO_MODE": "1", "PUBLIC_BASE_URL": ""})
         make_app(
             tmp_path, "sqlite://", ENV={"DEMO_MODE": "0", "PUBLIC_BASE_URL": "https://p.example"}
         )
-    warnings = [r.getMessage() for r in caplog.records if r.name == "app"]
+    warnings = [r.getMessage() for r in caplog.records if "PUBLIC_BASE_URL" in r.getMessage()]
     assert len(warnings) == 1
-    assert "PUBLIC_BASE_URL" in warnings[0] and "Secure" in warnings[0]
+    assert "Secure" in warnings[0]
+
+
+def test_the_start_up_warnings_are_json_lines_like_every_other(tmp_path: Path) -> None:
+    """Written once the JSON logging is set up: a line before it would come out as bare text,
+    which a log pipeline expecting JSON drops."""
+    env = {k: v for k, v in os.environ.items() if k not in {"PUBLIC_BASE_URL", "MAIL_SERVER"}}
+    env.update(
+        INSTANCE_PATH=str(tmp_path),
+        DEMO_MODE="0",
+        SECRET_KEY="k" * 40,
+        DATABASE_URL=f"sqlite:///{tmp_path}/p.sqlite3",
+        ISSUER_ADDRESS="",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "routes"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    said = [json.loads(line)["message"] for line in lines]  # each line is JSON
+    for variable in ("PUBLIC_BASE_URL", "MAIL_SERVER", "ISSUER_ADDRESS"):
+        assert sum(variable in message for message in said) == 1, said
 
 
 NO_CONTACT = {"ISSUER_ADDRESS": "", "ISSUER_CONTACT": "", "PRIVACY_CONTACT": ""}

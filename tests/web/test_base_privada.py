@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from blueprints.extensions import db
@@ -28,11 +29,15 @@ def test_the_embedded_database_is_created_private(tmp_path: Path) -> None:
         os.umask(previous)
 
 
-def test_a_new_sqlite_file_named_in_database_url_is_created_private_too(tmp_path: Path) -> None:
+@pytest.mark.parametrize("relative", [False, True])
+def test_a_new_sqlite_file_named_in_database_url_is_created_private_too(
+    tmp_path: Path, relative: bool
+) -> None:
     previous = os.umask(0o022)
     try:
-        named = tmp_path / "propia.sqlite3"
-        app = make_app(tmp_path, f"sqlite:///{named}")
+        # Flask-SQLAlchemy reads a relative path from the instance folder.
+        named = (tmp_path / "instance" if relative else tmp_path) / "propia.sqlite3"
+        app = make_app(tmp_path, "sqlite:///propia.sqlite3" if relative else f"sqlite:///{named}")
         with app.app_context():
             db.session.execute(sa.text("CREATE TABLE t (x INTEGER)"))
             db.session.commit()
