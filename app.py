@@ -59,7 +59,8 @@ from blueprints.extensions import (
     login_manager,
     select_locale,
 )
-from domain.settings import ConfigError, Settings, create_private_file
+from domain.archivos_privados import create_private_file
+from domain.settings import ConfigError, Settings
 
 ROOT = Path(__file__).resolve().parent
 

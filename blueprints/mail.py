@@ -27,7 +27,8 @@ from blueprints.observability_logs import REQUEST_ID_KEY, REQUEST_ID_OUTSIDE
 from blueprints.templating import current_lang
 from domain import mailer, mailer_transport, outbox
 from domain.models import Correo
-from domain.settings import DEMO_CONTACT, LOOPBACK, contact_href
+from domain.settings import DEMO_CONTACT, LOOPBACK
+from domain.settings_valores import contact_href
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,8 @@ from blueprints.traduccion import traducir
 from domain.constancias import local
 from domain.curp_tables import STATES, state_label
 from domain.eleccion import BENEFICIARIOS
-from domain.settings import Settings, contact_href
+from domain.settings import Settings
+from domain.settings_valores import contact_href
 
 log = logging.getLogger(__name__)
 

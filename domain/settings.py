@@ -1,130 +1,31 @@
 """Configuration read from the environment: none of it is needed for the embedded default.
 
 Pure Python so that the app factory, the CLI and the benchmarks read the same settings the
-same way. Secrets have no fallback outside demo mode.
+same way. Secrets have no fallback outside demo mode. How one variable is read and checked is in
+``domain.settings_valores``; the files the settings create, in ``domain.archivos_privados``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from domain.pdf_glifos import sin_glifo
-
-TRUE_WORDS = frozenset({"1", "true", "yes", "on", "si", "sí"})
-
-
-class ConfigError(RuntimeError):
-    """The environment asks for something impossible (for example production without a key)."""
-
-
-def env_flag(environ: Mapping[str, str], name: str, default: bool = False) -> bool:
-    """Read a yes/no variable.
-
-    >>> env_flag({"DEMO_MODE": "1"}, "DEMO_MODE"), env_flag({}, "DEMO_MODE")
-    (True, False)
-    """
-    raw = environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    return raw.strip().lower() in TRUE_WORDS
-
-
-def _env_int(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} debe ser un número entero, no {raw!r}") from exc
-
-
-def issuer_name(environ: Mapping[str, str]) -> str:
-    """ISSUER_NAME, which every constancia prints in its heading and its cadena original.
-
-    Refused at start-up when the PDF's font can't draw it: it would print blank on every
-    document, and the cadena on the page would no longer read as the signed one.
-
-    >>> issuer_name({}), issuer_name({"ISSUER_NAME": " Instituto Ñandú "})
-    ('Portal Derechohabiencia', 'Instituto Ñandú')
-    """
-    name = environ.get("ISSUER_NAME", "").strip() or "Portal Derechohabiencia"
-    if (char := sin_glifo(name)) is not None:
-        raise ConfigError(
-            f"ISSUER_NAME tiene «{char}» (U+{ord(char):04X}), que las constancias imprimirían "
-            "en blanco; escríbelo con letras latinas."
-        )
-    return name
-
+from domain.archivos_privados import load_or_create_secret
+from domain.settings_valores import (
+    ConfigError,
+    contact_value,
+    env_flag,
+    env_int,
+    issuer_name,
+)
 
 # Obviously fictitious, so that nobody takes a demo portal's footer for a real institution's;
 # the footer also says so, in the page's language (Settings.address_is_fictitious).
 DEMO_ADDRESS = "Calle Ficticia 123, Colonia Ejemplo, 00000 Ciudad de México"
 LOOPBACK = "http://127.0.0.1:5000"  # where `make run` serves; the default PUBLIC_BASE_URL
 DEMO_CONTACT = "contacto@derechohabiencia.example"
-_EMAIL = re.compile(r"[^@\s/:]+@[^@\s/:]+\.[^@\s/:]+")
-
-
-def contact_value(environ: Mapping[str, str], name: str) -> str | None:
-    """An email address or an https URL where people can write; None when unset.
-
-    >>> contact_value({"C": " mailto:datos@inst.example "}, "C"), contact_value({}, "C")
-    ('datos@inst.example', None)
-    >>> contact_value({"C": "https://inst.example/contacto"}, "C")
-    'https://inst.example/contacto'
-    """
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return None
-    value = raw.removeprefix("mailto:")
-    if _EMAIL.fullmatch(value) or (value.startswith("https://") and " " not in value):
-        return value
-    raise ConfigError(
-        f"{name} debe ser un correo (datos@institucion.gob.mx) o una dirección https://, no {raw!r}"
-    )
-
-
-def contact_href(value: str) -> str:
-    """The link for a contact setting: mailto: for an email, the URL itself otherwise.
-
-    >>> contact_href("datos@inst.example"), contact_href("https://inst.example/arco")
-    ('mailto:datos@inst.example', 'https://inst.example/arco')
-    """
-    return value if value.startswith("https://") else f"mailto:{value}"
-
-
-def load_or_create_secret(path: Path) -> str:
-    """Return the secret kept in ``path``, creating it (mode 0600) on first use."""
-    if path.exists():
-        value = path.read_text(encoding="utf-8").strip()
-        if value:
-            return value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(48)
-    path.touch(mode=0o600, exist_ok=True)
-    path.write_text(value + "\n", encoding="utf-8")
-    return value
-
-
 EMBEDDED_DATABASE = "derechohabiencia.sqlite3"  # under the instance folder
-
-
-def create_private_file(path: Path) -> None:
-    """Create ``path`` empty with mode 0600 unless it exists; an existing file is left alone.
-
-    For an SQLite database: SQLite would create it 0644 (readable by every local user) while it
-    holds CURPs, addresses and password hashes; an empty file is an empty database to it, and
-    its -wal and -shm files take the database file's mode. A missing folder is not made: in a
-    DATABASE_URL it is more likely a mistake, which SQLite then reports (/healthz included).
-    """
-    with contextlib.suppress(FileExistsError, FileNotFoundError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +132,7 @@ class Settings:
             database_url=environ.get("DATABASE_URL", "").strip() or default_db,
             redis_url=environ.get("REDIS_URL", "").strip() or None,
             mail_server=environ.get("MAIL_SERVER", "").strip() or None,
-            mail_port=_env_int(environ, "MAIL_PORT", 25),
+            mail_port=env_int(environ, "MAIL_PORT", 25),
             mail_username=environ.get("MAIL_USERNAME", "").strip() or None,
             mail_password=environ.get("MAIL_PASSWORD") or None,
             mail_use_tls=env_flag(environ, "MAIL_USE_TLS"),
@@ -244,7 +145,7 @@ class Settings:
             issuer_address=address,
             issuer_contact=contact,
             privacy_contact=contact_value(environ, "PRIVACY_CONTACT") or contact,
-            proxy_count=_env_int(environ, "PROXY_COUNT", 0),
+            proxy_count=env_int(environ, "PROXY_COUNT", 0),
             metrics_token=environ.get("METRICS_TOKEN", "").strip() or None,
             secret_key_fallbacks=tuple(
                 k.strip() for k in environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
