@@ -18,6 +18,7 @@ from domain.settings_valores import (
     env_flag,
     env_int,
     issuer_name,
+    token,
 )
 
 # Obviously fictitious, so that nobody takes a demo portal's footer for a real institution's;
@@ -146,7 +147,7 @@ class Settings:
             issuer_contact=contact,
             privacy_contact=contact_value(environ, "PRIVACY_CONTACT") or contact,
             proxy_count=env_int(environ, "PROXY_COUNT", 0),
-            metrics_token=environ.get("METRICS_TOKEN", "").strip() or None,
+            metrics_token=token(environ, "METRICS_TOKEN"),
             secret_key_fallbacks=tuple(
                 k.strip() for k in environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
             ),

@@ -85,3 +85,21 @@ def contact_href(value: str) -> str:
     ('mailto:datos@inst.example', 'https://inst.example/arco')
     """
     return value if value.startswith("https://") else f"mailto:{value}"
+
+
+def token(environ: Mapping[str, str], name: str, minimo: int = 16) -> str | None:
+    """A bearer token the operator sets (METRICS_TOKEN); None when unset.
+
+    Its endpoint is not rate limited (Prometheus scrapes it every few seconds), so only the
+    token's length stands between it and guessing.
+
+    >>> token({"T": " 0123456789abcdef "}, "T"), token({}, "T")
+    ('0123456789abcdef', None)
+    """
+    value = environ.get(name, "").strip()
+    if value and len(value) < minimo:
+        raise ConfigError(
+            f"{name} es demasiado corto: usa al menos {minimo} caracteres al azar, por ejemplo "
+            "los de python3 -c 'import secrets; print(secrets.token_urlsafe(32))'."
+        )
+    return value or None

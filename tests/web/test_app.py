@@ -92,7 +92,7 @@ def test_settings_never_print_their_secrets(tmp_path: Path) -> None:
             "DATABASE_URL": "postgresql://portal:contrasena-bd@db/portal",
             "REDIS_URL": "redis://:contrasena-redis@cache:6379/0",
             "MAIL_PASSWORD": "contrasena-smtp",
-            "METRICS_TOKEN": "token-metricas",
+            "METRICS_TOKEN": "token-de-las-metricas",
             "SECRET_KEY_FALLBACKS": "clave-anterior",
             "SIGNING_KEY": "-----BEGIN PRIVATE KEY-----\nclave-de-firma\n-----END PRIVATE KEY-----",
         },
@@ -100,13 +100,19 @@ def test_settings_never_print_their_secrets(tmp_path: Path) -> None:
     )
     shown = repr(settings)
     assert "issuer_name" in shown
-    for secret in ("clave-de", "contrasena", "token-metricas", "clave-anterior"):
+    for secret in ("clave-de", "contrasena", "token-de-las-metricas", "clave-anterior"):
         assert secret not in shown
 
 
 def test_bad_number_in_environment_is_explained(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="MAIL_PORT"):
         Settings.from_env({"DEMO_MODE": "1", "MAIL_PORT": "veinticinco"}, tmp_path)
+
+
+def test_a_short_metrics_token_is_refused_at_start(tmp_path: Path) -> None:
+    # /metrics is not rate limited: a short token could be guessed.
+    with pytest.raises(ConfigError, match="METRICS_TOKEN es demasiado corto"):
+        Settings.from_env({"DEMO_MODE": "1", "METRICS_TOKEN": "s3creto"}, tmp_path)
 
 
 def test_an_issuer_name_the_pdf_cannot_print_is_refused_at_start(tmp_path: Path) -> None:

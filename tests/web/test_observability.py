@@ -52,14 +52,16 @@ def test_metrics_are_hidden_without_the_operator_token(client) -> None:
 
 
 def test_metrics_with_token(tmp_path: Path, database_url: str) -> None:
-    app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True, ENV={"METRICS_TOKEN": "s3creto"})
+    app = make_app(
+        tmp_path, database_url, WTF_CSRF_ENABLED=True, ENV={"METRICS_TOKEN": "s3creto-de-metricas"}
+    )
     client = app.test_client()
     client.get("/healthz")
     client.get("/no-existe")
     # Refused by the CSRF check before its view runs: still counted under its route.
     assert client.post("/constancias/no-afiliacion", data={"curp": CURP}).status_code == 400
     assert client.get("/metrics", headers={"Authorization": "Bearer otro"}).status_code == 404
-    response = client.get("/metrics", headers={"Authorization": "Bearer s3creto"})
+    response = client.get("/metrics", headers={"Authorization": "Bearer s3creto-de-metricas"})
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert 'portal_http_requests_total{endpoint="core.healthz"' in body

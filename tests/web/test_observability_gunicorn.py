@@ -60,7 +60,9 @@ def test_recycled_workers_leave_their_counts_but_not_their_files(tmp_path: Path)
     metrics = tmp_path / "metrics"
     env = bench_environment(instance=tmp_path / "instance")
     env.update(
-        PROMETHEUS_MULTIPROC_DIR=str(metrics), METRICS_TOKEN="s3creto", GUNICORN_MAX_REQUESTS="5"
+        PROMETHEUS_MULTIPROC_DIR=str(metrics),
+        METRICS_TOKEN="s3creto-de-metricas",
+        GUNICORN_MAX_REQUESTS="5",
     )
     with gunicorn("app:create_app()", env, 1) as server:
         first = server.worker_pids()
@@ -69,7 +71,7 @@ def test_recycled_workers_leave_their_counts_but_not_their_files(tmp_path: Path)
         assert not set(first) & set(server.worker_pids()), "no worker was recycled"
         files = sorted(path.name for path in metrics.glob("*.db"))
         scrape = urllib.request.Request(
-            server.url + "/metrics", headers={"Authorization": "Bearer s3creto"}
+            server.url + "/metrics", headers={"Authorization": "Bearer s3creto-de-metricas"}
         )
         body = urllib.request.urlopen(scrape, timeout=10).read().decode()
     # The archive and the one live worker's files: two of each kind at most.

@@ -19,7 +19,7 @@ from tests.web.carnet_helpers import URL as CARNET
 from tests.web.cuenta_helpers import crear_cuenta, seed, signed_in
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
-TOKEN = {"Authorization": "Bearer s3creto"}
+TOKEN = {"Authorization": "Bearer s3creto-de-metricas"}
 
 
 def scrape(app: Flask) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -46,7 +46,7 @@ def correo(n: int, intentos: int, enviado: bool = False) -> Correo:
 
 
 def test_the_mail_backlog_is_what_delivery_still_tries(tmp_path: Path, database_url: str) -> None:
-    app = make_app(tmp_path, database_url, ENV={"METRICS_TOKEN": "s3creto"})
+    app = make_app(tmp_path, database_url, ENV={"METRICS_TOKEN": "s3creto-de-metricas"})
     with app.app_context():
         db.session.add_all(
             [
