@@ -1,4 +1,5 @@
-"""Draw a constancia as a one-page PDF (xhtml2pdf), then seal it with ``domain.sello``.
+"""Draw a constancia as a PDF (xhtml2pdf; one page, more for an IMSS vigencia with many
+beneficiaries), then tag it for screen readers and seal it with ``domain.sello``.
 
 Hardening: templates are autoescaped whatever Flask does; the QR code and the emblem are inlined
 as ``data:`` PNGs and the resource policy refuses every remote fetch and every local read
@@ -6,7 +7,7 @@ outside our image folder; xhtml2pdf's own limits stop a render that runs long, a
 guard stops waiting for one (including the time queued behind xhtml2pdf's process-wide lock).
 
 The seal (the signed data attached to the file, read back and verified offline) is
-``domain.sello``'s: ``Renderer.pdf`` draws the page here and hands it to ``sello.embed``.
+``domain.sello``'s: ``Renderer.pdf`` draws the document here and hands it to ``sello.embed``.
 
 Memory (issue #6): the PDF libraries are imported inside the functions that use them, so the
 web app (and the blueprints that import this module) pays for them only once a document is
@@ -188,14 +189,16 @@ class Renderer:
 
 
 def _etiquetar(writer: PdfWriter) -> None:
-    """Tag the drawn page for screen readers; a page the tagger does not know stays untagged,
-    since a constancia without tags is still better than none (tests tag every kind)."""
+    """Tag the drawn pages for screen readers; a document the tagger does not know stays
+    untagged, since a constancia without tags is still better than none (tests tag every kind,
+    an IMSS vigencia that runs onto a second page too: tests/domain/test_pdf_paginas.py)."""
     from domain import pdf_etiquetas  # it imports pypdf, which sello.embed has just loaded
+    from domain.pdf_marcas import NoEtiquetable
 
     try:
         pdf_etiquetas.etiquetar(writer, FIGURAS)
-    except ValueError as exc:
-        log.warning("PDF sin etiquetas: %s", exc)
+    except NoEtiquetable as exc:
+        log.warning("PDF sin etiquetas: %s", exc)  # the tagger's own words, never the page's
     except Exception as exc:
         # A bug in the tagger must not stop a person's document: the marks it may have left
         # without their tree change nothing drawn. Only the error's kind is logged; its text

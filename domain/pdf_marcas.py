@@ -1,6 +1,7 @@
 """Mark a drawn page's content for a tagged PDF: each text object (BT … ET, one paragraph as
 xhtml2pdf draws them) and each picture becomes a marked-content sequence with its MCID, and the
-rules, boxes and decorative pictures become artifacts.
+rules, boxes and decorative pictures become artifacts; so does what the page only repeats of
+another (pagination artifacts: the fixed boxes xhtml2pdf draws again on every page).
 
 A tokenizer over the decoded stream, not pypdf's ContentStream, which builds an object per
 operand and then rewrites every operator: its parse alone took ~3 ms a page against ~1 ms for
@@ -11,7 +12,7 @@ shown on the page is never taken for an operator.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Sizes of the PDF templates (templates/pdf/base.html): h1 is 20pt, and the only paragraph all
@@ -32,6 +33,15 @@ _NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)")
 _CONSTRUYE = frozenset(b"m l c v y h re".split())
 _PINTA = frozenset(b"S s f F f* B B* b b* n".split())
 _MUESTRA = frozenset(b"Tj TJ ' \"".split())
+_REPETIDO = "/Pagination"  # a mark's role while it is still an artifact of pagination
+
+
+class NoEtiquetable(ValueError):
+    """A page this does not know how to tag, so the caller keeps the drawing untagged.
+
+    Only these refusals say why in their message, and it never quotes the page's content: any
+    other error while tagging may (``float`` of an operand, say), so only its kind is logged.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +66,7 @@ def _cierre(data: bytes, start: int) -> int:
             if depth == 0:
                 return i + 1
         i += 1
-    raise ValueError("A string in the page's content is not closed.")
+    raise NoEtiquetable("A string in the page's content is not closed.")
 
 
 @dataclass
@@ -78,15 +88,23 @@ def _rol(texto: _Texto) -> str:
 
 
 def marcar(
-    data: bytes, negritas: frozenset[bytes], imagenes: frozenset[bytes], figuras: Sequence[str]
+    data: bytes,
+    negritas: frozenset[bytes],
+    imagenes: frozenset[bytes],
+    figuras: Iterator[str],
+    repite: int | None = None,
 ) -> tuple[bytes, list[Hoja]]:
     """``data`` (a page's decoded content) marked, and its leaves in drawing order (MCID order).
 
     ``negritas`` are the bold fonts' resource names, ``imagenes`` the image XObjects' names, and
-    ``figuras`` each picture's alternative text in drawing order ("" for a decorative one).
+    ``figuras`` yields each picture's alternative text in drawing order ("" for a decorative
+    one), across pages: this takes one for each picture of the page that is not a repeat.
+    ``repite``: where the page begins to repeat what another page draws, byte for byte to its
+    end. A top-level ``q … Q`` group wholly after it is drawn there too, at the same place, so
+    its marks are pagination artifacts, read once on the other page.
 
     >>> marcar(b"q 0 0 m 5 0 l S Q BT /F1 20 Tf (Hola) Tj ET BT ET",
-    ...        frozenset(), frozenset(), [])  # doctest: +NORMALIZE_WHITESPACE
+    ...        frozenset(), frozenset(), iter([]))  # doctest: +NORMALIZE_WHITESPACE
     (b'q /Artifact BMC 0 0 m 5 0 l S EMC Q /H1 <</MCID 0>> BDC BT /F1 20 Tf (Hola) Tj ET EMC
        /Artifact BMC BT ET EMC', [Hoja(rol='/H1', alt='')])
     """
@@ -95,6 +113,13 @@ def marcar(
     operandos = trazo = -1
     texto: _Texto | None = None
     fuente, puntos, pos = b"", 0.0, 0
+    repite = len(data) if repite is None else repite
+    grupo = profundidad = 0  # where the top-level q … Q group began; how deep in q … Q
+
+    def marca(start: int, end: int, rol: str) -> None:
+        desde_grupo = grupo if profundidad > 0 else start
+        marcas.append((start, end, _REPETIDO if desde_grupo >= repite else rol, ""))
+
     while match := _TOKEN.search(data, pos):
         start, pos, token = match.start(), match.end(), match.group()
         if token == b"(":
@@ -111,7 +136,7 @@ def marcar(
         if op == b"BT":
             texto = _Texto(start)
         elif op == b"ET" and texto is not None:
-            marcas.append((texto.inicio, pos, _rol(texto), ""))
+            marca(texto.inicio, pos, _rol(texto))
             texto = None
         elif op == b"Tf" and len(args) >= 2:
             fuente, puntos = args[-2][1:], float(args[-1])
@@ -120,16 +145,21 @@ def marcar(
             texto.mayor = max(texto.mayor, puntos)
             texto.negrita = texto.negrita and fuente in negritas
         elif op == b"Do" and args and args[-1][1:] in imagenes:
-            marcas.append((desde, pos, "/Figure", ""))
+            marca(desde, pos, "/Figure")
         elif op in _CONSTRUYE and trazo < 0:
             trazo = desde
         elif op in _PINTA and trazo >= 0:
-            marcas.append((trazo, pos, "/Artifact", ""))
+            marca(trazo, pos, "/Artifact")
             trazo = -1
         elif op == b"sh":
-            marcas.append((desde, pos, "/Artifact", ""))
+            marca(desde, pos, "/Artifact")
+        elif op == b"q":
+            grupo = start if profundidad <= 0 else grupo
+            profundidad += 1
+        elif op == b"Q":
+            profundidad -= 1
         elif op in (b"BI", b"Do"):
-            raise ValueError("The page draws an inline image or a form: not tagged.")
+            raise NoEtiquetable("The page draws an inline image or a form: not tagged.")
         operandos, args = -1, []
     return _envolver(data, _con_alt(marcas, figuras))
 
@@ -150,15 +180,15 @@ def _visible(operand: bytes) -> bool:
 
 
 def _con_alt(
-    marcas: list[tuple[int, int, str, str]], figuras: Sequence[str]
+    marcas: list[tuple[int, int, str, str]], figuras: Iterator[str]
 ) -> list[tuple[int, int, str, str]]:
     """Each picture given its alternative text, a decorative one made an artifact."""
-    figures = [i for i, marca in enumerate(marcas) if marca[2] == "/Figure"]
-    if len(figures) != len(figuras):
-        raise ValueError(f"The page draws {len(figures)} pictures, not {len(figuras)}.")
-    for i, alt in zip(figures, figuras, strict=True):
-        start, end, _, _ = marcas[i]
-        marcas[i] = (start, end, "/Figure" if alt else "/Artifact", alt)
+    for i, (start, end, rol, _) in enumerate(marcas):
+        if rol == "/Figure":
+            alt = next(figuras, None)
+            if alt is None:
+                raise NoEtiquetable("The document draws more pictures than it describes.")
+            marcas[i] = (start, end, "/Figure" if alt else "/Artifact", alt)
     return marcas
 
 
@@ -169,6 +199,8 @@ def _envolver(data: bytes, marcas: list[tuple[int, int, str, str]]) -> tuple[byt
     for start, end, rol, alt in marcas:
         if rol == "/Artifact":
             opening = b"/Artifact BMC "
+        elif rol == _REPETIDO:
+            opening = b"/Artifact <</Type /Pagination>> BDC "
         else:
             opening = b"%s <</MCID %d>> BDC " % (rol.encode(), len(hojas))
             hojas.append(Hoja(rol, alt))

@@ -19,7 +19,9 @@ ASUNTO = (
 )
 
 # Each picture of the templates in drawing order, as a screen reader hears it in the tagged file
-# (domain.pdf_etiquetas): the emblem beside the issuer is decoration; the QR code is not.
+# (domain.pdf_etiquetas): the emblem beside the issuer is decoration; the QR code is not. A
+# document longer than a page draws the QR code again on each page: one description still, since
+# only the last page's is tagged.
 FIGURAS = (
     "",
     "Código QR para verificar esta constancia en el portal. Lleva a la dirección escrita a su "

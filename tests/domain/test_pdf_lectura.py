@@ -14,17 +14,13 @@ from sqlalchemy.orm import Session
 from domain import (
     constancia_tipos,
     constancias,
-    constancias_vigencia,
     pdf,
     pdf_texto,
-    registry,
     sello,
     signing,
 )
 from domain.cadena_original import leer_cadena
-from domain.models import Constancia
-from tests.domain.conftest import EMISOR, NOW, curp_of
-from tests.domain.constancias_helpers import issue_all
+from tests.domain.constancias_helpers import every_kind
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,15 +29,6 @@ def renderer(*, demo: bool) -> pdf.Renderer:
     return pdf.Renderer(
         ROOT / "templates", ROOT / "static" / "img", base_url="https://portal.example", demo=demo
     )
-
-
-def every_kind(session: Session, signer: signing.Signer) -> list[Constancia]:
-    """One document of each kind (two carnets), the IMSS vigencia too."""
-    imss = registry.situacion(session, curp_of(session, "imss_vigente"), NOW.date()).imss[0]
-    vigencia = constancias_vigencia.emitir_vigencia_imss(
-        session, signer, imss.curp, imss.numero_afiliacion, NOW, emisor=EMISOR
-    )
-    return [*issue_all(session, signer), vigencia]
 
 
 def test_the_text_begins_with_the_heading_and_ends_with_the_seal(
