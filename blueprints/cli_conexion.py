@@ -53,6 +53,9 @@ class GrupoConBase(AppGroup):
             if not sin_conexion(exc):
                 raise
             # The app context is gone with the command's; the loaded app is still at hand.
-            uri = ctx.ensure_object(ScriptInfo).load_app().config["SQLALCHEMY_DATABASE_URI"]
+            app = ctx.ensure_object(ScriptInfo).load_app()
+            url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+            if archivo := app.extensions["settings"].sqlite_file:
+                url = url.set(database=str(archivo))  # a relative path, where SQLite looked
             # from None: the driver's message may quote the connection string.
-            raise click.ClickException(mensaje_sin_conexion(make_url(uri))) from None
+            raise click.ClickException(mensaje_sin_conexion(url)) from None

@@ -100,8 +100,9 @@ def marcar(
     ``figuras`` yields each picture's alternative text in drawing order ("" for a decorative
     one), across pages: this takes one for each picture of the page that is not a repeat.
     ``repite``: where the page begins to repeat what another page draws, byte for byte to its
-    end. A top-level ``q … Q`` group wholly after it is drawn there too, at the same place, so
-    its marks are pagination artifacts, read once on the other page.
+    end. From the first top-level ``q … Q`` group after it that draws a picture (the QR code,
+    first of the fixed boxes) every group is drawn there too, at the same place, so its marks
+    are pagination artifacts, read once on the other page.
 
     >>> marcar(b"q 0 0 m 5 0 l S Q BT /F1 20 Tf (Hola) Tj ET BT ET",
     ...        frozenset(), frozenset(), iter([]))  # doctest: +NORMALIZE_WHITESPACE
@@ -116,9 +117,11 @@ def marcar(
     repite = len(data) if repite is None else repite
     grupo = profundidad = 0  # where the top-level q … Q group began; how deep in q … Q
 
+    grupos: list[int] = []  # where each mark's top-level group (or the mark itself) begins
+
     def marca(start: int, end: int, rol: str) -> None:
-        desde_grupo = grupo if profundidad > 0 else start
-        marcas.append((start, end, _REPETIDO if desde_grupo >= repite else rol, ""))
+        grupos.append(grupo if profundidad > 0 else start)
+        marcas.append((start, end, rol, ""))
 
     while match := _TOKEN.search(data, pos):
         start, pos, token = match.start(), match.end(), match.group()
@@ -161,6 +164,14 @@ def marcar(
         elif op in (b"BI", b"Do"):
             raise NoEtiquetable("The page draws an inline image or a form: not tagged.")
         operandos, args = -1, []
+    # The repeat begins with the fixed boxes, the QR code first: a body line that happened to
+    # end both pages the same, at the same place, just before them, is still read on each.
+    qr = next(
+        (g for g, m in zip(grupos, marcas, strict=True) if g >= repite and m[2] == "/Figure"), None
+    )
+    if qr is not None:
+        marcas = [(a, b, _REPETIDO, alt) if g >= qr else (a, b, rol, alt)
+                  for g, (a, b, rol, alt) in zip(grupos, marcas, strict=True)]  # fmt: skip
     return _envolver(data, _con_alt(marcas, figuras))
 
 

@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from domain.archivos_privados import load_or_create_secret
 from domain.settings_valores import (
     ConfigError,
@@ -27,6 +30,7 @@ DEMO_ADDRESS = "Calle Ficticia 123, Colonia Ejemplo, 00000 Ciudad de México"
 LOOPBACK = "http://127.0.0.1:5000"  # where `make run` serves; the default PUBLIC_BASE_URL
 DEMO_CONTACT = "contacto@derechohabiencia.example"
 EMBEDDED_DATABASE = "derechohabiencia.sqlite3"  # under the instance folder
+_SQLITE = frozenset({"sqlite", "sqlite+pysqlite"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,16 +83,21 @@ class Settings:
         """The file of an SQLite DATABASE_URL, embedded or not; None for another database or
         one in memory.
 
-        >>> def file(url): return Settings.from_env({"DEMO_MODE": "1", "DATABASE_URL": url},
-        ...                                         Path("/srv/instance")).sqlite_file
-        >>> file("sqlite:////srv/p.db"), file("sqlite:///p.db"), file("sqlite://")
-        (PosixPath('/srv/p.db'), PosixPath('/srv/instance/p.db'), None)
+        >>> def file(url):
+        ...     env = {"SECRET_KEY": "k", "DATABASE_URL": url}
+        ...     return Settings.from_env(env, Path("/srv/instance")).sqlite_file
+        >>> file("sqlite:////srv/p.db"), file("sqlite:///mi%20base.db"), file("sqlite://")
+        (PosixPath('/srv/p.db'), PosixPath('/srv/instance/mi base.db'), None)
         """
-        head, _, path = self.database_url.partition(":///")
-        path = path.partition("?")[0]
-        if not head.startswith("sqlite") or path in ("", ":memory:") or path.startswith("file:"):
+        # Read as Flask-SQLAlchemy reads it (its _apply_driver_defaults): the same drivers, the
+        # path %-decoded, a relative one in the instance folder. A file: URI is left to SQLite.
+        try:
+            url = make_url(self.database_url)
+        except ArgumentError:
+            return None  # the database's own error says what is wrong with it, once opened
+        path = url.database
+        if url.drivername not in _SQLITE or not path or path == ":memory:" or url.query.get("uri"):
             return None
-        # A relative path is the instance folder's, as Flask-SQLAlchemy reads it.
         return self.instance_path / path
 
     @property

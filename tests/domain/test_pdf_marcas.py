@@ -72,3 +72,15 @@ def test_a_group_that_begins_before_the_repeat_is_the_page_s_own() -> None:
     page = b"q 1 0 0 1 0 500 cm BT /F2 12 Tf (Hijo) Tj ET BT /F2 12 Tf (Hijo) Tj ET Q"
     _, leaves = marcar(page, BOLD, IMAGES, iter([]), repite=page.index(b"BT /F2", 30))
     assert leaves == [Hoja("/P"), Hoja("/P")]
+
+
+def test_a_body_line_both_pages_end_with_before_the_boxes_is_read_on_each() -> None:
+    # Two beneficiaries alike, at the same place on both pages: the bytes repeat from there, but
+    # the repeat the other page reads is only that of the fixed boxes, from the QR code on.
+    body = b"q 1 0 0 1 0 500 cm BT /F2 12 Tf (Hijo 1) Tj ET Q "
+    same = b"q 1 0 0 1 0 300 cm BT /F2 12 Tf (HIJO PRUEBA) Tj ET Q "
+    boxes = b"q 1 0 0 1 0 100 cm /Im2 Do BT /F1 11 Tf (Verifica) Tj ET Q"
+    marked, leaves = marcar(body + same + boxes, BOLD, IMAGES, iter([]), repite=len(body))
+    assert leaves == [Hoja("/P"), Hoja("/P")]
+    assert b"/P <</MCID 1>> BDC BT /F2 12 Tf (HIJO PRUEBA) Tj ET EMC" in marked
+    assert marked.count(b"/Pagination") == 2

@@ -74,7 +74,7 @@ def test_tagging_a_longer_vigencia_changes_neither_its_text_nor_its_seal(
     assert sello.verificar_pdf(tagged, signing.KeyRing.of(signer)).autentica
 
 
-def test_a_document_refused_on_its_last_page_is_left_as_drawn_on_every_page(
+def test_a_document_refused_after_its_pages_were_read_is_left_as_drawn_on_every_page(
     session: Session, signer: signing.Signer
 ) -> None:
     drawn = renderer(demo=False)

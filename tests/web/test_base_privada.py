@@ -29,20 +29,28 @@ def test_the_embedded_database_is_created_private(tmp_path: Path) -> None:
         os.umask(previous)
 
 
-@pytest.mark.parametrize("relative", [False, True])
+@pytest.mark.parametrize(
+    ("url", "file"),
+    [
+        ("sqlite:///{tmp}/propia.sqlite3", "propia.sqlite3"),
+        # Relative: Flask-SQLAlchemy reads it from the instance folder, %-decoded.
+        ("sqlite:///propia.sqlite3", "instance/propia.sqlite3"),
+        ("sqlite:///mi%20base.sqlite3", "instance/mi base.sqlite3"),
+    ],
+)
 def test_a_new_sqlite_file_named_in_database_url_is_created_private_too(
-    tmp_path: Path, relative: bool
+    tmp_path: Path, url: str, file: str
 ) -> None:
     previous = os.umask(0o022)
     try:
-        # Flask-SQLAlchemy reads a relative path from the instance folder.
-        named = (tmp_path / "instance" if relative else tmp_path) / "propia.sqlite3"
-        app = make_app(tmp_path, "sqlite:///propia.sqlite3" if relative else f"sqlite:///{named}")
+        app = make_app(tmp_path, url.format(tmp=tmp_path))
         with app.app_context():
             db.session.execute(sa.text("CREATE TABLE t (x INTEGER)"))
             db.session.commit()
+        named = tmp_path / file
         assert named.stat().st_size > 0
         assert named.stat().st_mode & 0o777 == 0o600
+        assert len(list(tmp_path.rglob("*.sqlite3"))) == 1  # no empty stray beside it
     finally:
         os.umask(previous)
 

@@ -34,6 +34,11 @@ SIN_CARPETA = (
 BASES = {
     "postgresql-puerto-cerrado": (CERRADO, SIN_SERVIDOR),
     "sqlite-sin-carpeta": ("sqlite:///{tmp}/no-existe/base.sqlite3", SIN_CARPETA),
+    # Relative: the file SQLite tried to open, in the instance folder.
+    "sqlite-relativa": (
+        "sqlite:///no-existe/base.sqlite3",
+        SIN_CARPETA.replace("{tmp}/", "{tmp}/instance/"),
+    ),
 }
 COMANDOS = [
     ["registry", "import", "{tmp}/padron.csv"],
