@@ -95,9 +95,11 @@ def de_otro_sitio() -> bool:
 def enviado(field: str, *, destino: bool = False) -> str:
     """What a form without token sent in ``field``, fit to show back in our form; empty for a
     ``destino`` field (where a document goes, or whose it is) that another site sent."""
-    if destino and g.get("sin_token_de_fuera", False):
+    value = "".join(c for c in request.form.get(field, "")[:254] if c.isprintable()).strip()
+    if destino and value and g.get("sin_token_de_fuera", False):
+        g.destino_omitido = True  # the page says why the field is empty (templates/base.html)
         return ""
-    return "".join(c for c in request.form.get(field, "")[:254] if c.isprintable()).strip()
+    return value
 
 
 def responder() -> Response | None:

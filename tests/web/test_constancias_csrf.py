@@ -22,6 +22,7 @@ FORMS = [
     ("/constancias/vigencia-imss", ("curp", "nss", "email")),
 ]
 SENT = {"curp": UNKNOWN.lower(), "nss": "1234 5678 901", "email": "ladron@parecido.example"}
+WHY_EMPTY = "Escribe tú los datos que faltan: no tomamos el correo ni el NSS"
 FROM_ELSEWHERE = {"Sec-Fetch-Site": "cross-site", "Origin": "https://parecido.example"}
 
 
@@ -52,6 +53,7 @@ def test_our_own_form_posted_without_token_comes_back_as_it_was_sent(
     app = make_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
     doc = _shown_back(app, path, fields, {"Sec-Fetch-Site": "same-origin"})
     assert {name: _value(doc, name) for name in fields} == {k: SENT[k] for k in fields}
+    assert WHY_EMPTY not in lxml_html.tostring(doc, encoding="unicode")
 
 
 @pytest.mark.parametrize(("path", "fields"), FORMS)
@@ -67,7 +69,10 @@ def test_another_site_s_form_lands_on_ours_with_only_the_curp_kept(
     assert {name: _value(doc, name) for name in fields if name != "curp"} == dict.fromkeys(
         set(fields) - {"curp"}, ""
     )
-    assert SENT["email"] not in lxml_html.tostring(doc, encoding="unicode")
+    page = lxml_html.tostring(doc, encoding="unicode")
+    assert SENT["email"] not in page
+    # Why a field the person may have seen filled on the other page is empty here.
+    assert (WHY_EMPTY in page) == bool({"email", "nss"} & set(fields))
 
 
 @pytest.mark.parametrize(
