@@ -1,7 +1,12 @@
-"""What the CLI tests share: the README's example registry file, and how many people and
-affiliations the database holds."""
+"""What the CLI tests share: the README's example registry file, how many people and
+affiliations the database holds, and a `flask` command run as an operator types it."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
@@ -23,3 +28,19 @@ def counts(app: Flask) -> tuple[int, int]:
         personas = db.session.scalar(sa.select(sa.func.count()).select_from(Persona))
         afiliaciones = db.session.scalar(sa.select(sa.func.count()).select_from(Afiliacion))
     return personas or 0, afiliaciones or 0
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def flask_command(*args: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    """``python -m flask --app app …`` in a process of its own, from the repository's root:
+    what the operator sees, start-up and configuration errors included."""
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=ROOT,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from email.message import EmailMessage
 from typing import Any
 
@@ -147,10 +147,10 @@ def registry_fields() -> tuple[str, ...]:
 
 
 @contextmanager
-def fallos_contados_mientras(app: Flask, statement: str, fallidos: int = 3) -> Iterator[list[str]]:
-    """Wrong passwords counted by other requests while this one is under way: just before the
-    app first runs a statement starting with ``statement``, another connection sets every
-    account's count. Yields the statements it acted before (empty if it never did)."""
+def otra_conexion_mientras(app: Flask, statement: str, update: Any) -> Iterator[list[str]]:
+    """What another request commits while this one is under way: just before the app first
+    runs a statement starting with ``statement``, another connection runs ``update``. Yields
+    the statements it acted before (empty if it never did)."""
     with app.app_context():
         engine = db.engine
     elsewhere = sa.create_engine(engine.url.render_as_string(hide_password=False))
@@ -159,9 +159,8 @@ def fallos_contados_mientras(app: Flask, statement: str, fallidos: int = 3) -> I
     def meanwhile(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
         if sql.startswith(statement) and not acted:
             acted.append(sql)
-            values = {"intentos_fallidos": fallidos, "primer_fallo": dt.datetime.now(dt.UTC)}
             with elsewhere.begin() as other:
-                other.execute(sa.update(Cuenta).values(values))
+                other.execute(update)
 
     sa.event.listen(engine, "before_cursor_execute", meanwhile)
     try:
@@ -169,6 +168,14 @@ def fallos_contados_mientras(app: Flask, statement: str, fallidos: int = 3) -> I
     finally:
         sa.event.remove(engine, "before_cursor_execute", meanwhile)
         elsewhere.dispose()
+
+
+def fallos_contados_mientras(
+    app: Flask, statement: str, fallidos: int = 3
+) -> AbstractContextManager[list[str]]:
+    """Wrong passwords counted by other requests meanwhile: every account's count set."""
+    values = {"intentos_fallidos": fallidos, "primer_fallo": dt.datetime.now(dt.UTC)}
+    return otra_conexion_mientras(app, statement, sa.update(Cuenta).values(values))
 
 
 def signed_in(app: Flask, curp: str, email: str = "titular@example.org") -> FlaskClient:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ import pytest
 from app import create_app
 from domain.settings import ConfigError, Settings
 from tests.conftest import make_app
+from tests.web.cli_helpers import flask_command
 
 
 def test_refuses_to_start_without_secret_key_outside_demo(tmp_path: Path) -> None:
@@ -28,14 +27,7 @@ def test_a_command_without_its_secret_says_what_to_set_not_a_traceback(
 ) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEMO_MODE"}}
     env.update(INSTANCE_PATH=str(tmp_path), DEMO_MODE="0")
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", *command],
-        cwd=Path(__file__).resolve().parents[2],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = flask_command(*command, env=env)
     assert result.returncode != 0
     assert result.stderr.startswith("Error: Falta SECRET_KEY.")
     assert "Traceback" not in result.stderr
@@ -147,14 +139,7 @@ def test_the_start_up_warnings_are_json_lines_like_every_other(tmp_path: Path) -
         DATABASE_URL=f"sqlite:///{tmp_path}/p.sqlite3",
         ISSUER_ADDRESS="",
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "routes"],
-        cwd=Path(__file__).resolve().parents[2],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = flask_command("routes", env=env)
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     said = [json.loads(line)["message"] for line in lines]  # each line is JSON

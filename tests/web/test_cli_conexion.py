@@ -8,8 +8,6 @@ that does not exist.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +18,7 @@ import sqlalchemy as sa
 from app import ROOT
 from blueprints.cli_conexion import sin_conexion
 from tests.conftest import make_app
-from tests.web.cli_helpers import PADRON
+from tests.web.cli_helpers import PADRON, flask_command
 
 CERRADO = "postgresql://postgres:secreto@127.0.0.1:1/nada"
 SIN_SERVIDOR = (
@@ -102,14 +100,7 @@ def test_the_real_flask_command_prints_no_traceback(
         "SECRET_KEY": "test-secret",
         "INSTANCE_PATH": str(tmp_path / "instance"),
     }
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = flask_command(*args, env=env)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [expected], done.stderr
     assert done.stdout == ""

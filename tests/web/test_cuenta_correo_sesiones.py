@@ -5,17 +5,23 @@ only if it was signed in to the account already."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from blueprints.extensions import db
 from domain.models import Cuenta
-from tests.web.cuenta_helpers import PASSWORD, correos, enlace, entrar, signed_in, texto
+from tests.web.cuenta_helpers import (
+    PASSWORD,
+    correos,
+    enlace,
+    entrar,
+    otra_conexion_mientras,
+    signed_in,
+    texto,
+)
 
 NUEVO = "nuevo.correo@example.org"
 
@@ -86,28 +92,11 @@ def test_a_session_of_another_account_that_confirms_is_left_alone(app: Flask, cu
     assert neighbour.get("/oficina").status_code == 200
 
 
-@contextmanager
-def cierre_mientras(app: Flask, statement: str) -> Iterator[list[str]]:
+def cierre_mientras(app: Flask, statement: str) -> AbstractContextManager[list[str]]:
     """A sign-out on every device, from another request, committed just before the app first
-    runs a statement starting with ``statement``. Yields what it acted before."""
-    with app.app_context():
-        engine = db.engine
-    elsewhere = sa.create_engine(engine.url.render_as_string(hide_password=False))
-    acted: list[str] = []
-
-    def meanwhile(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
-        if sql.startswith(statement) and not acted:
-            acted.append(sql)
-            salir = sa.update(Cuenta).values(session_version=Cuenta.session_version + 1)
-            with elsewhere.begin() as other:
-                other.execute(salir)
-
-    sa.event.listen(engine, "before_cursor_execute", meanwhile)
-    try:
-        yield acted
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", meanwhile)
-        elsewhere.dispose()
+    runs a statement starting with ``statement``."""
+    salir = sa.update(Cuenta).values(session_version=Cuenta.session_version + 1)
+    return otra_conexion_mientras(app, statement, salir)
 
 
 def test_a_sign_out_everywhere_while_confirming_ends_this_session_too(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from domain.eleccion import arbol
 from domain.guides import load_library
 from tests.conftest import make_app
 from tests.static_host import static_host as serve_export
+from tests.web.cli_helpers import flask_command
 
 BACKEND = "https://derechohabiencia.example.gob.mx"
 PRIVACY = "https://transparencia.example.gob.mx/datos-personales"
@@ -269,14 +268,7 @@ def test_the_command_sums_up_instead_of_logging_each_page(tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if k not in left_out}
     env.update(SECRET_KEY="cualquiera", INSTANCE_PATH=str(tmp_path), PUBLIC_BASE_URL=BACKEND)
     destination = tmp_path / "build"
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "freeze", "-d", str(destination)],
-        cwd=Path(__file__).resolve().parents[2],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = flask_command("freeze", "-d", str(destination), env=env)
     assert result.returncode == 0, result.stderr
     summary = f"{len(PAGES)} páginas, 404.html y 4 archivos de static/ escritos en {destination}"
     assert result.stdout == summary + "\n"
